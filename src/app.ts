@@ -1,0 +1,63 @@
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { openDb } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import type { Db } from './db/types.ts';
+import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
+import type { Logger } from './log.ts';
+import { createMemoryPubSub } from './pubsub/memory.ts';
+import type { PubSub } from './pubsub/types.ts';
+import { IntentService } from './service.ts';
+
+export interface Axme {
+  config: Config;
+  db: Db;
+  pubsub: PubSub;
+  service: IntentService;
+  yoga: AxmeYoga;
+  /** Marks the instance not-ready (for /readyz) ahead of shutdown. */
+  drain(): void;
+  close(): Promise<void>;
+}
+
+export interface AxmeDeps {
+  clock?: Clock;
+  /** An open database to use instead of opening one from config (tests). */
+  db?: Db;
+  pubsub?: PubSub;
+}
+
+/** Wires one server instance: database (migrated), notifications, service and GraphQL. */
+export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {}): Promise<Axme> {
+  const db = deps.db ?? (await openDb(config, log));
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrate(db);
+      if (applied.length) log.info({ applied }, 'migrations applied');
+    }
+  } catch (err) {
+    if (!deps.db) await db.close();
+    throw err;
+  }
+  const pubsub = deps.pubsub ?? createMemoryPubSub((err) => log.error({ err }, 'subscriber failed'));
+  const service = new IntentService(db, deps.clock ?? systemClock, pubsub, config, log);
+  let draining = false;
+  const yoga = createAxmeYoga({ service, log, ready: async () => !draining && (await db.ping()) });
+  return {
+    config,
+    db,
+    pubsub,
+    service,
+    yoga,
+    drain() {
+      draining = true;
+      service.close();
+    },
+    async close() {
+      draining = true;
+      service.close();
+      await pubsub.close();
+      if (!deps.db) await db.close();
+    },
+  };
+}

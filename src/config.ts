@@ -1,0 +1,120 @@
+/**
+ * Configuration from environment variables, validated once at start-up. Every bad
+ * value is reported, one line each, before anything starts.
+ */
+export interface Config {
+  /** PORT: HTTP port. Default 4000. */
+  port: number;
+  /** HOST: interface to bind. Default 127.0.0.1 (set 0.0.0.0 in containers). */
+  host: string;
+  /** DATABASE_URL: PostgreSQL; unset means embedded PGlite in dataDir. */
+  databaseUrl: string | null;
+  /** AXME_DB_SCHEMA: schema on DATABASE_URL's database. Default: the server's search_path (public). */
+  dbSchema: string | null;
+  /** AXME_DB_POOL_SIZE: connections per instance. Default 10. */
+  dbPoolSize: number;
+  /** REDIS_URL: cross-instance notifications; unset means in-process. */
+  redisUrl: string | null;
+  /** AXME_DATA_DIR: PGlite's folder when DATABASE_URL is unset. Default ./.axme/data; `memory` keeps nothing. */
+  dataDir: string | null;
+  /** AXME_LOG_LEVEL: pino level. Default info. */
+  logLevel: string;
+  /** AXME_DEFAULT_LEASE_SECONDS: lease when a claim names none. Default 300. */
+  defaultLeaseSeconds: number;
+  /** AXME_MAX_LEASE_SECONDS: the longest lease a claim or heartbeat may ask for. Default 86400. */
+  maxLeaseSeconds: number;
+  /** AXME_DEFAULT_MAX_ATTEMPTS: attempts when a submit names none. Default 3. */
+  defaultMaxAttempts: number;
+  /** AXME_MAX_WAIT_SECONDS: the longest a claim may long-poll. Default 60. */
+  maxWaitSeconds: number;
+  /** AXME_CLAIM_POLL_MS: how often a waiting claim looks again without a wake-up (runAt, other instances). Default 1000. */
+  claimPollMs: number;
+  /** AXME_MAX_PAYLOAD_BYTES: largest input, output, checkpoint or error. Default 1 MiB. */
+  maxPayloadBytes: number;
+  /** AXME_SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for in-flight requests. Default 10000. */
+  shutdownTimeoutMs: number;
+  /** AXME_MIGRATE: apply migrations at start-up (true/false). Default true. */
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name]?.trim();
+    return v ? v : null;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw == null) return def;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}=${raw}: expected true or false`);
+    return def;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = str(name);
+    if (raw === null) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error();
+      return raw;
+    } catch {
+      problems.push(`${name}: expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+      return null;
+    }
+  };
+
+  const logLevel = str('AXME_LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`AXME_LOG_LEVEL=${logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
+  }
+  const dbSchema = str('AXME_DB_SCHEMA');
+  if (dbSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbSchema)) {
+    problems.push(`AXME_DB_SCHEMA=${dbSchema}: expected a lower-case SQL identifier`);
+  }
+  const dataDir = str('AXME_DATA_DIR') ?? './.axme/data';
+
+  const config: Config = {
+    port: int('PORT', 4000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbSchema,
+    dbPoolSize: int('AXME_DB_POOL_SIZE', 10, 1, 1000),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: dataDir === 'memory' ? null : dataDir,
+    logLevel,
+    defaultLeaseSeconds: int('AXME_DEFAULT_LEASE_SECONDS', 300, 1, 86_400),
+    maxLeaseSeconds: int('AXME_MAX_LEASE_SECONDS', 86_400, 1, 7 * 86_400),
+    defaultMaxAttempts: int('AXME_DEFAULT_MAX_ATTEMPTS', 3, 1, 100),
+    maxWaitSeconds: int('AXME_MAX_WAIT_SECONDS', 60, 0, 3600),
+    claimPollMs: int('AXME_CLAIM_POLL_MS', 1000, 10, 60_000),
+    maxPayloadBytes: int('AXME_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    migrateOnStart: bool('AXME_MIGRATE', true),
+  };
+  if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
+    problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,8 @@
+import type { Caller, IntentService } from '../service.ts';
+
+export interface Context {
+  service: IntentService;
+  caller: Caller;
+  /** Aborted when the client goes away; ends long polls early. */
+  signal: AbortSignal;
+}

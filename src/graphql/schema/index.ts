@@ -1,0 +1,15 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from '../builder.ts';
+import './scalars.ts';
+import './enums.ts';
+import './event.ts';
+import './intent.ts';
+import './lease.ts';
+
+builder.queryType({});
+builder.mutationType({});
+
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The SDL checked in as schema.graphql: sorted, so diffs show real changes only. */
+export const printedSchema = (): string => `${printSchema(lexicographicSortSchema(schema))}\n`;

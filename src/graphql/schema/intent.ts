@@ -1,0 +1,195 @@
+import { foldAttempts } from '../../attempts.ts';
+import type { Attempt } from '../../attempts.ts';
+import { encodeListCursor } from '../../store/list.ts';
+import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../store/rows.ts';
+import { builder } from '../builder.ts';
+import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
+import { IntentEvent } from './event.ts';
+
+export const Intent = builder.objectRef<IntentRow>('Intent');
+const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
+const LeaseHolder = builder.objectRef<{ agent: string | null; expiresAt: Date }>('LeaseHolder');
+const AttemptRef = builder.objectRef<Attempt>('Attempt');
+
+IntentError.implement({
+  description: 'The error an attempt failed with, as the agent reported it.',
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.exposeString('code', { nullable: true }),
+    retryable: t.exposeBoolean('retryable'),
+    details: t.expose('details', { type: 'JSON', nullable: true }),
+  }),
+});
+
+LeaseHolder.implement({
+  description: 'Who holds a RUNNING intent and until when. The token itself is only ever given to the claimer.',
+  fields: (t) => ({
+    agent: t.exposeString('agent', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+AttemptRef.implement({
+  description: 'One run of the intent by an agent, rebuilt from the event log.',
+  fields: (t) => ({
+    number: t.exposeInt('number'),
+    agent: t.exposeString('agent', { nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    outcome: t.expose('outcome', { type: IntentEventKind, nullable: true }),
+    error: t.expose('error', { type: IntentError, nullable: true }),
+  }),
+});
+
+Intent.implement({
+  description: 'A typed unit of work with JSON input, leased to one agent at a time, with its checkpoint, outcome and full history.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type'),
+    status: t.expose('status', { type: IntentStatus }),
+    waitingFor: t.expose('waitingFor', { type: WaitingFor, nullable: true }),
+    input: t.expose('input', { type: 'JSON' }),
+    output: t.expose('output', { type: 'JSON', nullable: true }),
+    error: t.expose('error', { type: IntentError, nullable: true, description: 'The latest error; every earlier one stays in `attempts` and the event log.' }),
+    checkpoint: t.expose('checkpoint', { type: 'JSON', nullable: true }),
+    attempt: t.exposeInt('attempt', { description: 'How many times the intent has been claimed.' }),
+    maxAttempts: t.exposeInt('maxAttempts'),
+    priority: t.exposeInt('priority'),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    parentId: t.exposeID('parentId', { nullable: true }),
+    parent: t.field({
+      type: Intent,
+      nullable: true,
+      resolve: (i, _a, ctx) => (i.parentId ? ctx.service.get(ctx.caller, i.parentId) : null),
+    }),
+    labels: t.exposeStringList('labels'),
+    lease: t.field({
+      type: LeaseHolder,
+      nullable: true,
+      resolve: (i) => (i.status === 'RUNNING' && i.leaseExpiresAt ? { agent: i.leaseAgent, expiresAt: i.leaseExpiresAt } : null),
+    }),
+    runAt: t.expose('runAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    lastSeq: t.exposeInt('lastSeq', { description: 'The seq of the newest event: pass it as `after` to read only what comes next.' }),
+    events: t.field({
+      type: [IntentEvent],
+      args: { after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }), first: t.arg.int() },
+      resolve: (i, a, ctx) => ctx.service.events(ctx.caller, i.id, a.after, a.first),
+    }),
+    attempts: t.field({
+      type: [AttemptRef],
+      resolve: async (i, _a, ctx) => foldAttempts(await ctx.service.events(ctx.caller, i.id, 0, 10_000)),
+    }),
+  }),
+});
+
+const IntentFilter = builder.inputType('IntentFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [IntentStatus], description: 'Any of these statuses.' }),
+    type: t.stringList({ description: 'Any of these types.' }),
+    parentId: t.id({ description: 'Children of this intent.' }),
+    label: t.stringList({ description: 'Every one of these labels.' }),
+  }),
+});
+
+interface Page {
+  intents: IntentRow[];
+  hasNextPage: boolean;
+  count: () => Promise<number>;
+}
+
+const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+
+const IntentEdge = builder.objectRef<IntentRow>('IntentEdge').implement({
+  fields: (t) => ({
+    cursor: t.string({ resolve: (i) => encodeListCursor(i) }),
+    node: t.field({ type: Intent, resolve: (i) => i }),
+  }),
+});
+
+const IntentConnection = builder.objectRef<Page>('IntentConnection').implement({
+  fields: (t) => ({
+    edges: t.field({ type: [IntentEdge], resolve: (p) => p.intents }),
+    nodes: t.field({ type: [Intent], resolve: (p) => p.intents }),
+    pageInfo: t.field({
+      type: PageInfo,
+      resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.intents.length ? encodeListCursor(p.intents.at(-1)!) : null }),
+    }),
+    totalCount: t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  intent: t.field({
+    type: Intent,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => ctx.service.get(ctx.caller, String(a.id)),
+  }),
+  intents: t.field({
+    type: IntentConnection,
+    description: 'Intents newest first, filtered; a relay connection.',
+    args: {
+      filter: t.arg({ type: IntentFilter }),
+      first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
+      after: t.arg.string({ description: 'endCursor of the previous page.' }),
+    },
+    resolve: (_r, a, ctx) =>
+      ctx.service.list(ctx.caller, {
+        filter: a.filter
+          ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId == null ? null : String(a.filter.parentId), labels: a.filter.label }
+          : null,
+        first: a.first,
+        after: a.after,
+      }),
+  }),
+}));
+
+const SubmitIntentInput = builder.inputType('SubmitIntentInput', {
+  fields: (t) => ({
+    type: t.string({ required: true, description: 'What kind of work, e.g. `research.answer.v1`; agents claim by type.' }),
+    input: t.field({ type: 'JSON', description: 'Any JSON. Default {}.' }),
+    idempotencyKey: t.string({ description: 'Submitting the same key and input again returns the same intent; a different input fails with CONFLICT.' }),
+    priority: t.int({ description: '0–1000, higher is claimed first. Default 0.' }),
+    runAt: t.field({ type: 'DateTime', description: 'Not claimable before this time. Default now.' }),
+    maxAttempts: t.int({ description: '1–100. Default 3 (AXME_DEFAULT_MAX_ATTEMPTS).' }),
+    parentId: t.id({ description: 'Makes this intent a child of another.' }),
+    labels: t.stringList({ description: 'Free-form tags to filter by, e.g. `customer:42`.' }),
+  }),
+});
+
+const CancelIntentInput = builder.inputType('CancelIntentInput', {
+  fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }),
+});
+
+const RetryIntentInput = builder.inputType('RetryIntentInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+builder.mutationFields((t) => ({
+  submitIntent: t.field({
+    type: Intent,
+    args: { input: t.arg({ type: SubmitIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) =>
+      ctx.service.submit(ctx.caller, { ...a, parentId: a.parentId == null ? null : String(a.parentId) }),
+  }),
+  cancelIntent: t.field({
+    type: Intent,
+    description: 'Cancels a PENDING, RUNNING or WAITING intent. A running agent’s next call fails with CONFLICT.',
+    args: { input: t.arg({ type: CancelIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.cancel(ctx.caller, String(a.id), a.reason),
+  }),
+  retryIntent: t.field({
+    type: Intent,
+    description: 'Puts a FAILED or CANCELLED intent back to PENDING under the same id, keeping input, checkpoint, errors and attempt count; it runs at least once more.',
+    args: { input: t.arg({ type: RetryIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.retry(ctx.caller, String(a.id)),
+  }),
+}));

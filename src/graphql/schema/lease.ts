@@ -1,0 +1,96 @@
+import type { Lease as LeaseRow } from '../../service.ts';
+import { builder } from '../builder.ts';
+import { Intent } from './intent.ts';
+
+const Lease = builder.objectRef<LeaseRow>('Lease');
+
+Lease.implement({
+  description: 'The right to work on one intent until expiresAt. Every claim issues a new token; calls with an older one fail with LEASE_LOST.',
+  fields: (t) => ({
+    token: t.exposeID('token'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    intent: t.field({ type: Intent, resolve: (l) => l.intent }),
+  }),
+});
+
+const ClaimIntentInput = builder.inputType('ClaimIntentInput', {
+  fields: (t) => ({
+    types: t.stringList({ required: true, description: 'Intent types this agent handles.' }),
+    agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
+    leaseSeconds: t.int({ description: 'How long the lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
+    waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for work before answering null. Default 0.' }),
+  }),
+});
+
+const HeartbeatIntentInput = builder.inputType('HeartbeatIntentInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    leaseToken: t.id({ required: true }),
+    leaseSeconds: t.int({ description: 'The lease runs this long from now. Default 300.' }),
+  }),
+});
+
+const CheckpointIntentInput = builder.inputType('CheckpointIntentInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    leaseToken: t.id({ required: true }),
+    checkpoint: t.field({ type: 'JSON', required: true, description: 'Replaces the stored checkpoint; the next attempt starts from it.' }),
+  }),
+});
+
+const CompleteIntentInput = builder.inputType('CompleteIntentInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    leaseToken: t.id({ required: true }),
+    output: t.field({ type: 'JSON' }),
+  }),
+});
+
+const IntentErrorInput = builder.inputType('IntentErrorInput', {
+  fields: (t) => ({
+    message: t.string({ required: true }),
+    code: t.string(),
+    retryable: t.boolean({ description: 'false sends the intent straight to FAILED. Default true.' }),
+    details: t.field({ type: 'JSON' }),
+  }),
+});
+
+const FailIntentInput = builder.inputType('FailIntentInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    leaseToken: t.id({ required: true }),
+    error: t.field({ type: IntentErrorInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  claimIntent: t.field({
+    type: Lease,
+    nullable: true,
+    description: 'Leases the most urgent PENDING intent of the given types (highest priority, then oldest runAt), or null when there is none.',
+    args: { input: t.arg({ type: ClaimIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.claim(ctx.caller, a, ctx.signal),
+  }),
+  heartbeatIntent: t.field({
+    type: Lease,
+    description: 'Extends the lease. Fails with LEASE_LOST when the lease expired or was superseded, CONFLICT when the intent was cancelled.',
+    args: { input: t.arg({ type: HeartbeatIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.heartbeat(ctx.caller, String(a.id), String(a.leaseToken), a.leaseSeconds),
+  }),
+  checkpointIntent: t.field({
+    type: Intent,
+    args: { input: t.arg({ type: CheckpointIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.checkpoint(ctx.caller, String(a.id), String(a.leaseToken), a.checkpoint),
+  }),
+  completeIntent: t.field({
+    type: Intent,
+    args: { input: t.arg({ type: CompleteIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.complete(ctx.caller, String(a.id), String(a.leaseToken), a.output ?? null),
+  }),
+  failIntent: t.field({
+    type: Intent,
+    description: 'Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED.',
+    args: { input: t.arg({ type: FailIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.fail(ctx.caller, String(a.id), String(a.leaseToken), a.error),
+  }),
+}));

@@ -1,0 +1,118 @@
+/**
+ * The intent lifecycle: statuses, the one transition table, and the pure rules that
+ * decide whether an action may happen. No I/O: the store asks this module and
+ * writes what it says; resolvers never reason about status themselves.
+ */
+import type { ErrorCode } from './errors.ts';
+
+export const STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const TERMINAL: readonly Status[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+export const isTerminal = (s: Status): boolean => TERMINAL.includes(s);
+
+export const WAITING_REASONS = ['APPROVAL', 'SIGNAL', 'CHILDREN', 'TIME'] as const;
+export type WaitingFor = (typeof WAITING_REASONS)[number];
+
+export const EVENT_KINDS = [
+  'SUBMITTED',
+  'CLAIMED',
+  'CHECKPOINTED',
+  'WAITING',
+  'RESUMED',
+  'COMPLETED',
+  'FAILED',
+  'RETRY_SCHEDULED',
+  'LEASE_EXPIRED',
+  'CANCELLED',
+  'RETRIED',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export type Action =
+  | 'submit'
+  | 'claim'
+  | 'heartbeat'
+  | 'checkpoint'
+  | 'complete'
+  | 'fail'
+  | 'cancel'
+  | 'retry'
+  | 'wait'
+  | 'wake'
+  | 'expireLease';
+
+export interface Rule {
+  /** Statuses the action may start from. */
+  readonly from: readonly Status[];
+  /** Where it may lead, and the event each target writes (null: no event, e.g. heartbeat). */
+  readonly to: Partial<Record<Status, EventKind | null>>;
+  /** Whether the caller must hold the current, unexpired lease. */
+  readonly lease: boolean;
+}
+
+export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
+  submit: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
+  claim: { from: ['PENDING'], to: { RUNNING: 'CLAIMED' }, lease: false },
+  heartbeat: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  checkpoint: { from: ['RUNNING'], to: { RUNNING: 'CHECKPOINTED' }, lease: true },
+  complete: { from: ['RUNNING'], to: { COMPLETED: 'COMPLETED' }, lease: true },
+  fail: { from: ['RUNNING'], to: { PENDING: 'RETRY_SCHEDULED', FAILED: 'FAILED' }, lease: true },
+  cancel: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { CANCELLED: 'CANCELLED' }, lease: false },
+  retry: { from: ['FAILED', 'CANCELLED'], to: { PENDING: 'RETRIED' }, lease: false },
+  wait: { from: ['RUNNING'], to: { WAITING: 'WAITING' }, lease: true },
+  wake: { from: ['WAITING'], to: { PENDING: 'RESUMED' }, lease: false },
+  expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
+};
+
+export const ACTIONS = Object.keys(TRANSITIONS) as Action[];
+
+/** What the rules need to know of an intent. */
+export interface IntentState {
+  status: Status;
+  leaseToken: string | null;
+  leaseExpiresAt: Date | null;
+}
+
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Why `action` may not happen to `intent` now, or null when it may.
+ * Order matters: a terminal intent answers CONFLICT whoever asks (terminal states
+ * never change); then a caller without the live lease gets LEASE_LOST; then a
+ * status the action cannot start from gets INVALID_TRANSITION.
+ */
+export function refusal(action: Action, intent: IntentState, leaseToken: string | null, now: Date): Refusal | null {
+  const rule = TRANSITIONS[action];
+  const allowed = rule.from.includes(intent.status);
+  if (!allowed && isTerminal(intent.status)) {
+    return { code: 'CONFLICT', message: `intent is ${intent.status}; a finished intent cannot ${action}` };
+  }
+  if (rule.lease) {
+    const held =
+      leaseToken !== null &&
+      intent.leaseToken === leaseToken &&
+      intent.leaseExpiresAt !== null &&
+      intent.leaseExpiresAt.getTime() > now.getTime();
+    if (!held) return { code: 'LEASE_LOST', message: 'the lease token is not the intent’s current lease (expired or superseded)' };
+  }
+  if (!allowed) {
+    return { code: 'INVALID_TRANSITION', message: `cannot ${action} an intent that is ${intent.status}` };
+  }
+  return null;
+}
+
+/** The event an allowed transition writes. Throws on a target the table does not list. */
+export function eventFor(action: Action, to: Status): EventKind | null {
+  const kinds = TRANSITIONS[action].to;
+  if (!(to in kinds)) throw new Error(`transition table has no ${action} -> ${to}`);
+  return kinds[to] ?? null;
+}
+
+/** A failed attempt goes back to PENDING while attempts remain and the error is retryable. */
+export function afterFailure(attempt: number, maxAttempts: number, retryable: boolean): 'PENDING' | 'FAILED' {
+  return retryable && attempt < maxAttempts ? 'PENDING' : 'FAILED';
+}

@@ -1,0 +1,44 @@
+import { createAxme } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { listen } from './server.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`axme: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const backend = config.databaseUrl ? 'postgres' : `embedded PGlite (${config.dataDir ?? 'in memory'})`;
+  log.info({ backend, pubsub: config.redisUrl ? 'redis' : 'in-process' }, 'starting');
+  const app = await createAxme(config, log);
+  const running = await listen(app, log);
+  log.info(`Axme is serving GraphQL and GraphiQL at ${running.url}`);
+
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    running.shutdown().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`axme: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

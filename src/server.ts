@@ -1,0 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Axme } from './app.ts';
+import type { Logger } from './log.ts';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the app. */
+  shutdown(): Promise<void>;
+}
+
+export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
+  const server = createServer(app.yoga);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(app.config.port, app.config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = app.config.host === '0.0.0.0' || app.config.host === '::' ? 'localhost' : app.config.host;
+  const url = `http://${host}:${port}/graphql`;
+
+  let closing: Promise<void> | null = null;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      app.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), app.config.shutdownTimeoutMs).unref());
+      if ((await Promise.race([closed, timeout])) === 'timeout') {
+        log.warn('shutdown timeout: closing the remaining connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      await app.close();
+    })());
+
+  return { server, url, shutdown };
+}

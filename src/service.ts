@@ -1,0 +1,205 @@
+/**
+ * The intent operations as the API offers them: validate input, run the store's
+ * SQL with the service clock's `now`, and announce committed changes. Resolvers call
+ * this and nothing below it.
+ */
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/types.ts';
+import { AxmeError } from './errors.ts';
+import { newLeaseToken, uuidv7 } from './ids.ts';
+import type { Logger } from './log.ts';
+import type { Status } from './lifecycle.ts';
+import { type PubSub, channels } from './pubsub/types.ts';
+import type { Change } from './store/events.ts';
+import { listEvents } from './store/events.ts';
+import * as store from './store/intents.ts';
+import { type IntentFilter, countIntents, decodeListCursor, listIntents } from './store/list.ts';
+import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
+import * as v from './validate.ts';
+import { waitForWork } from './wake.ts';
+
+/** Who is calling: the namespace they act in and the principal written as the event actor. */
+export interface Caller {
+  namespace: string;
+  principal: string | null;
+}
+
+export interface Lease {
+  token: string;
+  expiresAt: Date;
+  intent: Intent;
+}
+
+export interface SubmitInput {
+  type: string;
+  input?: unknown;
+  idempotencyKey?: string | null;
+  priority?: number | null;
+  runAt?: Date | null;
+  maxAttempts?: number | null;
+  parentId?: string | null;
+  labels?: readonly string[] | null;
+}
+
+export interface ClaimInput {
+  types: readonly string[];
+  agent?: string | null;
+  leaseSeconds?: number | null;
+  waitSeconds?: number | null;
+}
+
+export interface FailInput {
+  message: string;
+  code?: string | null;
+  retryable?: boolean | null;
+  details?: unknown;
+}
+
+export interface ListInput {
+  filter?: IntentFilter | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export class IntentService {
+  private readonly closing = new AbortController();
+
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly pubsub: PubSub;
+  readonly config: Config;
+  private readonly log: Logger;
+
+  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger) {
+    this.db = db;
+    this.clock = clock;
+    this.pubsub = pubsub;
+    this.config = config;
+    this.log = log;
+  }
+
+  async get(c: Caller, id: string): Promise<Intent | null> {
+    return store.getIntent(this.db, c.namespace, v.id('id', id));
+  }
+
+  async list(c: Caller, a: ListInput) {
+    const first = v.intInRange('first', a.first, 20, 0, 500);
+    const after = a.after ? decodeListCursor(a.after) : null;
+    const f = a.filter ?? {};
+    const filter: IntentFilter = {
+      statuses: f.statuses ?? null,
+      types: f.types ?? null,
+      parentId: v.optionalId('filter.parentId', f.parentId),
+      labels: f.labels ?? null,
+    };
+    const page = await listIntents(this.db, c.namespace, filter, first, after);
+    return { ...page, count: () => countIntents(this.db, c.namespace, filter) };
+  }
+
+  async events(c: Caller, intentId: string, afterSeq: number | null | undefined, first: number | null | undefined): Promise<IntentEvent[]> {
+    const id = v.id('intentId', intentId);
+    const after = v.intInRange('after', afterSeq, 0, 0, 2 ** 31 - 1);
+    const limit = v.intInRange('first', first, 1000, 1, 10_000);
+    const events = await listEvents(this.db, c.namespace, id, after, limit);
+    if (events.length === 0 && !(await store.getIntent(this.db, c.namespace, id))) {
+      throw new AxmeError('NOT_FOUND', `intent ${id} not found`, { id });
+    }
+    return events;
+  }
+
+  async submit(c: Caller, a: SubmitInput): Promise<Intent> {
+    const now = this.clock.now();
+    const n: store.NewIntent = {
+      id: uuidv7(now.getTime()),
+      type: v.name('type', a.type),
+      input: v.payload('input', a.input ?? {}, this.config.maxPayloadBytes),
+      idempotencyKey: v.text('idempotencyKey', a.idempotencyKey, 200),
+      priority: v.intInRange('priority', a.priority, 0, 0, 1000),
+      runAt: v.date('runAt', a.runAt) ?? now,
+      maxAttempts: v.intInRange('maxAttempts', a.maxAttempts, this.config.defaultMaxAttempts, 1, 100),
+      parentId: v.optionalId('parentId', a.parentId),
+      labels: v.labels(a.labels),
+    };
+    const { intent, change } = await store.submitIntent(this.db, c.namespace, n, c.principal, now);
+    if (change) this.announce(change);
+    return intent;
+  }
+
+  /** Leases the next intent; with waitSeconds, waits for one to arrive before answering null. */
+  async claim(c: Caller, a: ClaimInput, signal?: AbortSignal): Promise<Lease | null> {
+    const types = v.nonEmptyNames('types', a.types);
+    const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
+    const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
+    const waitSeconds = v.intInRange('waitSeconds', a.waitSeconds, 0, 0, this.config.maxWaitSeconds);
+    const giveUpAt = Date.now() + waitSeconds * 1000;
+    const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    for (;;) {
+      const change = await store.claimIntent(
+        this.db, c.namespace, { types, agent: c.principal ?? agent, leaseToken: newLeaseToken(), leaseSeconds }, this.clock.now(),
+      );
+      if (change) {
+        this.announce(change);
+        return { token: change.intent.leaseToken!, expiresAt: change.intent.leaseExpiresAt!, intent: change.intent };
+      }
+      const left = giveUpAt - Date.now();
+      if (left <= 0 || stop.aborted) return null;
+      await waitForWork(this.pubsub, c.namespace, types, Math.min(left, this.config.claimPollMs), stop);
+    }
+  }
+
+  async heartbeat(c: Caller, id: string, token: string, leaseSeconds: number | null | undefined): Promise<Lease> {
+    const secs = v.intInRange('leaseSeconds', leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
+    const intent = await store.heartbeatIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), secs, this.clock.now());
+    return { token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent };
+  }
+
+  async checkpoint(c: Caller, id: string, token: string, checkpoint: unknown): Promise<Intent> {
+    const data = v.payload('checkpoint', checkpoint, this.config.maxPayloadBytes);
+    return this.apply(store.checkpointIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, c.principal, this.clock.now()));
+  }
+
+  async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
+    const data = v.payload('output', output, this.config.maxPayloadBytes);
+    return this.apply(store.completeIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, c.principal, this.clock.now()));
+  }
+
+  async fail(c: Caller, id: string, token: string, e: FailInput): Promise<Intent> {
+    const error: IntentError = {
+      message: v.text('error.message', e.message, 10_000) ?? '',
+      code: v.text('error.code', e.code, 200),
+      retryable: e.retryable ?? true,
+      details: e.details ?? null,
+    };
+    v.payload('error', error, this.config.maxPayloadBytes);
+    return this.apply(store.failIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), error, c.principal, this.clock.now()));
+  }
+
+  async cancel(c: Caller, id: string, reason: string | null | undefined): Promise<Intent> {
+    const why = v.text('reason', reason, 2000);
+    return this.apply(store.cancelIntent(this.db, c.namespace, v.id('id', id), why, c.principal, this.clock.now()));
+  }
+
+  async retry(c: Caller, id: string): Promise<Intent> {
+    return this.apply(store.retryIntent(this.db, c.namespace, v.id('id', id), c.principal, this.clock.now()));
+  }
+
+  /** Ends waiting claims so shutdown is not held up by long polls. */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private async apply(pending: Promise<Change>): Promise<Intent> {
+    const change = await pending;
+    this.announce(change);
+    return change.intent;
+  }
+
+  /** Called only after the change's transaction committed. */
+  private announce(change: Change): void {
+    const { intent, event } = change;
+    this.pubsub.publish(channels.events(intent.namespace), JSON.stringify(event));
+    if (intent.status === ('PENDING' satisfies Status)) this.pubsub.publish(channels.work(intent.namespace), intent.type);
+    this.log.debug({ intent: intent.id, kind: event.kind, seq: event.seq }, 'intent event');
+  }
+}

@@ -1,0 +1,65 @@
+import type { EventKind } from '../lifecycle.ts';
+import type { Queryable } from '../db/types.ts';
+import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
+
+/**
+ * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also
+ * appends the intent's event: same statement, same transaction, and the event's
+ * seq is the last_seq the update just bumped under its row lock. The update must
+ * set `last_seq = last_seq + 1` and `updated_at` (the event's time). Its own
+ * parameters come first; kind, actor and data follow them.
+ */
+export function withEvent(updateSql: string): string {
+  const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  return `with upd as (${updateSql} returning *),
+    ev as (
+      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at)
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, $${n + 3}::jsonb, updated_at from upd
+      returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+    )
+    select upd.*, ev.* from upd, ev`;
+}
+
+export interface EventSpec {
+  kind: EventKind;
+  actor: string | null;
+  data?: unknown;
+}
+
+export const eventParams = (e: EventSpec): unknown[] => [e.kind, e.actor, json(e.data)];
+
+export interface Change {
+  intent: Intent;
+  event: IntentEvent;
+}
+
+/** Splits a row of a `withEvent` statement into the intent and its new event. */
+export function toChange(r: Record<string, unknown>): Change {
+  const intent = toIntent(r);
+  return {
+    intent,
+    event: toEvent({
+      id: r.ev_id,
+      namespace: intent.namespace,
+      intent_id: intent.id,
+      seq: intent.lastSeq,
+      kind: r.ev_kind,
+      status: intent.status,
+      waiting_for: intent.waitingFor,
+      actor: r.ev_actor,
+      data: r.ev_data,
+      at: intent.updatedAt,
+    }),
+  };
+}
+
+const LIST_EVENTS = `
+  select * from intent_events
+  where namespace = $1 and intent_id = $2 and seq > $3
+  order by seq
+  limit $4`;
+
+export async function listEvents(q: Queryable, ns: string, intentId: string, afterSeq: number, limit: number): Promise<IntentEvent[]> {
+  const { rows } = await q.query(LIST_EVENTS, [ns, intentId, afterSeq, limit]);
+  return rows.map(toEvent);
+}

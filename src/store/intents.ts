@@ -1,0 +1,236 @@
+/**
+ * Every SQL statement that reads or changes intents, one per operation. Callers
+ * pass `now` from the service clock; no statement reads the database's own clock.
+ */
+import type { Db, Queryable } from '../db/types.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
+import { type Change, eventParams, toChange, withEvent } from './events.ts';
+import { type Intent, type IntentError, json, toIntent } from './rows.ts';
+
+export interface NewIntent {
+  id: string;
+  type: string;
+  input: unknown;
+  idempotencyKey: string | null;
+  priority: number;
+  runAt: Date;
+  maxAttempts: number;
+  parentId: string | null;
+  labels: string[];
+}
+
+const GET = `select * from intents where namespace = $1 and id = $2`;
+const GET_FOR_UPDATE = `${GET} for update`;
+
+export async function getIntent(q: Queryable, ns: string, id: string): Promise<Intent | null> {
+  const { rows } = await q.query(GET, [ns, id]);
+  return rows[0] ? toIntent(rows[0]) : null;
+}
+
+export async function getIntents(q: Queryable, ns: string, ids: readonly string[]): Promise<Intent[]> {
+  const { rows } = await q.query(`select * from intents where namespace = $1 and id = any($2::uuid[])`, [ns, ids]);
+  return rows.map(toIntent);
+}
+
+const SUBMIT = `
+  with ins as (
+    insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
+                         parent_id, labels, run_at, created_at, updated_at, last_seq)
+    values ($1, $2, $3, 'PENDING', $4::jsonb, $5, $6, $7, $8, $9::text[], $10, $11, $11, 1)
+    on conflict (namespace, idempotency_key) do nothing
+    returning *
+  ), ev as (
+    insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
+    select namespace, id, 1, $12, status, $13, null, created_at from ins
+    returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+  )
+  select ins.*, ev.* from ins, ev`;
+
+const SAME_KEY = `
+  select *, (type = $3 and input = $4::jsonb) as same_input
+  from intents where namespace = $1 and idempotency_key = $2`;
+
+/**
+ * Inserts the intent and its SUBMITTED event in one statement. With an
+ * idempotency key already used, returns the stored intent (change: null) when
+ * type and input match and fails with CONFLICT when they do not; racing submits
+ * resolve through the unique index, so exactly one inserts.
+ */
+export async function submitIntent(
+  q: Queryable, ns: string, n: NewIntent, actor: string | null, now: Date,
+): Promise<{ intent: Intent; change: Change | null }> {
+  if (n.parentId && !(await getIntent(q, ns, n.parentId))) throw notFound('parent intent', n.parentId);
+  const inputJson = json(n.input) ?? 'null';
+  const { rows } = await q.query(SUBMIT, [
+    n.id, ns, n.type, inputJson, n.maxAttempts, n.priority, n.idempotencyKey,
+    n.parentId, n.labels, n.runAt, now, eventFor('submit', 'PENDING'), actor,
+  ]);
+  if (rows[0]) {
+    const change = toChange(rows[0]);
+    return { intent: change.intent, change };
+  }
+  const existing = await q.query<Record<string, unknown>>(SAME_KEY, [ns, n.idempotencyKey, n.type, inputJson]);
+  const row = existing.rows[0];
+  if (!row) throw new AxmeError('CONFLICT', 'idempotency key is in use; retry the submit');
+  if (!row.same_input) {
+    throw new AxmeError('CONFLICT', 'idempotency key was already used with a different type or input', {
+      idempotencyKey: n.idempotencyKey,
+      intentId: row.id,
+    });
+  }
+  return { intent: toIntent(row), change: null };
+}
+
+export interface ClaimArgs {
+  types: string[];
+  agent: string;
+  leaseToken: string;
+  leaseSeconds: number;
+}
+
+const CLAIM = withEvent(`
+  update intents i set
+    status = 'RUNNING', attempt = attempt + 1,
+    lease_token = $1, lease_agent = $2, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
+    last_seq = last_seq + 1, updated_at = $3
+  where i.id = (
+    select id from intents
+    where namespace = $5 and status = any($6::text[]) and type = any($7::text[]) and run_at <= $3
+    order by priority desc, run_at, id
+    limit 1
+    for update skip locked
+  )`);
+
+/** Leases the most urgent runnable intent of the given types, or returns null. */
+export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change | null> {
+  const { rows } = await q.query(CLAIM, [
+    a.leaseToken, a.agent, now, a.leaseSeconds, ns, TRANSITIONS.claim.from, a.types,
+    ...eventParams({ kind: eventFor('claim', 'RUNNING')!, actor: a.agent, data: { agent: a.agent } }),
+  ]);
+  return rows[0] ? toChange(rows[0]) : null;
+}
+
+/** Explains, from the intent as it is now, why a guarded statement changed nothing. */
+async function whyNot(q: Queryable, ns: string, id: string, action: Action, token: string | null, now: Date): Promise<AxmeError> {
+  const current = await getIntent(q, ns, id);
+  if (!current) return notFound('intent', id);
+  const r = refusal(action, current, token, now);
+  if (r) return new AxmeError(r.code, r.message, { id, status: current.status });
+  return new AxmeError('CONFLICT', 'the intent changed while the request ran; retry', { id, status: current.status });
+}
+
+// Lease-guarded statements: change the row only while the caller's lease is live.
+const LEASED = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
+
+const HEARTBEAT = `
+  update intents set lease_expires_at = $5::timestamptz + make_interval(secs => $6)
+  where ${LEASED}
+  returning *`;
+
+export async function heartbeatIntent(
+  q: Queryable, ns: string, id: string, token: string, leaseSeconds: number, now: Date,
+): Promise<Intent> {
+  const { rows } = await q.query(HEARTBEAT, [ns, id, TRANSITIONS.heartbeat.from, token, now, leaseSeconds]);
+  if (rows[0]) return toIntent(rows[0]);
+  throw await whyNot(q, ns, id, 'heartbeat', token, now);
+}
+
+const CHECKPOINT = withEvent(`
+  update intents set checkpoint = $6::jsonb, last_seq = last_seq + 1, updated_at = $5
+  where ${LEASED}`);
+
+export async function checkpointIntent(
+  q: Queryable, ns: string, id: string, token: string, checkpoint: unknown, actor: string | null, now: Date,
+): Promise<Change> {
+  const { rows } = await q.query(CHECKPOINT, [
+    ns, id, TRANSITIONS.checkpoint.from, token, now, json(checkpoint),
+    ...eventParams({ kind: eventFor('checkpoint', 'RUNNING')!, actor }),
+  ]);
+  if (rows[0]) return toChange(rows[0]);
+  throw await whyNot(q, ns, id, 'checkpoint', token, now);
+}
+
+const COMPLETE = withEvent(`
+  update intents set status = 'COMPLETED', output = $6::jsonb, lease_token = null, lease_expires_at = null,
+    finished_at = $5, last_seq = last_seq + 1, updated_at = $5
+  where ${LEASED}`);
+
+export async function completeIntent(
+  q: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+): Promise<Change> {
+  const { rows } = await q.query(COMPLETE, [
+    ns, id, TRANSITIONS.complete.from, token, now, json(output),
+    ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor }),
+  ]);
+  if (rows[0]) return toChange(rows[0]);
+  throw await whyNot(q, ns, id, 'complete', token, now);
+}
+
+/** Locks the intent, checks the table, then lets `apply` write the change. */
+async function locked<T>(
+  db: Db, ns: string, id: string, action: Action, token: string | null, now: Date,
+  apply: (tx: Queryable, current: Intent) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query(GET_FOR_UPDATE, [ns, id]);
+    if (!rows[0]) throw notFound('intent', id);
+    const current = toIntent(rows[0]);
+    const r = refusal(action, current, token, now);
+    if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+    return apply(tx, current);
+  });
+}
+
+const FAIL = withEvent(`
+  update intents set status = $3, error = $4::jsonb, run_at = $5, lease_token = null, lease_expires_at = null,
+    finished_at = case when $3 = 'FAILED' then $6::timestamptz end, last_seq = last_seq + 1, updated_at = $6
+  where namespace = $1 and id = $2`);
+
+/** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
+export async function failIntent(
+  db: Db, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
+): Promise<Change> {
+  return locked(db, ns, id, 'fail', token, now, async (tx, cur) => {
+    const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
+    const runAt = to === 'PENDING' ? now : cur.runAt;
+    const { rows } = await tx.query(FAIL, [
+      ns, id, to, json(error), runAt, now,
+      ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),
+    ]);
+    return toChange(rows[0]!);
+  });
+}
+
+const CANCEL = withEvent(`
+  update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
+    finished_at = $3, last_seq = last_seq + 1, updated_at = $3
+  where namespace = $1 and id = $2`);
+
+export async function cancelIntent(
+  db: Db, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
+): Promise<Change> {
+  return locked(db, ns, id, 'cancel', null, now, async (tx, cur) => {
+    const { rows } = await tx.query(CANCEL, [
+      ns, id, now,
+      ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason, from: cur.status, agent: cur.leaseAgent } }),
+    ]);
+    return toChange(rows[0]!);
+  });
+}
+
+const RETRY = withEvent(`
+  update intents set status = 'PENDING', run_at = $3, finished_at = null, last_seq = last_seq + 1, updated_at = $3
+  where namespace = $1 and id = $2`);
+
+/** Puts a FAILED or CANCELLED intent back to PENDING under the same id; input, checkpoint, error and attempts stay. */
+export async function retryIntent(db: Db, ns: string, id: string, actor: string | null, now: Date): Promise<Change> {
+  return locked(db, ns, id, 'retry', null, now, async (tx, cur) => {
+    const { rows } = await tx.query(RETRY, [
+      ns, id, now, ...eventParams({ kind: eventFor('retry', 'PENDING')!, actor, data: { from: cur.status, attempt: cur.attempt } }),
+    ]);
+    return toChange(rows[0]!);
+  });
+}
+
+export type { Status };

@@ -1,0 +1,66 @@
+import type { Queryable } from '../db/types.ts';
+import { badInput } from '../errors.ts';
+import type { Status } from '../lifecycle.ts';
+import { type Intent, toIntent } from './rows.ts';
+
+export interface IntentFilter {
+  statuses?: Status[] | null;
+  types?: string[] | null;
+  parentId?: string | null;
+  labels?: string[] | null;
+}
+
+/** Position in the newest-first listing: the last row's (createdAt, id). */
+export interface ListCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeListCursor(i: Pick<Intent, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
+}
+
+export function decodeListCursor(s: string): ListCursor {
+  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw badInput('invalid cursor', { cursor: s });
+  }
+  return { createdAt, id };
+}
+
+const WHERE = `
+  namespace = $1
+  and ($2::text[] is null or status = any($2::text[]))
+  and ($3::text[] is null or type = any($3::text[]))
+  and ($4::uuid is null or parent_id = $4::uuid)
+  and ($5::text[] is null or labels @> $5::text[])`;
+
+const LIST = `
+  select * from intents
+  where ${WHERE} and ($6::timestamptz is null or (created_at, id) < ($6::timestamptz, $7::uuid))
+  order by created_at desc, id desc
+  limit $8`;
+
+const COUNT = `select count(*)::int as n from intents where ${WHERE}`;
+
+const filterParams = (ns: string, f: IntentFilter) => [
+  ns,
+  f.statuses?.length ? f.statuses : null,
+  f.types?.length ? f.types : null,
+  f.parentId ?? null,
+  f.labels?.length ? f.labels : null,
+];
+
+/** One page, newest first; fetches one extra row to know whether more follow. */
+export async function listIntents(
+  q: Queryable, ns: string, f: IntentFilter, first: number, after: ListCursor | null,
+): Promise<{ intents: Intent[]; hasNextPage: boolean }> {
+  const { rows } = await q.query(LIST, [...filterParams(ns, f), after?.createdAt ?? null, after?.id ?? null, first + 1]);
+  return { intents: rows.slice(0, first).map(toIntent), hasNextPage: rows.length > first };
+}
+
+export async function countIntents(q: Queryable, ns: string, f: IntentFilter): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(COUNT, filterParams(ns, f));
+  return rows[0]?.n ?? 0;
+}

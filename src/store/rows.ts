@@ -1,0 +1,99 @@
+import type { EventKind, Status, WaitingFor } from '../lifecycle.ts';
+
+export interface IntentError {
+  message: string;
+  code: string | null;
+  retryable: boolean;
+  details: unknown;
+}
+
+export interface Intent {
+  id: string;
+  namespace: string;
+  type: string;
+  status: Status;
+  waitingFor: WaitingFor | null;
+  input: unknown;
+  output: unknown;
+  error: IntentError | null;
+  checkpoint: unknown;
+  attempt: number;
+  maxAttempts: number;
+  priority: number;
+  idempotencyKey: string | null;
+  parentId: string | null;
+  labels: string[];
+  leaseToken: string | null;
+  leaseAgent: string | null;
+  leaseExpiresAt: Date | null;
+  runAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  lastSeq: number;
+}
+
+export interface IntentEvent {
+  /** Position in the namespace-wide log (bigserial, as text). */
+  id: string;
+  namespace: string;
+  intentId: string;
+  seq: number;
+  kind: EventKind;
+  status: Status;
+  waitingFor: WaitingFor | null;
+  actor: string | null;
+  data: unknown;
+  at: Date;
+}
+
+type Row = Record<string, unknown>;
+
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+const maybeDate = (v: unknown): Date | null => (v == null ? null : date(v));
+
+export function toIntent(r: Row): Intent {
+  return {
+    id: r.id as string,
+    namespace: r.namespace as string,
+    type: r.type as string,
+    status: r.status as Status,
+    waitingFor: (r.waiting_for as WaitingFor | null) ?? null,
+    input: r.input,
+    output: r.output ?? null,
+    error: (r.error as IntentError | null) ?? null,
+    checkpoint: r.checkpoint ?? null,
+    attempt: r.attempt as number,
+    maxAttempts: r.max_attempts as number,
+    priority: r.priority as number,
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+    parentId: (r.parent_id as string | null) ?? null,
+    labels: (r.labels as string[]) ?? [],
+    leaseToken: (r.lease_token as string | null) ?? null,
+    leaseAgent: (r.lease_agent as string | null) ?? null,
+    leaseExpiresAt: maybeDate(r.lease_expires_at),
+    runAt: date(r.run_at),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    finishedAt: maybeDate(r.finished_at),
+    lastSeq: r.last_seq as number,
+  };
+}
+
+export function toEvent(r: Row): IntentEvent {
+  return {
+    id: String(r.id),
+    namespace: r.namespace as string,
+    intentId: r.intent_id as string,
+    seq: r.seq as number,
+    kind: r.kind as EventKind,
+    status: r.status as Status,
+    waitingFor: (r.waiting_for as WaitingFor | null) ?? null,
+    actor: (r.actor as string | null) ?? null,
+    data: r.data ?? null,
+    at: date(r.at),
+  };
+}
+
+/** jsonb parameters go as text: pg would turn a JS array into a Postgres array. */
+export const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
