@@ -26,6 +26,8 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
     (closing ??= (async () => {
       app.drain();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // keep-alive connections turn idle as their last request ends; close them as they do
+      const reaper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), app.config.shutdownTimeoutMs).unref());
       if ((await Promise.race([closed, timeout])) === 'timeout') {
@@ -33,6 +35,7 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
         server.closeAllConnections();
         await closed;
       }
+      clearInterval(reaper);
       await app.close();
     })());
 
