@@ -1,0 +1,38 @@
+# Axme server image. No build step: Node 24 strips TypeScript types natively,
+# so the image runs src/main.ts as is.
+#
+#   docker build -t axme .
+#   docker run --rm -p 4000:4000 -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... axme
+#
+# Without DATABASE_URL the server uses embedded PGlite in /app/.axme/data; mount a
+# volume there to keep it (docker run -v axme-data:/app/.axme/data ...).
+FROM node:24-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Dependencies first, so editing the source does not re-run npm ci.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+COPY src/ ./src/
+COPY migrations/ ./migrations/
+COPY schema.graphql ./
+
+# The code stays root-owned (read-only to the server); only the embedded
+# database's folder is writable by the non-root user.
+RUN mkdir -p /app/.axme/data && chown -R node:node /app/.axme
+
+ENV HOST=0.0.0.0 \
+    PORT=4000
+EXPOSE 4000
+
+USER node
+
+# slim has no curl: ask /healthz with Node's own fetch.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+# Node handles SIGTERM itself (graceful drain in src/main.ts), so run it directly.
+CMD ["node", "src/main.ts"]
