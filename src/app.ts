@@ -8,12 +8,15 @@ import type { Logger } from './log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
+import { Sweeper } from './sweeper.ts';
 
 export interface Axme {
   config: Config;
   db: Db;
   pubsub: PubSub;
   service: IntentService;
+  /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
+  sweeper: Sweeper;
   yoga: AxmeYoga;
   /** Marks the instance not-ready (for /readyz) ahead of shutdown. */
   drain(): void;
@@ -25,6 +28,8 @@ export interface AxmeDeps {
   /** An open database to use instead of opening one from config (tests). */
   db?: Db;
   pubsub?: PubSub;
+  /** Run the sweeper on its timer. Default true; tests set false and call sweeper.sweep() after moving the clock. */
+  startSweeper?: boolean;
 }
 
 /** Wires one server instance: database (migrated), notifications, service and GraphQL. */
@@ -40,7 +45,10 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     throw err;
   }
   const pubsub = deps.pubsub ?? createMemoryPubSub((err) => log.error({ err }, 'subscriber failed'));
-  const service = new IntentService(db, deps.clock ?? systemClock, pubsub, config, log);
+  const clock = deps.clock ?? systemClock;
+  const service = new IntentService(db, clock, pubsub, config, log);
+  const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
+  if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const yoga = createAxmeYoga({ service, log, ready: async () => !draining && (await db.ping()) });
   return {
@@ -48,6 +56,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     db,
     pubsub,
     service,
+    sweeper,
     yoga,
     drain() {
       draining = true;
@@ -56,6 +65,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     async close() {
       draining = true;
       service.close();
+      await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();
     },

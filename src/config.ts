@@ -35,6 +35,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** AXME_MIGRATE: apply migrations at start-up (true/false). Default true. */
   migrateOnStart: boolean;
+  /** AXME_SWEEP_MS: how often each instance looks for expired leases, deadlines and due timers. Default 1000. */
+  sweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxPayloadBytes: int('AXME_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     migrateOnStart: bool('AXME_MIGRATE', true),
+    sweepMs: int('AXME_SWEEP_MS', 1000, 10, 3_600_000),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

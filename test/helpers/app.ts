@@ -23,7 +23,7 @@ export async function testApp(opts: { clock?: Clock; env?: Record<string, string
   const tdb = await freshDb();
   const config: Config = loadConfig({ AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', ...opts.env });
   const clock = opts.clock ?? new ManualClock(new Date());
-  const app = await createAxme(config, createLogger(config.logLevel), { db: tdb.db, clock });
+  const app = await createAxme(config, createLogger(config.logLevel), { db: tdb.db, clock, startSweeper: false });
   return {
     app,
     tdb,
