@@ -74,6 +74,7 @@ export function createPgDb(opts: PgDbOptions): Db {
       }
     },
     async close() {
+      if (pool.ended || pool.ending) return;
       await pool.end();
     },
   };

@@ -9,12 +9,14 @@ import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.t
  * set `last_seq = last_seq + 1` and `updated_at` (the event's time). Its own
  * parameters come first; kind, actor and data follow them.
  */
-export function withEvent(updateSql: string): string {
+export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolean } = {}): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  // an agent acting under its lease is the actor even when the caller has no principal
+  const actor = opts.actorIsLeaseHolder ? `coalesce($${n + 2}, lease_agent)` : `$${n + 2}`;
   return `with upd as (${updateSql} returning *),
     ev as (
       insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, $${n + 3}::jsonb, updated_at from upd
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, $${n + 3}::jsonb, updated_at from upd
       returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
     )
     select upd.*, ev.* from upd, ev`;

@@ -138,7 +138,7 @@ export async function heartbeatIntent(
 
 const CHECKPOINT = withEvent(`
   update intents set checkpoint = $6::jsonb, last_seq = last_seq + 1, updated_at = $5
-  where ${LEASED}`);
+  where ${LEASED}`, { actorIsLeaseHolder: true });
 
 export async function checkpointIntent(
   q: Queryable, ns: string, id: string, token: string, checkpoint: unknown, actor: string | null, now: Date,
@@ -154,7 +154,7 @@ export async function checkpointIntent(
 const COMPLETE = withEvent(`
   update intents set status = 'COMPLETED', output = $6::jsonb, lease_token = null, lease_expires_at = null,
     finished_at = $5, last_seq = last_seq + 1, updated_at = $5
-  where ${LEASED}`);
+  where ${LEASED}`, { actorIsLeaseHolder: true });
 
 export async function completeIntent(
   q: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
@@ -185,7 +185,7 @@ async function locked<T>(
 const FAIL = withEvent(`
   update intents set status = $3, error = $4::jsonb, run_at = $5, lease_token = null, lease_expires_at = null,
     finished_at = case when $3 = 'FAILED' then $6::timestamptz end, last_seq = last_seq + 1, updated_at = $6
-  where namespace = $1 and id = $2`);
+  where namespace = $1 and id = $2`, { actorIsLeaseHolder: true });
 
 /** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
 export async function failIntent(
