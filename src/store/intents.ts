@@ -89,23 +89,31 @@ export interface ClaimArgs {
   leaseSeconds: number;
 }
 
-const CLAIM = withEvent(`
+// The claimable status is written into the SQL from the table (not passed as a
+// parameter) so the planner can use the partial index `where status = 'PENDING'`.
+const CLAIMABLE = TRANSITIONS.claim.from.map((s) => `'${s}'`).join(', ');
+
+/** One type: `type = $7` walks the claim index in order. Several: `= any` sorts the candidates. */
+const claimSql = (typeMatch: string) => withEvent(`
   update intents i set
     status = 'RUNNING', attempt = attempt + 1,
     lease_token = $1, lease_agent = $2, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
     last_seq = last_seq + 1, updated_at = $3
   where i.id = (
     select id from intents
-    where namespace = $5 and status = any($6::text[]) and type = any($7::text[]) and run_at <= $3
+    where namespace = $5 and status in (${CLAIMABLE}) and ${typeMatch} and run_at <= $3
     order by priority desc, run_at, id
     limit 1
     for update skip locked
   )`);
+const CLAIM_ONE_TYPE = claimSql('type = $6');
+const CLAIM_TYPES = claimSql('type = any($6::text[])');
 
 /** Leases the most urgent runnable intent of the given types, or returns null. */
 export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change | null> {
-  const { rows } = await q.query(CLAIM, [
-    a.leaseToken, a.agent, now, a.leaseSeconds, ns, TRANSITIONS.claim.from, a.types,
+  const one = a.types.length === 1;
+  const { rows } = await q.query(one ? CLAIM_ONE_TYPE : CLAIM_TYPES, [
+    a.leaseToken, a.agent, now, a.leaseSeconds, ns, one ? a.types[0] : a.types,
     ...eventParams({ kind: eventFor('claim', 'RUNNING')!, actor: a.agent, data: { agent: a.agent } }),
   ]);
   return rows[0] ? toChange(rows[0]) : null;
