@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAxme } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { listen, type RunningServer } from '../src/server.ts';
+import { freshDb, type TestDb } from './helpers/db.ts';
+
+const run = promisify(execFile);
+let tdb: TestDb;
+let server: RunningServer;
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent' });
+  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
+});
+afterAll(async () => {
+  await server.shutdown();
+  await tdb.close();
+});
+
+/** The shell block under a README heading, as a newcomer would paste it. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf(`## ${heading}`));
+  const m = /```sh\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error(`no sh block under ${heading}`);
+  return m[1]!;
+}
+
+it('the README walk-through works as pasted', async () => {
+  const script = readmeBlock('Five-minute walk-through').replaceAll('http://localhost:4000/graphql', server.url);
+  const { stdout } = await run('bash', ['-c', `set -e\n${script}`], { timeout: 20_000 });
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines[0].data.submitIntent.status).toBe('PENDING');
+  expect(lines[1].data.claimIntent.intent.attempt).toBe(1);
+  expect(lines[2].data.checkpointIntent.checkpoint).toEqual({ fetched: true });
+  expect(lines[3].data.completeIntent.status).toBe('COMPLETED');
+  expect(lines[4].data.intent.events.map((e: { kind: string }) => e.kind)).toEqual(['SUBMITTED', 'CLAIMED', 'CHECKPOINTED', 'COMPLETED']);
+  expect(lines[5].errors[0].extensions.code).toBe('CONFLICT');
+});
