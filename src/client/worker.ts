@@ -1,0 +1,133 @@
+/**
+ * The worker runtime: claims intents with long polls, runs the handler, heartbeats
+ * while it runs, and completes or fails the intent with what the handler did.
+ */
+import { hostname } from 'node:os';
+import { type AxmeClient, type Lease, sleep } from './client.ts';
+import { ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
+import * as ops from './generated/graphql.ts';
+import { IntentRun } from './run.ts';
+
+export interface WorkerOptions {
+  /** Intent types this worker handles. */
+  types: string[];
+  /** Intents handled at once. Default 1. */
+  concurrency?: number;
+  /** Lease length; the worker heartbeats every third of it. Default 60. */
+  leaseSeconds?: number;
+  /** Name shown as lease holder and event actor. Default host:pid. */
+  agent?: string;
+  /** Long-poll length of each claim. Default 20. */
+  waitSeconds?: number;
+  /** Default leaseSeconds * 1000 / 3. */
+  heartbeatMs?: number;
+  /** Called with errors the worker handled itself (network, a lost lease). Default: console.error. */
+  onError?: (err: unknown, intentId?: string) => void;
+}
+
+export type Handler<Input = unknown> = (run: IntentRun<Input>) => Promise<unknown> | unknown;
+
+export class Worker {
+  /** Resolves when the worker has stopped and every handler has returned. */
+  readonly done: Promise<void>;
+  private readonly client: AxmeClient;
+  private readonly o: Required<Omit<WorkerOptions, 'heartbeatMs'>> & { heartbeatMs: number };
+  private readonly handler: Handler<any>;
+  private readonly stopClaims = new AbortController();
+  private stopping = false;
+
+  constructor(client: AxmeClient, o: WorkerOptions, handler: Handler<any>) {
+    this.client = client;
+    const leaseSeconds = o.leaseSeconds ?? 60;
+    this.o = {
+      types: o.types,
+      concurrency: o.concurrency ?? 1,
+      leaseSeconds,
+      agent: o.agent ?? `${hostname()}:${process.pid}`,
+      waitSeconds: o.waitSeconds ?? 20,
+      heartbeatMs: o.heartbeatMs ?? (leaseSeconds * 1000) / 3,
+      onError: o.onError ?? ((err, id) => console.error(`axme worker${id ? ` (intent ${id})` : ''}:`, err)),
+    };
+    this.handler = handler;
+    this.done = Promise.all(Array.from({ length: this.o.concurrency }, () => this.slot())).then(() => {});
+  }
+
+  /** Stops claiming, lets running handlers finish, and resolves when they have. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopClaims.abort(new Error('worker stopping'));
+    await this.done;
+  }
+
+  private async slot(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopping) {
+      let lease: Lease | null;
+      try {
+        const d = await this.client.request(
+          ops.ClaimIntentDocument,
+          { input: { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds } },
+          this.stopClaims.signal,
+        );
+        lease = d.claimIntent;
+        backoff = 100;
+      } catch (err) {
+        if (this.stopping) return;
+        this.o.onError(err);
+        await sleep(backoff).catch(() => {});
+        backoff = Math.min(backoff * 2, 5000);
+        continue;
+      }
+      if (lease) await this.run(lease);
+    }
+  }
+
+  private async run(lease: Lease): Promise<void> {
+    const lost = new AbortController();
+    const run = new IntentRun(this.client, lease, lost.signal);
+    const id = lease.intent.id;
+    const heartbeat = setInterval(() => {
+      this.client
+        .request(ops.HeartbeatIntentDocument, { input: { id, leaseToken: lease.token, leaseSeconds: this.o.leaseSeconds } })
+        .catch((err) => {
+          if (err instanceof LeaseLostError || err instanceof ConflictError) lost.abort(err);
+          else this.o.onError(err, id);
+        });
+    }, this.o.heartbeatMs);
+    try {
+      let output: unknown;
+      try {
+        output = await this.handler(run);
+        await run.flush();
+      } catch (err) {
+        if (lost.signal.aborted) return;
+        await this.fail(id, lease.token, err);
+        return;
+      }
+      if (lost.signal.aborted) return;
+      await this.client.request(ops.CompleteIntentDocument, { input: { id, leaseToken: lease.token, output: output ?? null } });
+    } catch (err) {
+      this.o.onError(err, id);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async fail(id: string, leaseToken: string, err: unknown): Promise<void> {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const details: Record<string, unknown> = {};
+    if (err instanceof RetryAfterError) details.retryAfterSeconds = err.seconds;
+    await this.client.request(ops.FailIntentDocument, {
+      input: {
+        id,
+        leaseToken,
+        error: {
+          message: e.message || e.name,
+          code: (e as { code?: unknown }).code != null ? String((e as { code?: unknown }).code) : e.name,
+          retryable: !(err instanceof NonRetryableError),
+          details,
+        },
+      },
+    });
+  }
+}

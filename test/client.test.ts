@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAxme } from '../src/app.ts';
+import {
+  BadUserInputError, ConflictError, NonRetryableError, NotFoundError, RetryAfterError, createClient, type Axme,
+} from '../src/client/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { listen, type RunningServer } from '../src/server.ts';
+import { freshDb, type TestDb } from './helpers/db.ts';
+
+let tdb: TestDb;
+let server: RunningServer;
+let client: Axme;
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50' });
+  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
+  client = createClient({ url: server.url });
+});
+afterAll(async () => {
+  await server.shutdown();
+  await tdb.close();
+});
+
+let n = 0;
+const uniqueType = () => `client.t${++n}`;
+const quiet = { onError: () => {}, waitSeconds: 1 };
+
+describe('client calls', () => {
+  it('submits, reads, lists, cancels and retries with typed results', async () => {
+    const type = uniqueType();
+    const a = await client.submit({ type, input: { q: 1 }, labels: ['x'] });
+    expect(a).toMatchObject({ type, status: 'PENDING', input: { q: 1 }, labels: ['x'] });
+    expect((await client.get(a.id))?.id).toBe(a.id);
+    const page = await client.list({ type: [type] });
+    expect(page.totalCount).toBe(1);
+    expect((await client.cancel(a.id, 'test')).status).toBe('CANCELLED');
+    expect((await client.retry(a.id)).status).toBe('PENDING');
+    expect((await client.events(a.id)).map((e) => e.kind)).toEqual(['SUBMITTED', 'CANCELLED', 'RETRIED']);
+  });
+
+  it('raises the error class of each code', async () => {
+    await expect(client.cancel('01900000-0000-7000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(client.submit({ type: 'bad type' })).rejects.toBeInstanceOf(BadUserInputError);
+    const type = uniqueType();
+    await client.submit({ type, idempotencyKey: 'k', input: 1 });
+    const err = await client.submit({ type, idempotencyKey: 'k', input: 2 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.code).toBe('CONFLICT');
+  });
+});
+
+describe('worker', () => {
+  it('claims, runs and completes intents, several at once', async () => {
+    const type = uniqueType();
+    const ids = await Promise.all([1, 2, 3, 4, 5].map(async (x) => (await client.submit({ type, input: { x } })).id));
+    const w = client.worker<{ x: number }>({ types: [type], concurrency: 2, ...quiet }, async (run) => ({ doubled: run.input.x * 2 }));
+    const results = await Promise.all(ids.map((id) => client.result(id)));
+    await w.stop();
+    expect(results.map((r) => [r.status, r.output])).toEqual([1, 2, 3, 4, 5].map((x) => ['COMPLETED', { doubled: x * 2 }]));
+  });
+
+  it('runs each durable step once: after a failed attempt the retry gets stored results', async () => {
+    const type = uniqueType();
+    const calls = { plan: 0, draft: 0, send: 0 };
+    const intent = await client.submit({ type, input: {}, maxAttempts: 3 });
+    const w = client.worker({ types: [type], ...quiet }, async (run) => {
+      const plan = await run.step('plan', () => ({ n: ++calls.plan, r: Math.random() }));
+      const draft = await run.step('draft', async () => `draft ${++calls.draft} of plan ${plan.n}`);
+      if (run.attempt === 1) throw new Error('the LLM provider hung up');
+      const sent = await run.step('send', () => ++calls.send);
+      return { plan, draft, sent };
+    });
+    const done = await client.result(intent.id);
+    await w.stop();
+    expect(done.status).toBe('COMPLETED');
+    expect(done.attempt).toBe(2);
+    expect(calls).toEqual({ plan: 1, draft: 1, send: 1 });
+    expect(done.output).toMatchObject({ draft: 'draft 1 of plan 1', sent: 1 });
+  });
+
+  it('keeps the handler’s state across attempts', async () => {
+    const type = uniqueType();
+    const intent = await client.submit({ type, maxAttempts: 2 });
+    const w = client.worker({ types: [type], ...quiet }, async (run) => {
+      if (run.attempt === 1) {
+        await run.checkpoint({ seen: ['first'] });
+        throw new Error('crash');
+      }
+      return { state: run.state };
+    });
+    const done = await client.result(intent.id);
+    await w.stop();
+    expect(done.output).toEqual({ state: { seen: ['first'] } });
+  });
+
+  it('fails without retrying on NonRetryableError, and records a RetryAfterError’s delay', async () => {
+    const type = uniqueType();
+    const bad = await client.submit({ type, input: { kind: 'bad' }, maxAttempts: 5 });
+    const limited = await client.submit({ type, input: { kind: 'limited' }, maxAttempts: 1 });
+    const w = client.worker<{ kind: string }>({ types: [type], ...quiet }, async (run) => {
+      if (run.input.kind === 'bad') throw new NonRetryableError('input makes no sense');
+      throw new RetryAfterError(30, 'rate limited');
+    });
+    const [b, l] = [await client.result(bad.id), await client.result(limited.id)];
+    await w.stop();
+    expect(b).toMatchObject({ status: 'FAILED', attempt: 1, error: { message: 'input makes no sense', code: 'NonRetryableError', retryable: false } });
+    expect(l.error).toMatchObject({ message: 'rate limited', retryable: true, details: { retryAfterSeconds: 30 } });
+  });
+
+  it('aborts the handler through its signal when the intent is cancelled', async () => {
+    const type = uniqueType();
+    const intent = await client.submit({ type });
+    let sawAbort: unknown = null;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const w = client.worker({ types: [type], heartbeatMs: 30, ...quiet }, async (run) => {
+      started();
+      await new Promise<void>((resolve) => run.signal.addEventListener('abort', () => resolve(), { once: true }));
+      sawAbort = run.signal.reason;
+      return 'ignored';
+    });
+    await running;
+    await client.cancel(intent.id, 'user gave up');
+    await w.stop();
+    expect(sawAbort).toBeInstanceOf(ConflictError);
+    const after = (await client.get(intent.id))!;
+    expect(after).toMatchObject({ status: 'CANCELLED', output: null });
+  });
+
+  it('stop() lets a running handler finish and report before resolving', async () => {
+    const type = uniqueType();
+    const intent = await client.submit({ type });
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const w = client.worker({ types: [type], ...quiet }, async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 200));
+      return 'finished';
+    });
+    await running;
+    await w.stop();
+    expect(await client.get(intent.id)).toMatchObject({ status: 'COMPLETED', output: 'finished' });
+  });
+});
