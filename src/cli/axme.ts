@@ -1,0 +1,160 @@
+/**
+ * The `axme` command line: run the server, and drive intents from a terminal or a
+ * script (`--json` prints machine-readable output). Talks to the server only
+ * through the public GraphQL API, with the typed client.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AxmeClientError, createClient, type Intent } from '../client/index.ts';
+import { sleep } from '../client/client.ts';
+import { eventLine, intentDetails, intentRow } from './format.ts';
+
+const program = new Command('axme')
+  .description('Durable state for AI-agent work.')
+  .addOption(new Option('--url <url>', 'GraphQL endpoint').env('AXME_URL').default('http://localhost:4000/graphql'))
+  .addOption(new Option('--api-key <key>', 'API key').env('AXME_API_KEY'))
+  .option('--json', 'print JSON instead of text');
+
+const client = () => {
+  const o = program.opts<{ url: string; apiKey?: string }>();
+  return createClient({ url: o.url, ...(o.apiKey ? { apiKey: o.apiKey } : {}) });
+};
+const asJson = () => program.opts<{ json?: boolean }>().json === true;
+const print = (value: unknown, text: () => string) => console.log(asJson() ? JSON.stringify(value, null, 2) : text());
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+const jsonArg = (v: string) => {
+  try {
+    return JSON.parse(v);
+  } catch {
+    throw new InvalidArgumentError('expected JSON');
+  }
+};
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+program.command('serve').description('run the server (same as npm start)').action(async () => {
+  await import('../main.ts');
+});
+
+program.command('migrate').description('apply database migrations and exit').action(async () => {
+  await import('./migrate.ts');
+});
+
+program
+  .command('submit <type>')
+  .description('submit an intent')
+  .option('-i, --input <json>', 'input as JSON', jsonArg)
+  .option('--input-file <path>', 'input from a JSON file (- for stdin)')
+  .option('-k, --key <idempotencyKey>', 'idempotency key')
+  .option('-p, --priority <n>', 'priority 0-1000', int)
+  .option('--max-attempts <n>', 'attempts before FAILED', int)
+  .option('--run-at <time>', 'not before this ISO time')
+  .option('--parent <id>', 'parent intent id')
+  .option('-l, --label <label>', 'label (repeatable)', collect)
+  .action(async (type: string, o) => {
+    const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
+    const intent = await client().submit({
+      type,
+      input,
+      idempotencyKey: o.key,
+      priority: o.priority,
+      maxAttempts: o.maxAttempts,
+      runAt: o.runAt,
+      parentId: o.parent,
+      labels: o.label,
+    });
+    print(intent, () => intentDetails(intent));
+  });
+
+program.command('get <id>').description('show an intent').action(async (id: string) => {
+  const intent = await client().get(id);
+  if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
+  print(intent, () => intentDetails(intent!));
+});
+
+program
+  .command('list')
+  .description('list intents, newest first')
+  .option('-s, --status <status>', 'status (repeatable)', collect)
+  .option('-t, --type <type>', 'type (repeatable)', collect)
+  .option('-l, --label <label>', 'label (repeatable; all must match)', collect)
+  .option('--parent <id>', 'children of this intent')
+  .option('-n, --first <n>', 'page size', int, 20)
+  .option('--after <cursor>', 'page cursor')
+  .action(async (o) => {
+    const page = await client().list(
+      { status: o.status?.map((s: string) => s.toUpperCase()), type: o.type, label: o.label, parentId: o.parent },
+      { first: o.first, after: o.after },
+    );
+    print(page, () =>
+      [
+        ...page.nodes.map(intentRow),
+        `${page.nodes.length} of ${page.totalCount}${page.pageInfo.hasNextPage ? `; next page: --after ${page.pageInfo.endCursor}` : ''}`,
+      ].join('\n'),
+    );
+  });
+
+program.command('events <id>').description('an intent’s event log').action(async (id: string) => {
+  const events = await client().events(id);
+  print(events, () => events.map(eventLine).join('\n'));
+});
+
+program
+  .command('watch <id>')
+  .description('follow an intent’s events until it finishes')
+  .option('--interval <ms>', 'poll interval', int, 500)
+  .action(async (id: string, o) => {
+    const c = client();
+    let after = 0;
+    let intent: Intent | null = null;
+    const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let frame = 0;
+    const live = process.stdout.isTTY && !asJson();
+    for (;;) {
+      for (const e of await c.events(id, after)) {
+        if (live) process.stdout.write('\r\x1b[K');
+        console.log(asJson() ? JSON.stringify(e) : eventLine(e));
+        after = e.seq;
+      }
+      intent = await c.get(id);
+      if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
+      if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(intent!.status)) break;
+      if (live) {
+        const what = intent!.status === 'RUNNING' ? `running on ${intent!.lease?.agent ?? '?'}` : intent!.status.toLowerCase();
+        process.stdout.write(`\r\x1b[K${spinner[frame++ % spinner.length]} ${what}`);
+      }
+      await sleep(o.interval);
+    }
+    if (live) process.stdout.write('\r\x1b[K');
+    if (!asJson()) console.log(intentDetails(intent!));
+    process.exitCode = intent!.status === 'COMPLETED' ? 0 : 1;
+  });
+
+program.command('retry <id>').description('put a FAILED or CANCELLED intent back to PENDING').action(async (id: string) => {
+  const intent = await client().retry(id);
+  print(intent, () => intentDetails(intent));
+});
+
+program
+  .command('cancel <id>')
+  .description('cancel a PENDING, RUNNING or WAITING intent')
+  .option('-r, --reason <text>', 'why')
+  .action(async (id: string, o) => {
+    const intent = await client().cancel(id, o.reason);
+    print(intent, () => intentDetails(intent));
+  });
+
+function fail(message: string, code: string): never {
+  if (asJson()) console.error(JSON.stringify({ error: { code, message } }));
+  else console.error(`axme: ${message}${code ? ` (${code})` : ''}`);
+  process.exit(1);
+}
+
+program.parseAsync().catch((err) => {
+  if (err instanceof AxmeClientError) fail(err.message, err.code);
+  fail(err instanceof Error ? err.message : String(err), '');
+});

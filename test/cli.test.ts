@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAxme } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { listen, type RunningServer } from '../src/server.ts';
+import { freshDb, type TestDb } from './helpers/db.ts';
+
+const exec = promisify(execFile);
+let tdb: TestDb;
+let server: RunningServer;
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  server = await listen(await createAxme(loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent' }), createLogger('silent'), { db: tdb.db }), createLogger('silent'));
+});
+afterAll(async () => {
+  await server.shutdown();
+  await tdb.close();
+});
+
+const axme = async (...args: string[]) => {
+  try {
+    const r = await exec('bin/axme', ['--url', server.url, ...args], { timeout: 20_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+it('submits, lists, cancels and shows events, with --json for scripts', async () => {
+  const sub = await axme('--json', 'submit', 'cli.demo', '--input', '{"q":"why"}', '--label', 'a', '--priority', '5');
+  expect(sub.code).toBe(0);
+  const intent = JSON.parse(sub.stdout);
+  expect(intent).toMatchObject({ type: 'cli.demo', status: 'PENDING', input: { q: 'why' }, labels: ['a'], priority: 5 });
+
+  const list = JSON.parse((await axme('--json', 'list', '--type', 'cli.demo')).stdout);
+  expect(list.nodes.map((i: { id: string }) => i.id)).toEqual([intent.id]);
+
+  const text = await axme('cancel', intent.id, '--reason', 'changed my mind');
+  expect(text.stdout).toContain('CANCELLED');
+
+  const events = JSON.parse((await axme('--json', 'events', intent.id)).stdout);
+  expect(events.map((e: { kind: string }) => e.kind)).toEqual(['SUBMITTED', 'CANCELLED']);
+
+  const watched = await axme('watch', intent.id);
+  expect(watched.code).toBe(1); // finished, but not COMPLETED
+  expect(watched.stdout).toContain('CANCELLED');
+}, 60_000);
+
+it('reports errors with their code and a non-zero exit', async () => {
+  const r = await axme('--json', 'submit', 'bad type');
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'BAD_USER_INPUT' } });
+  const missing = await axme('get', '01900000-0000-7000-8000-000000000000');
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('NOT_FOUND');
+}, 60_000);
