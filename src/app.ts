@@ -1,3 +1,4 @@
+import { ApiKeys } from './auth/keys.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/index.ts';
@@ -15,6 +16,7 @@ export interface Axme {
   db: Db;
   pubsub: PubSub;
   service: IntentService;
+  keys: ApiKeys;
   /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
   sweeper: Sweeper;
   yoga: AxmeYoga;
@@ -50,12 +52,14 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
-  const yoga = createAxmeYoga({ service, log, ready: async () => !draining && (await db.ping()) });
+  const keys = new ApiKeys(db, clock);
+  const yoga = createAxmeYoga({ config, service, keys, log, ready: async () => !draining && (await db.ping()) });
   return {
     config,
     db,
     pubsub,
     service,
+    keys,
     sweeper,
     yoga,
     drain() {

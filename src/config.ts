@@ -37,6 +37,28 @@ export interface Config {
   migrateOnStart: boolean;
   /** AXME_SWEEP_MS: how often each instance looks for expired leases, deadlines and due timers. Default 1000. */
   sweepMs: number;
+  /** AXME_AUTH: require API keys (on/off). Default off on the embedded backend, on with DATABASE_URL. */
+  authRequired: boolean;
+  /** AXME_INTROSPECTION: schema introspection for GraphiQL and codegen (true/false). Default true. */
+  introspection: boolean;
+  /** AXME_MAX_BODY_BYTES: largest HTTP request body. Default 4 MiB. */
+  maxBodyBytes: number;
+  /** AXME_MAX_DEPTH: deepest selection in an operation. Default 12. */
+  maxDepth: number;
+  /** AXME_MAX_ALIASES: aliases in an operation. Default 30. */
+  maxAliases: number;
+  /** AXME_MAX_COST: static cost of an operation (GraphQL Armor's cost model). Default 5000. */
+  maxCost: number;
+  /** AXME_MAX_TOKENS: tokens in an operation's text. Default 5000. */
+  maxTokens: number;
+  /** AXME_MAX_BATCH: operations in one batched HTTP request. Default 10. */
+  maxBatch: number;
+  /** AXME_RATE_LIMIT: operations per second per API key, per instance; 0 is unlimited. Default 500. */
+  rateLimit: number;
+  /** AXME_RATE_BURST: operations a key may send at once after a quiet spell. Default 1000. */
+  rateBurst: number;
+  /** AXME_MAX_SUBSCRIPTIONS: open subscriptions per WebSocket connection. Default 100. */
+  maxSubscriptionsPerConnection: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +136,17 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     migrateOnStart: bool('AXME_MIGRATE', true),
     sweepMs: int('AXME_SWEEP_MS', 1000, 10, 3_600_000),
+    authRequired: bool('AXME_AUTH', str('DATABASE_URL') !== null),
+    introspection: bool('AXME_INTROSPECTION', true),
+    maxBodyBytes: int('AXME_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    maxDepth: int('AXME_MAX_DEPTH', 12, 2, 100),
+    maxAliases: int('AXME_MAX_ALIASES', 30, 0, 1000),
+    maxCost: int('AXME_MAX_COST', 5000, 10, 1_000_000),
+    maxTokens: int('AXME_MAX_TOKENS', 5000, 100, 1_000_000),
+    maxBatch: int('AXME_MAX_BATCH', 10, 1, 1000),
+    rateLimit: int('AXME_RATE_LIMIT', 500, 0, 1_000_000),
+    rateBurst: int('AXME_RATE_BURST', 1000, 1, 10_000_000),
+    maxSubscriptionsPerConnection: int('AXME_MAX_SUBSCRIPTIONS', 100, 1, 100_000),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

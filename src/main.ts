@@ -17,6 +17,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const backend = config.databaseUrl ? 'postgres' : `embedded PGlite (${config.dataDir ?? 'in memory'})`;
   log.info({ backend, pubsub: config.redisUrl ? 'redis' : 'in-process' }, 'starting');
+  if (!config.authRequired) {
+    log.warn(
+      config.databaseUrl
+        ? 'authentication is OFF (AXME_AUTH=off): anyone who can reach this port can read and change every intent'
+        : 'development server: authentication is off on the embedded backend; anyone who can reach this port has full access (AXME_AUTH=on to require API keys)',
+    );
+  }
   const app = await createAxme(config, log);
   const running = await listen(app, log);
   log.info(`Axme is serving GraphQL and GraphiQL at ${running.url}`);

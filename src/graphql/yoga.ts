@@ -1,22 +1,30 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { authenticate } from '../auth/authenticate.ts';
+import type { ApiKeys } from '../auth/keys.ts';
+import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { Caller, IntentService } from '../service.ts';
+import type { IntentService } from '../service.ts';
 import type { Context } from './context.ts';
+import { useBodyLimit } from './plugins/body-limit.ts';
 import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useHealth } from './plugins/health.ts';
+import { operationLimits } from './plugins/limits.ts';
+import { useRateLimit } from './plugins/rate-limit.ts';
+import { useRoles } from './plugins/roles.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
+  config: Config;
   service: IntentService;
+  keys: ApiKeys;
   log: Logger;
   /** Whether the server can take work; false during shutdown or while the database is away. */
   ready: () => Promise<boolean>;
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
-
-const DEFAULT_CALLER: Caller = { namespace: 'default', principal: null };
 
 export function createAxmeYoga(o: YogaOptions): AxmeYoga {
   return createYoga<Record<string, unknown>, Context>({
@@ -31,9 +39,28 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
       error: (...a) => o.log.error(a.map(String).join(' ')),
     },
-    context: ({ request }) => ({ service: o.service, caller: DEFAULT_CALLER, signal: request.signal }),
-    plugins: [useHealth(o.ready), useErrorCodes()],
+    batching: { limit: o.config.maxBatch },
+    // HTTP and SSE send the key as a header; graphql-ws sends it in connectionParams
+    context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
+      const header = request?.headers.get('authorization') ?? connectionParamAuth(connectionParams);
+      const auth = await authenticate(o.keys, o.config.authRequired, header);
+      return { service: o.service, keys: o.keys, caller: auth.caller, auth, signal: request?.signal ?? new AbortController().signal };
+    },
+    plugins: [
+      useHealth(o.ready),
+      useBodyLimit(o.config.maxBodyBytes),
+      useErrorCodes(),
+      ...operationLimits(o.config),
+      ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
+      useRoles(),
+      useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),
+    ],
   });
+}
+
+function connectionParamAuth(p: Record<string, unknown> | undefined): string | null {
+  const v = p?.authorization ?? p?.Authorization ?? (p?.apiKey ? `Bearer ${String(p.apiKey)}` : null);
+  return typeof v === 'string' ? v : null;
 }
 
 const DEFAULT_QUERY = `# Submit an intent, then claim it as an agent, then complete it.

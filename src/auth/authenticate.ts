@@ -1,0 +1,28 @@
+import { AxmeError } from '../errors.ts';
+import type { Caller } from '../service.ts';
+import type { ApiKeys } from './keys.ts';
+import type { Role } from './roles.ts';
+
+export interface Auth {
+  caller: Caller;
+  role: Role;
+  /** The key's id, or null when auth is off and no key was sent. */
+  keyId: string | null;
+}
+
+/** With auth off and no key: a development caller with every right in the default namespace. */
+export const OPEN_AUTH: Auth = { caller: { namespace: 'default', principal: null }, role: 'admin', keyId: null };
+
+/** Reads `Bearer <key>` (HTTP and SSE header, or graphql-ws connectionParams) into who is calling. */
+export async function authenticate(keys: ApiKeys, required: boolean, authorization: string | null | undefined): Promise<Auth> {
+  const raw = authorization?.trim();
+  if (!raw) {
+    if (!required) return OPEN_AUTH;
+    throw new AxmeError('UNAUTHENTICATED', 'an API key is required: send Authorization: Bearer <key>');
+  }
+  const m = /^Bearer\s+(\S+)$/i.exec(raw);
+  if (!m) throw new AxmeError('UNAUTHENTICATED', 'the Authorization header must be Bearer <key>');
+  const key = await keys.verify(m[1]!);
+  if (!key) throw new AxmeError('UNAUTHENTICATED', 'unknown or revoked API key');
+  return { caller: { namespace: key.namespace, principal: key.name }, role: key.role, keyId: key.id };
+}

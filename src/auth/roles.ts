@@ -1,0 +1,38 @@
+/**
+ * Roles and what each may do. Every root field of the schema has a required
+ * role; a field missing from the table needs admin (a new mutation is closed
+ * until someone decides who may call it), and a test checks the table covers
+ * the schema.
+ */
+export const ROLES = ['viewer', 'agent', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+
+/** Each role may do everything the roles before it in ROLES may do, and more. */
+export function allows(have: Role, need: Role): boolean {
+  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+}
+
+/** Root field → the least role that may call it. Queries and subscriptions not listed need viewer. */
+export const MUTATION_ROLES: Record<string, Role> = {
+  submitIntent: 'agent',
+  claimIntent: 'agent',
+  heartbeatIntent: 'agent',
+  checkpointIntent: 'agent',
+  completeIntent: 'agent',
+  failIntent: 'agent',
+  cancelIntent: 'agent',
+  retryIntent: 'agent',
+  createApiKey: 'admin',
+  revokeApiKey: 'admin',
+};
+
+export const QUERY_ROLES: Record<string, Role> = {
+  apiKeys: 'admin',
+};
+
+export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role {
+  if (operation === 'mutation') return MUTATION_ROLES[field] ?? 'admin';
+  return QUERY_ROLES[field] ?? 'viewer';
+}

@@ -1,0 +1,58 @@
+import type { ApiKey as ApiKeyRow } from '../../store/keys.ts';
+import { ROLES } from '../../auth/roles.ts';
+import { builder } from '../builder.ts';
+
+const Role = builder.enumType('Role', {
+  description: 'viewer reads and subscribes; agent also submits and works intents; approver also resolves approvals; admin also manages keys and operations.',
+  values: ROLES.map((r) => r.toUpperCase()) as unknown as readonly ['VIEWER', 'AGENT', 'APPROVER', 'ADMIN'],
+});
+
+const ApiKey = builder.objectRef<ApiKeyRow>('ApiKey').implement({
+  description: 'An API key of this namespace. The secret is shown once, when it is created.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', { description: 'The principal: written as the actor of what the key does.' }),
+    role: t.field({ type: Role, resolve: (k) => k.role.toUpperCase() as 'VIEWER' }),
+    keyPrefix: t.exposeString('keyPrefix', { description: 'The first characters of the key, to recognise it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'Updated at most once a minute.' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const CreatedApiKey = builder.objectRef<{ key: ApiKeyRow; secret: string }>('CreatedApiKey').implement({
+  fields: (t) => ({
+    key: t.field({ type: ApiKey, resolve: (c) => c.key }),
+    secret: t.exposeString('secret', { description: 'Send as `Authorization: Bearer <secret>`. Shown only now; store it.' }),
+  }),
+});
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'The principal, e.g. `research-agent` or `alice@example.com`.' }),
+    role: t.field({ type: Role, required: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  apiKeys: t.field({
+    type: [ApiKey],
+    description: 'The keys of the caller’s namespace, newest first (admin).',
+    resolve: (_r, _a, ctx) => ctx.keys.list(ctx.caller.namespace),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreatedApiKey,
+    description: 'Creates a key in the caller’s namespace (admin).',
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: (_r, { input }, ctx) => ctx.keys.create({ namespace: ctx.caller.namespace, name: input.name, role: input.role.toLowerCase() }),
+  }),
+  revokeApiKey: t.field({
+    type: ApiKey,
+    description: 'Revokes a key of the caller’s namespace at once on this instance, within 5 seconds on others (admin).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, String(a.id)),
+  }),
+}));

@@ -1,0 +1,63 @@
+import type { Queryable } from '../db/types.ts';
+import type { Role } from '../auth/roles.ts';
+
+export interface ApiKey {
+  id: string;
+  namespace: string;
+  name: string;
+  role: Role;
+  keyPrefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const toKey = (r: Record<string, unknown>): ApiKey => ({
+  id: r.id as string,
+  namespace: r.namespace as string,
+  name: r.name as string,
+  role: r.role as Role,
+  keyPrefix: r.key_prefix as string,
+  createdAt: r.created_at as Date,
+  lastUsedAt: (r.last_used_at as Date | null) ?? null,
+  revokedAt: (r.revoked_at as Date | null) ?? null,
+});
+
+const INSERT = `
+  insert into api_keys (id, namespace, name, role, key_hash, key_prefix, created_at)
+  values ($1, $2, $3, $4, $5, $6, $7) returning *`;
+
+export async function insertKey(
+  q: Queryable, k: { id: string; namespace: string; name: string; role: Role; hash: string; prefix: string }, now: Date,
+): Promise<ApiKey> {
+  const { rows } = await q.query(INSERT, [k.id, k.namespace, k.name, k.role, k.hash, k.prefix, now]);
+  return toKey(rows[0]!);
+}
+
+const BY_HASH = `select * from api_keys where key_hash = $1 and revoked_at is null`;
+
+export async function findActiveKey(q: Queryable, hash: string): Promise<ApiKey | null> {
+  const { rows } = await q.query(BY_HASH, [hash]);
+  return rows[0] ? toKey(rows[0]) : null;
+}
+
+// Written at most once a minute per key, so authentication does not add a write per request.
+const TOUCH = `update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - interval '1 minute')`;
+
+export async function touchKey(q: Queryable, id: string, now: Date): Promise<void> {
+  await q.query(TOUCH, [id, now]);
+}
+
+const LIST = `select * from api_keys where namespace = $1 order by created_at desc, id desc`;
+
+export async function listKeys(q: Queryable, namespace: string): Promise<ApiKey[]> {
+  const { rows } = await q.query(LIST, [namespace]);
+  return rows.map(toKey);
+}
+
+const REVOKE = `update api_keys set revoked_at = coalesce(revoked_at, $3) where namespace = $1 and id = $2 returning *`;
+
+export async function revokeKey(q: Queryable, namespace: string, id: string, now: Date): Promise<ApiKey | null> {
+  const { rows } = await q.query(REVOKE, [namespace, id, now]);
+  return rows[0] ? toKey(rows[0]) : null;
+}
