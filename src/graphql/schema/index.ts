@@ -5,6 +5,7 @@ import './enums.ts';
 import './event.ts';
 import './intent.ts';
 import './lease.ts';
+import './recovery.ts';
 
 builder.queryType({});
 builder.mutationType({});
