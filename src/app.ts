@@ -10,6 +10,7 @@ import { createMemoryPubSub } from './pubsub/memory.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
+import { registerRecoveryTasks } from './recovery/tasks.ts';
 
 export interface Axme {
   config: Config;
@@ -50,6 +51,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const clock = deps.clock ?? systemClock;
   const service = new IntentService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
+  registerRecoveryTasks(sweeper, { db, pubsub, config, log });
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);

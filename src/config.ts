@@ -2,6 +2,8 @@
  * Configuration from environment variables, validated once at start-up. Every bad
  * value is reported, one line each, before anything starts.
  */
+import { parseDurationSeconds } from './recovery/duration.ts';
+
 export interface Config {
   /** PORT: HTTP port. Default 4000. */
   port: number;
@@ -59,6 +61,16 @@ export interface Config {
   rateBurst: number;
   /** AXME_MAX_SUBSCRIPTIONS: open subscriptions per WebSocket connection. Default 100. */
   maxSubscriptionsPerConnection: number;
+  /** AXME_RETRY_INITIAL_INTERVAL_SECONDS: delay after a first failed attempt when neither the intent nor its type sets one. Default 1. */
+  retryInitialIntervalSeconds: number;
+  /** AXME_RETRY_BACKOFF_COEFFICIENT: each further failure multiplies the delay by this. Default 2. */
+  retryBackoffCoefficient: number;
+  /** AXME_RETRY_MAX_INTERVAL_SECONDS: the longest delay between attempts. Default 300. */
+  retryMaxIntervalSeconds: number;
+  /** AXME_RETRY_JITTER: 0–1, delays are shortened by up to this fraction at random. Default 0.2. */
+  retryJitter: number;
+  /** AXME_RETENTION: how long finished intents and their events are kept: `30d`, `12h`, `45m` or seconds; `off` keeps them. Default 30d. */
+  retentionSeconds: number | null;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +98,27 @@ export function loadConfig(env: Env = process.env): Config {
       return def;
     }
     return n;
+  };
+  const num = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name}=${raw}: expected a number from ${min} to ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const retention = (name: string, def: number): number | null => {
+    const raw = str(name);
+    if (raw === null) return def;
+    if (raw.toLowerCase() === 'off') return null;
+    const secs = parseDurationSeconds(raw);
+    if (secs === null || secs < 60) {
+      problems.push(`${name}=${raw}: expected off or a duration of at least a minute, like 30d, 12h, 45m or seconds`);
+      return def;
+    }
+    return secs;
   };
   const bool = (name: string, def: boolean): boolean => {
     const raw = str(name)?.toLowerCase();
@@ -147,6 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: int('AXME_RATE_LIMIT', 500, 0, 1_000_000),
     rateBurst: int('AXME_RATE_BURST', 1000, 1, 10_000_000),
     maxSubscriptionsPerConnection: int('AXME_MAX_SUBSCRIPTIONS', 100, 1, 100_000),
+    retryInitialIntervalSeconds: num('AXME_RETRY_INITIAL_INTERVAL_SECONDS', 1, 0, 7 * 86_400),
+    retryBackoffCoefficient: num('AXME_RETRY_BACKOFF_COEFFICIENT', 2, 1, 100),
+    retryMaxIntervalSeconds: num('AXME_RETRY_MAX_INTERVAL_SECONDS', 300, 0, 7 * 86_400),
+    retryJitter: num('AXME_RETRY_JITTER', 0.2, 0, 1),
+    retentionSeconds: retention('AXME_RETENTION', 30 * 86_400),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

@@ -40,7 +40,8 @@ export type Action =
   | 'retry'
   | 'wait'
   | 'wake'
-  | 'expireLease';
+  | 'expireLease'
+  | 'expireDeadline';
 
 export interface Rule {
   /** Statuses the action may start from. */
@@ -63,6 +64,8 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   wait: { from: ['RUNNING'], to: { WAITING: 'WAITING' }, lease: true },
   wake: { from: ['WAITING'], to: { PENDING: 'RESUMED' }, lease: false },
   expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
+  // past its deadline an unfinished intent fails however far it got: the lease is revoked, a wait ends
+  expireDeadline: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { FAILED: 'FAILED' }, lease: false },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];

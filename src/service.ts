@@ -18,6 +18,7 @@ import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '
 import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
 import * as v from './validate.ts';
 import { waitForWork } from './wake.ts';
+import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
 
 /** Who is calling: the namespace they act in and the principal written as the event actor. */
 export interface Caller {
@@ -31,7 +32,7 @@ export interface Lease {
   intent: Intent;
 }
 
-export interface SubmitInput {
+export interface SubmitInput extends SchedulingInput {
   type: string;
   input?: unknown;
   idempotencyKey?: string | null;
@@ -54,6 +55,8 @@ export interface FailInput {
   code?: string | null;
   retryable?: boolean | null;
   details?: unknown;
+  /** Run the next attempt no sooner than this (a rate-limited provider's Retry-After); overrides the backoff. */
+  retryAfterSeconds?: number | null;
 }
 
 export interface ListInput {
@@ -121,6 +124,7 @@ export class IntentService {
       parentId: v.optionalId('parentId', a.parentId),
       labels: v.labels(a.labels),
     };
+    Object.assign(n, schedulingFields(a, n.runAt, now));
     const { intent, change } = await store.submitIntent(this.db, c.namespace, n, c.principal, now);
     if (change) this.announce(change);
     return intent;
@@ -172,7 +176,9 @@ export class IntentService {
       details: e.details ?? null,
     };
     v.payload('error', error, this.config.maxPayloadBytes);
-    return this.apply(store.failIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), error, c.principal, this.clock.now()));
+    const now = this.clock.now();
+    const runAt = retryRunAt(this.config, now, validRetryAfter(e.retryAfterSeconds));
+    return this.apply(store.failIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), error, c.principal, now, runAt));
   }
 
   async cancel(c: Caller, id: string, reason: string | null | undefined): Promise<Intent> {

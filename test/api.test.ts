@@ -62,6 +62,7 @@ describe('the walk-through: submit, claim, checkpoint, complete, read the histor
     for (const msg of ['rate limited', 'timeout']) {
       const lease = await claim([type]);
       ok(await t.gql(FAIL, { input: { id: intent.id, leaseToken: lease.token, error: { message: msg, code: 'E_LLM', details: { provider: 'x' } } } }));
+      (t.clock as ManualClock).advance(600_000); // past the retry backoff
     }
     const failed = ok(await t.gql(`query($id: ID!) { intent(id: $id) { status attempt error { message } attempts { number outcome error { message code details } } } }`, { id: intent.id })).intent;
     expect(failed.status).toBe('FAILED');

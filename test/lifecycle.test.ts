@@ -24,6 +24,7 @@ describe('transition table', () => {
     wait: ['RUNNING'],
     wake: ['WAITING'],
     expireLease: ['RUNNING'],
+    expireDeadline: ['PENDING', 'RUNNING', 'WAITING'],
   };
 
   for (const action of ACTIONS) {

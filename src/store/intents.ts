@@ -7,6 +7,8 @@ import { AxmeError, notFound } from '../errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
+import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import { CLAIMABLE, TYPE_MAX_ATTEMPTS } from './recovery.ts';
 
 export interface NewIntent {
   id: string;
@@ -18,6 +20,14 @@ export interface NewIntent {
   maxAttempts: number;
   parentId: string | null;
   labels: string[];
+  /** Recovery settings (migration 002); absent means none. */
+  retryPolicy?: RetryPolicyPatch | null;
+  deadline?: Date | null;
+  attemptTimeoutSeconds?: number | null;
+  concurrencyKey?: string | null;
+  concurrencyLimit?: number | null;
+  /** maxAttempts was not given: the type's default (setIntentTypePolicy), if any, replaces it. */
+  maxAttemptsFromType?: boolean;
 }
 
 const GET = `select * from intents where namespace = $1 and id = $2`;
@@ -36,8 +46,11 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
 const SUBMIT = `
   with ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
-                         parent_id, labels, run_at, created_at, updated_at, last_seq)
-    values ($1, $2, $3, 'PENDING', $4::jsonb, $5, $6, $7, $8, $9::text[], $10, $11, $11, 1)
+                         parent_id, labels, run_at, created_at, updated_at, last_seq,
+                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit)
+    values ($1, $2, $3, 'PENDING', $4::jsonb,
+            case when $19::boolean then coalesce((${TYPE_MAX_ATTEMPTS}), $5) else $5 end,
+            $6, $7, $8, $9::text[], $10, $11, $11, 1, $14::jsonb, $15, $16, $17, $18)
     on conflict (namespace, idempotency_key) do nothing
     returning *
   ), ev as (
@@ -65,6 +78,8 @@ export async function submitIntent(
   const { rows } = await q.query(SUBMIT, [
     n.id, ns, n.type, inputJson, n.maxAttempts, n.priority, n.idempotencyKey,
     n.parentId, n.labels, n.runAt, now, eventFor('submit', 'PENDING'), actor,
+    json(n.retryPolicy), n.deadline ?? null, n.attemptTimeoutSeconds ?? null, n.concurrencyKey ?? null,
+    n.concurrencyLimit ?? null, n.maxAttemptsFromType ?? false,
   ]);
   if (rows[0]) {
     const change = toChange(rows[0]);
@@ -91,17 +106,20 @@ export interface ClaimArgs {
 
 // The claimable status is written into the SQL from the table (not passed as a
 // parameter) so the planner can use the partial index `where status = 'PENDING'`.
-const CLAIMABLE = TRANSITIONS.claim.from.map((s) => `'${s}'`).join(', ');
+const CLAIMABLE_STATUSES = TRANSITIONS.claim.from.map((s) => `'${s}'`).join(', ');
 
 /** One type: `type = $7` walks the claim index in order. Several: `= any` sorts the candidates. */
 const claimSql = (typeMatch: string) => withEvent(`
   update intents i set
     status = 'RUNNING', attempt = attempt + 1,
-    lease_token = $1, lease_agent = $2, lease_expires_at = $3::timestamptz + make_interval(secs => $4),
+    lease_token = $1, lease_agent = $2,
+    lease_expires_at = least($3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => attempt_timeout_seconds)),
+    attempt_expires_at = $3::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $3
   where i.id = (
     select id from intents
-    where namespace = $5 and status in (${CLAIMABLE}) and ${typeMatch} and run_at <= $3
+    where namespace = $5 and status in (${CLAIMABLE_STATUSES}) and ${typeMatch} and run_at <= $3
+      and ${CLAIMABLE}
     order by priority desc, run_at, id
     limit 1
     for update skip locked
@@ -132,7 +150,7 @@ async function whyNot(q: Queryable, ns: string, id: string, action: Action, toke
 const LEASED = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
 
 const HEARTBEAT = `
-  update intents set lease_expires_at = $5::timestamptz + make_interval(secs => $6)
+  update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)
   where ${LEASED}
   returning *`;
 
@@ -198,10 +216,11 @@ const FAIL = withEvent(`
 /** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
 export async function failIntent(
   db: Db, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
+  nextRunAt?: (tx: Queryable, cur: Intent) => Promise<Date>,
 ): Promise<Change> {
   return locked(db, ns, id, 'fail', token, now, async (tx, cur) => {
     const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
-    const runAt = to === 'PENDING' ? now : cur.runAt;
+    const runAt = to === 'PENDING' ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
     const { rows } = await tx.query(FAIL, [
       ns, id, to, json(error), runAt, now,
       ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),

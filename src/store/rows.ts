@@ -1,4 +1,5 @@
 import type { EventKind, Status, WaitingFor } from '../lifecycle.ts';
+import type { RetryPolicyPatch } from '../recovery/retry.ts';
 
 export interface IntentError {
   message: string;
@@ -31,6 +32,12 @@ export interface Intent {
   updatedAt: Date;
   finishedAt: Date | null;
   lastSeq: number;
+  /** The intent's own retry settings (migration 002); type and server defaults fill the rest. */
+  retryPolicy: RetryPolicyPatch | null;
+  deadline: Date | null;
+  attemptTimeoutSeconds: number | null;
+  concurrencyKey: string | null;
+  concurrencyLimit: number | null;
 }
 
 export interface IntentEvent {
@@ -77,6 +84,11 @@ export function toIntent(r: Row): Intent {
     updatedAt: date(r.updated_at),
     finishedAt: maybeDate(r.finished_at),
     lastSeq: r.last_seq as number,
+    retryPolicy: (r.retry_policy as RetryPolicyPatch | null) ?? null,
+    deadline: maybeDate(r.deadline),
+    attemptTimeoutSeconds: (r.attempt_timeout_seconds as number | null) ?? null,
+    concurrencyKey: (r.concurrency_key as string | null) ?? null,
+    concurrencyLimit: (r.concurrency_limit as number | null) ?? null,
   };
 }
 

@@ -37,6 +37,8 @@ export type FailIntentInput = {
   error: IntentErrorInput;
   id: string | number;
   leaseToken: string | number;
+  /** Run the next attempt no sooner than this, e.g. a provider’s Retry-After (0–604800); overrides the retry backoff. */
+  retryAfterSeconds?: number | null | undefined;
 };
 
 export type HeartbeatIntentInput = {
@@ -92,7 +94,27 @@ export type RetryIntentInput = {
   id: string | number;
 };
 
+/** Delays between attempts; fields left out come from the type’s policy (setIntentTypePolicy), then the server’s AXME_RETRY_* settings. */
+export type RetryPolicyInput = {
+  /** Each further failure multiplies the delay by this, 1–100. Server default 2. */
+  backoffCoefficient?: number | null | undefined;
+  /** Delay after the first failed attempt, 0–604800. Server default 1. */
+  initialIntervalSeconds?: number | null | undefined;
+  /** 0–1: each delay is shortened by up to this fraction at random. Server default 0.2. */
+  jitter?: number | null | undefined;
+  /** The delay never exceeds this, 0–604800. Server default 300. */
+  maxIntervalSeconds?: number | null | undefined;
+};
+
 export type SubmitIntentInput = {
+  /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
+  attemptTimeoutSeconds?: number | null | undefined;
+  /** Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`. */
+  concurrencyKey?: string | null | undefined;
+  /** How many intents of concurrencyKey may be RUNNING at once, 1–10000. Default 1; needs concurrencyKey. */
+  concurrencyLimit?: number | null | undefined;
+  /** Absolute time by which the intent must finish; past it an unfinished intent becomes FAILED (error code DEADLINE_EXCEEDED). Must be in the future and after runAt. */
+  deadline?: string | null | undefined;
   /** Submitting the same key and input again returns the same intent; a different input fails with CONFLICT. */
   idempotencyKey?: string | null | undefined;
   /** Any JSON. Default {}. */
@@ -105,6 +127,8 @@ export type SubmitIntentInput = {
   parentId?: string | number | null | undefined;
   /** 0–1000, higher is claimed first. Default 0. */
   priority?: number | null | undefined;
+  /** How long to wait between attempts. */
+  retry?: RetryPolicyInput | null | undefined;
   /** Not claimable before this time. Default now. */
   runAt?: string | null | undefined;
   /** What kind of work, e.g. `research.answer.v1`; agents claim by type. */

@@ -6,6 +6,7 @@ import './event.ts';
 import './intent.ts';
 import './lease.ts';
 import './keys.ts';
+import './recovery.ts';
 
 builder.queryType({});
 builder.mutationType({});

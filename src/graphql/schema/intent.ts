@@ -5,6 +5,7 @@ import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../s
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
+import { schedulingInputFields } from './retry-policy.ts';
 
 export const Intent = builder.objectRef<IntentRow>('Intent');
 const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
@@ -162,6 +163,7 @@ const SubmitIntentInput = builder.inputType('SubmitIntentInput', {
     maxAttempts: t.int({ description: '1–100. Default 3 (AXME_DEFAULT_MAX_ATTEMPTS).' }),
     parentId: t.id({ description: 'Makes this intent a child of another.' }),
     labels: t.stringList({ description: 'Free-form tags to filter by, e.g. `customer:42`.' }),
+    ...schedulingInputFields(t),
   }),
 });
 

@@ -60,6 +60,7 @@ const FailIntentInput = builder.inputType('FailIntentInput', {
     id: t.id({ required: true }),
     leaseToken: t.id({ required: true }),
     error: t.field({ type: IntentErrorInput, required: true }),
+    retryAfterSeconds: t.float({ description: 'Run the next attempt no sooner than this, e.g. a provider’s Retry-After (0–604800); overrides the retry backoff.' }),
   }),
 });
 
@@ -91,6 +92,7 @@ builder.mutationFields((t) => ({
     type: Intent,
     description: 'Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED.',
     args: { input: t.arg({ type: FailIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.fail(ctx.caller, String(a.id), String(a.leaseToken), a.error),
+    resolve: (_r, { input: a }, ctx) =>
+      ctx.service.fail(ctx.caller, String(a.id), String(a.leaseToken), { ...a.error, retryAfterSeconds: a.retryAfterSeconds }),
   }),
 }));

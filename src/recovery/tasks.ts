@@ -1,0 +1,41 @@
+/**
+ * The sweeper's recovery tasks: expired leases and attempt timeouts, deadlines,
+ * and retention. Each does one bounded batch per call with SKIP LOCKED, so any
+ * number of instances can sweep at once; the sweeper calls again on a full batch.
+ */
+import type { Config } from '../config.ts';
+import type { Db } from '../db/types.ts';
+import type { Logger } from '../log.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import { deleteFinished, expireDeadlines, expireLeases } from '../store/recovery.ts';
+import type { Sweeper } from '../sweeper.ts';
+import { announceChanges } from './announce.ts';
+
+/** Rows per statement; the Sweeper's default batchSize, so a full batch means "call again". */
+export const SWEEP_BATCH = 100;
+
+export interface RecoveryDeps {
+  db: Db;
+  pubsub: PubSub;
+  config: Config;
+  log: Logger;
+}
+
+export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
+  sweeper.register('leases', async (now) => {
+    const changes = await expireLeases(d.db, now, SWEEP_BATCH);
+    announceChanges(d.pubsub, changes);
+    if (changes.length) d.log.info({ count: changes.length }, 'expired leases returned intents');
+    return changes.length;
+  });
+  sweeper.register('deadlines', async (now) => {
+    const changes = await expireDeadlines(d.db, now, SWEEP_BATCH);
+    announceChanges(d.pubsub, changes);
+    if (changes.length) d.log.info({ count: changes.length }, 'intents failed past their deadline');
+    return changes.length;
+  });
+  const retention = d.config.retentionSeconds;
+  if (retention !== null) {
+    sweeper.register('retention', (now) => deleteFinished(d.db, new Date(now.getTime() - retention * 1000), SWEEP_BATCH));
+  }
+}

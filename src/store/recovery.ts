@@ -1,0 +1,225 @@
+/**
+ * SQL for recovery and scheduling: the sweeper's due-work statements, per-type
+ * policies and pauses, and bulk operator changes. `now` always comes in as a
+ * parameter. Statements that change many intents write one event per intent in
+ * the same statement (see withEvents).
+ */
+import type { Queryable } from '../db/types.ts';
+import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
+import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import { type Change, toChange } from './events.ts';
+import { json } from './rows.ts';
+
+/**
+ * Extra conditions of the claim's candidate query (store/intents.ts CLAIM, where
+ * $3 is now and $5 the namespace): not past its deadline, type not paused, and a
+ * free slot for its concurrency key. The CASE guarantees rows without a key never
+ * call the function, so the common claim stays one cheap statement; keyed rows
+ * get serialized per key by axme_concurrency_slot_free (migration 002), which takes
+ * a transaction-scoped advisory lock and counts RUNNING rows on a fresh snapshot.
+ * A counter row per key would also work but needs every transition out of RUNNING
+ * (complete, fail, cancel, wait, expiry, deadline) to decrement it; counting needs
+ * no bookkeeping and the partial index intents_concurrency keeps it small.
+ */
+export const CLAIMABLE = `(deadline is null or deadline > $3)
+      and not exists (select 1 from intent_type_pauses p where p.namespace = $5 and p.type = intents.type)
+      and case when concurrency_key is null then true
+               else axme_concurrency_slot_free(namespace, concurrency_key, concurrency_limit) end`;
+
+/** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
+export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
+
+/**
+ * Like withEvent for statements that change many rows: `updateSql` (no RETURNING)
+ * must bump last_seq and set updated_at; kind and actor are the two parameters after
+ * its own; `dataSql` is a jsonb expression over the updated row (columns of `upd`).
+ */
+function withEvents(updateSql: string, dataSql: string): string {
+  const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  return `with upd as (${updateSql} returning *),
+    ev as (
+      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at)
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, ${dataSql}, updated_at from upd
+      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+    )
+    select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
+}
+
+export const SWEEPER_ACTOR = 'axme.sweeper';
+
+const EXPIRE_LEASES = withEvents(`
+  update intents i set
+    -- afterFailure(attempt, maxAttempts, retryable: true) in SQL: attempts left -> PENDING
+    status = case when attempt < max_attempts then 'PENDING' else 'FAILED' end,
+    error = jsonb_build_object(
+      'message', case when attempt_expires_at <= $1 then 'the attempt ran longer than attemptTimeoutSeconds'
+                      else 'the lease expired without a heartbeat' end,
+      'code', case when attempt_expires_at <= $1 then 'ATTEMPT_TIMEOUT' else 'LEASE_EXPIRED' end,
+      'retryable', true, 'details', jsonb_build_object('agent', lease_agent)),
+    run_at = $1, lease_token = null, lease_expires_at = null,
+    finished_at = case when attempt < max_attempts then null else $1::timestamptz end,
+    last_seq = last_seq + 1, updated_at = $1
+  where i.id in (
+    select id from intents where status = 'RUNNING' and lease_expires_at <= $1
+    order by lease_expires_at limit $2 for update skip locked)`,
+  `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'error', error)`);
+
+/** Returns RUNNING intents whose lease (or attempt time) ran out to PENDING, or FAILED when attempts are spent. */
+export async function expireLeases(q: Queryable, now: Date, batch: number): Promise<Change[]> {
+  const kind = eventFor('expireLease', 'PENDING');
+  if (kind !== eventFor('expireLease', 'FAILED')) throw new Error('expireLease writes one kind for both targets here');
+  const { rows } = await q.query(EXPIRE_LEASES, [now, batch, kind, SWEEPER_ACTOR]);
+  return rows.map(toChange);
+}
+
+const EXPIRE_DEADLINES = withEvents(`
+  update intents i set
+    status = 'FAILED', waiting_for = null, lease_token = null, lease_expires_at = null,
+    error = jsonb_build_object('message', 'the deadline passed before the intent finished', 'code', 'DEADLINE_EXCEEDED',
+      'retryable', false, 'details', jsonb_build_object('deadline', deadline, 'from', status, 'waitingFor', waiting_for)),
+    finished_at = $1, last_seq = last_seq + 1, updated_at = $1
+  where i.id in (
+    select id from intents where status = any($3::text[]) and deadline <= $1
+    order by deadline limit $2 for update skip locked)`,
+  `jsonb_build_object('attempt', attempt, 'error', error)`);
+
+/** Fails unfinished intents past their deadline, revoking a lease and ending a wait. */
+export async function expireDeadlines(q: Queryable, now: Date, batch: number): Promise<Change[]> {
+  const { rows } = await q.query(EXPIRE_DEADLINES, [
+    now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
+  ]);
+  return rows.map(toChange);
+}
+
+const DELETE_FINISHED = `
+  delete from intents where id in (
+    select id from intents where status = any($3::text[]) and finished_at < $1
+    order by finished_at limit $2 for update skip locked)`;
+
+/** Deletes finished intents (their events cascade, children keep living with parent_id null). Returns how many. */
+export async function deleteFinished(q: Queryable, cutoff: Date, batch: number): Promise<number> {
+  const r = await q.query(DELETE_FINISHED, [cutoff, batch, TERMINAL]);
+  return r.rowCount;
+}
+
+export interface BulkFilter {
+  statuses: Status[];
+  types: string[] | null;
+  labels: string[] | null;
+  parentId: string | null;
+  errorCode: string | null;
+}
+
+const BULK_WHERE = `
+  namespace = $1 and status = any($2::text[])
+  and ($3::text[] is null or type = any($3::text[]))
+  and ($4::text[] is null or labels @> $4::text[])
+  and ($5::uuid is null or parent_id = $5::uuid)
+  and ($6::text is null or error->>'code' = $6)`;
+
+const bulkParams = (ns: string, f: BulkFilter) => [ns, f.statuses, f.types, f.labels, f.parentId, f.errorCode];
+
+// Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an
+// agent holds for a moment must not be silently left out of the count.
+const REDRIVE = withEvents(`
+  update intents set status = 'PENDING', run_at = $7, finished_at = null, last_seq = last_seq + 1, updated_at = $7
+  where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
+  `jsonb_build_object('attempt', attempt, 'bulk', true)`);
+
+const CANCEL_MANY = withEvents(`
+  update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
+    finished_at = $7, last_seq = last_seq + 1, updated_at = $7
+  where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
+  // $9 and $10 are withEvents' kind and actor; the reason follows as $11
+  `jsonb_build_object('reason', $11::text, 'agent', lease_agent, 'bulk', true)`);
+
+/** One batch of the `retry` action over a filter; call again until it returns fewer than `batch`. */
+export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number): Promise<Change[]> {
+  const { rows } = await q.query(REDRIVE, [...bulkParams(ns, f), now, batch, eventFor('retry', 'PENDING'), actor]);
+  return rows.map(toChange);
+}
+
+/** One batch of the `cancel` action over a filter. */
+export async function cancelBatch(
+  q: Queryable, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
+): Promise<Change[]> {
+  const { rows } = await q.query(CANCEL_MANY, [...bulkParams(ns, f), now, batch, eventFor('cancel', 'CANCELLED'), actor, reason]);
+  return rows.map(toChange);
+}
+
+export interface TypePolicy {
+  namespace: string;
+  type: string;
+  maxAttempts: number | null;
+  retry: RetryPolicyPatch | null;
+  updatedAt: Date;
+}
+
+const toPolicy = (r: Record<string, unknown>): TypePolicy => ({
+  namespace: r.namespace as string,
+  type: r.type as string,
+  maxAttempts: (r.max_attempts as number | null) ?? null,
+  retry: (r.retry_policy as RetryPolicyPatch | null) ?? null,
+  updatedAt: r.updated_at instanceof Date ? r.updated_at : new Date(r.updated_at as string),
+});
+
+export async function getTypePolicy(q: Queryable, ns: string, type: string): Promise<TypePolicy | null> {
+  const { rows } = await q.query(`select * from intent_type_policies where namespace = $1 and type = $2`, [ns, type]);
+  return rows[0] ? toPolicy(rows[0]) : null;
+}
+
+const SET_POLICY = `
+  insert into intent_type_policies (namespace, type, max_attempts, retry_policy, updated_at)
+  values ($1, $2, $3, $4::jsonb, $5)
+  on conflict (namespace, type) do update set max_attempts = $3, retry_policy = $4::jsonb, updated_at = $5
+  returning *`;
+
+/** Replaces the type's defaults; both null removes them. */
+export async function setTypePolicy(
+  q: Queryable, ns: string, type: string, maxAttempts: number | null, retry: RetryPolicyPatch | null, now: Date,
+): Promise<TypePolicy | null> {
+  if (maxAttempts === null && retry === null) {
+    await q.query(`delete from intent_type_policies where namespace = $1 and type = $2`, [ns, type]);
+    return null;
+  }
+  const { rows } = await q.query(SET_POLICY, [ns, type, maxAttempts, json(retry), now]);
+  return toPolicy(rows[0]!);
+}
+
+export interface TypePause {
+  type: string;
+  reason: string | null;
+  pausedBy: string | null;
+  pausedAt: Date;
+}
+
+const toPause = (r: Record<string, unknown>): TypePause => ({
+  type: r.type as string,
+  reason: (r.reason as string | null) ?? null,
+  pausedBy: (r.paused_by as string | null) ?? null,
+  pausedAt: r.paused_at instanceof Date ? r.paused_at : new Date(r.paused_at as string),
+});
+
+const PAUSE = `
+  with ins as (
+    insert into intent_type_pauses (namespace, type, reason, paused_by, paused_at) values ($1, $2, $3, $4, $5)
+    on conflict (namespace, type) do nothing returning *
+  )
+  select * from ins union all select * from intent_type_pauses where namespace = $1 and type = $2 and not exists (select 1 from ins)`;
+
+/** Pauses claiming of a type; pausing a paused type keeps the first pause. */
+export async function pauseType(q: Queryable, ns: string, type: string, reason: string | null, actor: string | null, now: Date): Promise<TypePause> {
+  const { rows } = await q.query(PAUSE, [ns, type, reason, actor, now]);
+  return toPause(rows[0]!);
+}
+
+/** Returns whether the type was paused. */
+export async function resumeType(q: Queryable, ns: string, type: string): Promise<boolean> {
+  const r = await q.query(`delete from intent_type_pauses where namespace = $1 and type = $2 returning type`, [ns, type]);
+  return r.rows.length > 0;
+}
+
+export async function pausedTypes(q: Queryable, ns: string): Promise<TypePause[]> {
+  const { rows } = await q.query(`select * from intent_type_pauses where namespace = $1 order by type`, [ns]);
+  return rows.map(toPause);
+}
