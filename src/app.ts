@@ -9,6 +9,7 @@ import { createMemoryPubSub } from './pubsub/memory.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
+import { registerWaitSweeps } from './waits-sweep.ts';
 
 export interface Axme {
   config: Config;
@@ -48,6 +49,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const clock = deps.clock ?? systemClock;
   const service = new IntentService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
+  registerWaitSweeps(sweeper, service);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const yoga = createAxmeYoga({ service, log, ready: async () => !draining && (await db.ping()) });

@@ -24,6 +24,11 @@ describe('transition table', () => {
     wait: ['RUNNING'],
     wake: ['WAITING'],
     expireLease: ['RUNNING'],
+    requestApproval: ['RUNNING'],
+    resolveApproval: ['WAITING'],
+    timeOutApproval: ['WAITING'],
+    signal: ['PENDING', 'RUNNING', 'WAITING'],
+    timeOutWait: ['WAITING'],
   };
 
   for (const action of ACTIONS) {

@@ -5,6 +5,8 @@ import './enums.ts';
 import './event.ts';
 import './intent.ts';
 import './lease.ts';
+import './approval.ts';
+import './waits.ts';
 
 builder.queryType({});
 builder.mutationType({});
