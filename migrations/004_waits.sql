@@ -43,6 +43,8 @@ create index approvals_due on approvals (expires_at) where status = 'PENDING' an
 
 create table signals (
   id uuid primary key,
+  -- arrival order, also within one millisecond (ids are random there)
+  seq bigserial not null,
   namespace text not null default 'default',
   intent_id uuid not null references intents (id) on delete cascade,
   name text not null,
@@ -53,5 +55,5 @@ create table signals (
   consumed_at timestamptz
 );
 
-create index signals_intent on signals (intent_id, received_at);
-create index signals_unconsumed on signals (intent_id, name, received_at) where consumed_at is null;
+create index signals_intent on signals (intent_id, seq);
+create index signals_unconsumed on signals (intent_id, name, seq) where consumed_at is null;

@@ -139,7 +139,7 @@ export async function insertSignal(
 const TAKE_SIGNAL = `
   update signals set consumed_at = $4
   where id = (select id from signals where namespace = $1 and intent_id = $2 and name = $3 and consumed_at is null
-              order by received_at, id limit 1)
+              order by seq limit 1)
   returning *`;
 
 /** Consumes the oldest kept signal of that name, if any. */
@@ -150,7 +150,7 @@ export async function takeSignal(q: Queryable, ns: string, intentId: string, nam
 
 export async function listSignals(q: Queryable, ns: string, intentId: string, name: string | null): Promise<Signal[]> {
   const { rows } = await q.query(
-    `select * from signals where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text) order by received_at, id`,
+    `select * from signals where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text) order by seq`,
     [ns, intentId, name]);
   return rows.map(toSignal);
 }
