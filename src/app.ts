@@ -11,6 +11,7 @@ import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
 import { registerRecoveryTasks } from './recovery/tasks.ts';
+import { registerWaitSweeps } from './waits-sweep.ts';
 
 export interface Axme {
   config: Config;
@@ -52,6 +53,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const service = new IntentService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   registerRecoveryTasks(sweeper, { db, pubsub, config, log });
+  registerWaitSweeps(sweeper, service);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);

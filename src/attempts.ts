@@ -7,12 +7,12 @@ export interface Attempt {
   startedAt: Date;
   /** When the attempt ended (null while it runs). */
   endedAt: Date | null;
-  /** The event that ended it: COMPLETED, FAILED, RETRY_SCHEDULED, LEASE_EXPIRED, WAITING or CANCELLED. */
+  /** The event that ended it: COMPLETED, FAILED, RETRY_SCHEDULED, LEASE_EXPIRED, WAITING, APPROVAL_REQUESTED or CANCELLED. */
   outcome: EventKind | null;
   error: IntentError | null;
 }
 
-const ENDS: readonly EventKind[] = ['COMPLETED', 'FAILED', 'RETRY_SCHEDULED', 'LEASE_EXPIRED', 'WAITING', 'CANCELLED'];
+const ENDS: readonly EventKind[] = ['COMPLETED', 'FAILED', 'RETRY_SCHEDULED', 'LEASE_EXPIRED', 'WAITING', 'APPROVAL_REQUESTED', 'CANCELLED'];
 
 /** Rebuilds the attempt history from the event log: each CLAIMED opens an attempt, the next ending event closes it. */
 export function foldAttempts(events: readonly IntentEvent[]): Attempt[] {

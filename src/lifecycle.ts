@@ -26,6 +26,12 @@ export const EVENT_KINDS = [
   'LEASE_EXPIRED',
   'CANCELLED',
   'RETRIED',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_RESOLVED',
+  'APPROVAL_TIMED_OUT',
+  'APPROVAL_ESCALATED',
+  'SIGNAL_RECEIVED',
+  'WAIT_TIMED_OUT',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -41,7 +47,12 @@ export type Action =
   | 'wait'
   | 'wake'
   | 'expireLease'
-  | 'expireDeadline';
+  | 'expireDeadline'
+  | 'requestApproval'
+  | 'resolveApproval'
+  | 'timeOutApproval'
+  | 'signal'
+  | 'timeOutWait';
 
 export interface Rule {
   /** Statuses the action may start from. */
@@ -66,6 +77,15 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
   // past its deadline an unfinished intent fails however far it got: the lease is revoked, a wait ends
   expireDeadline: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { FAILED: 'FAILED' }, lease: false },
+  // Waits (src/waits.ts). `wait` covers SIGNAL, CHILDREN and TIME; `wake` is their wake-up (timer due,
+  // last child finished, or the awaited signal already there).
+  requestApproval: { from: ['RUNNING'], to: { WAITING: 'APPROVAL_REQUESTED' }, lease: true },
+  resolveApproval: { from: ['WAITING'], to: { PENDING: 'APPROVAL_RESOLVED' }, lease: false },
+  // onTimeout REJECT → PENDING, FAIL → FAILED, ESCALATE → still WAITING on a fresh approval
+  timeOutApproval: { from: ['WAITING'], to: { PENDING: 'APPROVAL_TIMED_OUT', FAILED: 'APPROVAL_TIMED_OUT', WAITING: 'APPROVAL_ESCALATED' }, lease: false },
+  // A signal is kept whatever the status; it wakes the intent (→ PENDING) only when it waits for that name.
+  signal: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { PENDING: 'SIGNAL_RECEIVED', RUNNING: 'SIGNAL_RECEIVED', WAITING: 'SIGNAL_RECEIVED' }, lease: false },
+  timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];

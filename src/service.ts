@@ -207,5 +207,6 @@ export class IntentService {
     this.pubsub.publish(channels.events(intent.namespace), JSON.stringify(event));
     if (intent.status === ('PENDING' satisfies Status)) this.pubsub.publish(channels.work(intent.namespace), intent.type);
     this.log.debug({ intent: intent.id, kind: event.kind, seq: event.seq }, 'intent event');
+    for (const other of change.also ?? []) this.announce(other);
   }
 }

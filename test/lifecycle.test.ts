@@ -25,6 +25,11 @@ describe('transition table', () => {
     wake: ['WAITING'],
     expireLease: ['RUNNING'],
     expireDeadline: ['PENDING', 'RUNNING', 'WAITING'],
+    requestApproval: ['RUNNING'],
+    resolveApproval: ['WAITING'],
+    timeOutApproval: ['WAITING'],
+    signal: ['PENDING', 'RUNNING', 'WAITING'],
+    timeOutWait: ['WAITING'],
   };
 
   for (const action of ACTIONS) {

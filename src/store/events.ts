@@ -33,6 +33,8 @@ export const eventParams = (e: EventSpec): unknown[] => [e.kind, e.actor, json(e
 export interface Change {
   intent: Intent;
   event: IntentEvent;
+  /** Changes to other intents made in the same transaction (a woken parent, cancelled children). */
+  also?: Change[];
 }
 
 /** Splits a row of a `withEvent` statement into the intent and its new event. */

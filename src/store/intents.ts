@@ -6,6 +6,7 @@ import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
+import { lockParent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { CLAIMABLE, TYPE_MAX_ATTEMPTS } from './recovery.ts';
@@ -177,20 +178,25 @@ export async function checkpointIntent(
   throw await whyNot(q, ns, id, 'checkpoint', token, now);
 }
 
-const COMPLETE = withEvent(`
+const COMPLETE_SET = `
   update intents set status = 'COMPLETED', output = $6::jsonb, lease_token = null, lease_expires_at = null,
     finished_at = $5, last_seq = last_seq + 1, updated_at = $5
-  where ${LEASED}`, { actorIsLeaseHolder: true });
+  where ${LEASED}`;
+const COMPLETE = withEvent(`${COMPLETE_SET} and parent_id is null`, { actorIsLeaseHolder: true });
+const COMPLETE_CHILD = withEvent(COMPLETE_SET, { actorIsLeaseHolder: true });
 
+/** One statement for an intent without a parent; a child finishes in a transaction that may wake its parent. */
 export async function completeIntent(
-  q: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+  db: Db, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
 ): Promise<Change> {
-  const { rows } = await q.query(COMPLETE, [
-    ns, id, TRANSITIONS.complete.from, token, now, json(output),
-    ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor }),
-  ]);
+  const params = [ns, id, TRANSITIONS.complete.from, token, now, json(output), ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor })];
+  const { rows } = await db.query(COMPLETE, params);
   if (rows[0]) return toChange(rows[0]);
-  throw await whyNot(q, ns, id, 'complete', token, now);
+  if ((await getIntent(db, ns, id))?.parentId) {
+    return locked(db, ns, id, 'complete', token, now, async (tx) =>
+      withFamily(tx, ns, toChange((await tx.query(COMPLETE_CHILD, params)).rows[0]!), actor, now));
+  }
+  throw await whyNot(db, ns, id, 'complete', token, now);
 }
 
 /** Locks the intent, checks the table, then lets `apply` write the change. */
@@ -199,6 +205,7 @@ async function locked<T>(
   apply: (tx: Queryable, current: Intent) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
+    await lockParent(tx, ns, id);
     const { rows } = await tx.query(GET_FOR_UPDATE, [ns, id]);
     if (!rows[0]) throw notFound('intent', id);
     const current = toIntent(rows[0]);
@@ -225,12 +232,12 @@ export async function failIntent(
       ns, id, to, json(error), runAt, now,
       ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),
     ]);
-    return toChange(rows[0]!);
+    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
   });
 }
 
 const CANCEL = withEvent(`
-  update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
+  update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
     finished_at = $3, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
@@ -242,7 +249,7 @@ export async function cancelIntent(
       ns, id, now,
       ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason, from: cur.status, agent: cur.leaseAgent } }),
     ]);
-    return toChange(rows[0]!);
+    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
   });
 }
 

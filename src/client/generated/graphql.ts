@@ -58,6 +58,10 @@ export type IntentErrorInput = {
 
 /** What a transition was; every transition writes exactly one event. */
 export type IntentEventKind =
+  | 'APPROVAL_ESCALATED'
+  | 'APPROVAL_REQUESTED'
+  | 'APPROVAL_RESOLVED'
+  | 'APPROVAL_TIMED_OUT'
   | 'CANCELLED'
   | 'CHECKPOINTED'
   | 'CLAIMED'
@@ -67,8 +71,10 @@ export type IntentEventKind =
   | 'RESUMED'
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
+  | 'SIGNAL_RECEIVED'
   | 'SUBMITTED'
-  | 'WAITING';
+  | 'WAITING'
+  | 'WAIT_TIMED_OUT';
 
 export type IntentFilter = {
   /** Every one of these labels. */

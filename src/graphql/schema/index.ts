@@ -7,6 +7,8 @@ import './intent.ts';
 import './lease.ts';
 import './keys.ts';
 import './recovery.ts';
+import './approval.ts';
+import './waits.ts';
 
 builder.queryType({});
 builder.mutationType({});

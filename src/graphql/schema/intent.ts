@@ -115,7 +115,7 @@ const IntentEdge = builder.objectRef<IntentRow>('IntentEdge').implement({
   }),
 });
 
-const IntentConnection = builder.objectRef<Page>('IntentConnection').implement({
+export const IntentConnection = builder.objectRef<Page>('IntentConnection').implement({
   fields: (t) => ({
     edges: t.field({ type: [IntentEdge], resolve: (p) => p.intents }),
     nodes: t.field({ type: [Intent], resolve: (p) => p.intents }),

@@ -1,0 +1,95 @@
+import type { Signal as SignalRow } from '../../store/waits.ts';
+import { waitsOf } from '../../waits.ts';
+import { builder } from '../builder.ts';
+import { IntentEvent } from './event.ts';
+import { Intent, IntentConnection } from './intent.ts';
+
+const Signal = builder.objectRef<SignalRow>('Signal');
+
+Signal.implement({
+  description: 'A named message delivered to an intent. It wakes a wait for its name, or is kept until the next one consumes it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    intentId: t.exposeID('intentId'),
+    intent: t.field({ type: Intent, nullable: true, resolve: (s, _a, ctx) => ctx.service.get(ctx.caller, s.intentId) }),
+    name: t.exposeString('name'),
+    payload: t.expose('payload', { type: 'JSON', nullable: true }),
+    sentBy: t.exposeString('sentBy', { nullable: true }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
+    consumedAt: t.expose('consumedAt', { type: 'DateTime', nullable: true, description: 'When a wait took it; null while kept.' }),
+  }),
+});
+
+builder.objectFields(Intent, (t) => ({
+  signals: t.field({
+    type: [Signal],
+    description: 'Signals received, oldest first.',
+    args: { name: t.arg.string() },
+    resolve: (i, a, ctx) => waitsOf(ctx.service).signals(ctx.caller, i.id, a.name),
+  }),
+  children: t.field({
+    type: IntentConnection,
+    description: 'Child intents (submitted with parentId), newest first, with their status and output.',
+    args: { first: t.arg.int({ description: '0–500. Default 20.' }), after: t.arg.string() },
+    resolve: (i, a, ctx) => ctx.service.list(ctx.caller, { filter: { parentId: i.id }, first: a.first, after: a.after }),
+  }),
+  lastWake: t.field({
+    type: IntentEvent,
+    nullable: true,
+    description: 'The event that last ended a wait; data.wake says why (APPROVAL, APPROVAL_TIMEOUT, SIGNAL, TIMEOUT, CHILDREN, TIME).',
+    resolve: (i, _a, ctx) => waitsOf(ctx.service).lastWake(ctx.caller, i.id),
+  }),
+}));
+
+const leased = (t: any) => ({
+  id: t.id({ required: true }),
+  leaseToken: t.id({ required: true }),
+  checkpoint: t.field({ type: 'JSON', description: 'Saved with the wait (replaces the stored checkpoint); omit to keep it.' }),
+});
+
+const WaitForSignalInput = builder.inputType('WaitForSignalInput', {
+  fields: (t) => ({
+    ...leased(t),
+    name: t.string({ required: true }),
+    timeoutSeconds: t.int({ description: 'Back to PENDING (event WAIT_TIMED_OUT) after this long without the signal. Default: no timeout.' }),
+  }),
+});
+
+const SignalIntentInput = builder.inputType('SignalIntentInput', {
+  fields: (t) => ({ id: t.id({ required: true }), name: t.string({ required: true }), payload: t.field({ type: 'JSON' }) }),
+});
+
+const WaitForChildrenInput = builder.inputType('WaitForChildrenInput', { fields: (t) => leased(t) });
+
+const SleepIntentInput = builder.inputType('SleepIntentInput', {
+  fields: (t) => ({ ...leased(t), until: t.field({ type: 'DateTime', required: true }) }),
+});
+
+const ids = (a: { id?: unknown; leaseToken?: unknown }) => ({ id: String(a.id), leaseToken: String(a.leaseToken) });
+
+builder.mutationFields((t) => ({
+  waitForSignal: t.field({
+    type: Intent,
+    description: 'WAITING (SIGNAL) until signalIntent delivers `name`; a signal that arrived earlier is consumed and the intent is PENDING at once. The lease is released either way.',
+    args: { input: t.arg({ type: WaitForSignalInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).waitForSignal(ctx.caller, { ...a, ...ids(a) }),
+  }),
+  signalIntent: t.field({
+    type: Signal,
+    description: 'Delivers a signal to a non-terminal intent: it wakes a wait for this name, or is kept for the next one.',
+    args: { input: t.arg({ type: SignalIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).signalIntent(ctx.caller, { ...a, id: String(a.id) }),
+  }),
+  waitForChildren: t.field({
+    type: Intent,
+    description: 'WAITING (CHILDREN) until every child is COMPLETED, FAILED or CANCELLED, then PENDING; at once when they all are already.',
+    args: { input: t.arg({ type: WaitForChildrenInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).waitForChildren(ctx.caller, { ...a, ...ids(a) }),
+  }),
+  sleepIntent: t.field({
+    type: Intent,
+    description: 'WAITING (TIME) until `until`, then PENDING (at once when it is past).',
+    args: { input: t.arg({ type: SleepIntentInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).sleep(ctx.caller, { ...a, ...ids(a) }),
+  }),
+}));

@@ -1,0 +1,95 @@
+/**
+ * Parents and children. Lock order is always top-down (parent before child, siblings
+ * by id), so a child finishing while its parent is cancelled cannot deadlock. A child's
+ * terminal transition runs in the same transaction as its parent's wake-up, under the
+ * parent's row lock, so the last two children finishing at once wake the parent once.
+ */
+import type { Queryable } from '../db/types.ts';
+import { TERMINAL, eventFor, isTerminal } from '../lifecycle.ts';
+import { type Change, eventParams, toChange, withEvent } from './events.ts';
+import { type Intent, toIntent } from './rows.ts';
+
+const LOCK_PARENT = `
+  select p.id from intents p
+  where p.namespace = $1 and p.id = (select c.parent_id from intents c where c.namespace = $1 and c.id = $2)
+  for update of p`;
+
+/** Locks the parent of `id` (if any); call before locking `id` itself. */
+export async function lockParent(tx: Queryable, ns: string, id: string): Promise<void> {
+  await tx.query(LOCK_PARENT, [ns, id]);
+}
+
+const UNFINISHED_CHILDREN = `
+  select * from intents where namespace = $1 and parent_id = $2 and status <> all($3::text[])
+  order by id for update`;
+
+const CHILD_COUNTS = `
+  select status, count(*)::int as n from intents where namespace = $1 and parent_id = $2 group by status`;
+
+export async function childCounts(q: Queryable, ns: string, parentId: string): Promise<Record<string, number>> {
+  const { rows } = await q.query<{ status: string; n: number }>(CHILD_COUNTS, [ns, parentId]);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export const unfinished = (counts: Record<string, number>): number =>
+  Object.entries(counts).reduce((sum, [s, n]) => (TERMINAL.includes(s as never) ? sum : sum + n), 0);
+
+const CANCEL_CHILD = withEvent(`
+  update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null,
+    lease_token = null, lease_expires_at = null, finished_at = $3, last_seq = last_seq + 1, updated_at = $3
+  where namespace = $1 and id = $2`);
+
+const CANCEL_APPROVALS = `
+  update approvals set status = 'CANCELLED', resolved_at = $3
+  where namespace = $1 and intent_id = $2 and status = 'PENDING'`;
+
+/** WAITING → PENDING; every wake event says in data.wake why. */
+export const WAKE = withEvent(`
+  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null,
+    last_seq = last_seq + 1, updated_at = $3
+  where namespace = $1 and id = $2`);
+
+/** Wakes the locked parent when it waits for children and none is unfinished. */
+export async function wakeParentIfDone(tx: Queryable, ns: string, parentId: string, actor: string | null, now: Date): Promise<Change | null> {
+  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, parentId]);
+  const parent = rows[0] ? toIntent(rows[0]) : null;
+  if (!parent || parent.status !== 'WAITING' || parent.waitingFor !== 'CHILDREN') return null;
+  const counts = await childCounts(tx, ns, parentId);
+  if (unfinished(counts) > 0) return null;
+  const woke = await tx.query(WAKE, [ns, parentId, now, ...eventParams({ kind: eventFor('wake', 'PENDING')!, actor, data: { wake: 'CHILDREN', children: counts } })]);
+  return toChange(woke.rows[0]!);
+}
+
+/**
+ * What follows an intent's own change in the same transaction once it is terminal:
+ * its pending approvals are cancelled, a cancelled intent's unfinished children are
+ * cancelled (depth first), and a waiting parent whose last child this was wakes.
+ * The caller holds the parent's lock (lockParent) and the intent's.
+ */
+export async function afterTerminal(tx: Queryable, ns: string, intent: Intent, actor: string | null, now: Date): Promise<Change[]> {
+  if (!isTerminal(intent.status)) return [];
+  const also: Change[] = [];
+  await tx.query(CANCEL_APPROVALS, [ns, intent.id, now]);
+  if (intent.status === 'CANCELLED') {
+    const { rows } = await tx.query(UNFINISHED_CHILDREN, [ns, intent.id, TERMINAL]);
+    for (const child of rows.map(toIntent)) {
+      const c = await tx.query(CANCEL_CHILD, [
+        ns, child.id, now,
+        ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason: 'parent cancelled', parentId: intent.id, from: child.status, agent: child.leaseAgent } }),
+      ]);
+      const change = toChange(c.rows[0]!);
+      also.push(change, ...(await afterTerminal(tx, ns, change.intent, actor, now)));
+    }
+  }
+  if (intent.parentId) {
+    const woke = await wakeParentIfDone(tx, ns, intent.parentId, actor, now);
+    if (woke) also.push(woke);
+  }
+  return also;
+}
+
+/** The change plus everything it set off, for the service to announce. */
+export async function withFamily(tx: Queryable, ns: string, change: Change, actor: string | null, now: Date): Promise<Change> {
+  const also = await afterTerminal(tx, ns, change.intent, actor, now);
+  return also.length ? { ...change, also } : change;
+}

@@ -1,0 +1,156 @@
+/** SQL for the intent side of waits and for signals. Callers hold the intent's row lock (lockIntent). */
+import type { Queryable } from '../db/types.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import { type Action, type EventKind, type WaitingFor, refusal } from '../lifecycle.ts';
+import { type Change, eventParams, toChange, withEvent } from './events.ts';
+import { WAKE, lockParent } from './family.ts';
+import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
+
+/** A locked intent with what it waits for (wait_name, wake_at are not in the shared row type). */
+export interface LockedIntent extends Intent {
+  waitName: string | null;
+  wakeAt: Date | null;
+}
+
+/**
+ * Locks the intent (after its parent, see family.ts) and, given an action, checks it
+ * against the lifecycle table.
+ */
+export async function lockIntent(
+  tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
+): Promise<LockedIntent> {
+  await lockParent(tx, ns, id);
+  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
+  const row = rows[0];
+  if (!row) throw notFound('intent', id);
+  const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
+  const r = action ? refusal(action, current, token, now) : null;
+  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+  return current;
+}
+
+export interface WaitSpec {
+  waitingFor: WaitingFor;
+  /** The signal a SIGNAL wait expects. */
+  name: string | null;
+  /** When a TIME wait ends or a SIGNAL wait times out. */
+  wakeAt: Date | null;
+  /** Saved with the wait when given; the stored checkpoint stays otherwise. */
+  checkpoint: unknown;
+}
+
+const WAIT = withEvent(`
+  update intents set status = 'WAITING', waiting_for = $3, wait_name = $4, wake_at = $5, checkpoint = coalesce($6::jsonb, checkpoint),
+    lease_token = null, lease_expires_at = null, last_seq = last_seq + 1, updated_at = $7
+  where namespace = $1 and id = $2`);
+
+/** RUNNING → WAITING, releasing the lease. */
+export async function enterWait(
+  tx: Queryable, ns: string, id: string, w: WaitSpec, kind: EventKind, actor: string | null, data: unknown, now: Date,
+): Promise<Change> {
+  const { rows } = await tx.query(WAIT, [ns, id, w.waitingFor, w.name, w.wakeAt, json(w.checkpoint), now, ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+/** WAITING → PENDING; data.wake says why. */
+export async function wakeIntent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(WAKE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+const NOTE = withEvent(`update intents set last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
+
+/** An event that leaves the status as it is (a kept signal, an escalation). */
+export async function noteEvent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(NOTE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+const FAIL_WAITING = withEvent(`
+  update intents set status = 'FAILED', error = $4::jsonb, waiting_for = null, wait_name = null, wake_at = null,
+    finished_at = $3, last_seq = last_seq + 1, updated_at = $3
+  where namespace = $1 and id = $2`);
+
+export async function failWaiting(
+  tx: Queryable, ns: string, id: string, error: unknown, kind: EventKind, actor: string | null, data: unknown, now: Date,
+): Promise<Change> {
+  const { rows } = await tx.query(FAIL_WAITING, [ns, id, now, json(error), ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+const DUE_WAITS = `
+  select namespace, id from intents where status = 'WAITING' and wake_at <= $1 order by wake_at limit $2`;
+
+export async function dueWaits(q: Queryable, now: Date, limit: number): Promise<{ namespace: string; id: string }[]> {
+  return (await q.query<{ namespace: string; id: string }>(DUE_WAITS, [now, limit])).rows;
+}
+
+const LAST_WAKE = `
+  select * from intent_events where namespace = $1 and intent_id = $2 and data->>'wake' is not null
+  order by seq desc limit 1`;
+
+/** The newest event that took the intent out of WAITING (its data.wake says why). */
+export async function lastWake(q: Queryable, ns: string, intentId: string): Promise<IntentEvent | null> {
+  const { rows } = await q.query(LAST_WAKE, [ns, intentId]);
+  return rows[0] ? toEvent(rows[0]) : null;
+}
+
+const DONE_PARENTS = `
+  select p.namespace, p.id from intents p
+  where p.status = 'WAITING' and p.waiting_for = 'CHILDREN'
+    and not exists (select 1 from intents c where c.parent_id = p.id and c.status <> all($1::text[]))
+  limit $2`;
+
+export async function parentsWithAllChildrenDone(q: Queryable, terminal: readonly string[], limit: number): Promise<{ namespace: string; id: string }[]> {
+  return (await q.query<{ namespace: string; id: string }>(DONE_PARENTS, [terminal, limit])).rows;
+}
+
+export interface Signal {
+  id: string;
+  intentId: string;
+  name: string;
+  payload: unknown;
+  sentBy: string | null;
+  receivedAt: Date;
+  consumedAt: Date | null;
+}
+
+const toSignal = (r: Record<string, unknown>): Signal => ({
+  id: r.id as string,
+  intentId: r.intent_id as string,
+  name: r.name as string,
+  payload: r.payload ?? null,
+  sentBy: (r.sent_by as string | null) ?? null,
+  receivedAt: new Date(r.received_at as string),
+  consumedAt: r.consumed_at == null ? null : new Date(r.consumed_at as string),
+});
+
+const INSERT_SIGNAL = `
+  insert into signals (id, namespace, intent_id, name, payload, sent_by, received_at, consumed_at)
+  values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) returning *`;
+
+export async function insertSignal(
+  q: Queryable, ns: string, id: string, intentId: string, name: string, payload: unknown, by: string | null, now: Date, consumed: boolean,
+): Promise<Signal> {
+  const { rows } = await q.query(INSERT_SIGNAL, [id, ns, intentId, name, json(payload), by, now, consumed ? now : null]);
+  return toSignal(rows[0]!);
+}
+
+const TAKE_SIGNAL = `
+  update signals set consumed_at = $4
+  where id = (select id from signals where namespace = $1 and intent_id = $2 and name = $3 and consumed_at is null
+              order by seq limit 1)
+  returning *`;
+
+/** Consumes the oldest kept signal of that name, if any. */
+export async function takeSignal(q: Queryable, ns: string, intentId: string, name: string, now: Date): Promise<Signal | null> {
+  const { rows } = await q.query(TAKE_SIGNAL, [ns, intentId, name, now]);
+  return rows[0] ? toSignal(rows[0]) : null;
+}
+
+export async function listSignals(q: Queryable, ns: string, intentId: string, name: string | null): Promise<Signal[]> {
+  const { rows } = await q.query(
+    `select * from signals where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text) order by seq`,
+    [ns, intentId, name]);
+  return rows.map(toSignal);
+}
