@@ -4,8 +4,10 @@ import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
+import { LiveService } from './live/service.ts';
 import type { Logger } from './log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
+import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
@@ -15,6 +17,8 @@ export interface Axme {
   db: Db;
   pubsub: PubSub;
   service: IntentService;
+  /** Subscriptions and live progress. */
+  live: LiveService;
   /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
   sweeper: Sweeper;
   yoga: AxmeYoga;
@@ -44,27 +48,35 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     if (!deps.db) await db.close();
     throw err;
   }
-  const pubsub = deps.pubsub ?? createMemoryPubSub((err) => log.error({ err }, 'subscriber failed'));
+  const pubsub =
+    deps.pubsub ??
+    (config.redisUrl
+      ? createRedisPubSub({ url: config.redisUrl, prefix: config.redisPrefix, log })
+      : createMemoryPubSub((err) => log.error({ err }, 'subscriber failed')));
   const clock = deps.clock ?? systemClock;
   const service = new IntentService(db, clock, pubsub, config, log);
+  const live = new LiveService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
-  const yoga = createAxmeYoga({ service, log, ready: async () => !draining && (await db.ping()) });
+  const yoga = createAxmeYoga({ service, live, log, ready: async () => !draining && (await db.ping()) });
   return {
     config,
     db,
     pubsub,
     service,
+    live,
     sweeper,
     yoga,
     drain() {
       draining = true;
       service.close();
+      live.close();
     },
     async close() {
       draining = true;
       service.close();
+      live.close();
       await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();

@@ -37,6 +37,12 @@ export interface Config {
   migrateOnStart: boolean;
   /** AXME_SWEEP_MS: how often each instance looks for expired leases, deadlines and due timers. Default 1000. */
   sweepMs: number;
+  /** AXME_REDIS_PREFIX: prefix of this deployment's Redis channels. Default axme. */
+  redisPrefix: string;
+  /** AXME_SUBSCRIPTION_POLL_MS: how often subscriptions re-read Postgres while Redis is away (10x that as a safety net otherwise). Default 1000. */
+  subscriptionPollMs: number;
+  /** AXME_SUBSCRIPTION_BUFFER: events held for a slow subscriber before it is cut off with RATE_LIMITED. Default 1000. */
+  subscriptionBuffer: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +120,9 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     migrateOnStart: bool('AXME_MIGRATE', true),
     sweepMs: int('AXME_SWEEP_MS', 1000, 10, 3_600_000),
+    redisPrefix: str('AXME_REDIS_PREFIX') ?? 'axme',
+    subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
+    subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

@@ -40,7 +40,8 @@ export type Action =
   | 'retry'
   | 'wait'
   | 'wake'
-  | 'expireLease';
+  | 'expireLease'
+  | 'reportProgress';
 
 export interface Rule {
   /** Statuses the action may start from. */
@@ -63,6 +64,8 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   wait: { from: ['RUNNING'], to: { WAITING: 'WAITING' }, lease: true },
   wake: { from: ['WAITING'], to: { PENDING: 'RESUMED' }, lease: false },
   expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
+  // live progress replaces a value on the intent and writes no event (issue 4)
+  reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];

@@ -198,7 +198,7 @@ export class IntentService {
   /** Called only after the change's transaction committed. */
   private announce(change: Change): void {
     const { intent, event } = change;
-    this.pubsub.publish(channels.events(intent.namespace), JSON.stringify(event));
+    this.pubsub.publish(channels.events(intent.namespace), `${intent.id}:${event.seq}`);
     if (intent.status === ('PENDING' satisfies Status)) this.pubsub.publish(channels.work(intent.namespace), intent.type);
     this.log.debug({ intent: intent.id, kind: event.kind, seq: event.seq }, 'intent event');
   }

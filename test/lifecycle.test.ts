@@ -24,6 +24,7 @@ describe('transition table', () => {
     wait: ['RUNNING'],
     wake: ['WAITING'],
     expireLease: ['RUNNING'],
+    reportProgress: ['RUNNING'],
   };
 
   for (const action of ACTIONS) {

@@ -1,4 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
 import type { Caller, IntentService } from '../service.ts';
 import type { Context } from './context.ts';
@@ -9,6 +10,7 @@ import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
   service: IntentService;
+  live: LiveService;
   log: Logger;
   /** Whether the server can take work; false during shutdown or while the database is away. */
   ready: () => Promise<boolean>;
@@ -31,7 +33,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
       error: (...a) => o.log.error(a.map(String).join(' ')),
     },
-    context: ({ request }) => ({ service: o.service, caller: DEFAULT_CALLER, signal: request.signal }),
+    context: ({ request }) => ({ service: o.service, live: o.live, caller: DEFAULT_CALLER, signal: request.signal }),
     plugins: [useHealth(o.ready), useErrorCodes()],
   });
 }

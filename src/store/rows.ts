@@ -31,6 +31,8 @@ export interface Intent {
   updatedAt: Date;
   finishedAt: Date | null;
   lastSeq: number;
+  /** The latest reportProgress value; not part of the event log. */
+  progress: unknown;
 }
 
 export interface IntentEvent {
@@ -45,6 +47,8 @@ export interface IntentEvent {
   actor: string | null;
   data: unknown;
   at: Date;
+  /** Stream position, with id: see store/stream.ts. Decimal text (xid8). */
+  tx: string;
 }
 
 type Row = Record<string, unknown>;
@@ -77,6 +81,7 @@ export function toIntent(r: Row): Intent {
     updatedAt: date(r.updated_at),
     finishedAt: maybeDate(r.finished_at),
     lastSeq: r.last_seq as number,
+    progress: r.progress ?? null,
   };
 }
 
@@ -92,6 +97,7 @@ export function toEvent(r: Row): IntentEvent {
     actor: (r.actor as string | null) ?? null,
     data: r.data ?? null,
     at: date(r.at),
+    tx: String(r.tx),
   };
 }
 

@@ -5,9 +5,11 @@ import './enums.ts';
 import './event.ts';
 import './intent.ts';
 import './lease.ts';
+import './subscriptions.ts';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema: GraphQLSchema = builder.toSchema();
 
