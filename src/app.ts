@@ -5,8 +5,10 @@ import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
+import { LiveService } from './live/service.ts';
 import type { Logger } from './log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
+import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
@@ -19,6 +21,8 @@ export interface Axme {
   pubsub: PubSub;
   service: IntentService;
   keys: ApiKeys;
+  /** Subscriptions and live progress. */
+  live: LiveService;
   /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
   sweeper: Sweeper;
   yoga: AxmeYoga;
@@ -48,31 +52,39 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     if (!deps.db) await db.close();
     throw err;
   }
-  const pubsub = deps.pubsub ?? createMemoryPubSub((err) => log.error({ err }, 'subscriber failed'));
+  const pubsub =
+    deps.pubsub ??
+    (config.redisUrl
+      ? createRedisPubSub({ url: config.redisUrl, prefix: config.redisPrefix, log })
+      : createMemoryPubSub((err) => log.error({ err }, 'subscriber failed')));
   const clock = deps.clock ?? systemClock;
   const service = new IntentService(db, clock, pubsub, config, log);
+  const live = new LiveService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   registerRecoveryTasks(sweeper, { db, pubsub, config, log });
   registerWaitSweeps(sweeper, service);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);
-  const yoga = createAxmeYoga({ config, service, keys, log, ready: async () => !draining && (await db.ping()) });
+  const yoga = createAxmeYoga({ config, service, keys, live, log, ready: async () => !draining && (await db.ping()) });
   return {
     config,
     db,
     pubsub,
     service,
     keys,
+    live,
     sweeper,
     yoga,
     drain() {
       draining = true;
       service.close();
+      live.close();
     },
     async close() {
       draining = true;
       service.close();
+      live.close();
       await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();

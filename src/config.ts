@@ -71,6 +71,12 @@ export interface Config {
   retryJitter: number;
   /** AXME_RETENTION: how long finished intents and their events are kept: `30d`, `12h`, `45m` or seconds; `off` keeps them. Default 30d. */
   retentionSeconds: number | null;
+  /** AXME_REDIS_PREFIX: prefix of this deployment's Redis channels. Default axme. */
+  redisPrefix: string;
+  /** AXME_SUBSCRIPTION_POLL_MS: how often subscriptions re-read Postgres while Redis is away (10x that as a safety net otherwise). Default 1000. */
+  subscriptionPollMs: number;
+  /** AXME_SUBSCRIPTION_BUFFER: events held for a slow subscriber before it is cut off with RATE_LIMITED. Default 1000. */
+  subscriptionBuffer: number;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +191,9 @@ export function loadConfig(env: Env = process.env): Config {
     retryMaxIntervalSeconds: num('AXME_RETRY_MAX_INTERVAL_SECONDS', 300, 0, 7 * 86_400),
     retryJitter: num('AXME_RETRY_JITTER', 0.2, 0, 1),
     retentionSeconds: retention('AXME_RETENTION', 30 * 86_400),
+    redisPrefix: str('AXME_REDIS_PREFIX') ?? 'axme',
+    subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
+    subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

@@ -52,7 +52,8 @@ export type Action =
   | 'resolveApproval'
   | 'timeOutApproval'
   | 'signal'
-  | 'timeOutWait';
+  | 'timeOutWait'
+  | 'reportProgress';
 
 export interface Rule {
   /** Statuses the action may start from. */
@@ -86,6 +87,8 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   // A signal is kept whatever the status; it wakes the intent (→ PENDING) only when it waits for that name.
   signal: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { PENDING: 'SIGNAL_RECEIVED', RUNNING: 'SIGNAL_RECEIVED', WAITING: 'SIGNAL_RECEIVED' }, lease: false },
   timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
+  // live progress replaces a value on the intent and writes no event (issue 4)
+  reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Axme } from './app.ts';
+import { attachWebSocket } from './graphql/ws.ts';
 import type { Logger } from './log.ts';
 
 export interface RunningServer {
@@ -13,6 +14,7 @@ export interface RunningServer {
 export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
+  const ws = attachWebSocket(server, app.yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(app.config.port, app.config.host, () => resolve());
@@ -24,7 +26,9 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
   let closing: Promise<void> | null = null;
   const shutdown = () =>
     (closing ??= (async () => {
+      // drain ends every subscription (SSE streams complete), then sockets close with 1001
       app.drain();
+      await ws.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // keep-alive connections turn idle as their last request ends; close them as they do
       const reaper = setInterval(() => server.closeIdleConnections(), 50);

@@ -9,8 +9,7 @@ import type { Db } from './db/types.ts';
 import { AxmeError } from './errors.ts';
 import { newLeaseToken, uuidv7 } from './ids.ts';
 import type { Logger } from './log.ts';
-import type { Status } from './lifecycle.ts';
-import { type PubSub, channels } from './pubsub/types.ts';
+import type { PubSub } from './pubsub/types.ts';
 import type { Change } from './store/events.ts';
 import { listEvents } from './store/events.ts';
 import * as store from './store/intents.ts';
@@ -18,6 +17,7 @@ import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '
 import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
 import * as v from './validate.ts';
 import { waitForWork } from './wake.ts';
+import { announceChanges } from './announce.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
 
 /** Who is calling: the namespace they act in and the principal written as the event actor. */
@@ -203,10 +203,6 @@ export class IntentService {
 
   /** Called only after the change's transaction committed. */
   private announce(change: Change): void {
-    const { intent, event } = change;
-    this.pubsub.publish(channels.events(intent.namespace), JSON.stringify(event));
-    if (intent.status === ('PENDING' satisfies Status)) this.pubsub.publish(channels.work(intent.namespace), intent.type);
-    this.log.debug({ intent: intent.id, kind: event.kind, seq: event.seq }, 'intent event');
-    for (const other of change.also ?? []) this.announce(other);
+    announceChanges(this.pubsub, [change]);
   }
 }

@@ -9,6 +9,7 @@
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { announceChanges } from './announce.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Queryable } from './db/types.ts';
@@ -16,7 +17,7 @@ import { AxmeError, badInput, notFound } from './errors.ts';
 import { checkFormData, checkFormSchema } from './form-schema.ts';
 import { uuidv7 } from './ids.ts';
 import { TERMINAL, eventFor, refusal } from './lifecycle.ts';
-import { type PubSub, channels } from './pubsub/types.ts';
+import type { PubSub } from './pubsub/types.ts';
 import type { Caller, IntentService } from './service.ts';
 import * as ap from './store/approvals.ts';
 import type { Change } from './store/events.ts';
@@ -363,13 +364,9 @@ export class WaitService {
     return changes.at(-1)!.intent;
   }
 
-  /** Called only after the transaction committed; same messages as IntentService's. */
+  /** Called only after the transaction committed. */
   private announce(changes: readonly Change[]): void {
-    for (const { intent, event, also } of changes) {
-      this.pubsub.publish(channels.events(intent.namespace), JSON.stringify(event));
-      if (intent.status === 'PENDING') this.pubsub.publish(channels.work(intent.namespace), intent.type);
-      if (also) this.announce(also);
-    }
+    announceChanges(this.pubsub, changes);
   }
 }
 

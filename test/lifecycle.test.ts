@@ -30,6 +30,7 @@ describe('transition table', () => {
     timeOutApproval: ['WAITING'],
     signal: ['PENDING', 'RUNNING', 'WAITING'],
     timeOutWait: ['WAITING'],
+    reportProgress: ['RUNNING'],
   };
 
   for (const action of ACTIONS) {

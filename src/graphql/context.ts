@@ -1,11 +1,13 @@
 import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
+import type { LiveService } from '../live/service.ts';
 import type { Caller, IntentService } from '../service.ts';
 
 export interface Context {
   service: IntentService;
   keys: ApiKeys;
   /** Who is calling: the namespace every read and write is confined to, and the principal. */
+  live: LiveService;
   caller: Caller;
   auth: Auth;
   /** Aborted when the client goes away; ends long polls early. */

@@ -3,6 +3,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { Config } from '../config.ts';
+import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
 import type { IntentService } from '../service.ts';
 import type { Context } from './context.ts';
@@ -19,6 +20,7 @@ export interface YogaOptions {
   config: Config;
   service: IntentService;
   keys: ApiKeys;
+  live: LiveService;
   log: Logger;
   /** Whether the server can take work; false during shutdown or while the database is away. */
   ready: () => Promise<boolean>;
@@ -44,7 +46,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
       const header = request?.headers.get('authorization') ?? connectionParamAuth(connectionParams);
       const auth = await authenticate(o.keys, o.config.authRequired, header);
-      return { service: o.service, keys: o.keys, caller: auth.caller, auth, signal: request?.signal ?? new AbortController().signal };
+      return { service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth, signal: request?.signal ?? new AbortController().signal };
     },
     plugins: [
       useHealth(o.ready),

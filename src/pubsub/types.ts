@@ -9,12 +9,18 @@ export interface PubSub {
   /** Returns the unsubscribe function. */
   subscribe(channel: string, handler: (message: string) => void): () => void;
   close(): Promise<void>;
+  /** Whether messages are flowing now (false while Redis is away); absent means always. */
+  healthy?(): boolean;
+  /** Called on every health change; readers poll while unhealthy and re-read on recovery. */
+  onHealth?(fn: (healthy: boolean) => void): () => void;
 }
 
 /** Channel names, in one place. */
 export const channels = {
   /** An intent of this namespace became claimable; the message is its type. */
   work: (namespace: string) => `axme:work:${namespace}`,
-  /** An event was committed in this namespace; the message is the event as JSON. */
+  /** An event was committed in this namespace; a wake-up for stream readers, who re-read Postgres. The message is `intentId:seq`. */
   events: (namespace: string) => `axme:events:${namespace}`,
+  /** An intent's live progress changed; the message is the intent id. */
+  progress: (namespace: string) => `axme:progress:${namespace}`,
 };

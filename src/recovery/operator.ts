@@ -10,7 +10,7 @@ import type { Caller, IntentService } from '../service.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
 import * as v from '../validate.ts';
-import { announceChanges } from './announce.ts';
+import { announceChanges } from '../announce.ts';
 import type { RetryPolicyInput } from './scheduling.ts';
 import { validateRetryPolicy } from './retry.ts';
 

@@ -15,9 +15,9 @@ export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolea
   const actor = opts.actorIsLeaseHolder ? `coalesce($${n + 2}, lease_agent)` : `$${n + 2}`;
   return `with upd as (${updateSql} returning *),
     ev as (
-      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, $${n + 3}::jsonb, updated_at from upd
-      returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, $${n + 3}::jsonb, updated_at, last_tx from upd
+      returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
     )
     select upd.*, ev.* from upd, ev`;
 }
@@ -53,6 +53,7 @@ export function toChange(r: Record<string, unknown>): Change {
       actor: r.ev_actor,
       data: r.ev_data,
       at: intent.updatedAt,
+      tx: r.ev_tx,
     }),
   };
 }

@@ -57,7 +57,7 @@ const SUBMIT = `
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
     select namespace, id, 1, $12, status, $13, null, created_at from ins
-    returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+    returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
   )
   select ins.*, ev.* from ins, ev`;
 

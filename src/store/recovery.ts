@@ -38,9 +38,9 @@ function withEvents(updateSql: string, dataSql: string): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   return `with upd as (${updateSql} returning *),
     ev as (
-      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, ${dataSql}, updated_at from upd
-      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data
+      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, ${dataSql}, updated_at, last_tx from upd
+      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
     )
     select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
 }

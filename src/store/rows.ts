@@ -38,6 +38,8 @@ export interface Intent {
   attemptTimeoutSeconds: number | null;
   concurrencyKey: string | null;
   concurrencyLimit: number | null;
+  /** The latest reportProgress value; not part of the event log. */
+  progress: unknown;
 }
 
 export interface IntentEvent {
@@ -52,6 +54,8 @@ export interface IntentEvent {
   actor: string | null;
   data: unknown;
   at: Date;
+  /** Stream position, with id: see store/stream.ts. Decimal text (xid8). */
+  tx: string;
 }
 
 type Row = Record<string, unknown>;
@@ -89,6 +93,7 @@ export function toIntent(r: Row): Intent {
     attemptTimeoutSeconds: (r.attempt_timeout_seconds as number | null) ?? null,
     concurrencyKey: (r.concurrency_key as string | null) ?? null,
     concurrencyLimit: (r.concurrency_limit as number | null) ?? null,
+    progress: r.progress ?? null,
   };
 }
 
@@ -104,6 +109,7 @@ export function toEvent(r: Row): IntentEvent {
     actor: (r.actor as string | null) ?? null,
     data: r.data ?? null,
     at: date(r.at),
+    tx: String(r.tx),
   };
 }
 

@@ -9,9 +9,11 @@ import './keys.ts';
 import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
+import './subscriptions.ts';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema: GraphQLSchema = builder.toSchema();
 

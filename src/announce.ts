@@ -1,0 +1,25 @@
+import { type PubSub, channels } from './pubsub/types.ts';
+import type { Change } from './store/events.ts';
+
+/**
+ * Tells readers and claimers that changes committed; call only after the commit.
+ * Messages are wake-ups, not data (readers re-read Postgres after their cursor), so
+ * a batch publishes once per namespace, and once per type that has new PENDING work.
+ */
+export function announceChanges(pubsub: PubSub, changes: readonly Change[]): void {
+  const namespaces = new Map<string, string>();
+  const work = new Set<string>();
+  const visit = (list: readonly Change[]) => {
+    for (const { intent, event, also } of list) {
+      namespaces.set(intent.namespace, `${intent.id}:${event.seq}`);
+      if (intent.status === 'PENDING') work.add(`${intent.namespace}\n${intent.type}`);
+      if (also) visit(also);
+    }
+  };
+  visit(changes);
+  for (const [ns, last] of namespaces) pubsub.publish(channels.events(ns), last);
+  for (const key of work) {
+    const [ns, type] = key.split('\n') as [string, string];
+    pubsub.publish(channels.work(ns), type);
+  }
+}

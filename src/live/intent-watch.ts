@@ -1,0 +1,89 @@
+/**
+ * One `intentChanged` subscription: the intent's state at once, then again after
+ * each change (an event or new progress). It holds no queue, only a "changed"
+ * flag, and re-reads the row when the client is ready for more; so a slow client
+ * gets the latest state rather than a backlog, and memory stays constant.
+ */
+import type { Db } from '../db/types.ts';
+import { AxmeError } from '../errors.ts';
+import { getIntent } from '../store/intents.ts';
+import type { Intent } from '../store/rows.ts';
+import type { StreamEvent } from '../store/stream.ts';
+import { StreamEnd } from './event-stream.ts';
+import type { FeedListener } from './feed.ts';
+
+export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent | StreamEnd> {
+  private readonly db: Db;
+  private readonly namespace: string;
+  private readonly id: string;
+  private readonly onClose: () => void;
+  private changed = true;
+  private stopped = false;
+  private last: { seq: number; progress: string } | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(db: Db, namespace: string, id: string, onClose: () => void) {
+    this.db = db;
+    this.namespace = namespace;
+    this.id = id;
+    this.onClose = onClose;
+  }
+
+  deliver(events: readonly StreamEvent[]): void {
+    if (events.some((e) => e.intentId === this.id)) this.poke();
+  }
+
+  progress(intentId: string): void {
+    if (intentId === this.id) this.poke();
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.onClose();
+    this.wake?.();
+  }
+
+  async next(): Promise<IteratorResult<Intent | StreamEnd>> {
+    for (;;) {
+      if (this.stopped) return { value: undefined, done: true };
+      if (this.changed) {
+        this.changed = false;
+        let intent: Intent | null;
+        try {
+          intent = await getIntent(this.db, this.namespace, this.id);
+        } catch (err) {
+          this.end();
+          const reason = String((err as Error)?.message ?? err).slice(0, 200);
+          return { value: new StreamEnd(new AxmeError('INTERNAL', 'reading the intent failed; subscribe again', { reason })), done: false };
+        }
+        if (!intent) {
+          this.end();
+          continue;
+        }
+        const seen = { seq: intent.lastSeq, progress: JSON.stringify(intent.progress) };
+        if (!this.last || this.last.seq !== seen.seq || this.last.progress !== seen.progress) {
+          this.last = seen;
+          return { value: intent, done: false };
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Intent | StreamEnd>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private poke(): void {
+    this.changed = true;
+    this.wake?.();
+  }
+}

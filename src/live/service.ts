@@ -1,0 +1,110 @@
+/**
+ * The live operations: event and intent subscriptions, and progress reports.
+ * Resolvers call this; it validates input, then hands out streams fed by one
+ * shared reader per namespace (live/feed.ts).
+ */
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/types.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import type { EventKind, Status } from '../lifecycle.ts';
+import type { Logger } from '../log.ts';
+import { type PubSub, channels } from '../pubsub/types.ts';
+import type { Caller } from '../service.ts';
+import { getIntent } from '../store/intents.ts';
+import { reportProgress } from '../store/progress.ts';
+import type { Intent } from '../store/rows.ts';
+import { type StreamFilter, decodeCursor } from '../store/stream.ts';
+import * as v from '../validate.ts';
+import { EventStream } from './event-stream.ts';
+import { FeedRegistry } from './feed.ts';
+import { IntentWatch } from './intent-watch.ts';
+
+export interface EventFilterInput {
+  intentId?: string | null;
+  types?: readonly string[] | null;
+  statuses?: readonly Status[] | null;
+  kinds?: readonly EventKind[] | null;
+  parentId?: string | null;
+}
+
+const BATCH = 500;
+
+export class LiveService {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly pubsub: PubSub;
+  private readonly config: Config;
+  private readonly feeds: FeedRegistry;
+  private readonly open = new Set<{ end(): void }>();
+  private closed = false;
+
+  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger) {
+    this.db = db;
+    this.clock = clock;
+    this.pubsub = pubsub;
+    this.config = config;
+    this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH });
+  }
+
+  /** Stored events after `after` (or from now), then live ones, each exactly once in stream order. */
+  async events(c: Caller, f: EventFilterInput | null | undefined, after: string | null | undefined): Promise<EventStream> {
+    this.refuseWhenClosed();
+    const filter: StreamFilter = {
+      intentId: v.optionalId('filter.intentId', f?.intentId),
+      types: f?.types?.length ? f.types.map((t) => v.name('filter.types', t)) : null,
+      statuses: f?.statuses?.length ? [...f.statuses] : null,
+      kinds: f?.kinds?.length ? [...f.kinds] : null,
+      parentId: v.optionalId('filter.parentId', f?.parentId),
+    };
+    const start = after ? decodeCursor(after) : null;
+    if (filter.intentId && !(await getIntent(this.db, c.namespace, filter.intentId))) throw notFound('intent', filter.intentId);
+    let stream: EventStream | null = null;
+    const holder = { deliver: (...a: Parameters<EventStream['deliver']>) => stream?.deliver(...a) };
+    const feed = await this.feeds.join(c.namespace, holder);
+    stream = new EventStream(
+      { db: this.db, namespace: c.namespace, filter, feed, limit: this.config.subscriptionBuffer, batchSize: Math.min(BATCH, this.config.subscriptionBuffer),
+        onClose: () => {
+          this.feeds.leave(c.namespace, holder);
+          this.open.delete(stream!);
+        } },
+      start ?? feed.position,
+    );
+    this.open.add(stream);
+    stream.start();
+    return stream;
+  }
+
+  /** The intent now, then after every change (events and progress), coalesced to the latest state. */
+  async intentChanged(c: Caller, id: string): Promise<IntentWatch> {
+    this.refuseWhenClosed();
+    const intentId = v.id('id', id);
+    if (!(await getIntent(this.db, c.namespace, intentId))) throw notFound('intent', intentId);
+    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, () => {
+      this.feeds.leave(c.namespace, watch);
+      this.open.delete(watch);
+    });
+    await this.feeds.join(c.namespace, watch);
+    this.open.add(watch);
+    return watch;
+  }
+
+  /** Stores the latest progress on the intent (no event) and tells its watchers. */
+  async reportProgress(c: Caller, id: string, token: string, progress: unknown): Promise<Intent> {
+    const data = v.payload('progress', progress, this.config.maxPayloadBytes);
+    const intent = await reportProgress(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, this.clock.now());
+    this.pubsub.publish(channels.progress(c.namespace), intent.id);
+    return intent;
+  }
+
+  /** Ends every open subscription cleanly (shutdown); clients resume from their last cursor elsewhere. */
+  close(): void {
+    this.closed = true;
+    for (const s of [...this.open]) s.end();
+    this.feeds.close();
+  }
+
+  private refuseWhenClosed(): void {
+    if (this.closed) throw new AxmeError('CONFLICT', 'the server is shutting down; subscribe again on another instance', { reason: 'SHUTTING_DOWN' });
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Cross-instance notifications over Redis: one publishing and one subscribing
+ * connection per instance, each Redis channel subscribed once however many local
+ * handlers listen. Messages are wake-ups, never data, so nothing here may throw
+ * into the caller: a publish while Redis is away is dropped (readers poll while
+ * unhealthy and re-read on recovery), and every command error is caught and logged.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.ts';
+import type { PubSub } from './types.ts';
+
+export interface RedisPubSubOptions {
+  url: string;
+  /** Namespaces this deployment's channels (AXME_REDIS_PREFIX), so deployments and test apps sharing a Redis stay apart. */
+  prefix: string;
+  log: Logger;
+}
+
+const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1000);
+
+export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
+  // fail fast instead of queueing publishes for a Redis that is away
+  const pub = new Redis(o.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
+  // the subscriber queues its (re)subscribes until connected and resubscribes after every reconnect
+  const sub = new Redis(o.url, { retryStrategy, maxRetriesPerRequest: null, autoResubscribe: true });
+  const handlers = new Map<string, Set<(message: string) => void>>();
+  const healthListeners = new Set<(healthy: boolean) => void>();
+  const full = (channel: string) => `${o.prefix}:${channel}`;
+  const strip = (channel: string) => channel.slice(o.prefix.length + 1);
+  let healthy = false;
+  let closed = false;
+  let lastWarn = 0;
+
+  const warn = (err: unknown, what: string) => {
+    // Redis being away fails every command; one line a few seconds is enough
+    if (Date.now() - lastWarn < 5000) return;
+    lastWarn = Date.now();
+    o.log.warn({ err: String((err as Error)?.message ?? err) }, `redis ${what} failed`);
+  };
+  const setHealth = (h: boolean) => {
+    if (h === healthy || closed) return;
+    healthy = h;
+    if (h) o.log.info('redis notifications are flowing');
+    else o.log.warn('redis notifications lost; subscriptions poll Postgres until they return');
+    for (const fn of [...healthListeners]) {
+      try {
+        fn(h);
+      } catch (err) {
+        o.log.error({ err }, 'redis health listener failed');
+      }
+    }
+  };
+
+  pub.on('error', (err) => warn(err, 'publisher'));
+  sub.on('error', (err) => warn(err, 'subscriber'));
+  sub.on('ready', () => setHealth(true));
+  sub.on('close', () => setHealth(false));
+  sub.on('reconnecting', () => setHealth(false));
+  sub.on('message', (channel: string, message: string) => {
+    for (const h of handlers.get(strip(channel)) ?? []) {
+      try {
+        h(message);
+      } catch (err) {
+        o.log.error({ err }, 'subscriber failed');
+      }
+    }
+  });
+
+  return {
+    publish(channel, message) {
+      if (closed || pub.status !== 'ready') return;
+      pub.publish(full(channel), message).catch((err) => warn(err, 'publish'));
+    },
+    subscribe(channel, handler) {
+      let set = handlers.get(channel);
+      if (!set) {
+        handlers.set(channel, (set = new Set()));
+        if (!closed) sub.subscribe(full(channel)).catch((err) => warn(err, 'subscribe'));
+      }
+      set.add(handler);
+      return () => {
+        set.delete(handler);
+        if (set.size === 0 && handlers.get(channel) === set) {
+          handlers.delete(channel);
+          if (!closed) sub.unsubscribe(full(channel)).catch((err) => warn(err, 'unsubscribe'));
+        }
+      };
+    },
+    healthy: () => healthy,
+    onHealth(fn) {
+      healthListeners.add(fn);
+      return () => healthListeners.delete(fn);
+    },
+    async close() {
+      closed = true;
+      handlers.clear();
+      healthListeners.clear();
+      // quit waits for Redis; when it is away, just drop the sockets
+      await Promise.all([pub, sub].map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
+    },
+  };
+}

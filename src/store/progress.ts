@@ -1,0 +1,26 @@
+import type { Queryable } from '../db/types.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import { TRANSITIONS, refusal } from '../lifecycle.ts';
+import { type Intent, json, toIntent } from './rows.ts';
+
+/**
+ * Live progress replaces one value on the intent and writes no event: a token
+ * stream must not grow the log. Only the live lease may report.
+ */
+const REPORT_PROGRESS = `
+  update intents set progress = $6::jsonb
+  where namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5
+  returning *`;
+
+export async function reportProgress(
+  q: Queryable, ns: string, id: string, token: string, progress: unknown, now: Date,
+): Promise<Intent> {
+  const { rows } = await q.query(REPORT_PROGRESS, [ns, id, TRANSITIONS.reportProgress.from, token, now, json(progress)]);
+  if (rows[0]) return toIntent(rows[0]);
+  const { rows: cur } = await q.query(`select * from intents where namespace = $1 and id = $2`, [ns, id]);
+  if (!cur[0]) throw notFound('intent', id);
+  const current = toIntent(cur[0]);
+  const r = refusal('reportProgress', current, token, now);
+  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+  throw new AxmeError('CONFLICT', 'the intent changed while the request ran; retry', { id, status: current.status });
+}
