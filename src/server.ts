@@ -14,7 +14,11 @@ export interface RunningServer {
 export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, app.yoga);
+  const ws = attachWebSocket(server, app.yoga, {
+    keys: app.keys,
+    authRequired: app.config.authRequired,
+    maxSubscriptions: app.config.maxSubscriptionsPerConnection,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(app.config.port, app.config.host, () => resolve());

@@ -3,6 +3,7 @@
  * SQL with the service clock's `now`, and announce committed changes. Resolvers call
  * this and nothing below it.
  */
+import type { Role } from './auth/roles.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
@@ -24,6 +25,8 @@ import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } f
 export interface Caller {
   namespace: string;
   principal: string | null;
+  /** Set when the caller authenticated with a key; absent means full rights (auth off). */
+  role?: Role;
 }
 
 export interface Lease {

@@ -144,6 +144,10 @@ export class WaitService {
     const { approval, changes } = await this.db.transaction(async (tx) => {
       const a0 = await ap.getApproval(tx, c.namespace, approvalId);
       if (!a0) throw notFound('approval', approvalId);
+      // an approver decides what is assigned to it or to nobody; admins decide anything
+      if (c.role && c.role !== 'admin' && a0.assignees.length > 0 && !a0.assignees.includes(c.principal ?? '')) {
+        throw new AxmeError('FORBIDDEN', 'this approval is assigned to someone else', { approvalId, assignees: a0.assignees });
+      }
       if (!a0.options.includes(outcome)) throw badInput(`outcome must be one of: ${a0.options.join(', ')}`, { field: 'outcome', options: a0.options });
       if (a0.requireComment && !comment) throw badInput('this approval requires a comment', { field: 'comment' });
       let data = v.payload('data', input.data, this.config.maxPayloadBytes);

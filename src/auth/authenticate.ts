@@ -24,5 +24,5 @@ export async function authenticate(keys: ApiKeys, required: boolean, authorizati
   if (!m) throw new AxmeError('UNAUTHENTICATED', 'the Authorization header must be Bearer <key>');
   const key = await keys.verify(m[1]!);
   if (!key) throw new AxmeError('UNAUTHENTICATED', 'unknown or revoked API key');
-  return { caller: { namespace: key.namespace, principal: key.name }, role: key.role, keyId: key.id };
+  return { caller: { namespace: key.namespace, principal: key.name, role: key.role }, role: key.role, keyId: key.id };
 }

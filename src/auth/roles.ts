@@ -16,14 +16,29 @@ export function allows(have: Role, need: Role): boolean {
 
 /** Root field → the least role that may call it. Queries and subscriptions not listed need viewer. */
 export const MUTATION_ROLES: Record<string, Role> = {
+  // agents (and the apps that submit work)
   submitIntent: 'agent',
   claimIntent: 'agent',
   heartbeatIntent: 'agent',
   checkpointIntent: 'agent',
+  reportProgress: 'agent',
   completeIntent: 'agent',
   failIntent: 'agent',
   cancelIntent: 'agent',
   retryIntent: 'agent',
+  requestApproval: 'agent',
+  waitForSignal: 'agent',
+  waitForChildren: 'agent',
+  sleepIntent: 'agent',
+  signalIntent: 'agent',
+  // people deciding
+  resolveApproval: 'approver',
+  // operators
+  pauseIntentType: 'admin',
+  resumeIntentType: 'admin',
+  setIntentTypePolicy: 'admin',
+  redriveIntents: 'admin',
+  cancelIntents: 'admin',
   createApiKey: 'admin',
   revokeApiKey: 'admin',
 };

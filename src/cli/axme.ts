@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { AxmeClientError, createClient, type Intent } from '../client/index.ts';
 import { sleep } from '../client/client.ts';
 import { eventLine, intentDetails, intentRow } from './format.ts';
+import { keysCommand } from './keys.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -147,6 +148,8 @@ program
     const intent = await client().cancel(id, o.reason);
     print(intent, () => intentDetails(intent));
   });
+
+keysCommand(program, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { authenticate } from '../auth/authenticate.ts';
+import type { ApiKeys } from '../auth/keys.ts';
+import { isErrorCode } from '../errors.ts';
 import type { AxmeYoga } from './yoga.ts';
 
 export interface WsEndpoint {
@@ -16,13 +20,39 @@ type Enveloped = ReturnType<AxmeYoga['getEnveloped']>;
  * documented recipe). Keep-alive: a ping every 12 s, and a socket that misses
  * the pong is closed.
  */
-export function attachWebSocket(server: Server, yoga: AxmeYoga, keepAliveMs = 12_000): WsEndpoint {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+export interface WsOptions {
+  keys: ApiKeys;
+  authRequired: boolean;
+  /** Open subscriptions one socket may hold (AXME_MAX_SUBSCRIPTIONS). */
+  maxSubscriptions: number;
+  keepAliveMs?: number;
+}
+
+export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   const disposable = useServer(
     {
+      // A bad or missing key closes the socket at connection_init (4403), before any
+      // subscription; each subscribe authenticates again through the context.
+      onConnect: async (ctx) => {
+        const p = ctx.connectionParams;
+        const header = typeof p?.authorization === 'string' ? p.authorization : typeof p?.Authorization === 'string' ? p.Authorization : null;
+        try {
+          await authenticate(o.keys, o.authRequired, header);
+          return true;
+        } catch {
+          return false;
+        }
+      },
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already registered this subscription in ctx.subscriptions
+        if (Object.keys(ctx.subscriptions).length > o.maxSubscriptions) {
+          return [new GraphQLError(`at most ${o.maxSubscriptions} subscriptions per connection`, {
+            extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS' },
+          })];
+        }
         const controller = new AbortController();
         ctx.extra.socket.once('close', () => controller.abort());
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -36,22 +66,30 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, keepAliveMs = 12
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err as never];
+          return asInputErrors([err as GraphQLError]);
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (errors.length) return asInputErrors(errors);
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (err) {
+          const e = err as { message?: string; code?: string; originalError?: { code?: string } };
+          const code = e.code ?? e.originalError?.code ?? 'UNAUTHENTICATED';
+          return [new GraphQLError(e.message ?? 'unauthenticated', { extensions: { code } })];
+        }
         return {
           schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },
     },
     wss,
-    keepAliveMs,
+    o.keepAliveMs ?? 12_000,
   );
   return {
     async close() {
@@ -60,4 +98,13 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, keepAliveMs = 12
       await disposable.dispose();
     },
   };
+}
+
+/** Parse and validation errors over graphql-ws carry the same code as over HTTP. */
+function asInputErrors(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((e) =>
+    isErrorCode(e.extensions?.code)
+      ? e
+      : new GraphQLError(e.message, { nodes: e.nodes, positions: e.positions, source: e.source, extensions: { code: 'BAD_USER_INPUT' } }),
+  );
 }

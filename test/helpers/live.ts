@@ -29,13 +29,13 @@ export async function startInstance(db: Db, env: Record<string, string> = {}): P
 
 export const testPrefix = () => `axme-test-${randomBytes(5).toString('hex')}`;
 
-export async function post<T = any>(url: string, query: string, variables?: unknown): Promise<{ data?: T; errors?: any[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function post<T = any>(url: string, query: string, variables?: unknown, headers: Record<string, string> = {}): Promise<{ data?: T; errors?: any[] }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   return res.json() as Promise<{ data?: T; errors?: any[] }>;
 }
 
-export function wsClient(wsUrl: string): Client {
-  return createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {} });
+export function wsClient(wsUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {}, ...(connectionParams ? { connectionParams } : {}) });
 }
 
 /** Subscribes over graphql-ws and returns a pull-style reader of results. */
@@ -53,14 +53,14 @@ export function wsSubscribe(client: Client, query: string, variables?: Record<st
 }
 
 /** A small SSE reader over fetch (yoga's "distinct connections" mode): yields each `next` payload, null at `complete`. */
-export function sseSubscribe(url: string, query: string, variables?: Record<string, unknown>) {
+export function sseSubscribe(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
   const ac = new AbortController();
   const pending: any[] = [];
   let buf = '';
   let reader: ReadableStreamDefaultReader<string> | null = null;
   const open = fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query, variables }),
     signal: ac.signal,
   }).then((res) => {
