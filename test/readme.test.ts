@@ -42,3 +42,18 @@ it('the README walk-through works as pasted', async () => {
   expect(lines[4].data.intent.events.map((e: { kind: string }) => e.kind)).toEqual(['SUBMITTED', 'CLAIMED', 'CHECKPOINTED', 'COMPLETED']);
   expect(lines[5].errors[0].extensions.code).toBe('CONFLICT');
 });
+
+it('the README human-in-the-loop walk-through works as pasted after the first', async () => {
+  // it reuses the gql and pick helpers the first block defines
+  const helpers = readmeBlock('Five-minute walk-through').split('\n\n')[0]!;
+  const script = `${helpers}\n${readmeBlock('A human in the loop')}`.replaceAll('http://localhost:4000/graphql', server.url);
+  const { stdout } = await run('bash', ['-c', `set -e\n${script}`], { timeout: 30_000 });
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines[1].data.requestApproval.intent).toEqual({ status: 'WAITING', waitingFor: 'APPROVAL' });
+  expect(lines[3].data.resolveApproval).toMatchObject({ status: 'RESOLVED', resolvedBy: 'alice', intent: { status: 'PENDING' } });
+  expect(lines[4].data.claimIntent.intent).toMatchObject({ checkpoint: { step: 'drafted' }, approvals: [{ outcome: 'approve', data: { amount: 80 } }] });
+  expect(lines[5].data.completeIntent.status).toBe('COMPLETED');
+  expect(lines[6].data.intent.events.map((e: { kind: string }) => e.kind)).toEqual([
+    'SUBMITTED', 'CLAIMED', 'APPROVAL_REQUESTED', 'APPROVAL_RESOLVED', 'CLAIMED', 'COMPLETED',
+  ]);
+});
