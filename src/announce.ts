@@ -1,3 +1,4 @@
+import { countChanges } from './metrics.ts';
 import { type PubSub, channels } from './pubsub/types.ts';
 import type { Change } from './store/events.ts';
 
@@ -7,6 +8,7 @@ import type { Change } from './store/events.ts';
  * a batch publishes once per namespace, and once per type that has new PENDING work.
  */
 export function announceChanges(pubsub: PubSub, changes: readonly Change[]): void {
+  countChanges(changes);
   const namespaces = new Map<string, string>();
   const work = new Set<string>();
   const visit = (list: readonly Change[]) => {

@@ -12,6 +12,7 @@ import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { IntentService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
+import { createAppMetrics } from './metrics.ts';
 import { registerRecoveryTasks } from './recovery/tasks.ts';
 import { registerWaitSweeps } from './waits-sweep.ts';
 
@@ -66,7 +67,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);
-  const yoga = createAxmeYoga({ config, service, keys, live, log, ready: async () => !draining && (await db.ping()) });
+  const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
+  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready: async () => !draining && (await db.ping()) });
   return {
     config,
     db,

@@ -77,6 +77,8 @@ export interface Config {
   subscriptionPollMs: number;
   /** AXME_SUBSCRIPTION_BUFFER: events held for a slow subscriber before it is cut off with RATE_LIMITED. Default 1000. */
   subscriptionBuffer: number;
+  /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port, without authentication (on/off). Default on. */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: str('AXME_REDIS_PREFIX') ?? 'axme',
     subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
+    metrics: bool('AXME_METRICS', true),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

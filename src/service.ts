@@ -18,6 +18,7 @@ import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '
 import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
 import * as v from './validate.ts';
 import { waitForWork } from './wake.ts';
+import { observeClaimWait } from './metrics.ts';
 import { announceChanges } from './announce.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
 
@@ -140,17 +141,22 @@ export class IntentService {
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
     const waitSeconds = v.intInRange('waitSeconds', a.waitSeconds, 0, 0, this.config.maxWaitSeconds);
     const giveUpAt = Date.now() + waitSeconds * 1000;
+    const started = performance.now();
     const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     for (;;) {
       const change = await store.claimIntent(
         this.db, c.namespace, { types, agent: c.principal ?? agent, leaseToken: newLeaseToken(), leaseSeconds }, this.clock.now(),
       );
       if (change) {
+        observeClaimWait(started, true);
         this.announce(change);
         return { token: change.intent.leaseToken!, expiresAt: change.intent.leaseExpiresAt!, intent: change.intent };
       }
       const left = giveUpAt - Date.now();
-      if (left <= 0 || stop.aborted) return null;
+      if (left <= 0 || stop.aborted) {
+        observeClaimWait(started, false);
+        return null;
+      }
       await waitForWork(this.pubsub, c.namespace, types, Math.min(left, this.config.claimPollMs), stop);
     }
   }

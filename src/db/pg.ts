@@ -73,6 +73,7 @@ export function createPgDb(opts: PgDbOptions): Db {
         return false;
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       if (pool.ended || pool.ending) return;
       await pool.end();

@@ -22,5 +22,7 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** True when a trivial query answers; for /readyz. */
   ping(): Promise<boolean>;
+  /** Connection pool use, for /metrics; absent on backends without a pool. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

@@ -11,6 +11,8 @@ import { useBodyLimit } from './plugins/body-limit.ts';
 import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useHealth } from './plugins/health.ts';
+import { useMetrics } from './plugins/metrics.ts';
+import type { AppMetrics } from '../metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
@@ -24,6 +26,8 @@ export interface YogaOptions {
   log: Logger;
   /** Whether the server can take work; false during shutdown or while the database is away. */
   ready: () => Promise<boolean>;
+  /** Served at /metrics when set. */
+  metrics?: AppMetrics | undefined;
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -50,6 +54,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     },
     plugins: [
       useHealth(o.ready),
+      ...(o.metrics ? [useMetrics(o.metrics)] : []),
       useBodyLimit(o.config.maxBodyBytes),
       useErrorCodes(),
       ...operationLimits(o.config),

@@ -97,6 +97,11 @@ export class LiveService {
     return intent;
   }
 
+  /** Subscriptions open now, for /metrics. */
+  get openCount(): number {
+    return this.open.size;
+  }
+
   /** Ends every open subscription cleanly (shutdown); clients resume from their last cursor elsewhere. */
   close(): void {
     this.closed = true;

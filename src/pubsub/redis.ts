@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
+import { observeRedisPublish } from '../metrics.ts';
 import type { PubSub } from './types.ts';
 
 export interface RedisPubSubOptions {
@@ -69,7 +70,8 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
   return {
     publish(channel, message) {
       if (closed || pub.status !== 'ready') return;
-      pub.publish(full(channel), message).catch((err) => warn(err, 'publish'));
+      const started = performance.now();
+      pub.publish(full(channel), message).then(() => observeRedisPublish(started), (err) => warn(err, 'publish'));
     },
     subscribe(channel, handler) {
       let set = handlers.get(channel);

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ManualClock } from '../src/clock.ts';
+import { REAL_PG } from './helpers/db.ts';
+import { type TestApp, ok, testApp } from './helpers/app.ts';
+
+let t: TestApp;
+const clock = new ManualClock(new Date('2030-01-01T00:00:00Z'));
+beforeAll(async () => {
+  t = await testApp({ clock });
+});
+afterAll(() => t.close());
+
+const scrape = async () => {
+  const res = await t.app.yoga.fetch('http://axme.test/metrics');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+};
+
+/** The sample of `name` whose labels are exactly `labels`; null when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(',');
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = (m[2] ?? '').split(',').filter(Boolean).sort().join(',');
+    if (got === want) return Number(m[3]);
+  }
+  return null;
+}
+
+const submit = (type: string) => t.gql(`mutation($t: String!) { submitIntent(input: { type: $t }) { id } }`, { t: type });
+const claim = async (type: string) =>
+  ok(await t.gql(`mutation($t: String!) { claimIntent(input: { types: [$t], leaseSeconds: 5 }) { token intent { id } } }`, { t: type })).claimIntent;
+
+it('/metrics reports unfinished intents by status and type, claims, lease expiries, retries and approvals waiting', async () => {
+  for (let i = 0; i < 3; i++) ok(await submit('m.pending'));
+  ok(await submit('m.run'));
+  ok(await submit('m.run'));
+  ok(await submit('m.wait'));
+  await claim('m.run');
+  const expiring = await claim('m.run');
+  clock.advance(10_000);
+  const swept = await t.app.sweeper.sweep();
+  expect(swept.leases).toBe(2);
+  // one RUNNING m.run again; the other lease expired into PENDING
+  await claim('m.run');
+  const w = await claim('m.wait');
+  ok(await t.gql(
+    `mutation($id: ID!, $tok: ID!) { requestApproval(input: { id: $id, leaseToken: $tok, approval: { title: "ok?" } }) { id } }`,
+    { id: w.intent.id, tok: w.token },
+  ));
+  const empty = ok(await t.gql(`mutation { claimIntent(input: { types: ["m.none"] }) { token } }`)).claimIntent;
+  expect(empty).toBeNull();
+  expect(expiring.intent.id).toBeTruthy();
+
+  const text = await scrape();
+  expect(sample(text, 'axme_intents', { status: 'PENDING', type: 'm.pending' })).toBe(3);
+  expect(sample(text, 'axme_intents', { status: 'PENDING', type: 'm.run' })).toBe(1);
+  expect(sample(text, 'axme_intents', { status: 'RUNNING', type: 'm.run' })).toBe(1);
+  expect(sample(text, 'axme_intents', { status: 'WAITING', type: 'm.wait' })).toBe(1);
+  expect(sample(text, 'axme_approvals_waiting')).toBe(1);
+  expect(sample(text, 'axme_claims_total')).toBe(4);
+  expect(sample(text, 'axme_lease_expiries_total')).toBe(2);
+  expect(sample(text, 'axme_retries_total', { reason: 'lease_expired' })).toBe(2);
+  expect(sample(text, 'axme_intent_events_total', { kind: 'SUBMITTED' })).toBe(6);
+  expect(sample(text, 'axme_claim_wait_seconds_count', { result: 'claimed' })).toBe(4);
+  expect(sample(text, 'axme_claim_wait_seconds_count', { result: 'empty' })).toBe(1);
+  expect(sample(text, 'axme_subscriptions_open')).toBe(0);
+  expect(sample(text, 'process_cpu_user_seconds_total')).not.toBeNull();
+  // a pool only exists on PostgreSQL
+  expect(sample(text, 'axme_db_pool_waiting') !== null).toBe(REAL_PG !== null);
+});
+
+it('/metrics can be turned off', async () => {
+  const off = await testApp({ env: { AXME_METRICS: 'off' } });
+  try {
+    expect((await off.app.yoga.fetch('http://axme.test/metrics')).status).toBe(404);
+  } finally {
+    await off.close();
+  }
+});
