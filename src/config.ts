@@ -77,8 +77,10 @@ export interface Config {
   subscriptionPollMs: number;
   /** AXME_SUBSCRIPTION_BUFFER: events held for a slow subscriber before it is cut off with RATE_LIMITED. Default 1000. */
   subscriptionBuffer: number;
-  /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port, without authentication (on/off). Default on. */
+  /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port (on/off). Default on. */
   metrics: boolean;
+  /** AXME_METRICS_PUBLIC: serve /metrics without an API key even when auth is on (true/false). Default false. */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
     metrics: bool('AXME_METRICS', true),
+    metricsPublic: bool('AXME_METRICS_PUBLIC', false),
   };
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { REAL_PG } from './helpers/db.ts';
 import { type TestApp, ok, testApp } from './helpers/app.ts';
@@ -79,4 +79,25 @@ it('/metrics can be turned off', async () => {
   } finally {
     await off.close();
   }
+});
+
+describe('access to /metrics while auth is on', () => {
+  it('needs an API key of any role, unless AXME_METRICS_PUBLIC is set', async () => {
+    const t = await testApp({ env: { AXME_AUTH: 'on' } });
+    try {
+      expect((await t.app.yoga.fetch('http://axme.test/metrics')).status).toBe(401);
+      const { secret } = await t.app.keys.create({ namespace: 'ops', name: 'prometheus', role: 'viewer' });
+      const res = await t.app.yoga.fetch('http://axme.test/metrics', { headers: { authorization: `Bearer ${secret}` } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('axme_claims_total');
+    } finally {
+      await t.close();
+    }
+    const open = await testApp({ env: { AXME_AUTH: 'on', AXME_METRICS_PUBLIC: 'true' } });
+    try {
+      expect((await open.app.yoga.fetch('http://axme.test/metrics')).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
 });

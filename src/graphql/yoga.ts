@@ -54,7 +54,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     },
     plugins: [
       useHealth(o.ready),
-      ...(o.metrics ? [useMetrics(o.metrics)] : []),
+      ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
       useBodyLimit(o.config.maxBodyBytes),
       useErrorCodes(),
       ...operationLimits(o.config),
@@ -63,6 +63,13 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),
     ],
   });
+}
+
+function metricsAccess(o: YogaOptions) {
+  return async (authorization: string | null): Promise<boolean> => {
+    if (!o.config.authRequired || o.config.metricsPublic) return true;
+    return authenticate(o.keys, true, authorization).then(() => true, () => false);
+  };
 }
 
 function connectionParamAuth(p: Record<string, unknown> | undefined): string | null {

@@ -2,16 +2,23 @@ import type { Plugin } from 'graphql-yoga';
 import type { AppMetrics } from '../../metrics.ts';
 
 /**
- * GET /metrics answers the Prometheus text exposition, without authentication
- * (scrapers carry no API key), on the API's own port; AXME_METRICS=off turns it
- * off where that port is reachable by people who should not see type names and queue sizes.
+ * GET /metrics answers the Prometheus text exposition on the API's own port. Type
+ * names and queue sizes are not for everyone: while auth is on, a scraper sends an
+ * API key of any role as a bearer token (Prometheus' `authorization` setting),
+ * unless AXME_METRICS_PUBLIC opens the path; AXME_METRICS=off removes it.
  */
-export function useMetrics(metrics: AppMetrics): Plugin {
+export function useMetrics(metrics: AppMetrics, allowed: (authorization: string | null) => Promise<boolean>): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics') return;
       if (request.method !== 'GET') {
         endResponse(new fetchAPI.Response('GET only\n', { status: 405, headers: { allow: 'GET', 'content-type': 'text/plain' } }));
+        return;
+      }
+      if (!(await allowed(request.headers.get('authorization')))) {
+        endResponse(new fetchAPI.Response('an API key is required: Authorization: Bearer <key>\n', {
+          status: 401, headers: { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' },
+        }));
         return;
       }
       endResponse(new fetchAPI.Response(await metrics.scrape(), { status: 200, headers: { 'content-type': metrics.contentType } }));
