@@ -14,6 +14,7 @@ import { useHealth } from './plugins/health.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
+import { useUi } from './plugins/ui.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
@@ -50,6 +51,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     },
     plugins: [
       useHealth(o.ready),
+      useUi(),
       useBodyLimit(o.config.maxBodyBytes),
       useErrorCodes(),
       ...operationLimits(o.config),
