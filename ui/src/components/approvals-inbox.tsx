@@ -23,7 +23,7 @@ export function ApprovalsInbox() {
   useEffect(() => {
     let alive = true;
     const load = () =>
-      request(ApprovalInboxDocument, { status: TABS[tab]!.status, first: 100 })
+      request(ApprovalInboxDocument, { status: TABS[tab]!.status, first: 50 })
         .then((d) => {
           if (!alive) return;
           // a card decided here stays visible with its result until the next change reloads the list

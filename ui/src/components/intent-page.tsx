@@ -3,13 +3,17 @@ import { auth } from '../api/auth.ts';
 import { request } from '../api/http.ts';
 import { live } from '../api/live.ts';
 import { useStore } from '../api/store.ts';
-import { relative } from '../format.ts';
+import { debounce, relative } from '../format.ts';
 import {
   CancelIntentDocument,
+  ChildEventsDocument,
   IntentChangedDocument,
+  IntentChildrenDocument,
+  IntentEventsPageDocument,
   IntentPageDocument,
   IntentTimelineDocument,
   RetryIntentDocument,
+  type IntentChildrenQuery,
   type IntentDetailFragment,
   type TimelineEventFragment,
 } from '../generated/graphql.ts';
@@ -22,10 +26,23 @@ import { Timeline } from './timeline.tsx';
 const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
 const RETRYABLE = ['FAILED', 'CANCELLED'];
 
+type Children = NonNullable<IntentChildrenQuery['intent']>['children'];
+
+/** The whole event log, a page of 100 at a time. */
+async function allEvents(id: string): Promise<TimelineEventFragment[]> {
+  const out: TimelineEventFragment[] = [];
+  for (;;) {
+    const page = (await request(IntentEventsPageDocument, { id, after: out[out.length - 1]?.seq ?? 0 })).intentEvents;
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
+
 export function IntentPage(p: { id: string }) {
   const { epoch } = useStore(auth);
   const [intent, setIntent] = useState<IntentDetailFragment | null | undefined>(undefined);
   const [events, setEvents] = useState<TimelineEventFragment[]>([]);
+  const [children, setChildren] = useState<Children | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -33,15 +50,23 @@ export function IntentPage(p: { id: string }) {
     let alive = true;
     let stops: (() => void)[] = [];
     const append = (e: TimelineEventFragment) => setEvents((es) => (es.some((x) => x.seq >= e.seq) ? es : [...es, e]));
-    request(IntentPageDocument, { id: p.id })
-      .then((d) => {
+    const loadChildren = () =>
+      request(IntentChildrenDocument, { id: p.id })
+        .then((d) => alive && setChildren(d.intent?.children ?? null))
+        .catch(() => {});
+    const reloadChildren = debounce(loadChildren, 200);
+    Promise.all([request(IntentPageDocument, { id: p.id }), allEvents(p.id)])
+      .then(([d, log]) => {
         if (!alive) return;
         setIntent(d.intent);
-        setEvents(d.intentEvents);
+        setEvents(log);
         if (!d.intent) return;
+        void loadChildren();
         // the timeline resumes right after the last event it shows, so nothing is missed or doubled
-        const last = d.intentEvents[d.intentEvents.length - 1]?.cursor ?? null;
+        const last = log[log.length - 1]?.cursor ?? null;
         stops = [
+          reloadChildren.cancel,
+          live(ChildEventsDocument, (after) => ({ after, parentId: p.id }), { cursor: (c) => c.intentEvents.cursor, onData: reloadChildren, onRestart: reloadChildren }),
           live(IntentChangedDocument, () => ({ id: p.id }), { cursor: () => null, onData: (c) => setIntent(c.intentChanged) }),
           live(IntentTimelineDocument, (after) => ({ after, filter: { intentId: p.id } }), {
             after: last,
@@ -150,7 +175,7 @@ export function IntentPage(p: { id: string }) {
             <p class="muted">Not claimed yet.</p>
           )}
           <h2>Children</h2>
-          <ChildrenTree level={intent.children} />
+          {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
         </div>
         <div>
           <h2>Timeline</h2>

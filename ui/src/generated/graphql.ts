@@ -110,14 +110,29 @@ export type ApprovalEventsSubscription = { intentEvents: { cursor: string, kind:
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string }> } }> }, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null };
+
+export type IntentChildrenQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentChildrenQuery = { intent: { id: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number } }> } } | null };
 
 export type IntentPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string }> } }> }, lease: { agent: string | null, expiresAt: string } | null } | null, intentEvents: Array<{ id: string, seq: number, cursor: string, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string }> };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } | null };
+
+export type IntentEventsPageQueryVariables = Exact<{
+  id: string | number;
+  after?: number | null | undefined;
+}>;
+
+
+export type IntentEventsPageQuery = { intentEvents: Array<{ id: string, seq: number, cursor: string, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string }> };
 
 export type TimelineEventFragment = { id: string, seq: number, cursor: string, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string };
 
@@ -126,7 +141,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string }> } }> }, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -135,6 +150,14 @@ export type IntentTimelineSubscriptionVariables = Exact<{
 
 
 export type IntentTimelineSubscription = { intentEvents: { id: string, seq: number, cursor: string, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string } };
+
+export type ChildEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+  parentId: string | number;
+}>;
+
+
+export type ChildEventsSubscription = { intentEvents: { cursor: string } };
 
 export type IntentRowFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, lease: { agent: string | null, expiresAt: string } | null };
 
@@ -169,14 +192,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string }> } }> }, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string, children: { totalCount: number, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string }> } }> }, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -227,6 +250,15 @@ export const ApprovalCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ApprovalCard"}) as unknown as TypedDocumentString<ApprovalCardFragment, unknown>;
+export const ChildNodeFragmentDoc = new TypedDocumentString(`
+    fragment ChildNode on Intent {
+  id
+  type
+  status
+  waitingFor
+  createdAt
+}
+    `, {"fragmentName":"ChildNode"}) as unknown as TypedDocumentString<ChildNodeFragment, unknown>;
 export const IntentRowFragmentDoc = new TypedDocumentString(`
     fragment IntentRow on Intent {
   id
@@ -244,15 +276,6 @@ export const IntentRowFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"IntentRow"}) as unknown as TypedDocumentString<IntentRowFragment, unknown>;
-export const ChildNodeFragmentDoc = new TypedDocumentString(`
-    fragment ChildNode on Intent {
-  id
-  type
-  status
-  waitingFor
-  createdAt
-}
-    `, {"fragmentName":"ChildNode"}) as unknown as TypedDocumentString<ChildNodeFragment, unknown>;
 export const IntentDetailFragmentDoc = new TypedDocumentString(`
     fragment IntentDetail on Intent {
   ...IntentRow
@@ -283,27 +306,8 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
       code
     }
   }
-  children(first: 100) {
-    totalCount
-    nodes {
-      ...ChildNode
-      children(first: 100) {
-        totalCount
-        nodes {
-          ...ChildNode
-        }
-      }
-    }
-  }
 }
-    fragment ChildNode on Intent {
-  id
-  type
-  status
-  waitingFor
-  createdAt
-}
-fragment IntentRow on Intent {
+    fragment IntentRow on Intent {
   id
   type
   status
@@ -419,13 +423,19 @@ export const ApprovalEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApprovalEventsSubscription, ApprovalEventsSubscriptionVariables>;
-export const IntentPageDocument = new TypedDocumentString(`
-    query IntentPage($id: ID!) {
+export const IntentChildrenDocument = new TypedDocumentString(`
+    query IntentChildren($id: ID!) {
   intent(id: $id) {
-    ...IntentDetail
-  }
-  intentEvents(intentId: $id, first: 1000) {
-    ...TimelineEvent
+    id
+    children(first: 50) {
+      totalCount
+      nodes {
+        ...ChildNode
+        children(first: 0) {
+          totalCount
+        }
+      }
+    }
   }
 }
     fragment ChildNode on Intent {
@@ -434,8 +444,14 @@ export const IntentPageDocument = new TypedDocumentString(`
   status
   waitingFor
   createdAt
+}`) as unknown as TypedDocumentString<IntentChildrenQuery, IntentChildrenQueryVariables>;
+export const IntentPageDocument = new TypedDocumentString(`
+    query IntentPage($id: ID!) {
+  intent(id: $id) {
+    ...IntentDetail
+  }
 }
-fragment IntentDetail on Intent {
+    fragment IntentDetail on Intent {
   ...IntentRow
   priority
   deadline
@@ -464,29 +480,6 @@ fragment IntentDetail on Intent {
       code
     }
   }
-  children(first: 100) {
-    totalCount
-    nodes {
-      ...ChildNode
-      children(first: 100) {
-        totalCount
-        nodes {
-          ...ChildNode
-        }
-      }
-    }
-  }
-}
-fragment TimelineEvent on IntentEvent {
-  id
-  seq
-  cursor
-  kind
-  status
-  waitingFor
-  actor
-  data
-  at
 }
 fragment IntentRow on Intent {
   id
@@ -503,20 +496,30 @@ fragment IntentRow on Intent {
     expiresAt
   }
 }`) as unknown as TypedDocumentString<IntentPageQuery, IntentPageQueryVariables>;
+export const IntentEventsPageDocument = new TypedDocumentString(`
+    query IntentEventsPage($id: ID!, $after: Int) {
+  intentEvents(intentId: $id, after: $after, first: 100) {
+    ...TimelineEvent
+  }
+}
+    fragment TimelineEvent on IntentEvent {
+  id
+  seq
+  cursor
+  kind
+  status
+  waitingFor
+  actor
+  data
+  at
+}`) as unknown as TypedDocumentString<IntentEventsPageQuery, IntentEventsPageQueryVariables>;
 export const IntentChangedDocument = new TypedDocumentString(`
     subscription IntentChanged($id: ID!) {
   intentChanged(id: $id) {
     ...IntentDetail
   }
 }
-    fragment ChildNode on Intent {
-  id
-  type
-  status
-  waitingFor
-  createdAt
-}
-fragment IntentDetail on Intent {
+    fragment IntentDetail on Intent {
   ...IntentRow
   priority
   deadline
@@ -543,18 +546,6 @@ fragment IntentDetail on Intent {
     error {
       message
       code
-    }
-  }
-  children(first: 100) {
-    totalCount
-    nodes {
-      ...ChildNode
-      children(first: 100) {
-        totalCount
-        nodes {
-          ...ChildNode
-        }
-      }
     }
   }
 }
@@ -590,6 +581,13 @@ export const IntentTimelineDocument = new TypedDocumentString(`
   data
   at
 }`) as unknown as TypedDocumentString<IntentTimelineSubscription, IntentTimelineSubscriptionVariables>;
+export const ChildEventsDocument = new TypedDocumentString(`
+    subscription ChildEvents($after: String, $parentId: ID!) {
+  intentEvents(after: $after, filter: {parentId: $parentId}) {
+    cursor
+  }
+}
+    `) as unknown as TypedDocumentString<ChildEventsSubscription, ChildEventsSubscriptionVariables>;
 export const IntentListDocument = new TypedDocumentString(`
     query IntentList($filter: IntentFilter, $first: Int, $after: String) {
   intents(filter: $filter, first: $first, after: $after) {
@@ -690,14 +688,7 @@ export const CancelIntentDocument = new TypedDocumentString(`
     ...IntentDetail
   }
 }
-    fragment ChildNode on Intent {
-  id
-  type
-  status
-  waitingFor
-  createdAt
-}
-fragment IntentDetail on Intent {
+    fragment IntentDetail on Intent {
   ...IntentRow
   priority
   deadline
@@ -724,18 +715,6 @@ fragment IntentDetail on Intent {
     error {
       message
       code
-    }
-  }
-  children(first: 100) {
-    totalCount
-    nodes {
-      ...ChildNode
-      children(first: 100) {
-        totalCount
-        nodes {
-          ...ChildNode
-        }
-      }
     }
   }
 }
@@ -760,14 +739,7 @@ export const RetryIntentDocument = new TypedDocumentString(`
     ...IntentDetail
   }
 }
-    fragment ChildNode on Intent {
-  id
-  type
-  status
-  waitingFor
-  createdAt
-}
-fragment IntentDetail on Intent {
+    fragment IntentDetail on Intent {
   ...IntentRow
   priority
   deadline
@@ -794,18 +766,6 @@ fragment IntentDetail on Intent {
     error {
       message
       code
-    }
-  }
-  children(first: 100) {
-    totalCount
-    nodes {
-      ...ChildNode
-      children(first: 100) {
-        totalCount
-        nodes {
-          ...ChildNode
-        }
-      }
     }
   }
 }
