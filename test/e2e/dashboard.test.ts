@@ -84,6 +84,7 @@ describe('the dashboard in Chromium', () => {
 
     // filters: status narrows the table; the text search works on the loaded page
     await page.locator('select[name="status"]').selectOption('COMPLETED');
+    await page.waitForFunction(() => [...document.querySelectorAll('tr[data-id]')].every((r) => r.getAttribute('data-status') === 'COMPLETED'));
     await page.locator('tr[data-id]').first().waitFor();
     expect(await page.locator('tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['COMPLETED']);
     await page.locator('select[name="status"]').selectOption('');

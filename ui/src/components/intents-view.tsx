@@ -51,6 +51,8 @@ export function IntentsView() {
 
   useEffect(() => {
     let alive = true;
+    // rows of another filter or page must not show as if they matched this one
+    setRows(null);
     const load = () =>
       request(IntentListDocument, { filter: server, first: PAGE_SIZE, after })
         .then((d) => {
