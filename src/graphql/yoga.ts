@@ -16,6 +16,7 @@ import type { AppMetrics } from '../metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
+import { useUi } from './plugins/ui.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
@@ -55,6 +56,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     plugins: [
       useHealth(o.ready),
       ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
+      useUi(),
       useBodyLimit(o.config.maxBodyBytes),
       useErrorCodes(),
       ...operationLimits(o.config),

@@ -1,0 +1,150 @@
+/**
+ * What the browser tests stand on: a real server on a real port with auth on and
+ * an admin key, Debian's Chromium through playwright-core, screenshots, and a small
+ * agent built on the typed client.
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createAxme } from '../../src/app.ts';
+import { ApiKeys } from '../../src/auth/keys.ts';
+import { AxmeClient } from '../../src/client/client.ts';
+import * as ops from '../../src/client/generated/graphql.ts';
+import { systemClock } from '../../src/clock.ts';
+import { TypedDocumentString } from '../../src/client/generated/graphql.ts';
+import type { Db } from '../../src/db/types.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { listen, type RunningServer } from '../../src/server.ts';
+
+export const ARTIFACTS = 'test-results/e2e';
+/** Set AXME_DOCS_SCREENSHOTS=1 to refresh the README's screenshots in docs/screenshots. */
+const DOCS = process.env.AXME_DOCS_SCREENSHOTS ? 'docs/screenshots' : null;
+
+export interface Server {
+  running: RunningServer;
+  origin: string;
+  graphql: string;
+  close(): Promise<void>;
+}
+
+/** A server on `port` (0: any free one) over the given database, with auth on and the sweeper running. */
+export async function startServer(db: Db, port = 0, prefix = 'axme-e2e'): Promise<Server> {
+  const config = loadConfig({
+    PORT: String(port),
+    AXME_LOG_LEVEL: 'silent',
+    AXME_AUTH: 'on',
+    AXME_SUBSCRIPTION_POLL_MS: '50',
+    AXME_CLAIM_POLL_MS: '50',
+    AXME_SHUTDOWN_TIMEOUT_MS: '2000',
+    AXME_REDIS_PREFIX: prefix,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  });
+  const app = await createAxme(config, createLogger('silent'), { db });
+  const running = await listen(app, createLogger('silent'));
+  const graphql = running.url.replace('localhost', '127.0.0.1');
+  return { running, graphql, origin: new URL(graphql).origin, close: () => running.shutdown() };
+}
+
+/** An admin key: the dashboard resolves approvals, and the role map leaves requestApproval to admins for now. */
+export async function adminKey(db: Db, name = 'e2e-admin'): Promise<string> {
+  return (await new ApiKeys(db, systemClock).create({ namespace: 'default', name, role: 'admin' })).secret;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.AXME_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    timeout: 60_000,
+    // the machine's network is closed: no background calls home, no QUIC, no sandbox as root
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh browser context (its own storage); with a key it starts signed in. */
+export async function openContext(browser: Browser, o: { key?: string; width?: number; height?: number } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 800 } });
+  context.setDefaultTimeout(20_000);
+  if (o.key) await context.addInitScript((k) => localStorage.setItem('axme.apiKey', k), o.key);
+  return context;
+}
+
+export async function shot(page: Page, name: string, docs = false): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  if (docs && DOCS) {
+    await mkdir(DOCS, { recursive: true });
+    await copyFile(file, join(DOCS, `${name}.png`));
+  }
+}
+
+/** Marks the page so a later check can tell that it was never reloaded. */
+export const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __e2e: number }).__e2e = 1));
+export const stillSamePage = (page: Page) => page.evaluate(() => (window as unknown as { __e2e?: number }).__e2e === 1);
+
+const RequestApproval = new TypedDocumentString<
+  { requestApproval: { id: string } },
+  { input: { id: string; leaseToken: string; approval: Record<string, unknown> } }
+>(`mutation RequestApproval($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`);
+
+const LatestApproval = new TypedDocumentString<
+  { intent: { approvals: { outcome: string | null; comment: string | null; data: unknown }[] } | null },
+  { id: string }
+>(`query LatestApproval($id: ID!) { intent(id: $id) { approvals(first: 1) { outcome comment data } } }`);
+
+export const APPROVAL_FORM = {
+  type: 'object',
+  required: ['amount'],
+  properties: {
+    amount: { type: 'integer', title: 'Amount (EUR)' },
+    tier: { enum: ['standard', 'express'], title: 'Tier' },
+    urgent: { type: 'boolean', title: 'Urgent' },
+    note: { type: 'string', title: 'Note for the agent' },
+  },
+};
+
+/**
+ * An agent: claims `type`, asks a human on its first attempt, and completes with
+ * the decision once the approval brings the intent back.
+ */
+export function startAgent(url: string, apiKey: string, type: string) {
+  const client = new AxmeClient({ url, apiKey });
+  const ac = new AbortController();
+  const errors: unknown[] = [];
+  const loop = (async () => {
+    while (!ac.signal.aborted) {
+      try {
+        const lease = (await client.request(ops.ClaimIntentDocument, { input: { types: [type], agent: 'refund-agent', waitSeconds: 1 } }, ac.signal)).claimIntent;
+        if (!lease) continue;
+        const { id } = lease.intent;
+        const decision = (await client.request(LatestApproval, { id })).intent?.approvals[0];
+        if (!decision) {
+          await client.request(RequestApproval, {
+            input: {
+              id,
+              leaseToken: lease.token,
+              approval: {
+                title: `Refund order ${(lease.intent.input as { order: string }).order}?`,
+                description: 'The customer asks for a refund above the automatic limit.',
+                options: ['approve', 'reject'],
+                formSchema: APPROVAL_FORM,
+              },
+            },
+          });
+        } else {
+          await client.request(ops.CompleteIntentDocument, { input: { id, leaseToken: lease.token, output: { decision: decision.outcome, comment: decision.comment, data: decision.data } } });
+        }
+      } catch (err) {
+        if (!ac.signal.aborted) errors.push(err);
+      }
+    }
+  })();
+  return {
+    errors,
+    async stop() {
+      ac.abort();
+      await loop;
+    },
+  };
+}

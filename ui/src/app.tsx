@@ -1,0 +1,36 @@
+import { useStore } from './api/store.ts';
+import { ApprovalsInbox } from './components/approvals-inbox.tsx';
+import { ConnectionBadge } from './components/connection-badge.tsx';
+import { IntentPage } from './components/intent-page.tsx';
+import { IntentsView } from './components/intents-view.tsx';
+import { KeyPrompt } from './components/key-prompt.tsx';
+import { BASE, Link, parse, route } from './router.tsx';
+
+export function App() {
+  const view = parse(useStore(route));
+  return (
+    <>
+      <header class="top">
+        <Link href={BASE} class="brand">
+          Axme
+        </Link>
+        <nav>
+          <Link href={BASE} class={view.name === 'intents' ? 'active' : ''}>
+            Intents
+          </Link>
+          <Link href={`${BASE}/approvals`} class={view.name === 'approvals' ? 'active' : ''}>
+            Approvals
+          </Link>
+        </nav>
+        <ConnectionBadge />
+      </header>
+      <main>
+        {view.name === 'intents' ? <IntentsView /> : null}
+        {view.name === 'intent' ? <IntentPage key={view.id} id={view.id} /> : null}
+        {view.name === 'approvals' ? <ApprovalsInbox /> : null}
+        {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
+      </main>
+      <KeyPrompt />
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+import { useEffect, useState } from 'preact/hooks';
+import { auth } from '../api/auth.ts';
+import { request } from '../api/http.ts';
+import { live } from '../api/live.ts';
+import { useStore } from '../api/store.ts';
+import { debounce, relative } from '../format.ts';
+import {
+  CancelIntentDocument,
+  ChildEventsDocument,
+  IntentChangedDocument,
+  IntentChildrenDocument,
+  IntentEventsPageDocument,
+  IntentPageDocument,
+  IntentTimelineDocument,
+  RetryIntentDocument,
+  type IntentChildrenQuery,
+  type IntentDetailFragment,
+  type TimelineEventFragment,
+} from '../generated/graphql.ts';
+import { intentHref, Link } from '../router.tsx';
+import { ChildrenTree } from './children-tree.tsx';
+import { JsonBlock } from './json-block.tsx';
+import { StatusBadge } from './status-badge.tsx';
+import { Timeline } from './timeline.tsx';
+
+const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
+const RETRYABLE = ['FAILED', 'CANCELLED'];
+
+type Children = NonNullable<IntentChildrenQuery['intent']>['children'];
+
+/** The whole event log, a page of 100 at a time. */
+async function allEvents(id: string): Promise<TimelineEventFragment[]> {
+  const out: TimelineEventFragment[] = [];
+  for (;;) {
+    const page = (await request(IntentEventsPageDocument, { id, after: out[out.length - 1]?.seq ?? 0 })).intentEvents;
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
+
+export function IntentPage(p: { id: string }) {
+  const { epoch } = useStore(auth);
+  const [intent, setIntent] = useState<IntentDetailFragment | null | undefined>(undefined);
+  const [events, setEvents] = useState<TimelineEventFragment[]>([]);
+  const [children, setChildren] = useState<Children | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    let stops: (() => void)[] = [];
+    const append = (e: TimelineEventFragment) => setEvents((es) => (es.some((x) => x.seq >= e.seq) ? es : [...es, e]));
+    const loadChildren = () =>
+      request(IntentChildrenDocument, { id: p.id })
+        .then((d) => alive && setChildren(d.intent?.children ?? null))
+        .catch(() => {});
+    const reloadChildren = debounce(loadChildren, 200);
+    Promise.all([request(IntentPageDocument, { id: p.id }), allEvents(p.id)])
+      .then(([d, log]) => {
+        if (!alive) return;
+        setIntent(d.intent);
+        setEvents(log);
+        if (!d.intent) return;
+        void loadChildren();
+        // the timeline resumes right after the last event it shows, so nothing is missed or doubled
+        const last = log[log.length - 1]?.cursor ?? null;
+        stops = [
+          reloadChildren.cancel,
+          live(ChildEventsDocument, (after) => ({ after, parentId: p.id }), { cursor: (c) => c.intentEvents.cursor, onData: reloadChildren, onRestart: reloadChildren }),
+          live(IntentChangedDocument, () => ({ id: p.id }), { cursor: () => null, onData: (c) => setIntent(c.intentChanged) }),
+          live(IntentTimelineDocument, (after) => ({ after, filter: { intentId: p.id } }), {
+            after: last,
+            cursor: (t) => t.intentEvents.cursor,
+            onData: (t) => append(t.intentEvents),
+          }),
+        ];
+      })
+      .catch((e: Error) => alive && setError(e.message));
+    return () => {
+      alive = false;
+      stops.forEach((s) => s());
+    };
+  }, [p.id, epoch]);
+
+  const act = async (action: 'cancel' | 'retry') => {
+    setBusy(true);
+    setError(null);
+    try {
+      const d = action === 'cancel' ? (await request(CancelIntentDocument, { id: p.id, reason: 'cancelled from the dashboard' })).cancelIntent : (await request(RetryIntentDocument, { id: p.id })).retryIntent;
+      setIntent(d);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (intent === undefined) return error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>;
+  if (intent === null) return <p class="empty">Intent {p.id} does not exist.</p>;
+  return (
+    <section class="intent-page" data-intent={intent.id}>
+      <header class="intent-head">
+        <div>
+          <h1 class="mono">{intent.type}</h1>
+          <p class="muted mono small">{intent.id}</p>
+        </div>
+        <div class="actions">
+          {CANCELLABLE.includes(intent.status) ? (
+            <button type="button" class="danger" disabled={busy} onClick={() => act('cancel')}>
+              Cancel
+            </button>
+          ) : null}
+          {RETRYABLE.includes(intent.status) ? (
+            <button type="button" class="primary" disabled={busy} onClick={() => act('retry')}>
+              Retry
+            </button>
+          ) : null}
+        </div>
+      </header>
+      {error ? <p class="error">{error}</p> : null}
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd data-field="status">
+          <StatusBadge status={intent.status} waitingFor={intent.waitingFor} />
+        </dd>
+        <dt>Attempts</dt>
+        <dd>
+          {intent.attempt} of {intent.maxAttempts}
+        </dd>
+        <dt>Lease holder</dt>
+        <dd>{intent.lease ? `${intent.lease.agent ?? 'unnamed agent'} until ${relative(intent.lease.expiresAt)}` : '—'}</dd>
+        <dt>Deadline</dt>
+        <dd title={intent.deadline ?? ''}>{intent.deadline ? relative(intent.deadline) : 'none'}</dd>
+        <dt>Priority</dt>
+        <dd>{intent.priority}</dd>
+        <dt>Created</dt>
+        <dd title={intent.createdAt}>{relative(intent.createdAt)}</dd>
+        {intent.parentId ? (
+          <>
+            <dt>Parent</dt>
+            <dd>
+              <Link href={intentHref(intent.parentId)} class="mono">
+                {intent.parentId}
+              </Link>
+            </dd>
+          </>
+        ) : null}
+        {intent.labels.length ? (
+          <>
+            <dt>Labels</dt>
+            <dd>{intent.labels.map((l) => <span key={l} class="label">{l}</span>)}</dd>
+          </>
+        ) : null}
+      </dl>
+      <div class="panels">
+        <div>
+          <h2>Data</h2>
+          <JsonBlock label="input" value={intent.input} open />
+          <JsonBlock label="output" value={intent.output} open />
+          <JsonBlock label="progress" value={intent.progress} open />
+          <JsonBlock label="checkpoint" value={intent.checkpoint} />
+          <JsonBlock label="error" value={intent.error} open />
+          <h2>Attempts</h2>
+          {intent.attempts.length ? (
+            <ol class="attempts">
+              {intent.attempts.map((a) => (
+                <li key={a.number}>
+                  #{a.number} {a.agent ?? 'unnamed agent'} · {relative(a.startedAt)}
+                  {a.outcome ? ` · ${a.outcome.toLowerCase()}` : ' · running'}
+                  {a.error ? <span class="error-text"> · {a.error.code ?? ''} {a.error.message}</span> : null}
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p class="muted">Not claimed yet.</p>
+          )}
+          <h2>Children</h2>
+          {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
+        </div>
+        <div>
+          <h2>Timeline</h2>
+          <Timeline events={events} />
+        </div>
+      </div>
+    </section>
+  );
+}

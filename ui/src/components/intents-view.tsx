@@ -1,0 +1,123 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { auth } from '../api/auth.ts';
+import { request } from '../api/http.ts';
+import { live } from '../api/live.ts';
+import { useStore } from '../api/store.ts';
+import { debounce } from '../format.ts';
+import {
+  IntentListDocument,
+  LiveIntentEventsDocument,
+  StatusCountsDocument,
+  type IntentFilter,
+  type IntentRowFragment,
+  type IntentStatus,
+} from '../generated/graphql.ts';
+import { type Filters, IntentFilters, NO_FILTERS } from './intent-filters.tsx';
+import { IntentTable } from './intent-table.tsx';
+import { StatusCounts } from './status-counts.tsx';
+
+const PAGE_SIZE = 25;
+
+function toServerFilter(f: Filters): IntentFilter {
+  const labels = f.label.split(',').map((l) => l.trim()).filter(Boolean);
+  return { status: f.status.length ? f.status : null, type: f.type ? [f.type] : null, label: labels.length ? labels : null };
+}
+
+const serverKey = (f: Filters) => [f.status.join(), f.type, f.label].join('|');
+
+function matches(r: IntentRowFragment, f: IntentFilter): boolean {
+  return (!f.status || f.status.includes(r.status)) && (!f.type || f.type.includes(r.type)) && (!f.label || f.label.every((l) => r.labels.includes(l)));
+}
+
+/** Applies one live change: update in place, drop a row that left the filter, add a new one on the first page. */
+function upsert(rows: IntentRowFragment[], r: IntentRowFragment, f: IntentFilter, firstPage: boolean): IntentRowFragment[] {
+  const i = rows.findIndex((x) => x.id === r.id);
+  if (i >= 0) return matches(r, f) ? rows.map((x) => (x.id === r.id ? r : x)) : rows.filter((x) => x.id !== r.id);
+  if (!firstPage || !matches(r, f)) return rows;
+  return [r, ...rows].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+export function IntentsView() {
+  const { epoch } = useStore(auth);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  // the `after` cursor of each page visited: Next pushes, Previous pops
+  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const [rows, setRows] = useState<IntentRowFragment[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [counts, setCounts] = useState<Record<IntentStatus, number> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const server = useMemo(() => toServerFilter(filters), [serverKey(filters)]);
+  const after = pages[pages.length - 1] ?? null;
+
+  useEffect(() => {
+    let alive = true;
+    // rows of another filter or page must not show as if they matched this one
+    setRows(null);
+    const load = () =>
+      request(IntentListDocument, { filter: server, first: PAGE_SIZE, after })
+        .then((d) => {
+          if (!alive) return;
+          setRows(d.intents.nodes);
+          setNext(d.intents.pageInfo.hasNextPage ? d.intents.pageInfo.endCursor : null);
+          setError(null);
+        })
+        .catch((e: Error) => alive && setError(e.message));
+    const loadCounts = () =>
+      request(StatusCountsDocument, { type: server.type ?? null, label: server.label ?? null })
+        .then((d) => alive && setCounts(Object.fromEntries(Object.entries(d).map(([s, c]) => [s, c.totalCount])) as Record<IntentStatus, number>))
+        .catch(() => {});
+    const recount = debounce(loadCounts, 200);
+    // subscribe first, then load: a change made in between arrives as an event and is applied idempotently
+    const stop = live(LiveIntentEventsDocument, (cursor) => ({ after: cursor, filter: server.type ? { types: server.type } : null }), {
+      cursor: (d) => d.intentEvents.cursor,
+      onData: (d) => {
+        setRows((rs) => (rs ? upsert(rs, d.intentEvents.intent, server, after === null) : rs));
+        recount();
+      },
+      onRestart: (resumed) => {
+        if (!resumed) void load();
+        recount();
+      },
+    });
+    void load();
+    void loadCounts();
+    return () => {
+      alive = false;
+      stop();
+      recount.cancel();
+    };
+  }, [epoch, server, after]);
+
+  const change = (f: Filters) => {
+    // a server-side filter change starts again at the newest page; the text search does not
+    if (serverKey(f) !== serverKey(filters)) setPages([null]);
+    setFilters(f);
+  };
+  const toggleStatus = (s: IntentStatus) =>
+    change({ ...filters, status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s] });
+  const text = filters.text.trim().toLowerCase();
+  const shown = rows && text ? rows.filter((r) => r.id.toLowerCase().includes(text) || r.type.toLowerCase().includes(text)) : rows;
+  const total = counts ? (filters.status.length ? filters.status : (Object.keys(counts) as IntentStatus[])).reduce((n, s) => n + counts[s], 0) : null;
+
+  return (
+    <section>
+      <h1>Intents</h1>
+      <StatusCounts counts={counts} selected={filters.status} onToggle={toggleStatus} />
+      <IntentFilters value={filters} onChange={change} />
+      {error ? <p class="error">{error}</p> : null}
+      {shown ? <IntentTable rows={shown} /> : <p class="muted">Loading…</p>}
+      <nav class="pager">
+        <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
+          ← Newer
+        </button>
+        <span class="muted">
+          page {pages.length}
+          {total !== null ? ` · ${total} intents` : ''}
+        </span>
+        <button type="button" disabled={!next} onClick={() => next && setPages([...pages, next])}>
+          Older →
+        </button>
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+/** A tiny history router: the app lives under /ui and every view has its own URL. */
+import type { ComponentChildren } from 'preact';
+import { Store } from './api/store.ts';
+
+export const BASE = '/ui';
+
+const current = () => location.pathname + location.search;
+export const route = new Store<string>(current());
+addEventListener('popstate', () => route.set(current()));
+
+export function navigate(to: string): void {
+  history.pushState(null, '', to);
+  route.set(current());
+  scrollTo(0, 0);
+}
+
+export type View = { name: 'intents' } | { name: 'intent'; id: string } | { name: 'approvals' } | { name: 'missing' };
+
+export function parse(path: string): View {
+  const p = path.split('?')[0]!.replace(/\/+$/, '');
+  if (p === BASE || p === '') return { name: 'intents' };
+  if (p === `${BASE}/approvals`) return { name: 'approvals' };
+  const m = new RegExp(`^${BASE}/intents/([^/]+)$`).exec(p);
+  if (m) return { name: 'intent', id: decodeURIComponent(m[1]!) };
+  return { name: 'missing' };
+}
+
+export const intentHref = (id: string) => `${BASE}/intents/${encodeURIComponent(id)}`;
+
+export function Link(p: { href: string; class?: string; children: ComponentChildren }) {
+  const onClick = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(p.href);
+  };
+  return (
+    <a href={p.href} class={p.class} onClick={onClick}>
+      {p.children}
+    </a>
+  );
+}
