@@ -1,13 +1,45 @@
-// Shared pieces of the benchmarks: a bounded load loop, a child-process server, a scratch schema.
+// Shared pieces of the benchmarks: bounded load loops, latency percentiles, a keep-alive
+// GraphQL client, child-process servers, scratch schemas and temp folders, all cleaned
+// up even when a scenario throws or the run is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+export const CONCURRENCY = 8;
 
-/** Runs `concurrency` loops of `op` for `seconds` (bounded in time) and returns completed ops per second. */
-export async function rate(concurrency: number, seconds: number, op: (loop: number) => Promise<boolean | void>): Promise<{ perSecond: number; count: number; errors: number }> {
+// ---- cleanup: children are killed synchronously on exit; schemas and folders go in finally blocks
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(path);
+  return {
+    path,
+    remove() {
+      rmSync(path, { recursive: true, force: true });
+      tempDirs.delete(path);
+    },
+  };
+}
+
+export interface Rate { perSecond: number; count: number; errors: number; seconds: number }
+
+/** Runs `concurrency` loops of `op` for `seconds` (bounded in time); an op returning false ends its loop, a number counts as that many. */
+export async function rate(
+  concurrency: number, seconds: number, op: (loop: number) => Promise<boolean | number | void>,
+): Promise<Rate> {
   const until = performance.now() + seconds * 1000;
   let count = 0;
   let errors = 0;
@@ -16,17 +48,54 @@ export async function rate(concurrency: number, seconds: number, op: (loop: numb
     Array.from({ length: concurrency }, async (_, loop) => {
       while (performance.now() < until) {
         try {
-          if ((await op(loop)) === false) return;
-          count++;
+          const r = await op(loop);
+          if (r === false) return;
+          count += typeof r === 'number' ? r : 1;
         } catch (err) {
-          if (++errors < 3) console.error(`  error: ${(err as Error).message}`);
+          if (++errors <= 3) console.error(`  error: ${(err as Error).message}`);
           if (errors > 1000) throw err;
         }
       }
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  return { perSecond: count / elapsed, count, errors };
+  return { perSecond: count / elapsed, count, errors, seconds: elapsed };
+}
+
+/**
+ * Measures each subject in turn, `rounds` times for seconds/rounds each, and sums: on a
+ * shared machine the load drifts, and alternating spreads the drift over all subjects.
+ */
+export async function alternate<K extends string>(
+  subjects: Record<K, (seconds: number) => Promise<Rate>>, seconds: number, rounds = 2,
+): Promise<Record<K, Rate>> {
+  const total = {} as Record<K, Rate>;
+  for (let r = 0; r < rounds; r++) {
+    for (const k of Object.keys(subjects) as K[]) {
+      const x = await subjects[k](seconds / rounds);
+      const t = (total[k] ??= { perSecond: 0, count: 0, errors: 0, seconds: 0 });
+      t.count += x.count;
+      t.errors += x.errors;
+      t.seconds += x.seconds;
+      t.perSecond = t.count / t.seconds;
+    }
+  }
+  return total;
+}
+
+export interface Latency { p50: number; p99: number; count: number }
+
+export function percentiles(ms: number[]): Latency {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), count: s.length };
+}
+
+/** Times one call, in milliseconds. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
 }
 
 export async function freePort(): Promise<number> {
@@ -40,51 +109,93 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A scratch schema, dropped by `drop()`. */
-export async function scratchSchema(prefix: string) {
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create schema ${name}`);
-  return {
-    name,
-    async drop() {
-      await admin.query(`drop schema ${name} cascade`);
-      await admin.end();
-    },
-  };
+export async function admin<T>(fn: (c: pg.Client) => Promise<T>, schema?: string): Promise<T> {
+  const c = new pg.Client({ connectionString: DATABASE_URL, options: schema ? `-c search_path=${schema}` : undefined });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
-/** Starts `node src/main.ts` as a child (its own event loop, as in production) and waits until it serves. */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
+/**
+ * A scratch schema, dropped by `drop()` (call it in a finally block). With create false
+ * only the name is reserved, for peers that create their schema themselves.
+ */
+export async function scratchSchema(prefix: string, create = true) {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  if (create) await admin((c) => c.query(`create schema ${name}`));
+  return { name, drop: () => admin((c) => c.query(`drop schema if exists ${name} cascade`)).then(() => {}) };
+}
+
+export interface Server { url: string; proc: ChildProcess; stop(): Promise<void> }
+
+/**
+ * Starts `node src/main.ts` as a child (its own event loop, as in production) and waits
+ * until /readyz answers. `nodeArgs` go before the script (e.g. --cpu-prof).
+ */
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['src/main.ts'], {
-    env: { ...process.env, AXME_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+  const base = { ...process.env };
+  delete base.DATABASE_URL; // the caller says which backend, so PGlite runs can leave it out
+  const proc = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
+    env: { ...base, AXME_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  children.add(proc);
   const url = `http://127.0.0.1:${port}/graphql`;
-  for (let i = 0; i < 300; i++) {
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve(void children.delete(proc));
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        children.delete(proc);
+        resolve();
+      });
+      proc.kill('SIGTERM');
+    });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('server did not become ready within 60 s');
+    }
     try {
       if ((await fetch(url.replace('/graphql', '/readyz'))).ok) break;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url,
-    proc,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      }),
-  };
+  return { url, proc, stop };
 }
 
-export async function gql(url: string, query: string, variables?: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(body.errors[0]!.message);
-  return body.data;
+// node:http with keep-alive costs the load generator less CPU than fetch, and the load
+// generator shares the machine's two cores with the server and PostgreSQL.
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+export function gql(url: string, query: string, variables?: unknown): Promise<any> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          const parsed = JSON.parse(Buffer.concat(chunks).toString()) as { data?: any; errors?: { message: string }[] };
+          if (parsed.errors?.length) reject(new Error(parsed.errors[0]!.message));
+          else resolve(parsed.data);
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
