@@ -199,3 +199,21 @@ export function gql(url: string, query: string, variables?: unknown): Promise<an
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Cleanups run in reverse order of registration, each even when an earlier one fails. */
+export class Cleanup {
+  private readonly steps: (() => Promise<unknown> | unknown)[] = [];
+  add(step: () => Promise<unknown> | unknown): void {
+    this.steps.push(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error(`  cleanup failed: ${(err as Error).message}`);
+      }
+    }
+    this.steps.length = 0;
+  }
+}

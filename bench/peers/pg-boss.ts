@@ -2,28 +2,39 @@
 // fetching one job at a time or `batchSize` at once, with burst mode on (fetch again at
 // once while work is waiting) so its 2-second idle poll does not decide the figure.
 import { PgBoss } from 'pg-boss';
-import { CONCURRENCY, DATABASE_URL, type Rate } from '../lib.ts';
-import { windowRate } from './throughput.ts';
+import { CONCURRENCY, DATABASE_URL } from '../lib.ts';
+import { type Subject, windowRate } from './throughput.ts';
 
-export async function pgBoss(schema: string, batchSize: number, jobs: number, seconds: number): Promise<Rate> {
+export async function pgBoss(schema: string, batchSize: number, queued: number): Promise<Subject> {
+  // at batch size 1 burst mode reads the ready count from pg-boss's stats cache, refreshed every second here
+  const statsEverySecond = { superviseIntervalSeconds: 1, monitorIntervalSeconds: 1, queueCacheIntervalSeconds: 1 };
   const boss = new PgBoss({
-    connectionString: DATABASE_URL, schema, max: CONCURRENCY + 2, schedule: false,
-    superviseIntervalSeconds: 1, monitorIntervalSeconds: 1, queueCacheIntervalSeconds: 1,
+    connectionString: DATABASE_URL, schema, max: CONCURRENCY + 2, schedule: false, ...(batchSize === 1 ? statsEverySecond : {}),
   });
   boss.on('error', (err) => console.error(`  pg-boss: ${err.message}`));
   await boss.start();
   try {
     await boss.createQueue('bench');
-    for (let left = jobs; left > 0; left -= 10_000) {
+    for (let left = queued; left > 0; left -= 10_000) {
       await boss.insert('bench', Array.from({ length: Math.min(left, 10_000) }, () => ({ data: {} })));
     }
-    let done = 0;
-    const burst = batchSize > 1 ? { burstWhenBatchFull: true } : { burstWhenReadyExceeds: 1 };
-    await boss.work('bench', { batchSize, localConcurrency: CONCURRENCY, pollingIntervalSeconds: 0.5, ...burst }, async (batch) => {
-      done += batch.length;
-    });
-    return await windowRate(() => done, seconds, 2500);
-  } finally {
-    await boss.stop({ graceful: false, close: true, timeout: 5000 });
+  } catch (err) {
+    await boss.stop({ graceful: false, close: true });
+    throw err;
   }
+  let done = 0;
+  const burst = batchSize > 1 ? { burstWhenBatchFull: true } : { burstWhenReadyExceeds: 1 };
+  return {
+    async measure(seconds) {
+      await boss.work('bench', { batchSize, localConcurrency: CONCURRENCY, pollingIntervalSeconds: 0.5, ...burst }, async (jobs) => {
+        done += jobs.length;
+      });
+      try {
+        return await windowRate(() => done, seconds, batchSize === 1 ? 2500 : 1000, queued);
+      } finally {
+        await boss.offWork('bench', { wait: true });
+      }
+    },
+    close: () => boss.stop({ graceful: false, close: true, timeout: 5000 }),
+  };
 }
