@@ -3,7 +3,7 @@
 import { createPgDb } from '../src/db/pg.ts';
 import { migrate } from '../src/db/migrate.ts';
 import type { Db } from '../src/db/types.ts';
-import { CONCURRENCY, DATABASE_URL, gql, startServer, type Server } from './lib.ts';
+import { CONCURRENCY, DATABASE_URL, gql, rate, startServer, type Server } from './lib.ts';
 
 const SUBMIT = `mutation($i: SubmitIntentInput!) { submitIntent(input: $i) { id } }`;
 const CLAIM = `mutation($i: ClaimIntentInput!) { claimIntent(input: $i) { token intent { id } } }`;
@@ -11,6 +11,15 @@ const COMPLETE = `mutation($i: CompleteIntentInput!) { completeIntent(input: $i)
 
 export function startAxmeOnPostgres(schema: string, nodeArgs: string[] = []): Promise<Server> {
   return startServer({ DATABASE_URL, AXME_DB_SCHEMA: schema, AXME_DB_POOL_SIZE: String(CONCURRENCY) }, nodeArgs);
+}
+
+/**
+ * Submits for a while without measuring. A fresh process runs cold: V8 has not
+ * optimised the hot paths yet and PGlite's WebAssembly starts in its baseline tier
+ * (measured: ~20–35 submits/s in PGlite's first second, ~500 from the fourth).
+ */
+export async function warmUp(url: string, seconds: number): Promise<void> {
+  await rate(CONCURRENCY, seconds, () => submit(url, 'bench.warmup'));
 }
 
 /** A pool on the schema with Axme's tables in it, for the ceiling and for seeding. */

@@ -2,7 +2,7 @@
 // Axme through GraphQL, the same SKIP LOCKED claim and complete by plain pg (the
 // ceiling), and the peers graphile-worker and pg-boss on the same PostgreSQL, one at a
 // time and batched. Subjects of a group take turns, so load drift hits them alike.
-import { claimComplete, claimCompleteAliased, migratedPool, startAxmeOnPostgres } from '../axme.ts';
+import { claimComplete, claimCompleteAliased, migratedPool, startAxmeOnPostgres, warmUp } from '../axme.ts';
 import { CONCURRENCY, Cleanup, SECONDS, admin, alternate, rate, type Rate, scratchSchema } from '../lib.ts';
 import { graphileWorker } from '../peers/graphile-worker.ts';
 import { pgBoss } from '../peers/pg-boss.ts';
@@ -37,6 +37,7 @@ export const claimScenario: Scenario = {
       cleanup.add(() => db.close());
       const server = await startAxmeOnPostgres(axmeSchema.name);
       cleanup.add(() => server.stop());
+      await warmUp(server.url, 1);
       await admin((c) => seedPending(c, 'bench.cycle', QUEUED), ceilingSchema.name);
       await admin((c) => seedPending(c, 'bench.cycle', QUEUED), axmeSchema.name);
       await admin((c) => seedPending(c, 'bench.batch', QUEUED), axmeSchema.name);

@@ -2,7 +2,7 @@
 // default a user gets without a database, reported beside the same work on PostgreSQL.
 import { createPgliteDb } from '../../src/db/pglite.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { claimComplete, submit } from '../axme.ts';
+import { claimComplete, submit, warmUp } from '../axme.ts';
 import { CONCURRENCY, SECONDS, rate, startServer, tempDir } from '../lib.ts';
 import { type Row, type Scenario, pct } from '../scenario.ts';
 import { seedPending } from '../sql.ts';
@@ -27,6 +27,7 @@ export const embeddedScenario: Scenario = {
       const server = await startServer({ AXME_DATA_DIR: dataDir });
       let sub, cyc;
       try {
+        await warmUp(server.url, 4);
         sub = await rate(CONCURRENCY, SECONDS, () => submit(server.url, 'bench.submit'));
         cyc = await rate(CONCURRENCY, SECONDS, (loop) => claimComplete(server.url, 'bench.cycle', `a${loop}`));
       } finally {

@@ -1,7 +1,7 @@
 // Scenario 5: does a big table slow the hot path? Single submits and claims through
 // GraphQL, one at a time, with 10,000 vs BENCH_SCALE_ROWS (1,000,000) intents already
 // stored in a realistic mix of finished and pending, each with its events.
-import { claimOne, migratedPool, startAxmeOnPostgres, submit } from '../axme.ts';
+import { claimOne, migratedPool, startAxmeOnPostgres, submit, warmUp } from '../axme.ts';
 import { type Latency, SECONDS, admin, percentiles, scratchSchema, timed } from '../lib.ts';
 import type { Row, Scenario } from '../scenario.ts';
 import { seedMixed } from '../sql.ts';
@@ -25,6 +25,7 @@ export const scaleScenario: Scenario = {
       }
       const servers = [await startAxmeOnPostgres(small.name), await startAxmeOnPostgres(large.name)] as const;
       try {
+        for (const s of servers) await warmUp(s.url, 1);
         const samples = servers.map(() => ({ submit: [] as number[], claim: [] as number[] }));
         // alternate the two sizes in short rounds so machine load drifts over both alike
         for (let r = 0; r < ROUNDS; r++) {

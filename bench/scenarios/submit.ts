@@ -1,7 +1,7 @@
 // Scenario 1: intents/s submitted through the GraphQL HTTP API by 8 concurrent clients,
 // against the same rows inserted by plain pg, one transaction each, same concurrency.
 import { uuidv7 } from '../../src/ids.ts';
-import { migratedPool, startAxmeOnPostgres, submit } from '../axme.ts';
+import { migratedPool, startAxmeOnPostgres, submit, warmUp } from '../axme.ts';
 import { CONCURRENCY, SECONDS, alternate, rate, scratchSchema } from '../lib.ts';
 import { type Scenario, pct } from '../scenario.ts';
 import { CEILING_SUBMIT } from '../sql.ts';
@@ -17,6 +17,7 @@ export const submitScenario: Scenario = {
       const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir] : [];
       const server = await startAxmeOnPostgres(axmeSchema.name, profile);
       try {
+        await warmUp(server.url, 1);
         const r = await alternate({
           ceiling: (s) => rate(CONCURRENCY, s, () => db.query(CEILING_SUBMIT, [uuidv7(), 'bench.submit', '{"n":1}']).then(() => {})),
           axme: (s) => rate(CONCURRENCY, s, () => submit(server.url, 'bench.submit')),
