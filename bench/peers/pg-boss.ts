@@ -2,7 +2,7 @@
 // fetching one job at a time or `batchSize` at once, with burst mode on (fetch again at
 // once while work is waiting) so its 2-second idle poll does not decide the figure.
 import { PgBoss } from 'pg-boss';
-import { CONCURRENCY, DATABASE_URL } from '../lib.ts';
+import { CONCURRENCY, DATABASE_URL, admin } from '../lib.ts';
 import { type Subject, windowRate } from './throughput.ts';
 
 export async function pgBoss(schema: string, batchSize: number, queued: number): Promise<Subject> {
@@ -18,6 +18,11 @@ export async function pgBoss(schema: string, batchSize: number, queued: number):
     for (let left = queued; left > 0; left -= 10_000) {
       await boss.insert('bench', Array.from({ length: Math.min(left, 10_000) }, () => ({ data: {} })));
     }
+    // as after any bulk load: fresh statistics, or the planner guesses from an empty table
+    await admin(async (c) => {
+      const { rows } = await c.query<{ t: string }>(`select quote_ident(schemaname) || '.' || quote_ident(relname) as t from pg_stat_user_tables where schemaname = $1`, [schema]);
+      for (const r of rows) await c.query(`analyze ${r.t}`);
+    });
   } catch (err) {
     await boss.stop({ graceful: false, close: true });
     throw err;

@@ -13,7 +13,8 @@ import { CEILING_CLAIM, CEILING_COMPLETE, seedPending } from '../sql.ts';
 const ALIASES = 20;
 // enough queued work that no subject runs dry across its windows and warm-ups
 const QUEUED = Number(process.env.BENCH_QUEUED ?? 40_000);
-const QUEUED_BATCHED = Number(process.env.BENCH_QUEUED_BATCHED ?? 300_000);
+const QUEUED_GW_BATCHED = Number(process.env.BENCH_QUEUED_BATCHED ?? 300_000);
+const QUEUED_BOSS_BATCHED = (QUEUED_GW_BATCHED * 2) / 3;
 
 async function peer(cleanup: Cleanup, prefix: string, make: (schema: string) => Promise<Subject>): Promise<Subject> {
   const s = await scratchSchema(prefix, false);
@@ -56,8 +57,8 @@ export const claimScenario: Scenario = {
         pgBoss: (s) => bossOne.measure(s),
       }, SECONDS);
 
-      const gwBatched = await peer(cleanup, 'gw_bench', (s) => graphileWorker(s, true, QUEUED_BATCHED));
-      const bossBatched = await peer(cleanup, 'boss_bench', (s) => pgBoss(s, 20, QUEUED_BATCHED));
+      const gwBatched = await peer(cleanup, 'gw_bench', (s) => graphileWorker(s, true, QUEUED_GW_BATCHED));
+      const bossBatched = await peer(cleanup, 'boss_bench', (s) => pgBoss(s, 20, QUEUED_BOSS_BATCHED));
       const batched = await alternate({
         axme: (s) => rate(CONCURRENCY, s, (loop) => claimCompleteAliased(server.url, 'bench.batch', `a${loop}`, ALIASES)),
         graphileWorker: (s) => gwBatched.measure(s),

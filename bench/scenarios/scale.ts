@@ -9,6 +9,7 @@ import { seedMixed } from '../sql.ts';
 const SMALL = 10_000;
 const LARGE = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
 const ROUNDS = 4;
+// latency percentiles need more samples than a rate does: 2 × BENCH_SECONDS per size
 
 export const scaleScenario: Scenario = {
   name: 'scale',
@@ -30,7 +31,7 @@ export const scaleScenario: Scenario = {
         // alternate the two sizes in short rounds so machine load drifts over both alike
         for (let r = 0; r < ROUNDS; r++) {
           for (const [i, server] of servers.entries()) {
-            const until = performance.now() + (SECONDS * 1000) / ROUNDS;
+            const until = performance.now() + (2 * SECONDS * 1000) / ROUNDS;
             while (performance.now() < until) {
               samples[i]!.submit.push(await timed(() => submit(server.url, 'bench.scale')));
               const ms = await timed(async () => {
