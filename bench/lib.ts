@@ -3,7 +3,7 @@
 // up even when a scenario throws or the run is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -217,3 +217,38 @@ export class Cleanup {
     this.steps.length = 0;
   }
 }
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere.
+ * On a shared machine CPU per operation is steadier than operations per second.
+ */
+export function cpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn` and returns its result with the CPU ms `pid` spent meanwhile (null off Linux). */
+export async function withCpu<T>(pid: number | undefined, fn: () => Promise<T>): Promise<{ result: T; cpu: number | null }> {
+  const before = cpuMs(pid);
+  const result = await fn();
+  const after = cpuMs(pid);
+  return { result, cpu: before === null || after === null ? null : after - before };
+}
+
+/** Wraps a measurement so the CPU `pid` spends during it adds up in `into[key]`. */
+export function metered<K extends string>(pid: number | undefined, into: Partial<Record<K, number>>, key: K, fn: (seconds: number) => Promise<Rate>) {
+  return async (seconds: number): Promise<Rate> => {
+    const { result, cpu } = await withCpu(pid, () => fn(seconds));
+    into[key] = (into[key] ?? 0) + (cpu ?? NaN);
+    return result;
+  };
+}
+
+/** "0.93 ms CPU/op" from total CPU ms and operations, or '' when unknown. */
+export const cpuPerOp = (cpu: number | undefined, r: Rate, who: string) =>
+  cpu === undefined || Number.isNaN(cpu) ? '' : `${who} CPU ${(cpu / r.count).toFixed(2)} ms/op`;

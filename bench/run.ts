@@ -40,7 +40,7 @@ for (const s of chosen) {
   try {
     const got = await s.run(ctx);
     rows.push(...got);
-    for (const r of got) console.log(`  ${r.subject}: ${fmt(r.value)} ${r.unit}${r.vs ? ` (${r.vs})` : ''}`);
+    for (const r of got) console.log(`  ${r.subject}: ${fmt(r.value)} ${r.unit}${r.vs ? ` (${r.vs})` : ''}${r.note && r.value !== null ? ` [${r.note}]` : ''}`);
   } catch (err) {
     failed = true;
     console.error(`  failed: ${(err as Error).stack ?? err}`);
@@ -50,11 +50,11 @@ for (const s of chosen) {
   load.push(loadavg()[0]!);
 }
 
-console.log(`\n| scenario | subject | result | vs | target | met |\n|---|---|---|---|---|---|`);
+console.log(`\n| scenario | subject | result | vs | target | met | note |\n|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   const met = r.met === true ? 'yes' : r.met === false ? 'no' : r.target ? '—' : '';
   const result = r.value === null ? (r.note ?? '—') : `${fmt(r.value)} ${r.unit}`;
-  console.log(`| ${r.scenario} | ${r.subject} | ${result} | ${r.vs ?? ''} | ${r.target ?? ''} | ${met} |`);
+  console.log(`| ${r.scenario} | ${r.subject} | ${result} | ${r.vs ?? ''} | ${r.target ?? ''} | ${met} | ${r.value === null ? '' : (r.note ?? '')} |`);
 }
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${started.toISOString().slice(0, 10)}.json`;
