@@ -125,8 +125,32 @@ export async function admin<T>(fn: (c: pg.Client) => Promise<T>, schema?: string
  */
 export async function scratchSchema(prefix: string, create = true) {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  schemas.add(name);
   if (create) await admin((c) => c.query(`create schema ${name}`));
-  return { name, drop: () => admin((c) => c.query(`drop schema if exists ${name} cascade`)).then(() => {}) };
+  return {
+    name,
+    async drop() {
+      await admin((c) => c.query(`drop schema if exists ${name} cascade`));
+      schemas.delete(name);
+    },
+  };
+}
+
+const schemas = new Set<string>();
+
+/**
+ * For an interrupted or timed-out run, whose finally blocks will not run: kill the
+ * servers, then drop what is left, each drop bounded by a lock timeout.
+ */
+export async function emergencyCleanup(): Promise<void> {
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.race([
+    admin(async (c) => {
+      await c.query(`set lock_timeout = '5s'`);
+      for (const name of schemas) await c.query(`drop schema if exists ${name} cascade`).catch(() => {});
+    }),
+    sleep(20_000),
+  ]).catch(() => {});
 }
 
 export interface Server { url: string; proc: ChildProcess; stop(): Promise<void> }

@@ -2,7 +2,7 @@
 // prints one table and writes bench/results/<date>.json. Bounded by BENCH_TIMEOUT_SECONDS.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { CONCURRENCY, DATABASE_URL, SECONDS } from './lib.ts';
+import { CONCURRENCY, DATABASE_URL, SECONDS, emergencyCleanup } from './lib.ts';
 import type { Context, Row, Scenario } from './scenario.ts';
 import { claimScenario } from './scenarios/claim.ts';
 import { embeddedScenario } from './scenarios/embedded.ts';
@@ -22,11 +22,12 @@ const chosen = asked.length ? ALL.filter((s) => asked.includes(s.name)) : ALL;
 
 // A run that hangs must not hold the machine: exit (children are killed on exit).
 const timeoutSeconds = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 900);
-setTimeout(() => {
-  console.error(`bench: gave up after ${timeoutSeconds}s`);
-  process.exit(1);
-}, timeoutSeconds * 1000).unref();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+const abandon = (why: string, code: number) => {
+  console.error(`bench: ${why}; cleaning up`);
+  void emergencyCleanup().finally(() => process.exit(code));
+};
+setTimeout(() => abandon(`gave up after ${timeoutSeconds}s`, 1), timeoutSeconds * 1000).unref();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abandon(sig, 130));
 
 const ctx: Context = { figures: new Map(), cpuProfDir: process.env.BENCH_CPU_PROF || null };
 const rows: Row[] = [];
