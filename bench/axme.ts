@@ -1,0 +1,59 @@
+// Axme as its users drive it: a server in a child process on a scratch schema, and the
+// GraphQL operations an agent sends.
+import { createPgDb } from '../src/db/pg.ts';
+import { migrate } from '../src/db/migrate.ts';
+import type { Db } from '../src/db/types.ts';
+import { CONCURRENCY, DATABASE_URL, gql, rate, startServer, type Server } from './lib.ts';
+
+const SUBMIT = `mutation($i: SubmitIntentInput!) { submitIntent(input: $i) { id } }`;
+const CLAIM = `mutation($i: ClaimIntentInput!) { claimIntent(input: $i) { token intent { id } } }`;
+const COMPLETE = `mutation($i: CompleteIntentInput!) { completeIntent(input: $i) { id } }`;
+
+export function startAxmeOnPostgres(schema: string, nodeArgs: string[] = []): Promise<Server> {
+  return startServer({ DATABASE_URL, AXME_DB_SCHEMA: schema, AXME_DB_POOL_SIZE: String(CONCURRENCY) }, nodeArgs);
+}
+
+/**
+ * Submits for a while without measuring. A fresh process runs cold: V8 has not
+ * optimised the hot paths yet and PGlite's WebAssembly starts in its baseline tier
+ * (measured: ~20–35 submits/s in PGlite's first second, ~500 from the fourth).
+ */
+export async function warmUp(url: string, seconds: number): Promise<void> {
+  await rate(CONCURRENCY, seconds, () => submit(url, 'bench.warmup'));
+}
+
+/** A pool on the schema with Axme's tables in it, for the ceiling and for seeding. */
+export async function migratedPool(schema: string): Promise<Db> {
+  const db = createPgDb({ connectionString: DATABASE_URL, schema, max: CONCURRENCY });
+  await migrate(db);
+  return db;
+}
+
+export const submit = (url: string, type: string) => gql(url, SUBMIT, { i: { type, input: { n: 1 } } });
+
+/** Claims and completes one intent; false when none was left. */
+export async function claimComplete(url: string, type: string, agent: string): Promise<boolean> {
+  const d = await gql(url, CLAIM, { i: { types: [type], agent } });
+  if (!d.claimIntent) return false;
+  await gql(url, COMPLETE, { i: { id: d.claimIntent.intent.id, leaseToken: d.claimIntent.token, output: { ok: true } } });
+  return true;
+}
+
+export const claimOne = (url: string, type: string) => gql(url, CLAIM, { i: { types: [type], agent: 'bench' } });
+
+/**
+ * Claims `k` intents in one request and completes them in a second, as aliased mutations:
+ * the batching today's API allows (each field is still its own transaction). Returns how
+ * many it completed; 0 ends the loop.
+ */
+export async function claimCompleteAliased(url: string, type: string, agent: string, k: number): Promise<number | false> {
+  const fields = Array.from({ length: k }, (_, n) => `c${n}: claimIntent(input: $i) { token intent { id } }`).join('\n');
+  const claimed = await gql(url, `mutation($i: ClaimIntentInput!) {\n${fields}\n}`, { i: { types: [type], agent } });
+  const leases = Object.values(claimed as Record<string, { token: string; intent: { id: string } } | null>).filter((l) => l !== null);
+  if (leases.length === 0) return false;
+  const vars = leases.map((_, n) => `$i${n}: CompleteIntentInput!`).join(', ');
+  const done = leases.map((_, n) => `d${n}: completeIntent(input: $i${n}) { id }`).join('\n');
+  const input = Object.fromEntries(leases.map((l, n) => [`i${n}`, { id: l.intent.id, leaseToken: l.token, output: { ok: true } }]));
+  await gql(url, `mutation(${vars}) {\n${done}\n}`, input);
+  return leases.length;
+}
