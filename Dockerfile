@@ -1,24 +1,36 @@
-# Axme server image. No build step: Node 24 strips TypeScript types natively,
-# so the image runs src/main.ts as is.
+# Axme server image. The server needs no build step (Node 24 strips TypeScript
+# types natively, so the image runs src/main.ts as is); the dashboard is built
+# in a first stage and only its static files are copied.
 #
 #   docker build -t axme .
 #   docker run --rm -p 4000:4000 -e DATABASE_URL=postgres://... -e REDIS_URL=redis://... axme
 #
 # Without DATABASE_URL the server uses embedded PGlite in /app/.axme/data; mount a
 # volume there to keep it (docker run -v axme-data:/app/.axme/data ...).
+FROM node:24-slim AS ui
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY schema.graphql ./
+COPY scripts/ ./scripts/
+COPY ui/ ./ui/
+RUN sh scripts/build-ui.sh
+
 FROM node:24-slim
 
 ENV NODE_ENV=production
 WORKDIR /app
 
-# Dependencies first, so editing the source does not re-run npm ci.
+# Dependencies first, so editing the source does not re-run npm ci. No scripts:
+# `prepare` builds the dashboard, which the ui stage has done.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 COPY src/ ./src/
 COPY migrations/ ./migrations/
 COPY schema.graphql ./
+COPY --from=ui /build/ui/dist ./ui/dist/
 
 # The code stays root-owned (read-only to the server); only the embedded
 # database's folder is writable by the non-root user.
