@@ -15,6 +15,8 @@ export interface Config {
   dbSchema: string | null;
   /** AXME_DB_POOL_SIZE: connections per instance. Default 10. */
   dbPoolSize: number;
+  /** AXME_DB_PREPARED: named prepared statements on PostgreSQL (true/false); turn off behind PgBouncer in transaction mode. Default true. */
+  dbPrepared: boolean;
   /** REDIS_URL: cross-instance notifications; unset means in-process. */
   redisUrl: string | null;
   /** AXME_DATA_DIR: PGlite's folder when DATABASE_URL is unset. Default ./.axme/data; `memory` keeps nothing. */
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbSchema,
     dbPoolSize: int('AXME_DB_POOL_SIZE', 10, 1, 1000),
+    dbPrepared: bool('AXME_DB_PREPARED', true),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     dataDir: dataDir === 'memory' ? null : dataDir,
     logLevel,

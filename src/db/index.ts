@@ -12,6 +12,7 @@ export async function openDb(config: Config, log: Logger): Promise<Db> {
       connectionString: config.databaseUrl,
       schema: config.dbSchema ?? undefined,
       max: config.dbPoolSize,
+      prepared: config.dbPrepared,
       onError: (err) => log.warn({ err }, 'idle database connection failed; the pool replaces it'),
     });
   }

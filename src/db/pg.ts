@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './types.ts';
 
@@ -7,11 +8,27 @@ export interface PgDbOptions {
   schema?: string | undefined;
   /** Pool size; default 10. */
   max?: number | undefined;
+  /** Named prepared statements (parse and plan once per connection). Default true; off for PgBouncer in transaction mode. */
+  prepared?: boolean | undefined;
   onError?: (err: Error) => void;
 }
 
-/** Deadlocks and serialization failures are safe to retry: the transaction did nothing. */
-const RETRYABLE = new Set(['40P01', '40001']);
+/** A stable statement name per SQL text: the same text is parsed and planned once per connection. */
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = `axme_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+/** 0A000 "cached plan must not change result type": a migration changed a table under a prepared statement. */
+const STALE_PLAN = '0A000';
+
+/** Deadlocks, serialization failures and stale plans are safe to retry: the transaction did nothing. */
+const RETRYABLE = new Set(['40P01', '40001', STALE_PLAN]);
 const TX_ATTEMPTS = 3;
 
 export function quoteIdent(name: string): string {
@@ -29,9 +46,26 @@ export function createPgDb(opts: PgDbOptions): Db {
   // An idle client whose socket dies emits here; unhandled it would crash the process.
   pool.on('error', (err) => opts.onError?.(err));
 
-  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+  // Another instance migrated the schema under our prepared statements: they stay
+  // broken on every pooled connection, so this process stops preparing (until restart).
+  let prepared = opts.prepared ?? true;
+  const wrap = (c: pg.Pool | pg.PoolClient, inTransaction: boolean): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await c.query(sql, params as unknown[] | undefined);
+      const values = params as unknown[] | undefined;
+      let res: pg.QueryResult;
+      if (prepared && values) {
+        try {
+          res = await c.query({ name: statementName(sql), text: sql, values });
+        } catch (err) {
+          if ((err as { code?: string }).code !== STALE_PLAN) throw err;
+          prepared = false;
+          // inside a transaction the statement aborted it: transaction() retries the whole of it
+          if (inTransaction) throw err;
+          res = await c.query(sql, values);
+        }
+      } else {
+        res = await c.query(sql, values);
+      }
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -41,14 +75,14 @@ export function createPgDb(opts: PgDbOptions): Db {
 
   return {
     kind: 'postgres',
-    ...wrap(pool),
+    ...wrap(pool, false),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         let broken = false;
         try {
           await client.query('begin');
-          const result = await fn(wrap(client));
+          const result = await fn(wrap(client, true));
           await client.query('commit');
           return result;
         } catch (err) {

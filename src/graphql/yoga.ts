@@ -47,6 +47,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       error: (...a) => o.log.error(a.map(String).join(' ')),
     },
     batching: { limit: o.config.maxBatch },
+    // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
+    // parser reads no more than that; yoga's own limit would pipe every body through a counting stream
+    maxRequestBodySize: false,
     // HTTP and SSE send the key as a header; graphql-ws sends it in connectionParams
     context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
       const header = request?.headers.get('authorization') ?? connectionParamAuth(connectionParams);
