@@ -28,12 +28,9 @@ export interface ClientOptions {
   webSocketImpl?: unknown;
 }
 
-export interface WatchOptions {
+export interface WatchOptions extends SubscribeOptions {
   /** Resume right after this event cursor (IntentEvent.cursor). Without it: an intent id replays its history first; a filter starts from now. */
   after?: string;
-  /** Ends the iteration. */
-  signal?: AbortSignal;
-  transport?: Transport;
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
