@@ -103,6 +103,8 @@ async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, 
     connectionParams: o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
     lazy: true,
     retryAttempts: 0,
+    // a proxy that swallows the upgrade must not stall the watch: fall back instead
+    connectionAckWaitTimeout: 10_000,
     on: { connected },
   });
   const stop = () => void client.dispose();

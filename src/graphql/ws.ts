@@ -40,12 +40,19 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, keepAliveMs = 12
         }
         const errors = validate(schema, document);
         if (errors.length) return errors;
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (err) {
+          // e.g. UNAUTHENTICATED: an `error` message with the code, not a 4500 close the client would retry
+          return [err as never];
+        }
         return {
           schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },
