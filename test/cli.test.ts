@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
+import { createClient } from '../src/client/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
@@ -13,7 +14,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   tdb = await freshDb();
-  server = await listen(await createAxme(loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent' }), createLogger('silent'), { db: tdb.db }), createLogger('silent'));
+  server = await listen(await createAxme(loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500' }), createLogger('silent'), { db: tdb.db }), createLogger('silent'));
 });
 afterAll(async () => {
   await server.shutdown();
@@ -57,4 +58,40 @@ it('reports errors with their code and a non-zero exit', async () => {
   const missing = await axme('get', '01900000-0000-7000-8000-000000000000');
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain('NOT_FOUND');
+}, 60_000);
+
+it('lists the approval inbox, approves with a comment and data, signals, and watches a run to the end', async () => {
+  const client = createClient({ url: server.url });
+  const w = client.worker({ types: ['cli.flow'], waitSeconds: 1, onError: () => {} }, async (run) => {
+    await run.progress({ phase: 'asking' });
+    const d = await run.requestApproval({ title: 'Publish the report?', options: ['approve', 'reject', 'revise'] });
+    const s = await run.waitForSignal('go');
+    return { outcome: d.outcome, comment: d.comment, data: d.data, signal: s.timedOut ? null : s.payload };
+  });
+  try {
+    const intent = await client.submit({ type: 'cli.flow' });
+    let inbox: { id: string; title: string; intentId: string }[] = [];
+    for (let i = 0; i < 200 && inbox.length === 0; i++) {
+      inbox = JSON.parse((await axme('--json', 'approvals', '--intent', intent.id)).stdout).nodes;
+      if (!inbox.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(inbox).toMatchObject([{ title: 'Publish the report?', intentId: intent.id }]);
+    expect((await axme('approvals')).stdout).toContain('Publish the report?');
+
+    const bad = await axme('--json', 'approve', inbox[0]!.id, '--outcome', 'maybe');
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'BAD_USER_INPUT' } });
+    const approved = await axme('approve', inbox[0]!.id, '--outcome', 'revise', '--comment', 'shorter please', '--data', '{"words":200}', '--by', 'ed');
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain('RESOLVED → revise');
+    expect(JSON.parse((await axme('--json', 'approvals', '--status', 'all', '--intent', intent.id)).stdout).nodes[0]).toMatchObject({ status: 'RESOLVED', resolvedBy: 'ed' });
+
+    const signalled = await axme('signal', intent.id, 'go', '--payload', '{"n":1}');
+    expect(signalled.code).toBe(0);
+    const watched = await axme('watch', intent.id);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/APPROVAL_REQUESTED[\s\S]*APPROVAL_RESOLVED[\s\S]*COMPLETED/);
+    expect((await client.get(intent.id))!.output).toEqual({ outcome: 'revise', comment: 'shorter please', data: { words: 200 }, signal: { n: 1 } });
+  } finally {
+    await w.stop();
+  }
 }, 60_000);

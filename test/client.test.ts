@@ -14,7 +14,7 @@ let client: Axme;
 
 beforeAll(async () => {
   tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50' });
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
   server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
   client = createClient({ url: server.url });
 });
@@ -95,18 +95,27 @@ describe('worker', () => {
     expect(done.output).toEqual({ state: { seen: ['first'] } });
   });
 
-  it('fails without retrying on NonRetryableError, and records a RetryAfterError’s delay', async () => {
+  it('fails without retrying on NonRetryableError, and schedules a RetryAfterError’s retry no sooner than it says', async () => {
     const type = uniqueType();
     const bad = await client.submit({ type, input: { kind: 'bad' }, maxAttempts: 5 });
-    const limited = await client.submit({ type, input: { kind: 'limited' }, maxAttempts: 1 });
+    const limited = await client.submit({ type, input: { kind: 'limited' }, maxAttempts: 2 });
     const w = client.worker<{ kind: string }>({ types: [type], ...quiet }, async (run) => {
       if (run.input.kind === 'bad') throw new NonRetryableError('input makes no sense');
       throw new RetryAfterError(30, 'rate limited');
     });
-    const [b, l] = [await client.result(bad.id), await client.result(limited.id)];
+    const b = await client.result(bad.id);
+    let scheduled: { at: string; data: any } | null = null;
+    for await (const e of client.watch(limited.id)) {
+      if (e.kind === 'RETRY_SCHEDULED') {
+        scheduled = e;
+        break;
+      }
+    }
     await w.stop();
+    await client.cancel(limited.id);
     expect(b).toMatchObject({ status: 'FAILED', attempt: 1, error: { message: 'input makes no sense', code: 'NonRetryableError', retryable: false } });
-    expect(l.error).toMatchObject({ message: 'rate limited', retryable: true, details: { retryAfterSeconds: 30 } });
+    expect(scheduled!.data.error).toMatchObject({ message: 'rate limited', retryable: true });
+    expect(Date.parse(scheduled!.data.runAt) - Date.parse(scheduled!.at)).toBeGreaterThanOrEqual(30_000);
   });
 
   it('aborts the handler through its signal when the intent is cancelled', async () => {

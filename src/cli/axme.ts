@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AxmeClientError, createClient, type Intent } from '../client/index.ts';
-import { sleep } from '../client/client.ts';
-import { eventLine, intentDetails, intentRow } from './format.ts';
+import { AxmeClientError, createClient } from '../client/index.ts';
+import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow } from './format.ts';
+import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
 
 const program = new Command('axme')
@@ -106,33 +106,59 @@ program.command('events <id>').description('an intent’s event log').action(asy
 
 program
   .command('watch <id>')
-  .description('follow an intent’s events until it finishes')
-  .option('--interval <ms>', 'poll interval', int, 500)
+  .description('follow an intent live until it finishes (exit 0 when COMPLETED)')
+  .option('--interval <ms>', 'poll interval when the server cannot be subscribed to', int, 500)
   .action(async (id: string, o) => {
-    const c = client();
-    let after = 0;
-    let intent: Intent | null = null;
-    const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-    let frame = 0;
-    const live = process.stdout.isTTY && !asJson();
-    for (;;) {
-      for (const e of await c.events(id, after)) {
-        if (live) process.stdout.write('\r\x1b[K');
-        console.log(asJson() ? JSON.stringify(e) : eventLine(e));
-        after = e.seq;
-      }
-      intent = await c.get(id);
-      if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
-      if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(intent!.status)) break;
-      if (live) {
-        const what = intent!.status === 'RUNNING' ? `running on ${intent!.lease?.agent ?? '?'}` : intent!.status.toLowerCase();
-        process.stdout.write(`\r\x1b[K${spinner[frame++ % spinner.length]} ${what}`);
-      }
-      await sleep(o.interval);
-    }
-    if (live) process.stdout.write('\r\x1b[K');
+    const intent = await watchIntent(client(), id, { json: asJson(), pollMs: o.interval });
+    if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
     if (!asJson()) console.log(intentDetails(intent!));
     process.exitCode = intent!.status === 'COMPLETED' ? 0 : 1;
+  });
+
+program
+  .command('approvals')
+  .description('the approval inbox, newest first')
+  .option('-s, --status <status>', 'PENDING, RESOLVED, TIMED_OUT, ESCALATED, CANCELLED or all (repeatable)', collect)
+  .option('-a, --assignee <name>', 'approvals that list this assignee')
+  .option('-t, --type <type>', 'approval type (repeatable)', collect)
+  .option('--intent <id>', 'approvals of this intent')
+  .option('-n, --first <n>', 'page size', int, 20)
+  .option('--after <cursor>', 'page cursor')
+  .action(async (o) => {
+    const statuses: string[] = (o.status ?? ['PENDING']).map((s: string) => s.toUpperCase());
+    const page = await client().approvals(
+      { status: statuses.includes('ALL') ? null : (statuses as never), assignee: o.assignee, type: o.type, intentId: o.intent },
+      { first: o.first, after: o.after },
+    );
+    print(page, () =>
+      [
+        ...(page.nodes.length ? page.nodes.map(approvalRow) : ['no approvals']),
+        ...(page.pageInfo.hasNextPage ? [`next page: --after ${page.pageInfo.endCursor}`] : []),
+      ].join('\n'),
+    );
+  });
+
+for (const [verb, outcome] of [['approve', 'approve'], ['reject', 'reject']] as const) {
+  program
+    .command(`${verb} <approvalId>`)
+    .description(`${verb} a pending approval; the intent resumes`)
+    .option('-c, --comment <text>', 'a comment for the agent and the audit trail')
+    .option('-d, --data <json>', 'form data as JSON (checked against the approval’s formSchema)', jsonArg)
+    .option('-o, --outcome <name>', `another of the approval’s options instead of "${outcome}"`, outcome)
+    .option('--by <name>', 'who decides, when no API key says so')
+    .action(async (approvalId: string, o) => {
+      const a = await client().resolveApproval({ approvalId, outcome: o.outcome, comment: o.comment, data: o.data, resolvedBy: o.by });
+      print(a, () => approvalDetails(a));
+    });
+}
+
+program
+  .command('signal <id> <name>')
+  .description('send a named signal to an intent (wakes a waitForSignal, or is kept for the next)')
+  .option('-p, --payload <json>', 'payload as JSON', jsonArg)
+  .action(async (id: string, name: string, o) => {
+    const s = await client().signal(id, name, o.payload);
+    print(s, () => `signal ${s.name} ${s.consumedAt ? 'woke' : 'kept for'} ${s.intentId}${s.payload == null ? '' : `  ${JSON.stringify(s.payload)}`}`);
   });
 
 program.command('retry <id>').description('put a FAILED or CANCELLED intent back to PENDING').action(async (id: string) => {

@@ -1,5 +1,5 @@
 // Human-readable output for the CLI; `--json` bypasses all of this.
-import type { Intent, IntentEvent } from '../client/index.ts';
+import type { Approval, Intent, IntentEvent } from '../client/index.ts';
 
 const COLORS: Record<string, string> = {
   PENDING: '\x1b[33m', RUNNING: '\x1b[36m', WAITING: '\x1b[35m', COMPLETED: '\x1b[32m', FAILED: '\x1b[31m', CANCELLED: '\x1b[90m',
@@ -34,4 +34,18 @@ export function intentRow(i: Intent): string {
 export function eventLine(e: IntentEvent): string {
   const data = e.data == null ? '' : `  ${JSON.stringify(e.data)}`;
   return `#${String(e.seq).padStart(3)}  ${e.at}  ${e.kind.padEnd(16)} → ${status(e.status)}${e.actor ? `  by ${e.actor}` : ''}${data}`;
+}
+
+export function approvalRow(a: Approval): string {
+  return `${a.id}  ${a.status.padEnd(9)}  ${a.title.slice(0, 50).padEnd(50)}  [${a.options.join('/')}]  intent ${a.intentId}  ${a.createdAt}`;
+}
+
+export function approvalDetails(a: Approval): string {
+  const lines = [`${a.id}  ${a.status}${a.outcome ? ` → ${a.outcome}` : ''}`, `  title     ${a.title}`, `  intent    ${a.intentId}`, `  options   ${a.options.join(', ')}`];
+  if (a.description) lines.push(`  details   ${a.description.replaceAll('\n', '\n            ')}`);
+  if (a.assignees.length) lines.push(`  assignees ${a.assignees.join(', ')}`);
+  if (a.resolvedBy) lines.push(`  by        ${a.resolvedBy} at ${a.resolvedAt}`);
+  if (a.comment) lines.push(`  comment   ${a.comment}`);
+  if (a.data != null) lines.push(`  data      ${json(a.data)}`);
+  return lines.join('\n');
 }

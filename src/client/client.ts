@@ -5,11 +5,15 @@
 import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
+import { live, type SubscribeOptions, type Transport } from './live.ts';
 
 export type Intent = ops.IntentFieldsFragment;
-export type IntentEvent = ops.IntentEventsQuery['intentEvents'][number];
+export type IntentEvent = ops.EventFieldsFragment;
+export type Approval = ops.ApprovalFieldsFragment;
+export type Signal = ops.SignalIntentMutation['signalIntent'];
 export type Lease = NonNullable<ops.ClaimIntentMutation['claimIntent']>;
-export type { SubmitIntentInput, IntentFilter, IntentStatus } from './generated/graphql.ts';
+export type { SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter, ResolveApprovalInput } from './generated/graphql.ts';
+export type { Transport } from './live.ts';
 
 export interface ClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -18,6 +22,15 @@ export interface ClientOptions {
   apiKey?: string;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
+  /** How watch() and result() subscribe. Default 'auto': graphql-ws, else SSE. */
+  transport?: Transport;
+  /** A WebSocket class for graphql-ws. Default: the `ws` package in Node, the global WebSocket in browsers. */
+  webSocketImpl?: unknown;
+}
+
+export interface WatchOptions extends SubscribeOptions {
+  /** Resume right after this event cursor (IntentEvent.cursor). Without it: an intent id replays its history first; a filter starts from now. */
+  after?: string;
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -26,11 +39,13 @@ export class AxmeClient {
   readonly url: string;
   private readonly apiKey: string | undefined;
   private readonly fetchFn: typeof fetch;
+  private readonly o: ClientOptions;
 
   constructor(o: ClientOptions) {
     this.url = o.url;
     this.apiKey = o.apiKey;
     this.fetchFn = o.fetch ?? fetch;
+    this.o = o;
   }
 
   /** Sends one typed operation; resolves to its data or throws the mapped error. */
@@ -86,17 +101,95 @@ export class AxmeClient {
     return (await this.request(ops.RetryIntentDocument, { input: { id } })).retryIntent;
   }
 
+  /** Delivers a named signal: it wakes a waitForSignal(name), or is kept for the next one. */
+  async signal(id: string, name: string, payload?: unknown): Promise<Signal> {
+    return (await this.request(ops.SignalIntentDocument, { input: { id, name, payload: payload ?? null } })).signalIntent;
+  }
+
+  /** Decides a PENDING approval (outcome is one of its options, e.g. approve/reject); the intent resumes. */
+  async resolveApproval(input: ops.ResolveApprovalInput): Promise<Approval> {
+    return (await this.request(ops.ResolveApprovalDocument, { input })).resolveApproval;
+  }
+
+  async approval(id: string): Promise<Approval | null> {
+    return (await this.request(ops.GetApprovalDocument, { id })).approval;
+  }
+
+  /** The approval inbox, newest first, e.g. approvals({status: ['PENDING'], assignee: 'alice'}). */
+  async approvals(filter: ops.ApprovalFilter = {}, page: { first?: number; after?: string } = {}) {
+    return (await this.request(ops.ListApprovalsDocument, { filter, ...page })).approvals;
+  }
+
   /**
-   * Resolves with the intent once it is COMPLETED, FAILED or CANCELLED.
-   * Polls until live subscriptions are available to the client.
+   * Events as they happen, over graphql-ws (SSE when WebSockets cannot connect).
+   * Reconnects by itself and resumes from the last event it yielded, so nothing is
+   * missed or repeated. For an intent id without `after`, its history comes first.
+   * Runs until you break out of the loop or abort the signal.
+   */
+  async *watch(idOrFilter: string | ops.IntentEventFilter, o: WatchOptions = {}): AsyncGenerator<IntentEvent> {
+    const filter = typeof idOrFilter === 'string' ? { intentId: idOrFilter } : idOrFilter;
+    let cursor = o.after ?? null;
+    if (cursor === null && typeof idOrFilter === 'string') {
+      // per-intent cursors are safe to resume that intent's stream from (see store/stream.ts)
+      for (let seq = 0; ; ) {
+        const page = await this.events(idOrFilter, seq);
+        for (const e of page) {
+          if (o.signal?.aborted) return;
+          yield e;
+          cursor = e.cursor;
+          seq = e.seq;
+        }
+        if (page.length < 1000) break;
+      }
+    }
+    const stream = live(this.liveOptions(), ops.WatchEventsDocument, {
+      variables: () => ({ filter, after: cursor }),
+      onError: (err) => {
+        // too slow a reader: the server says where to pick up
+        if (err.code !== 'RATE_LIMITED' || typeof err.details.cursor !== 'string') return false;
+        cursor = err.details.cursor;
+        return true;
+      },
+    }, this.subscribeOptions(o));
+    for await (const d of stream) {
+      cursor = d.intentEvents.cursor;
+      yield d.intentEvents;
+    }
+  }
+
+  /** The intent now, then its latest state after each change, including live `progress`. */
+  async *changes(id: string, o: SubscribeOptions = {}): AsyncGenerator<Intent> {
+    const stream = live(this.liveOptions(), ops.WatchIntentDocument, { variables: () => ({ id }) }, this.subscribeOptions(o));
+    for await (const d of stream) yield d.intentChanged;
+  }
+
+  /**
+   * Resolves with the intent once it is COMPLETED, FAILED or CANCELLED: live through
+   * intentChanged, or by polling when the server cannot be subscribed to.
    */
   async result(id: string, o: { pollMs?: number; signal?: AbortSignal } = {}): Promise<Intent> {
+    try {
+      for await (const intent of this.changes(id, { ...(o.signal ? { signal: o.signal } : {}), maxConnectFailures: 3 })) {
+        if (TERMINAL.has(intent.status)) return intent;
+      }
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err;
+    }
     for (;;) {
+      o.signal?.throwIfAborted();
       const intent = await this.get(id);
       if (!intent) throw fromGraphQLError({ message: `intent ${id} not found`, extensions: { code: 'NOT_FOUND', id } });
       if (TERMINAL.has(intent.status)) return intent;
       await sleep(o.pollMs ?? 250, o.signal);
     }
+  }
+
+  private liveOptions() {
+    return { url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl };
+  }
+
+  private subscribeOptions(o: SubscribeOptions): SubscribeOptions {
+    return { ...o, transport: o.transport ?? this.o.transport ?? 'auto' };
   }
 }
 

@@ -13,8 +13,12 @@ export function createClient(o: ClientOptions): Axme {
   return new Axme(o);
 }
 
-export type { ClientOptions, Intent, IntentEvent, Lease, SubmitIntentInput, IntentFilter, IntentStatus } from './client.ts';
+export type {
+  ClientOptions, Intent, IntentEvent, Lease, Approval, Signal, SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter,
+  ResolveApprovalInput, Transport, WatchOptions,
+} from './client.ts';
 export type { Handler, WorkerOptions } from './worker.ts';
 export { Worker } from './worker.ts';
-export { IntentRun } from './run.ts';
+export { IntentRun, Suspended, type ApprovalRequest, type WaitKey } from './run.ts';
+export type { ApprovalDecision, SignalResult, ChildrenResult, ChildResult } from './wait-outcomes.ts';
 export * from './errors.ts';

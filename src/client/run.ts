@@ -4,19 +4,60 @@
  * on another machine picks up where this attempt left off.
  */
 import type { AxmeClient, Intent, Lease } from './client.ts';
+import { NonRetryableError } from './errors.ts';
 import * as ops from './generated/graphql.ts';
+import {
+  type ApprovalDecision, type ChildrenResult, type SignalResult, type Wake, type WaitKind, type WaitRecord, outcomeOf,
+} from './wait-outcomes.ts';
 
-/** The checkpoint layout the SDK writes: step results by name, and the handler's own state. */
+/** The checkpoint layout the SDK writes: step results by name, durable waits by key, and the handler's own state. */
 interface SdkCheckpoint {
   steps: Record<string, { value: unknown }>;
+  waits?: Record<string, WaitRecord>;
   state: unknown;
 }
 
 function readCheckpoint(raw: unknown): SdkCheckpoint {
   const c = raw as Partial<SdkCheckpoint> | null;
-  if (c && typeof c === 'object' && c.steps && typeof c.steps === 'object') return { steps: { ...c.steps }, state: c.state ?? null };
+  if (c && typeof c === 'object' && c.steps && typeof c.steps === 'object') {
+    return { steps: { ...c.steps }, waits: { ...c.waits }, state: c.state ?? null };
+  }
   // a checkpoint written by plain API calls is the handler's state
-  return { steps: {}, state: raw ?? null };
+  return { steps: {}, waits: {}, state: raw ?? null };
+}
+
+/**
+ * Thrown by a durable wait once the intent is WAITING and its lease released: the
+ * run ends without completing or failing, and the handler runs again from the top
+ * when the wait is over. Do not catch it (or rethrow it if you do).
+ */
+export class Suspended extends Error {
+  override name = 'Suspended';
+  readonly kind: WaitKind;
+  constructor(kind: WaitKind) {
+    super(`the intent is waiting (${kind}); the handler runs again when the wait is over`);
+    this.kind = kind;
+  }
+}
+
+export interface ApprovalRequest {
+  title: string;
+  description?: string;
+  /** Default approval. */
+  type?: string;
+  /** Allowed outcomes. Default ['approve', 'reject']. */
+  options?: string[];
+  assignees?: string[];
+  formSchema?: unknown;
+  requireComment?: boolean;
+  timeoutSeconds?: number;
+  onTimeout?: 'REJECT' | 'FAIL' | 'ESCALATE';
+  escalateTo?: string[];
+}
+
+/** Waits are told apart by call order within the run; `key` names one explicitly instead. */
+export interface WaitKey {
+  key?: string;
 }
 
 export class IntentRun<Input = unknown> {
@@ -28,13 +69,22 @@ export class IntentRun<Input = unknown> {
   private cp: SdkCheckpoint;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
+  private readonly lastWake: Wake | null;
+  private seq: number;
+  private waitCalls = 0;
+  private readonly onSuspend: (reason: Suspended) => void;
+  /** Set once a durable wait has released the lease: the worker neither completes nor fails the run. */
+  suspended: Suspended | null = null;
 
-  constructor(client: AxmeClient, lease: Lease, signal: AbortSignal) {
+  constructor(client: AxmeClient, lease: Lease, signal: AbortSignal, onSuspend: (reason: Suspended) => void = () => {}) {
     this.client = client;
     this.intent = lease.intent;
     this.leaseToken = lease.token;
     this.signal = signal;
     this.cp = readCheckpoint(lease.intent.checkpoint);
+    this.lastWake = lease.intent.lastWake ?? null;
+    this.seq = lease.intent.lastSeq;
+    this.onSuspend = onSuspend;
   }
 
   get id(): string {
@@ -75,10 +125,98 @@ export class IntentRun<Input = unknown> {
     await this.save();
   }
 
+  /** Live progress for watchers (intentChanged, `axme watch`); not stored as an event. Replaces the previous value. */
+  async progress(data: unknown): Promise<void> {
+    this.signal.throwIfAborted();
+    await this.client.request(ops.ReportProgressDocument, { input: { id: this.id, leaseToken: this.leaseToken, progress: data } });
+  }
+
+  /**
+   * Submits a child intent once per key (an idempotency key derived from this
+   * intent), so a re-run does not submit it again. Wait for children with waitForChildren().
+   */
+  async child(key: string, input: Omit<ops.SubmitIntentInput, 'parentId' | 'idempotencyKey'>): Promise<Intent> {
+    return this.client.submit({ ...input, parentId: this.id, idempotencyKey: `${this.id}/${key}` });
+  }
+
+  /**
+   * Asks a human and returns the decision. The first time, the intent becomes
+   * WAITING and this run ends (the worker is free); when someone resolves the
+   * approval, the handler runs again, its finished steps return stored results,
+   * and this call returns the decision ({timedOut: true} when onTimeout rejected it).
+   */
+  requestApproval(req: ApprovalRequest, o: WaitKey = {}): Promise<ApprovalDecision> {
+    return this.durableWait('approval', o.key, {}, (checkpoint) =>
+      this.client.request(ops.RequestApprovalDocument, { input: { id: this.id, leaseToken: this.leaseToken, approval: req, checkpoint } }),
+    ) as Promise<ApprovalDecision>;
+  }
+
+  /** The payload of the next signal `name` (one sent earlier counts), or {timedOut: true} after timeoutSeconds. */
+  waitForSignal(name: string, o: WaitKey & { timeoutSeconds?: number } = {}): Promise<SignalResult> {
+    return this.durableWait('signal', o.key, { name }, (checkpoint) =>
+      this.client.request(ops.WaitForSignalDocument, {
+        input: { id: this.id, leaseToken: this.leaseToken, name, timeoutSeconds: o.timeoutSeconds ?? null, checkpoint },
+      }),
+    ) as Promise<SignalResult>;
+  }
+
+  /** Every child's status and output once all of them are COMPLETED, FAILED or CANCELLED. */
+  waitForChildren(o: WaitKey = {}): Promise<ChildrenResult> {
+    return this.durableWait('children', o.key, {}, (checkpoint) =>
+      this.client.request(ops.WaitForChildrenDocument, { input: { id: this.id, leaseToken: this.leaseToken, checkpoint } }),
+    ) as Promise<ChildrenResult>;
+  }
+
+  /** Sleeps until a time (or for seconds) without holding a worker. The wake time is fixed on the first call. */
+  async sleep(untilOrSeconds: Date | number, o: WaitKey = {}): Promise<void> {
+    const until = typeof untilOrSeconds === 'number' ? new Date(Date.now() + untilOrSeconds * 1000) : untilOrSeconds;
+    await this.durableWait('sleep', o.key, { until: until.toISOString() }, (checkpoint, rec) =>
+      this.client.request(ops.SleepIntentDocument, { input: { id: this.id, leaseToken: this.leaseToken, until: rec.until!, checkpoint } }),
+    );
+  }
+
   /** Waits for every checkpoint write so far; rethrows the first that failed. */
   async flush(): Promise<void> {
     await this.writes;
     if (this.writeError) throw this.writeError;
+  }
+
+  private async durableWait(
+    kind: WaitKind,
+    explicitKey: string | undefined,
+    fresh: Pick<WaitRecord, 'name' | 'until'>,
+    begin: (checkpoint: SdkCheckpoint, rec: WaitRecord) => Promise<unknown>,
+  ): Promise<unknown> {
+    const key = explicitKey ?? `${kind}#${++this.waitCalls}`;
+    const waits = (this.cp.waits ??= {});
+    const rec = waits[key];
+    if (rec && rec.kind !== kind) {
+      throw new NonRetryableError(`wait "${key}" was a ${rec.kind} wait in an earlier run and is a ${kind} wait now: call waits in the same order on every run, or give them keys`);
+    }
+    if (rec?.done) return rec.result;
+    if (rec && this.lastWake && this.lastWake.seq > rec.sinceSeq) {
+      const result = await outcomeOf(this.client, this.id, rec, this.lastWake);
+      if (result !== undefined) {
+        waits[key] = { ...rec, done: true, result };
+        await this.save();
+        return result;
+      }
+    }
+    // the first time, or the wait ended without a wake for it (an operator retried): wait (again)
+    this.signal.throwIfAborted();
+    await this.flush();
+    const next: WaitRecord = { kind, sinceSeq: this.seq, ...fresh, ...(rec?.until ? { until: rec.until } : {}) };
+    waits[key] = next;
+    try {
+      await begin(structuredClone(this.cp), next);
+    } catch (err) {
+      if (rec) waits[key] = rec;
+      else delete waits[key];
+      throw err;
+    }
+    this.suspended = new Suspended(kind);
+    this.onSuspend(this.suspended);
+    throw this.suspended;
   }
 
   // Writes go one at a time, each with the whole checkpoint as it is then, so
@@ -87,9 +225,10 @@ export class IntentRun<Input = unknown> {
     this.writes = this.writes.then(async () => {
       if (this.writeError) return;
       try {
-        await this.client.request(ops.CheckpointIntentDocument, {
+        const d = await this.client.request(ops.CheckpointIntentDocument, {
           input: { id: this.intent.id, leaseToken: this.leaseToken, checkpoint: structuredClone(this.cp) },
         });
+        this.seq = Math.max(this.seq, d.checkpointIntent.lastSeq);
       } catch (err) {
         this.writeError = err;
       }

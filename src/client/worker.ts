@@ -84,7 +84,8 @@ export class Worker {
 
   private async run(lease: Lease): Promise<void> {
     const lost = new AbortController();
-    const run = new IntentRun(this.client, lease, lost.signal);
+    // a durable wait released the lease: stop heartbeats and steps, neither complete nor fail
+    const run = new IntentRun(this.client, lease, lost.signal, (suspended) => lost.abort(suspended));
     const id = lease.intent.id;
     const heartbeat = setInterval(() => {
       this.client
@@ -115,8 +116,6 @@ export class Worker {
 
   private async fail(id: string, leaseToken: string, err: unknown): Promise<void> {
     const e = err instanceof Error ? err : new Error(String(err));
-    const details: Record<string, unknown> = {};
-    if (err instanceof RetryAfterError) details.retryAfterSeconds = err.seconds;
     await this.client.request(ops.FailIntentDocument, {
       input: {
         id,
@@ -125,8 +124,9 @@ export class Worker {
           message: e.message || e.name,
           code: (e as { code?: unknown }).code != null ? String((e as { code?: unknown }).code) : e.name,
           retryable: !(err instanceof NonRetryableError),
-          details,
+          details: (e as { details?: unknown }).details ?? null,
         },
+        retryAfterSeconds: err instanceof RetryAfterError ? err.seconds : null,
       },
     });
   }

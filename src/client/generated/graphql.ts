@@ -4,6 +4,51 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ApprovalFilter = {
+  /** Approvals that list this assignee. */
+  assignee?: string | null | undefined;
+  intentId?: string | number | null | undefined;
+  /** Any of these statuses. */
+  status?: Array<ApprovalStatus> | null | undefined;
+  /** Any of these types. */
+  type?: Array<string> | null | undefined;
+};
+
+export type ApprovalRequestInput = {
+  /** Who may decide; the inbox filters on it. */
+  assignees?: Array<string> | null | undefined;
+  description?: string | null | undefined;
+  /** Assignees for onTimeout ESCALATE. */
+  escalateTo?: Array<string> | null | undefined;
+  /** JSON Schema (draft-07) for the data the human fills in; checked now and at resolve. */
+  formSchema?: unknown;
+  /** Default REJECT. */
+  onTimeout?: ApprovalTimeoutAction | null | undefined;
+  /** Allowed outcomes. Default ["approve", "reject"]. */
+  options?: Array<string> | null | undefined;
+  /** Default false. */
+  requireComment?: boolean | null | undefined;
+  /** Seconds until onTimeout applies; none means it waits for ever. */
+  timeoutSeconds?: number | null | undefined;
+  title: string;
+  /** A kind of task, e.g. approval, review, provide_data. Default approval. */
+  type?: string | null | undefined;
+};
+
+/** PENDING until a human resolves it (RESOLVED), it times out (TIMED_OUT), it is handed to escalateTo (ESCALATED), or its intent ends (CANCELLED). */
+export type ApprovalStatus =
+  | 'CANCELLED'
+  | 'ESCALATED'
+  | 'PENDING'
+  | 'RESOLVED'
+  | 'TIMED_OUT';
+
+/** What happens at expiresAt: REJECT resolves it as "reject" and the intent goes back to PENDING; FAIL fails the intent; ESCALATE hands it to escalateTo with a fresh timeout (which then rejects). */
+export type ApprovalTimeoutAction =
+  | 'ESCALATE'
+  | 'FAIL'
+  | 'REJECT';
+
 export type CancelIntentInput = {
   id: string | number;
   reason?: string | null | undefined;
@@ -56,6 +101,19 @@ export type IntentErrorInput = {
   retryable?: boolean | null | undefined;
 };
 
+export type IntentEventFilter = {
+  /** Only this intent’s events. */
+  intentId?: string | number | null | undefined;
+  /** Only events of any of these kinds. */
+  kinds?: Array<IntentEventKind> | null | undefined;
+  /** Only events of children of this intent. */
+  parentId?: string | number | null | undefined;
+  /** Only events that left the intent in any of these statuses. */
+  statuses?: Array<IntentStatus> | null | undefined;
+  /** Only events of intents of any of these types. */
+  types?: Array<string> | null | undefined;
+};
+
 /** What a transition was; every transition writes exactly one event. */
 export type IntentEventKind =
   | 'APPROVAL_ESCALATED'
@@ -96,6 +154,32 @@ export type IntentStatus =
   | 'RUNNING'
   | 'WAITING';
 
+export type ReportProgressInput = {
+  id: string | number;
+  leaseToken: string | number;
+  /** Replaces the previous value; report cumulative progress (e.g. the text so far), since watchers may skip intermediate values. */
+  progress: unknown;
+};
+
+export type RequestApprovalInput = {
+  approval: ApprovalRequestInput;
+  /** Saved with the wait (replaces the stored checkpoint); omit to keep it. */
+  checkpoint?: unknown;
+  id: string | number;
+  leaseToken: string | number;
+};
+
+export type ResolveApprovalInput = {
+  approvalId: string | number;
+  comment?: string | null | undefined;
+  /** Must satisfy the approval’s formSchema. */
+  data?: unknown;
+  /** One of the approval’s options. */
+  outcome: string;
+  /** Who decides, when the request carries no authenticated principal (which takes precedence). */
+  resolvedBy?: string | null | undefined;
+};
+
 export type RetryIntentInput = {
   id: string | number;
 };
@@ -110,6 +194,20 @@ export type RetryPolicyInput = {
   jitter?: number | null | undefined;
   /** The delay never exceeds this, 0–604800. Server default 300. */
   maxIntervalSeconds?: number | null | undefined;
+};
+
+export type SignalIntentInput = {
+  id: string | number;
+  name: string;
+  payload?: unknown;
+};
+
+export type SleepIntentInput = {
+  /** Saved with the wait (replaces the stored checkpoint); omit to keep it. */
+  checkpoint?: unknown;
+  id: string | number;
+  leaseToken: string | number;
+  until: string;
 };
 
 export type SubmitIntentInput = {
@@ -141,6 +239,23 @@ export type SubmitIntentInput = {
   type: string;
 };
 
+export type WaitForChildrenInput = {
+  /** Saved with the wait (replaces the stored checkpoint); omit to keep it. */
+  checkpoint?: unknown;
+  id: string | number;
+  leaseToken: string | number;
+};
+
+export type WaitForSignalInput = {
+  /** Saved with the wait (replaces the stored checkpoint); omit to keep it. */
+  checkpoint?: unknown;
+  id: string | number;
+  leaseToken: string | number;
+  name: string;
+  /** Back to PENDING (event WAIT_TIMED_OUT) after this long without the signal. Default: no timeout. */
+  timeoutSeconds?: number | null | undefined;
+};
+
 /** Why a WAITING intent waits. */
 export type WaitingFor =
   | 'APPROVAL'
@@ -148,14 +263,14 @@ export type WaitingFor =
   | 'SIGNAL'
   | 'TIME';
 
-export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type GetIntentQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type ListIntentsQueryVariables = Exact<{
   filter?: IntentFilter | null | undefined;
@@ -164,7 +279,7 @@ export type ListIntentsQueryVariables = Exact<{
 }>;
 
 
-export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
+export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
 
 export type IntentEventsQueryVariables = Exact<{
   intentId: string | number;
@@ -173,35 +288,35 @@ export type IntentEventsQueryVariables = Exact<{
 }>;
 
 
-export type IntentEventsQuery = { intentEvents: Array<{ id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string }> };
+export type IntentEventsQuery = { intentEvents: Array<{ id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string }> };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
 }>;
 
 
-export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type CancelIntentMutationVariables = Exact<{
   input: CancelIntentInput;
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   input: RetryIntentInput;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type ClaimIntentMutationVariables = Exact<{
   input: ClaimIntentInput;
 }>;
 
 
-export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
+export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
 
 export type HeartbeatIntentMutationVariables = Exact<{
   input: HeartbeatIntentInput;
@@ -222,14 +337,121 @@ export type CompleteIntentMutationVariables = Exact<{
 }>;
 
 
-export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type EventFieldsFragment = { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string };
 
 export type FailIntentMutationVariables = Exact<{
   input: FailIntentInput;
 }>;
 
 
-export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type WatchEventsSubscriptionVariables = Exact<{
+  filter?: IntentEventFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WatchEventsSubscription = { intentEvents: { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string } };
+
+export type WatchIntentSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type ApprovalFieldsFragment = { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null };
+
+export type GetApprovalQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GetApprovalQuery = { approval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } | null };
+
+export type ListApprovalsQueryVariables = Exact<{
+  filter?: ApprovalFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListApprovalsQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } };
+
+export type ResolveApprovalMutationVariables = Exact<{
+  input: ResolveApprovalInput;
+}>;
+
+
+export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } };
+
+export type SignalIntentMutationVariables = Exact<{
+  input: SignalIntentInput;
+}>;
+
+
+export type SignalIntentMutation = { signalIntent: { id: string, intentId: string, name: string, payload: unknown, sentBy: string | null, receivedAt: string, consumedAt: string | null } };
+
+export type ApprovalOutcomeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ApprovalOutcomeQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } | null };
+
+export type SignalOutcomeQueryVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+
+export type SignalOutcomeQuery = { intent: { id: string, signals: Array<{ id: string, name: string, payload: unknown, sentBy: string | null, receivedAt: string, consumedAt: string | null }> } | null };
+
+export type ChildrenOutcomeQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ChildrenOutcomeQuery = { intent: { id: string, children: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, output: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null }> } } | null };
+
+export type RequestApprovalMutationVariables = Exact<{
+  input: RequestApprovalInput;
+}>;
+
+
+export type RequestApprovalMutation = { requestApproval: { id: string } };
+
+export type WaitForSignalMutationVariables = Exact<{
+  input: WaitForSignalInput;
+}>;
+
+
+export type WaitForSignalMutation = { waitForSignal: { id: string, status: IntentStatus } };
+
+export type WaitForChildrenMutationVariables = Exact<{
+  input: WaitForChildrenInput;
+}>;
+
+
+export type WaitForChildrenMutation = { waitForChildren: { id: string, status: IntentStatus } };
+
+export type SleepIntentMutationVariables = Exact<{
+  input: SleepIntentInput;
+}>;
+
+
+export type SleepIntentMutation = { sleepIntent: { id: string, status: IntentStatus } };
+
+export type ReportProgressMutationVariables = Exact<{
+  input: ReportProgressInput;
+}>;
+
+
+export type ReportProgressMutation = { reportProgress: { id: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -279,8 +501,46 @@ export const IntentFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }
     `, {"fragmentName":"IntentFields"}) as unknown as TypedDocumentString<IntentFieldsFragment, unknown>;
+export const EventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventFields on IntentEvent {
+  id
+  intentId
+  seq
+  kind
+  status
+  waitingFor
+  actor
+  data
+  at
+  cursor
+}
+    `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApprovalFields on Approval {
+  id
+  intentId
+  type
+  title
+  description
+  options
+  assignees
+  formSchema
+  requireComment
+  status
+  outcome
+  comment
+  data
+  resolvedBy
+  resolvedAt
+  requestedBy
+  createdAt
+  expiresAt
+  escalatedFromId
+}
+    `, {"fragmentName":"ApprovalFields"}) as unknown as TypedDocumentString<ApprovalFieldsFragment, unknown>;
 export const GetIntentDocument = new TypedDocumentString(`
     query GetIntent($id: ID!) {
   intent(id: $id) {
@@ -316,6 +576,7 @@ export const GetIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<GetIntentQuery, GetIntentQueryVariables>;
 export const ListIntentsDocument = new TypedDocumentString(`
     query ListIntents($filter: IntentFilter, $first: Int, $after: String) {
@@ -359,22 +620,26 @@ export const ListIntentsDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<ListIntentsQuery, ListIntentsQueryVariables>;
 export const IntentEventsDocument = new TypedDocumentString(`
     query IntentEvents($intentId: ID!, $after: Int, $first: Int) {
   intentEvents(intentId: $intentId, after: $after, first: $first) {
-    id
-    intentId
-    seq
-    kind
-    status
-    waitingFor
-    actor
-    data
-    at
+    ...EventFields
   }
 }
-    `) as unknown as TypedDocumentString<IntentEventsQuery, IntentEventsQueryVariables>;
+    fragment EventFields on IntentEvent {
+  id
+  intentId
+  seq
+  kind
+  status
+  waitingFor
+  actor
+  data
+  at
+  cursor
+}`) as unknown as TypedDocumentString<IntentEventsQuery, IntentEventsQueryVariables>;
 export const SubmitIntentDocument = new TypedDocumentString(`
     mutation SubmitIntent($input: SubmitIntentInput!) {
   submitIntent(input: $input) {
@@ -410,6 +675,7 @@ export const SubmitIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<SubmitIntentMutation, SubmitIntentMutationVariables>;
 export const CancelIntentDocument = new TypedDocumentString(`
     mutation CancelIntent($input: CancelIntentInput!) {
@@ -446,6 +712,7 @@ export const CancelIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<CancelIntentMutation, CancelIntentMutationVariables>;
 export const RetryIntentDocument = new TypedDocumentString(`
     mutation RetryIntent($input: RetryIntentInput!) {
@@ -482,6 +749,7 @@ export const RetryIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
 export const ClaimIntentDocument = new TypedDocumentString(`
     mutation ClaimIntent($input: ClaimIntentInput!) {
@@ -490,6 +758,12 @@ export const ClaimIntentDocument = new TypedDocumentString(`
     expiresAt
     intent {
       ...IntentFields
+      lastWake {
+        seq
+        kind
+        data
+        at
+      }
     }
   }
 }
@@ -522,6 +796,7 @@ export const ClaimIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<ClaimIntentMutation, ClaimIntentMutationVariables>;
 export const HeartbeatIntentDocument = new TypedDocumentString(`
     mutation HeartbeatIntent($input: HeartbeatIntentInput!) {
@@ -575,6 +850,7 @@ export const CompleteIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<CompleteIntentMutation, CompleteIntentMutationVariables>;
 export const FailIntentDocument = new TypedDocumentString(`
     mutation FailIntent($input: FailIntentInput!) {
@@ -611,4 +887,269 @@ export const FailIntentDocument = new TypedDocumentString(`
   updatedAt
   finishedAt
   lastSeq
+  progress
 }`) as unknown as TypedDocumentString<FailIntentMutation, FailIntentMutationVariables>;
+export const WatchEventsDocument = new TypedDocumentString(`
+    subscription WatchEvents($filter: IntentEventFilter, $after: String) {
+  intentEvents(filter: $filter, after: $after) {
+    ...EventFields
+  }
+}
+    fragment EventFields on IntentEvent {
+  id
+  intentId
+  seq
+  kind
+  status
+  waitingFor
+  actor
+  data
+  at
+  cursor
+}`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
+export const WatchIntentDocument = new TypedDocumentString(`
+    subscription WatchIntent($id: ID!) {
+  intentChanged(id: $id) {
+    ...IntentFields
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+}`) as unknown as TypedDocumentString<WatchIntentSubscription, WatchIntentSubscriptionVariables>;
+export const GetApprovalDocument = new TypedDocumentString(`
+    query GetApproval($id: ID!) {
+  approval(id: $id) {
+    ...ApprovalFields
+  }
+}
+    fragment ApprovalFields on Approval {
+  id
+  intentId
+  type
+  title
+  description
+  options
+  assignees
+  formSchema
+  requireComment
+  status
+  outcome
+  comment
+  data
+  resolvedBy
+  resolvedAt
+  requestedBy
+  createdAt
+  expiresAt
+  escalatedFromId
+}`) as unknown as TypedDocumentString<GetApprovalQuery, GetApprovalQueryVariables>;
+export const ListApprovalsDocument = new TypedDocumentString(`
+    query ListApprovals($filter: ApprovalFilter, $first: Int, $after: String) {
+  approvals(filter: $filter, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...ApprovalFields
+    }
+  }
+}
+    fragment ApprovalFields on Approval {
+  id
+  intentId
+  type
+  title
+  description
+  options
+  assignees
+  formSchema
+  requireComment
+  status
+  outcome
+  comment
+  data
+  resolvedBy
+  resolvedAt
+  requestedBy
+  createdAt
+  expiresAt
+  escalatedFromId
+}`) as unknown as TypedDocumentString<ListApprovalsQuery, ListApprovalsQueryVariables>;
+export const ResolveApprovalDocument = new TypedDocumentString(`
+    mutation ResolveApproval($input: ResolveApprovalInput!) {
+  resolveApproval(input: $input) {
+    ...ApprovalFields
+  }
+}
+    fragment ApprovalFields on Approval {
+  id
+  intentId
+  type
+  title
+  description
+  options
+  assignees
+  formSchema
+  requireComment
+  status
+  outcome
+  comment
+  data
+  resolvedBy
+  resolvedAt
+  requestedBy
+  createdAt
+  expiresAt
+  escalatedFromId
+}`) as unknown as TypedDocumentString<ResolveApprovalMutation, ResolveApprovalMutationVariables>;
+export const SignalIntentDocument = new TypedDocumentString(`
+    mutation SignalIntent($input: SignalIntentInput!) {
+  signalIntent(input: $input) {
+    id
+    intentId
+    name
+    payload
+    sentBy
+    receivedAt
+    consumedAt
+  }
+}
+    `) as unknown as TypedDocumentString<SignalIntentMutation, SignalIntentMutationVariables>;
+export const ApprovalOutcomeDocument = new TypedDocumentString(`
+    query ApprovalOutcome($id: ID!) {
+  intent(id: $id) {
+    id
+    approvals(first: 20) {
+      ...ApprovalFields
+    }
+  }
+}
+    fragment ApprovalFields on Approval {
+  id
+  intentId
+  type
+  title
+  description
+  options
+  assignees
+  formSchema
+  requireComment
+  status
+  outcome
+  comment
+  data
+  resolvedBy
+  resolvedAt
+  requestedBy
+  createdAt
+  expiresAt
+  escalatedFromId
+}`) as unknown as TypedDocumentString<ApprovalOutcomeQuery, ApprovalOutcomeQueryVariables>;
+export const SignalOutcomeDocument = new TypedDocumentString(`
+    query SignalOutcome($id: ID!, $name: String!) {
+  intent(id: $id) {
+    id
+    signals(name: $name) {
+      id
+      name
+      payload
+      sentBy
+      receivedAt
+      consumedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SignalOutcomeQuery, SignalOutcomeQueryVariables>;
+export const ChildrenOutcomeDocument = new TypedDocumentString(`
+    query ChildrenOutcome($id: ID!, $after: String) {
+  intent(id: $id) {
+    id
+    children(first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        type
+        status
+        output
+        error {
+          message
+          code
+          retryable
+          details
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChildrenOutcomeQuery, ChildrenOutcomeQueryVariables>;
+export const RequestApprovalDocument = new TypedDocumentString(`
+    mutation RequestApproval($input: RequestApprovalInput!) {
+  requestApproval(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RequestApprovalMutation, RequestApprovalMutationVariables>;
+export const WaitForSignalDocument = new TypedDocumentString(`
+    mutation WaitForSignal($input: WaitForSignalInput!) {
+  waitForSignal(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<WaitForSignalMutation, WaitForSignalMutationVariables>;
+export const WaitForChildrenDocument = new TypedDocumentString(`
+    mutation WaitForChildren($input: WaitForChildrenInput!) {
+  waitForChildren(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<WaitForChildrenMutation, WaitForChildrenMutationVariables>;
+export const SleepIntentDocument = new TypedDocumentString(`
+    mutation SleepIntent($input: SleepIntentInput!) {
+  sleepIntent(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SleepIntentMutation, SleepIntentMutationVariables>;
+export const ReportProgressDocument = new TypedDocumentString(`
+    mutation ReportProgress($input: ReportProgressInput!) {
+  reportProgress(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ReportProgressMutation, ReportProgressMutationVariables>;

@@ -1,0 +1,187 @@
+/**
+ * Subscriptions for the client: graphql-ws first, SSE (yoga serves it on the same
+ * URL) when WebSockets cannot connect, and reconnects that resume from where the
+ * caller says (a cursor for events; intentChanged restarts with the current state).
+ */
+import { createClient as createWsClient } from 'graphql-ws';
+import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
+import type { TypedDocumentString } from './generated/graphql.ts';
+
+export type Transport = 'auto' | 'ws' | 'sse';
+
+export interface LiveOptions {
+  url: string;
+  apiKey: string | undefined;
+  fetch: typeof fetch;
+  /** A WebSocket class; default: the `ws` package in Node, the global WebSocket elsewhere. */
+  webSocketImpl?: unknown;
+}
+
+export interface SubscribeOptions {
+  signal?: AbortSignal;
+  /** Default 'auto': graphql-ws, switching to SSE when the socket cannot connect. */
+  transport?: Transport;
+  /** Give up (NetworkError) after this many connection failures in a row. Default: never. */
+  maxConnectFailures?: number;
+}
+
+type GqlError = { message: string; extensions?: Record<string, unknown> };
+type Result<R> = { data?: R | null; errors?: readonly GqlError[] };
+
+/** Tells the resuming loop where to pick up after a disconnect. */
+export interface Resume<V> {
+  variables(): V;
+  /** A coded error from the stream; return true when resuming handles it (e.g. RATE_LIMITED with a cursor). */
+  onError?(err: AxmeClientError): boolean;
+}
+
+class ConnectFailed extends Error {}
+
+// a slow consumer dropped, or an instance shutting down: subscribe again
+const transient = (e: AxmeClientError) => e.code === 'RATE_LIMITED' || (e.code === 'CONFLICT' && e.details.reason === 'SHUTTING_DOWN');
+
+/**
+ * Every result of a subscription, across reconnects, until the caller stops or the
+ * signal aborts. Coded errors the resume cannot handle are thrown as client errors.
+ */
+export async function* live<R, V>(o: LiveOptions, doc: TypedDocumentString<R, V>, resume: Resume<V>, so: SubscribeOptions = {}): AsyncGenerator<R> {
+  let transport: 'ws' | 'sse' = so.transport === 'sse' ? 'sse' : 'ws';
+  const worked = { ws: false, sse: false };
+  let failures = 0;
+  while (!so.signal?.aborted) {
+    let connected = false;
+    const onConnected = () => {
+      connected = true;
+      worked[transport] = true;
+      failures = 0;
+    };
+    try {
+      const attempt = transport === 'ws' ? wsAttempt<R>(o, doc.toString(), resume.variables(), onConnected, so.signal) : sseAttempt<R>(o, doc.toString(), resume.variables(), onConnected, so.signal);
+      for await (const r of attempt) {
+        if (r.errors?.length) {
+          const err = fromGraphQLError(r.errors[0]!);
+          if (resume.onError?.(err)) break;
+          if (transient(err)) throw new ConnectFailed(err.message);
+          throw err;
+        }
+        if (r.data) yield r.data;
+      }
+      // the server completed the stream (a drain at shutdown): subscribe again
+    } catch (err) {
+      if (so.signal?.aborted) return;
+      if (err instanceof AxmeClientError && !(err instanceof NetworkError)) throw err;
+      if (!connected) {
+        failures++;
+        if (so.maxConnectFailures !== undefined && failures >= so.maxConnectFailures) {
+          throw new NetworkError('NETWORK', `cannot subscribe at ${o.url}: ${describe(err)}`);
+        }
+        // a transport that never connected may be blocked on the way (proxies and WebSockets)
+        if (so.transport === undefined || so.transport === 'auto') {
+          if (!worked[transport]) transport = transport === 'ws' ? 'sse' : 'ws';
+        }
+      }
+    }
+    await pause(Math.min(100 * 2 ** failures, 5000), so.signal);
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const e = err as { code?: number; reason?: string };
+  return e && typeof e === 'object' && 'code' in e ? `socket closed ${e.code}${e.reason ? ` ${e.reason}` : ''}` : String(err);
+}
+
+async function defaultWebSocket(): Promise<unknown> {
+  if (typeof process !== 'undefined' && process.versions?.node) return (await import('ws')).default;
+  return (globalThis as { WebSocket?: unknown }).WebSocket;
+}
+
+async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, connected: () => void, signal?: AbortSignal): AsyncGenerator<Result<R>> {
+  const client = createWsClient({
+    url: o.url.replace(/^http/, 'ws'),
+    webSocketImpl: o.webSocketImpl ?? (await defaultWebSocket()),
+    connectionParams: o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
+    lazy: true,
+    retryAttempts: 0,
+    // a proxy that swallows the upgrade must not stall the watch: fall back instead
+    connectionAckWaitTimeout: 10_000,
+    on: { connected },
+  });
+  const stop = () => void client.dispose();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const r of client.iterate<R>({ query, variables: variables as Record<string, unknown> })) yield r as Result<R>;
+  } catch (err) {
+    // graphql-ws throws an `error` message's GraphQL errors as an array
+    if (Array.isArray(err) && err.length) throw fromGraphQLError(err[0] as GqlError);
+    // the server checks the key at connection_init and closes with 4403 (or 4401) when it is bad
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 4403 || code === 4401) {
+      throw fromGraphQLError({ message: 'the server refused the connection: a valid API key is required', extensions: { code: 'UNAUTHENTICATED' } });
+    }
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await client.dispose();
+  }
+}
+
+async function* sseAttempt<R>(o: LiveOptions, query: string, variables: unknown, connected: () => void, signal?: AbortSignal): AsyncGenerator<Result<R>> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const res = await o.fetch(o.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: ac.signal,
+    });
+    if (!res.headers.get('content-type')?.includes('text/event-stream') || !res.body) {
+      const body = (await res.json().catch(() => null)) as Result<R> | null;
+      if (body?.errors?.length) throw fromGraphQLError(body.errors[0]!);
+      throw new ConnectFailed(`${o.url} answered ${res.status} without an event stream`);
+    }
+    connected();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += value;
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        }
+        if (event === 'complete') return;
+        if (event === 'next' && data.length) yield JSON.parse(data.join('\n')) as Result<R>;
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    ac.abort();
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
