@@ -9,7 +9,7 @@ import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { lockParent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
-import { CLAIMABLE, TYPE_MAX_ATTEMPTS } from './recovery.ts';
+import { TYPE_MAX_ATTEMPTS } from './recovery.ts';
 
 export interface NewIntent {
   id: string;
@@ -105,34 +105,22 @@ export interface ClaimArgs {
   leaseSeconds: number;
 }
 
-// The claimable status is written into the SQL from the table (not passed as a
-// parameter) so the planner can use the partial index `where status = 'PENDING'`.
-const CLAIMABLE_STATUSES = TRANSITIONS.claim.from.map((s) => `'${s}'`).join(', ');
-
-/** One type: `type = $7` walks the claim index in order. Several: `= any` sorts the candidates. */
-const claimSql = (typeMatch: string) => withEvent(`
+// axme_claim_candidate (migration 007) picks and locks the row: candidates in claim
+// order, the concurrency-key check only on rows ahead of the one taken. It runs once,
+// as an init plan (a volatile function compared per row would be called per row).
+const CLAIM = withEvent(`
   update intents i set
     status = 'RUNNING', attempt = attempt + 1,
     lease_token = $1, lease_agent = $2,
     lease_expires_at = least($3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => attempt_timeout_seconds)),
     attempt_expires_at = $3::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $3
-  where i.id = (
-    select id from intents
-    where namespace = $5 and status in (${CLAIMABLE_STATUSES}) and ${typeMatch} and run_at <= $3
-      and ${CLAIMABLE}
-    order by priority desc, run_at, id
-    limit 1
-    for update skip locked
-  )`);
-const CLAIM_ONE_TYPE = claimSql('type = $6');
-const CLAIM_TYPES = claimSql('type = any($6::text[])');
+  where i.id = (select axme_claim_candidate($5, $6::text[], $3))`);
 
 /** Leases the most urgent runnable intent of the given types, or returns null. */
 export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change | null> {
-  const one = a.types.length === 1;
-  const { rows } = await q.query(one ? CLAIM_ONE_TYPE : CLAIM_TYPES, [
-    a.leaseToken, a.agent, now, a.leaseSeconds, ns, one ? a.types[0] : a.types,
+  const { rows } = await q.query(CLAIM, [
+    a.leaseToken, a.agent, now, a.leaseSeconds, ns, a.types,
     ...eventParams({ kind: eventFor('claim', 'RUNNING')!, actor: a.agent, data: { agent: a.agent } }),
   ]);
   return rows[0] ? toChange(rows[0]) : null;

@@ -10,22 +10,6 @@ import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { type Change, toChange } from './events.ts';
 import { json } from './rows.ts';
 
-/**
- * Extra conditions of the claim's candidate query (store/intents.ts CLAIM, where
- * $3 is now and $5 the namespace): not past its deadline, type not paused, and a
- * free slot for its concurrency key. The CASE guarantees rows without a key never
- * call the function, so the common claim stays one cheap statement; keyed rows
- * get serialized per key by axme_concurrency_slot_free (migration 002), which takes
- * a transaction-scoped advisory lock and counts RUNNING rows on a fresh snapshot.
- * A counter row per key would also work but needs every transition out of RUNNING
- * (complete, fail, cancel, wait, expiry, deadline) to decrement it; counting needs
- * no bookkeeping and the partial index intents_concurrency keeps it small.
- */
-export const CLAIMABLE = `(deadline is null or deadline > $3)
-      and not exists (select 1 from intent_type_pauses p where p.namespace = $5 and p.type = intents.type)
-      and case when concurrency_key is null then true
-               else axme_concurrency_slot_free(namespace, concurrency_key, concurrency_limit) end`;
-
 /** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
 export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
 
