@@ -114,10 +114,12 @@ export async function readFeed(
   return { events: final.map(toStreamEvent), held: firstHeld >= 0 };
 }
 
+// Ordered by the columns themselves (qualified): the text aliases would sort as text
+// ('9' after '10') and could not use intent_events_stream.
 const HEAD = `
-  select tx::text as tx, id::text as id from intent_events
-  where namespace = $1 and tx < pg_snapshot_xmin(pg_current_snapshot())
-  order by tx desc, id desc
+  select e.tx::text as tx, e.id::text as id from intent_events e
+  where e.namespace = $1 and e.tx < pg_snapshot_xmin(pg_current_snapshot())
+  order by e.tx desc, e.id desc
   limit 1`;
 
 /** The newest final position: where a stream "from now" starts. */
