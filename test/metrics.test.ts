@@ -82,11 +82,13 @@ it('/metrics can be turned off', async () => {
 });
 
 describe('access to /metrics while auth is on', () => {
-  it('needs an API key of any role, unless AXME_METRICS_PUBLIC is set', async () => {
+  it('needs an admin key (its counts span namespaces), unless AXME_METRICS_PUBLIC is set', async () => {
     const t = await testApp({ env: { AXME_AUTH: 'on' } });
     try {
       expect((await t.app.yoga.fetch('http://axme.test/metrics')).status).toBe(401);
-      const { secret } = await t.app.keys.create({ namespace: 'ops', name: 'prometheus', role: 'viewer' });
+      const viewer = await t.app.keys.create({ namespace: 'ops', name: 'curious', role: 'viewer' });
+      expect((await t.app.yoga.fetch('http://axme.test/metrics', { headers: { authorization: `Bearer ${viewer.secret}` } })).status).toBe(401);
+      const { secret } = await t.app.keys.create({ namespace: 'ops', name: 'prometheus', role: 'admin' });
       const res = await t.app.yoga.fetch('http://axme.test/metrics', { headers: { authorization: `Bearer ${secret}` } });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('axme_claims_total');

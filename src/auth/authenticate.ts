@@ -26,3 +26,9 @@ export async function authenticate(keys: ApiKeys, required: boolean, authorizati
   if (!key) throw new AxmeError('UNAUTHENTICATED', 'unknown or revoked API key');
   return { caller: { namespace: key.namespace, principal: key.name, role: key.role }, role: key.role, keyId: key.id };
 }
+
+/** The Authorization value a graphql-ws client sent in connectionParams (`authorization`, or an `apiKey`). */
+export function authorizationFromParams(p: Record<string, unknown> | null | undefined): string | null {
+  const v = p?.authorization ?? p?.Authorization ?? (p?.apiKey ? `Bearer ${String(p.apiKey)}` : null);
+  return typeof v === 'string' ? v : null;
+}

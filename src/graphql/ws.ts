@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { authenticate } from '../auth/authenticate.ts';
+import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import { isErrorCode } from '../errors.ts';
 import type { AxmeYoga } from './yoga.ts';
@@ -35,10 +35,8 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
       // A bad or missing key closes the socket at connection_init (4403), before any
       // subscription; each subscribe authenticates again through the context.
       onConnect: async (ctx) => {
-        const p = ctx.connectionParams;
-        const header = typeof p?.authorization === 'string' ? p.authorization : typeof p?.Authorization === 'string' ? p.Authorization : null;
         try {
-          await authenticate(o.keys, o.authRequired, header);
+          await authenticate(o.keys, o.authRequired, authorizationFromParams(ctx.connectionParams));
           return true;
         } catch {
           return false;
@@ -53,8 +51,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
             extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS' },
           })];
         }
-        const controller = new AbortController();
-        ctx.extra.socket.once('close', () => controller.abort());
+        const controller = socketAbort(ctx.extra.socket);
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -98,6 +95,18 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
       await disposable.dispose();
     },
   };
+}
+
+/** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
+const aborts = new WeakMap<object, AbortController>();
+function socketAbort(socket: { once(event: 'close', fn: () => void): unknown }): AbortController {
+  let ac = aborts.get(socket);
+  if (!ac) {
+    const created = new AbortController();
+    socket.once('close', () => created.abort());
+    aborts.set(socket, (ac = created));
+  }
+  return ac;
 }
 
 /** Parse and validation errors over graphql-ws carry the same code as over HTTP. */

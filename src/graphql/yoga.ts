@@ -1,6 +1,6 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { authenticate } from '../auth/authenticate.ts';
+import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { Config } from '../config.ts';
 import type { LiveService } from '../live/service.ts';
@@ -52,7 +52,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     maxRequestBodySize: false,
     // HTTP and SSE send the key as a header; graphql-ws sends it in connectionParams
     context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
-      const header = request?.headers.get('authorization') ?? connectionParamAuth(connectionParams);
+      const header = request?.headers.get('authorization') ?? authorizationFromParams(connectionParams);
       const auth = await authenticate(o.keys, o.config.authRequired, header);
       return { service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth, signal: request?.signal ?? new AbortController().signal };
     },
@@ -73,13 +73,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
 function metricsAccess(o: YogaOptions) {
   return async (authorization: string | null): Promise<boolean> => {
     if (!o.config.authRequired || o.config.metricsPublic) return true;
-    return authenticate(o.keys, true, authorization).then(() => true, () => false);
+    // the counts cover every namespace, so only an admin sees them
+    return authenticate(o.keys, true, authorization).then((a) => a.role === 'admin', () => false);
   };
-}
-
-function connectionParamAuth(p: Record<string, unknown> | undefined): string | null {
-  const v = p?.authorization ?? p?.Authorization ?? (p?.apiKey ? `Bearer ${String(p.apiKey)}` : null);
-  return typeof v === 'string' ? v : null;
 }
 
 const DEFAULT_QUERY = `# Submit an intent, then claim it as an agent, then complete it.

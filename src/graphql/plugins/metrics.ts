@@ -2,10 +2,10 @@ import type { Plugin } from 'graphql-yoga';
 import type { AppMetrics } from '../../metrics.ts';
 
 /**
- * GET /metrics answers the Prometheus text exposition on the API's own port. Type
- * names and queue sizes are not for everyone: while auth is on, a scraper sends an
- * API key of any role as a bearer token (Prometheus' `authorization` setting),
- * unless AXME_METRICS_PUBLIC opens the path; AXME_METRICS=off removes it.
+ * GET /metrics answers the Prometheus text exposition on the API's own port. Its
+ * counts span every namespace, so while auth is on a scraper sends an admin key as a
+ * bearer token (Prometheus' `authorization` setting), unless AXME_METRICS_PUBLIC
+ * opens the path; AXME_METRICS=off removes it.
  */
 export function useMetrics(metrics: AppMetrics, allowed: (authorization: string | null) => Promise<boolean>): Plugin {
   return {
@@ -16,7 +16,7 @@ export function useMetrics(metrics: AppMetrics, allowed: (authorization: string 
         return;
       }
       if (!(await allowed(request.headers.get('authorization')))) {
-        endResponse(new fetchAPI.Response('an API key is required: Authorization: Bearer <key>\n', {
+        endResponse(new fetchAPI.Response('an admin API key is required: Authorization: Bearer <key>\n', {
           status: 401, headers: { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' },
         }));
         return;
