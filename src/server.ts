@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Axme } from './app.ts';
 import { attachWebSocket } from './graphql/ws.ts';
 import type { Logger } from './log.ts';
@@ -14,6 +14,23 @@ export interface RunningServer {
 export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
+  // Requests in progress per socket. Node's closeIdleConnections() leaves alone a
+  // socket that connected but has not sent a request yet (a client that aborted
+  // mid-connect), which would hold shutdown until its timeout.
+  const inFlight = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1)));
+  });
+  const closeIdle = () => {
+    server.closeIdleConnections();
+    for (const [socket, n] of inFlight) if (n === 0) socket.destroy();
+  };
   const ws = attachWebSocket(server, app.yoga, {
     keys: app.keys,
     authRequired: app.config.authRequired,
@@ -35,8 +52,8 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
       await ws.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // keep-alive connections turn idle as their last request ends; close them as they do
-      const reaper = setInterval(() => server.closeIdleConnections(), 50);
-      server.closeIdleConnections();
+      const reaper = setInterval(closeIdle, 50);
+      closeIdle();
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), app.config.shutdownTimeoutMs).unref());
       if ((await Promise.race([closed, timeout])) === 'timeout') {
         log.warn('shutdown timeout: closing the remaining connections');

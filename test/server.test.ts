@@ -74,3 +74,16 @@ it('defaults to the embedded backend on port 4000', () => {
   const c = loadConfig({});
   expect(c).toMatchObject({ port: 4000, databaseUrl: null, redisUrl: null, dataDir: './.axme/data' });
 });
+
+it('does not wait for a connection that never sent a request', async () => {
+  const { running: r } = await start({ AXME_SHUTDOWN_TIMEOUT_MS: '60000' });
+  const { port } = r.server.address() as { port: number };
+  const { connect } = await import('node:net');
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  // with a 60 s timeout, only closing the silent socket lets this finish within the test's own timeout
+  await r.shutdown();
+  await closed;
+  running = null;
+}, 20_000);
