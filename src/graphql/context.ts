@@ -2,6 +2,7 @@ import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Caller, IntentService } from '../service.ts';
+import type { Loaders } from './loaders.ts';
 
 export interface Context {
   service: IntentService;
@@ -10,6 +11,7 @@ export interface Context {
   live: LiveService;
   caller: Caller;
   auth: Auth;
+  loaders: Loaders;
   /** Aborted when the client goes away; ends long polls early. */
   signal: AbortSignal;
 }

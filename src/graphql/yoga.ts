@@ -7,6 +7,7 @@ import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
 import type { IntentService } from '../service.ts';
 import type { Context } from './context.ts';
+import { createLoaders } from './loaders.ts';
 import { useBodyLimit } from './plugins/body-limit.ts';
 import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
@@ -54,7 +55,11 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
       const header = request?.headers.get('authorization') ?? authorizationFromParams(connectionParams);
       const auth = await authenticate(o.keys, o.config.authRequired, header);
-      return { service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth, signal: request?.signal ?? new AbortController().signal };
+      return {
+        service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth,
+        loaders: createLoaders(o.service, auth.caller),
+        signal: request?.signal ?? new AbortController().signal,
+      };
     },
     plugins: [
       useHealth(o.ready),

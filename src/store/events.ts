@@ -68,3 +68,23 @@ export async function listEvents(q: Queryable, ns: string, intentId: string, aft
   const { rows } = await q.query(LIST_EVENTS, [ns, intentId, afterSeq, limit]);
   return rows.map(toEvent);
 }
+
+const EVENTS_OF_MANY = `
+  select * from (
+    select e.*, row_number() over (partition by e.intent_id order by e.seq) as rn
+    from intent_events e where e.namespace = $1 and e.intent_id = any($2::uuid[])
+  ) x where rn <= $3
+  order by intent_id, seq`;
+
+/** The first `limit` events of each of several intents, in one query (for per-request loaders). */
+export async function listEventsOfMany(q: Queryable, ns: string, ids: readonly string[], limit: number): Promise<Map<string, IntentEvent[]>> {
+  const { rows } = await q.query(EVENTS_OF_MANY, [ns, ids, limit]);
+  const byIntent = new Map<string, IntentEvent[]>();
+  for (const r of rows) {
+    const e = toEvent(r);
+    let list = byIntent.get(e.intentId);
+    if (!list) byIntent.set(e.intentId, (list = []));
+    list.push(e);
+  }
+  return byIntent;
+}
