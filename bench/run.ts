@@ -58,7 +58,9 @@ for (const r of rows) {
   console.log(`| ${r.scenario} | ${r.subject} | ${result} | ${r.vs ?? ''} | ${r.target ?? ''} | ${met} | ${r.value === null ? '' : (r.note ?? '')} |`);
 }
 mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/${started.toISOString().slice(0, 10)}.json`;
+// a run of some scenarios must not overwrite the day's full run
+const suffix = chosen.length === ALL.length ? '' : `-${chosen.map((s) => s.name).join('-')}`;
+const file = `bench/results/${started.toISOString().slice(0, 10)}${suffix}.json`;
 const meta = { at: started.toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, cpus: cpus().length, loadAverage1m: load, node: process.version };
 writeFileSync(file, `${JSON.stringify({ ...meta, scenarios: chosen.map((s) => s.name), rows }, null, 2)}\n`);
 console.log(`\nwrote ${file} · load average went ${load.map((l) => l.toFixed(2)).join(' → ')}`);
