@@ -164,7 +164,8 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   const base = { ...process.env };
   delete base.DATABASE_URL; // the caller says which backend, so PGlite runs can leave it out
   const proc = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
-    env: { ...base, AXME_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    // auth and the per-key rate limit are measured by nothing here: the bench measures the intent path
+    env: { ...base, AXME_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), AXME_AUTH: 'off', AXME_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.add(proc);

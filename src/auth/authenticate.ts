@@ -8,10 +8,17 @@ export interface Auth {
   role: Role;
   /** The key's id, or null when auth is off and no key was sent. */
   keyId: string | null;
+  /** Why the request may do nothing at all (no key, unknown key): the roles plugin answers UNAUTHENTICATED. */
+  refused?: string;
 }
 
 /** With auth off and no key: a development caller with every right in the default namespace. */
 export const OPEN_AUTH: Auth = { caller: { namespace: 'default', principal: null }, role: 'admin', keyId: null };
+
+/** Who a refused request is: nobody, in a namespace no key can have, with the least role. */
+export function refusedAuth(reason: string): Auth {
+  return { caller: { namespace: '', principal: null, role: 'viewer' }, role: 'viewer', keyId: null, refused: reason };
+}
 
 /** Reads `Bearer <key>` (HTTP and SSE header, or graphql-ws connectionParams) into who is calling. */
 export async function authenticate(keys: ApiKeys, required: boolean, authorization: string | null | undefined): Promise<Auth> {

@@ -1,6 +1,7 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
+import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
+import { AxmeError } from '../errors.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { Config } from '../config.ts';
 import type { LiveService } from '../live/service.ts';
@@ -54,7 +55,11 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     // HTTP and SSE send the key as a header; graphql-ws sends it in connectionParams
     context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
       const header = request?.headers.get('authorization') ?? authorizationFromParams(connectionParams);
-      const auth = await authenticate(o.keys, o.config.authRequired, header);
+      // a refused key is an answer (UNAUTHENTICATED, from useRoles), not a failed request to log
+      const auth = await authenticate(o.keys, o.config.authRequired, header).catch((err: unknown) => {
+        if (err instanceof AxmeError && err.code === 'UNAUTHENTICATED') return refusedAuth(err.message);
+        throw err;
+      });
       return {
         service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth,
         loaders: createLoaders(o.service, auth.caller),

@@ -3,9 +3,13 @@ import type { Plugin } from 'graphql-yoga';
 import { allows, requiredRole } from '../../auth/roles.ts';
 import type { Context } from '../context.ts';
 
-/** Refuses, before anything runs, an operation whose root fields need a role the caller lacks. */
+/**
+ * Refuses, before anything runs, a request whose key was refused (UNAUTHENTICATED)
+ * and an operation whose root fields need a role the caller lacks (FORBIDDEN).
+ */
 export function useRoles(): Plugin<Context> {
   const check = (document: DocumentNode, operationName: string | null | undefined, ctx: Context): GraphQLError | null => {
+    if (ctx.auth.refused) return new GraphQLError(ctx.auth.refused, { extensions: { code: 'UNAUTHENTICATED' } });
     const op = pickOperation(document, operationName);
     if (!op) return null;
     for (const field of rootFields(op.selectionSet, document)) {
