@@ -26,10 +26,8 @@ import { decodeListCursor } from './store/list.ts';
 import type { Intent, IntentEvent } from './store/rows.ts';
 import * as w from './store/waits.ts';
 import * as v from './validate.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
 
-/** The actor of wakes and timeouts nobody asked for. */
-export const SWEEPER_ACTOR = 'axme:sweeper';
-const SWEEP_BATCH = 100;
 const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
 
 export interface ApprovalInput {

@@ -8,11 +8,8 @@ import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { deleteFinished, expireDeadlines, expireLeases } from '../store/recovery.ts';
-import type { Sweeper } from '../sweeper.ts';
+import { SWEEP_BATCH, type Sweeper } from '../sweeper.ts';
 import { announceChanges } from '../announce.ts';
-
-/** Rows per statement; the Sweeper's default batchSize, so a full batch means "call again". */
-export const SWEEP_BATCH = 100;
 
 export interface RecoveryDeps {
   db: Db;

@@ -5,7 +5,8 @@
  * parent's row lock, so the last two children finishing at once wake the parent once.
  */
 import type { Queryable } from '../db/types.ts';
-import { TERMINAL, eventFor, isTerminal } from '../lifecycle.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { type Intent, toIntent } from './rows.ts';
 
@@ -17,6 +18,29 @@ const LOCK_PARENT = `
 /** Locks the parent of `id` (if any); call before locking `id` itself. */
 export async function lockParent(tx: Queryable, ns: string, id: string): Promise<void> {
   await tx.query(LOCK_PARENT, [ns, id]);
+}
+
+/** A locked intent with what it waits for (wait_name, wake_at are not in the shared row type). */
+export interface LockedIntent extends Intent {
+  waitName: string | null;
+  wakeAt: Date | null;
+}
+
+/**
+ * Locks the intent (after its parent, see the top of this file) and, given an action, checks it
+ * against the lifecycle table.
+ */
+export async function lockIntent(
+  tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
+): Promise<LockedIntent> {
+  await lockParent(tx, ns, id);
+  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
+  const row = rows[0];
+  if (!row) throw notFound('intent', id);
+  const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
+  const r = action ? refusal(action, current, token, now) : null;
+  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+  return current;
 }
 
 const UNFINISHED_CHILDREN = `

@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { lockParent, withFamily } from './family.ts';
+import { lockIntent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { CLAIMABLE, TYPE_MAX_ATTEMPTS } from './recovery.ts';
@@ -32,7 +32,6 @@ export interface NewIntent {
 }
 
 const GET = `select * from intents where namespace = $1 and id = $2`;
-const GET_FOR_UPDATE = `${GET} for update`;
 
 export async function getIntent(q: Queryable, ns: string, id: string): Promise<Intent | null> {
   const { rows } = await q.query(GET, [ns, id]);
@@ -139,7 +138,7 @@ export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: D
 }
 
 /** Explains, from the intent as it is now, why a guarded statement changed nothing. */
-async function whyNot(q: Queryable, ns: string, id: string, action: Action, token: string | null, now: Date): Promise<AxmeError> {
+export async function whyNot(q: Queryable, ns: string, id: string, action: Action, token: string | null, now: Date): Promise<AxmeError> {
   const current = await getIntent(q, ns, id);
   if (!current) return notFound('intent', id);
   const r = refusal(action, current, token, now);
@@ -199,20 +198,12 @@ export async function completeIntent(
   throw await whyNot(db, ns, id, 'complete', token, now);
 }
 
-/** Locks the intent, checks the table, then lets `apply` write the change. */
+/** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */
 async function locked<T>(
   db: Db, ns: string, id: string, action: Action, token: string | null, now: Date,
   apply: (tx: Queryable, current: Intent) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    await lockParent(tx, ns, id);
-    const { rows } = await tx.query(GET_FOR_UPDATE, [ns, id]);
-    if (!rows[0]) throw notFound('intent', id);
-    const current = toIntent(rows[0]);
-    const r = refusal(action, current, token, now);
-    if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
-    return apply(tx, current);
-  });
+  return db.transaction(async (tx) => apply(tx, await lockIntent(tx, ns, id, action, token, now)));
 }
 
 const FAIL = withEvent(`

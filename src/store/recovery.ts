@@ -2,13 +2,14 @@
  * SQL for recovery and scheduling: the sweeper's due-work statements, per-type
  * policies and pauses, and bulk operator changes. `now` always comes in as a
  * parameter. Statements that change many intents write one event per intent in
- * the same statement (see withEvents).
+ * the same statement (see withEvent).
  */
 import type { Queryable } from '../db/types.ts';
 import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
-import { type Change, toChange } from './events.ts';
+import { type Change, toChange, withEvent } from './events.ts';
 import { json } from './rows.ts';
+import { SWEEPER_ACTOR } from '../sweeper.ts';
 
 /**
  * Extra conditions of the claim's candidate query (store/intents.ts CLAIM, where
@@ -29,25 +30,7 @@ export const CLAIMABLE = `(deadline is null or deadline > $3)
 /** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
 export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
 
-/**
- * Like withEvent for statements that change many rows: `updateSql` (no RETURNING)
- * must bump last_seq and set updated_at; kind and actor are the two parameters after
- * its own; `dataSql` is a jsonb expression over the updated row (columns of `upd`).
- */
-function withEvents(updateSql: string, dataSql: string): string {
-  const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  return `with upd as (${updateSql} returning *),
-    ev as (
-      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, ${dataSql}, updated_at, last_tx from upd
-      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
-    )
-    select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
-}
-
-export const SWEEPER_ACTOR = 'axme.sweeper';
-
-const EXPIRE_LEASES = withEvents(`
+const EXPIRE_LEASES = withEvent(`
   update intents i set
     -- afterFailure(attempt, maxAttempts, retryable: true) in SQL: attempts left -> PENDING
     status = case when attempt < max_attempts then 'PENDING' else 'FAILED' end,
@@ -62,7 +45,7 @@ const EXPIRE_LEASES = withEvents(`
   where i.id in (
     select id from intents where status = 'RUNNING' and lease_expires_at <= $1
     order by lease_expires_at limit $2 for update skip locked)`,
-  `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'error', error)`);
+  { data: `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'error', error)` });
 
 /** Returns RUNNING intents whose lease (or attempt time) ran out to PENDING, or FAILED when attempts are spent. */
 export async function expireLeases(q: Queryable, now: Date, batch: number): Promise<Change[]> {
@@ -72,7 +55,7 @@ export async function expireLeases(q: Queryable, now: Date, batch: number): Prom
   return rows.map(toChange);
 }
 
-const EXPIRE_DEADLINES = withEvents(`
+const EXPIRE_DEADLINES = withEvent(`
   update intents i set
     status = 'FAILED', waiting_for = null, lease_token = null, lease_expires_at = null,
     error = jsonb_build_object('message', 'the deadline passed before the intent finished', 'code', 'DEADLINE_EXCEEDED',
@@ -81,7 +64,7 @@ const EXPIRE_DEADLINES = withEvents(`
   where i.id in (
     select id from intents where status = any($3::text[]) and deadline <= $1
     order by deadline limit $2 for update skip locked)`,
-  `jsonb_build_object('attempt', attempt, 'error', error)`);
+  { data: `jsonb_build_object('attempt', attempt, 'error', error)` });
 
 /** Fails unfinished intents past their deadline, revoking a lease and ending a wait. */
 export async function expireDeadlines(q: Queryable, now: Date, batch: number): Promise<Change[]> {
@@ -121,17 +104,17 @@ const bulkParams = (ns: string, f: BulkFilter) => [ns, f.statuses, f.types, f.la
 
 // Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an
 // agent holds for a moment must not be silently left out of the count.
-const REDRIVE = withEvents(`
+const REDRIVE = withEvent(`
   update intents set status = 'PENDING', run_at = $7, finished_at = null, last_seq = last_seq + 1, updated_at = $7
   where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  `jsonb_build_object('attempt', attempt, 'bulk', true)`);
+  { data: `jsonb_build_object('attempt', attempt, 'bulk', true)` });
 
-const CANCEL_MANY = withEvents(`
+const CANCEL_MANY = withEvent(`
   update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
     finished_at = $7, last_seq = last_seq + 1, updated_at = $7
   where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  // $9 and $10 are withEvents' kind and actor; the reason follows as $11
-  `jsonb_build_object('reason', $11::text, 'agent', lease_agent, 'bulk', true)`);
+  // $9 and $10 are withEvent's kind and actor; the reason follows as $11
+  { data: `jsonb_build_object('reason', $11::text, 'agent', lease_agent, 'bulk', true)` });
 
 /** One batch of the `retry` action over a filter; call again until it returns fewer than `batch`. */
 export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number): Promise<Change[]> {

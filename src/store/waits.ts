@@ -1,33 +1,11 @@
 /** SQL for the intent side of waits and for signals. Callers hold the intent's row lock (lockIntent). */
 import type { Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, type EventKind, type WaitingFor, refusal } from '../lifecycle.ts';
+import type { EventKind, WaitingFor } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { WAKE, lockParent } from './family.ts';
-import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
+import { WAKE } from './family.ts';
+import { type IntentEvent, json, toEvent } from './rows.ts';
 
-/** A locked intent with what it waits for (wait_name, wake_at are not in the shared row type). */
-export interface LockedIntent extends Intent {
-  waitName: string | null;
-  wakeAt: Date | null;
-}
-
-/**
- * Locks the intent (after its parent, see family.ts) and, given an action, checks it
- * against the lifecycle table.
- */
-export async function lockIntent(
-  tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
-): Promise<LockedIntent> {
-  await lockParent(tx, ns, id);
-  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
-  const row = rows[0];
-  if (!row) throw notFound('intent', id);
-  const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
-  const r = action ? refusal(action, current, token, now) : null;
-  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
-  return current;
-}
+export { type LockedIntent, lockIntent } from './family.ts';
 
 export interface WaitSpec {
   waitingFor: WaitingFor;
