@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWEEPER_ACTOR } from '../src/sweeper.ts';
 import { ok, testApp, type TestApp } from './helpers/app.ts';
-import { CLAIM, READ, waitHelpers } from './helpers/waits.ts';
+import { CLAIM, REQUEST, waitHelpers } from './helpers/waits.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof waitHelpers>;
@@ -20,6 +20,10 @@ afterAll(() => t.close());
 const SLEEP = `mutation($input: SleepIntentInput!) { sleepIntent(input: $input) { id status } }`;
 const sweep = () => t.app.sweeper.sweep();
 const at = (secondsFromNow: number) => new Date(h.clock.now().getTime() + secondsFromNow * 1000).toISOString();
+const CANCEL = `mutation($id: ID!) { cancelIntent(input: { id: $id, reason: "stop" }) { id status } }`;
+const CANCEL_MANY = `mutation($f: BulkIntentFilter!) { cancelIntents(filter: $f, reason: "stop") { count } }`;
+const WAIT_SIGNAL = `mutation($input: WaitForSignalInput!) { waitForSignal(input: $input) { id status } }`;
+const WAIT_CHILDREN = `mutation($input: WaitForChildrenInput!) { waitForChildren(input: $input) { id status } }`;
 type Ev = { kind: string; actor: string | null; status: string; data: Record<string, unknown> | null };
 const events = async (id: string): Promise<Ev[]> => (await h.read(id)).events;
 
@@ -38,5 +42,60 @@ describe('the sweeper', () => {
     expect(woke).toMatchObject({ kind: 'RESUMED' });
     expect(expired.actor).toBe(woke.actor);
     expect(expired.actor).toBe(SWEEPER_ACTOR);
+  });
+});
+
+/** What a cancel leaves behind, for comparing two ways of cancelling. */
+async function cancelTrace(ids: { parent: string; child: string; waiter: string; grandparent: string }) {
+  const row = async (id: string) => {
+    const { rows } = await t.app.db.query<Record<string, unknown>>(
+      `select status, waiting_for, wait_name, wake_at, lease_token from intents where id = $1`, [id]);
+    const approvals = await t.app.db.query<{ status: string }>(`select status from approvals where intent_id = $1 order by created_at`, [id]);
+    const last = (await events(id)).at(-1)!;
+    return { ...rows[0], approvals: approvals.rows.map((a) => a.status), last: { kind: last.kind, from: last.data?.from, reason: last.data?.reason } };
+  };
+  return { parent: await row(ids.parent), child: await row(ids.child), waiter: await row(ids.waiter), grandparent: await row(ids.grandparent) };
+}
+
+describe('bulk cancel', () => {
+  /**
+   * A grandparent waiting for its only child (the parent); the parent waits for an
+   * approval and has a child that waits for a signal with a timeout; a second intent
+   * of the parent's type waits for a signal too.
+   */
+  async function family(label: string) {
+    const type = h.uniqueType();
+    const { id: grandparent } = await h.submit({ type: `${type}.gp` });
+    const gp = await h.claim(`${type}.gp`);
+    const { id: parent } = await h.submit({ type, labels: [label], parentId: grandparent });
+    ok(await t.gql(WAIT_CHILDREN, { input: { id: grandparent, leaseToken: gp.token } }));
+    const p = await h.claim(type);
+    const { id: child } = await h.submit({ type: `${type}.child`, parentId: parent });
+    const c = await h.claim(`${type}.child`);
+    ok(await t.gql(WAIT_SIGNAL, { input: { id: child, leaseToken: c.token, name: 'go', timeoutSeconds: 60 } }));
+    ok(await t.gql(REQUEST, { input: { id: parent, leaseToken: p.token, approval: { title: 'ok?' } } }));
+    const { id: waiter } = await h.submit({ type: `${type}.w`, labels: [label] });
+    const w = await h.claim(`${type}.w`);
+    ok(await t.gql(WAIT_SIGNAL, { input: { id: waiter, leaseToken: w.token, name: 'go', timeoutSeconds: 60 } }));
+    return { type, parent, child, waiter, grandparent };
+  }
+
+  it('does to each intent exactly what cancelIntent does: children, approvals, wait and a waiting parent follow', async () => {
+    const one = await family('bulk-one');
+    ok(await t.gql(CANCEL, { id: one.parent }));
+    ok(await t.gql(CANCEL, { id: one.waiter }));
+    const many = await family('bulk-many');
+    expect(ok(await t.gql(CANCEL_MANY, { f: { label: ['bulk-many'] } })).cancelIntents.count).toBe(2);
+
+    const single = await cancelTrace(one);
+    expect(single).toMatchObject({
+      parent: { status: 'CANCELLED', approvals: ['CANCELLED'] },
+      child: { status: 'CANCELLED', wait_name: null, wake_at: null, last: { kind: 'CANCELLED', reason: 'parent cancelled', from: 'WAITING' } },
+      waiter: { status: 'CANCELLED', waiting_for: null, wait_name: null, wake_at: null },
+      grandparent: { status: 'PENDING', last: { kind: 'RESUMED' } },
+    });
+    const bulk = await cancelTrace(many);
+    expect(bulk).toEqual(single);
+    expect((await events(many.parent)).at(-1)!.data).toMatchObject({ reason: 'stop', bulk: true, from: 'WAITING' });
   });
 });

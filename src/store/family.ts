@@ -58,10 +58,25 @@ export async function childCounts(q: Queryable, ns: string, parentId: string): P
 export const unfinished = (counts: Record<string, number>): number =>
   Object.entries(counts).reduce((sum, [s, n]) => (TERMINAL.includes(s as never) ? sum : sum + n), 0);
 
-const CANCEL_CHILD = withEvent(`
+const CANCEL = withEvent(`
   update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null,
     lease_token = null, lease_expires_at = null, finished_at = $3, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
+
+/**
+ * The one way an intent is cancelled (cancelIntent, bulk cancel, a cancelled parent):
+ * the locked intent becomes CANCELLED and what hangs off it follows (afterTerminal).
+ * The event data says where it was and whose lease it revoked.
+ */
+export async function cancelLocked(
+  tx: Queryable, ns: string, cur: Intent, data: Record<string, unknown>, actor: string | null, now: Date,
+): Promise<Change> {
+  const { rows } = await tx.query(CANCEL, [
+    ns, cur.id, now,
+    ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { ...data, from: cur.status, agent: cur.leaseAgent } }),
+  ]);
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
+}
 
 const CANCEL_APPROVALS = `
   update approvals set status = 'CANCELLED', resolved_at = $3
@@ -97,12 +112,7 @@ export async function afterTerminal(tx: Queryable, ns: string, intent: Intent, a
   if (intent.status === 'CANCELLED') {
     const { rows } = await tx.query(UNFINISHED_CHILDREN, [ns, intent.id, TERMINAL]);
     for (const child of rows.map(toIntent)) {
-      const c = await tx.query(CANCEL_CHILD, [
-        ns, child.id, now,
-        ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason: 'parent cancelled', parentId: intent.id, from: child.status, agent: child.leaseAgent } }),
-      ]);
-      const change = toChange(c.rows[0]!);
-      also.push(change, ...(await afterTerminal(tx, ns, change.intent, actor, now)));
+      also.push(await cancelLocked(tx, ns, child, { reason: 'parent cancelled', parentId: intent.id }, actor, now));
     }
   }
   if (intent.parentId) {

@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { lockIntent, withFamily } from './family.ts';
+import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { CLAIMABLE, TYPE_MAX_ATTEMPTS } from './recovery.ts';
@@ -227,21 +227,10 @@ export async function failIntent(
   });
 }
 
-const CANCEL = withEvent(`
-  update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
-    finished_at = $3, last_seq = last_seq + 1, updated_at = $3
-  where namespace = $1 and id = $2`);
-
 export async function cancelIntent(
   db: Db, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
 ): Promise<Change> {
-  return locked(db, ns, id, 'cancel', null, now, async (tx, cur) => {
-    const { rows } = await tx.query(CANCEL, [
-      ns, id, now,
-      ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason, from: cur.status, agent: cur.leaseAgent } }),
-    ]);
-    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
-  });
+  return locked(db, ns, id, 'cancel', null, now, (tx, cur) => cancelLocked(tx, ns, cur, { reason }, actor, now));
 }
 
 const RETRY = withEvent(`

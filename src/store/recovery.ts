@@ -4,10 +4,11 @@
  * parameter. Statements that change many intents write one event per intent in
  * the same statement (see withEvent).
  */
-import type { Queryable } from '../db/types.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { type Change, toChange, withEvent } from './events.ts';
+import { cancelLocked, lockIntent } from './family.ts';
 import { json } from './rows.ts';
 import { SWEEPER_ACTOR } from '../sweeper.ts';
 
@@ -109,12 +110,7 @@ const REDRIVE = withEvent(`
   where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
   { data: `jsonb_build_object('attempt', attempt, 'bulk', true)` });
 
-const CANCEL_MANY = withEvent(`
-  update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
-    finished_at = $7, last_seq = last_seq + 1, updated_at = $7
-  where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  // $9 and $10 are withEvent's kind and actor; the reason follows as $11
-  { data: `jsonb_build_object('reason', $11::text, 'agent', lease_agent, 'bulk', true)` });
+const BULK_IDS = `select id from intents where ${BULK_WHERE} order by id limit $7`;
 
 /** One batch of the `retry` action over a filter; call again until it returns fewer than `batch`. */
 export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number): Promise<Change[]> {
@@ -122,12 +118,25 @@ export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, acto
   return rows.map(toChange);
 }
 
-/** One batch of the `cancel` action over a filter. */
+/**
+ * One batch of the `cancel` action over a filter, in one transaction: each intent
+ * is locked (after its parent) and cancelled exactly as cancelIntent does, so its
+ * children, approvals and waiting parent follow. An intent that stopped matching
+ * since the batch was picked (e.g. cancelled with its parent) is left out of the count.
+ */
 export async function cancelBatch(
-  q: Queryable, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
-): Promise<Change[]> {
-  const { rows } = await q.query(CANCEL_MANY, [...bulkParams(ns, f), now, batch, eventFor('cancel', 'CANCELLED'), actor, reason]);
-  return rows.map(toChange);
+  db: Db, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
+): Promise<{ changes: Change[]; more: boolean }> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
+    const changes: Change[] = [];
+    for (const { id } of rows) {
+      const cur = await lockIntent(tx, ns, id, null, null, now);
+      if (!f.statuses.includes(cur.status) || (f.errorCode !== null && cur.error?.code !== f.errorCode)) continue;
+      changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
+    }
+    return { changes, more: rows.length === batch };
+  });
 }
 
 export interface TypePolicy {
