@@ -99,3 +99,22 @@ describe('bulk cancel', () => {
     expect((await events(many.parent)).at(-1)!.data).toMatchObject({ reason: 'stop', bulk: true, from: 'WAITING' });
   });
 });
+
+describe('a deadline failure', () => {
+  it('cancels the intent’s pending approvals and wakes its waiting parent in the same sweep', async () => {
+    const type = h.uniqueType();
+    const { id: parent } = await h.submit({ type: `${type}.parent` });
+    const p = await h.claim(`${type}.parent`);
+    const { id } = await h.submit({ type, parentId: parent, deadline: at(60) });
+    ok(await t.gql(WAIT_CHILDREN, { input: { id: parent, leaseToken: p.token } }));
+    const c = await h.claim(type);
+    const approval = ok(await t.gql(REQUEST, { input: { id, leaseToken: c.token, approval: { title: 'ok?', assignees: ['alice'] } } })).requestApproval;
+    h.clock.advance(60_000);
+    const counts = await sweep();
+    const failed = await h.read(id);
+    expect(failed).toMatchObject({ status: 'FAILED', error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(failed.approvals).toMatchObject([{ id: approval.id, status: 'CANCELLED' }]);
+    expect(await h.read(parent)).toMatchObject({ status: 'PENDING', lastWake: { kind: 'RESUMED', data: { wake: 'CHILDREN' } } });
+    expect(counts['waiting-parents']).toBe(0); // woken by the deadline task, not the safety net
+  });
+});

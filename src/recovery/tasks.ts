@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import type { PubSub } from '../pubsub/types.ts';
-import { deleteFinished, expireDeadlines, expireLeases } from '../store/recovery.ts';
+import { deleteFinished, expireDeadlines, expireLeases, wakeParentsOf } from '../store/recovery.ts';
 import { SWEEP_BATCH, type Sweeper } from '../sweeper.ts';
 import { announceChanges } from '../announce.ts';
 
@@ -28,6 +28,7 @@ export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
   sweeper.register('deadlines', async (now) => {
     const changes = await expireDeadlines(d.db, now, SWEEP_BATCH);
     announceChanges(d.pubsub, changes);
+    announceChanges(d.pubsub, await wakeParentsOf(d.db, changes, now));
     if (changes.length) d.log.info({ count: changes.length }, 'intents failed past their deadline');
     return changes.length;
   });

@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../errors.ts';
 import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../lifecycle.ts';
+import { cancelPendingApprovals } from './approvals.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { type Intent, toIntent } from './rows.ts';
 
@@ -78,10 +79,6 @@ export async function cancelLocked(
   return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
-const CANCEL_APPROVALS = `
-  update approvals set status = 'CANCELLED', resolved_at = $3
-  where namespace = $1 and intent_id = $2 and status = 'PENDING'`;
-
 /** WAITING → PENDING; every wake event says in data.wake why. */
 export const WAKE = withEvent(`
   update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null,
@@ -108,7 +105,7 @@ export async function wakeParentIfDone(tx: Queryable, ns: string, parentId: stri
 export async function afterTerminal(tx: Queryable, ns: string, intent: Intent, actor: string | null, now: Date): Promise<Change[]> {
   if (!isTerminal(intent.status)) return [];
   const also: Change[] = [];
-  await tx.query(CANCEL_APPROVALS, [ns, intent.id, now]);
+  await cancelPendingApprovals(tx, [intent.id], now);
   if (intent.status === 'CANCELLED') {
     const { rows } = await tx.query(UNFINISHED_CHILDREN, [ns, intent.id, TERMINAL]);
     for (const child of rows.map(toIntent)) {

@@ -8,7 +8,8 @@ import type { Db, Queryable } from '../db/types.ts';
 import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { type Change, toChange, withEvent } from './events.ts';
-import { cancelLocked, lockIntent } from './family.ts';
+import { cancelPendingApprovals } from './approvals.ts';
+import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
 import { json } from './rows.ts';
 import { SWEEPER_ACTOR } from '../sweeper.ts';
 
@@ -58,7 +59,7 @@ export async function expireLeases(q: Queryable, now: Date, batch: number): Prom
 
 const EXPIRE_DEADLINES = withEvent(`
   update intents i set
-    status = 'FAILED', waiting_for = null, lease_token = null, lease_expires_at = null,
+    status = 'FAILED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
     error = jsonb_build_object('message', 'the deadline passed before the intent finished', 'code', 'DEADLINE_EXCEEDED',
       'retryable', false, 'details', jsonb_build_object('deadline', deadline, 'from', status, 'waitingFor', waiting_for)),
     finished_at = $1, last_seq = last_seq + 1, updated_at = $1
@@ -67,12 +68,35 @@ const EXPIRE_DEADLINES = withEvent(`
     order by deadline limit $2 for update skip locked)`,
   { data: `jsonb_build_object('attempt', attempt, 'error', error)` });
 
-/** Fails unfinished intents past their deadline, revoking a lease and ending a wait. */
-export async function expireDeadlines(q: Queryable, now: Date, batch: number): Promise<Change[]> {
-  const { rows } = await q.query(EXPIRE_DEADLINES, [
-    now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
-  ]);
-  return rows.map(toChange);
+/**
+ * Fails unfinished intents past their deadline, revoking a lease and ending a wait;
+ * their pending approvals are cancelled in the same transaction. Waiting parents are
+ * woken by the caller (wakeParentsOf) after the commit, parent first as always.
+ */
+export async function expireDeadlines(db: Db, now: Date, batch: number): Promise<Change[]> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query(EXPIRE_DEADLINES, [
+      now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
+    ]);
+    const changes = rows.map(toChange);
+    await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
+    return changes;
+  });
+}
+
+/**
+ * Wakes the waiting parents of intents that just finished outside afterTerminal (a
+ * batch of deadline failures), one transaction each holding only the parent's lock.
+ * The waiting-parents sweep remains the safety net if this is interrupted.
+ */
+export async function wakeParentsOf(db: Db, finished: readonly Change[], now: Date): Promise<Change[]> {
+  const woke: Change[] = [];
+  const parents = new Map(finished.filter((c) => c.intent.parentId).map((c) => [c.intent.parentId!, c.intent.namespace]));
+  for (const [parentId, ns] of parents) {
+    const change = await db.transaction((tx) => wakeParentIfDone(tx, ns, parentId, SWEEPER_ACTOR, now));
+    if (change) woke.push(change);
+  }
+  return woke;
 }
 
 const DELETE_FINISHED = `
