@@ -105,7 +105,7 @@ export class ApprovalService {
       const agent = c.principal ?? cur.leaseAgent;
       const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
       const change = await w.enterWait(
-        tx, c.namespace, id, { waitingFor: 'APPROVAL', name: null, wakeAt: null, checkpoint },
+        tx, c.namespace, id, { waitingFor: 'APPROVAL', name: approval.id, wakeAt: null, checkpoint },
         eventFor('requestApproval', 'WAITING')!, agent,
         { approvalId: approval.id, type: req.type, title: req.title, assignees: req.assignees, options: req.options, expiresAt: approval.expiresAt }, now,
       );
@@ -117,8 +117,9 @@ export class ApprovalService {
 
   /**
    * The same resolution twice answers the stored approval; a different one, or one
-   * after a timeout or escalation, fails with CONFLICT. Racing resolves and the
-   * timeout sweep serialize on the intent's row lock and a guarded update.
+   * after a timeout or escalation, fails with CONFLICT. So does a decision the intent
+   * no longer waits for (reason NOT_WAITING_FOR_APPROVAL), which cancels the approval.
+   * Racing resolves and the timeout sweep serialize on the intent's row lock.
    */
   async resolveApproval(c: Caller, input: ResolveInput): Promise<ap.Approval> {
     const approvalId = v.id('approvalId', input.approvalId);
@@ -126,7 +127,9 @@ export class ApprovalService {
     const comment = v.text('comment', input.comment, 20_000);
     const by = c.principal ?? v.text('resolvedBy', input.resolvedBy, 200) ?? 'anonymous';
     const now = this.clock.now();
-    const { approval, changes } = await this.db.transaction(async (tx) => {
+    const { approval, changes, stale } = await this.db.transaction(async (tx): Promise<{
+      approval: ap.Approval | null; changes: Change[]; stale?: Record<string, unknown>;
+    }> => {
       const a0 = await ap.getApproval(tx, c.namespace, approvalId);
       if (!a0) throw notFound('approval', approvalId);
       // an approver decides what is assigned to it or to nobody; admins decide anything
@@ -141,9 +144,8 @@ export class ApprovalService {
         checkFormData(a0.formSchema, data);
       }
       const cur = await w.lockIntent(tx, c.namespace, a0.intentId, null, null, now);
-      const resolved = await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now);
-      if (!resolved) {
-        const a = (await ap.getApproval(tx, c.namespace, approvalId))!;
+      const a = (await ap.getApproval(tx, c.namespace, approvalId))!;
+      if (a.status !== 'PENDING') {
         if (a.status === 'RESOLVED' && a.outcome === outcome && a.comment === comment && isDeepStrictEqual(a.data, data)) {
           return { approval: a, changes: [] };
         }
@@ -151,14 +153,23 @@ export class ApprovalService {
           approvalId, status: a.status, outcome: a.outcome, resolvedBy: a.resolvedBy, ...(a.status === 'ESCALATED' ? { reason: 'ESCALATED' } : {}),
         });
       }
-      const r = refusal('resolveApproval', cur, null, now);
-      if (r) throw new AxmeError(r.code, r.message, { id: cur.id, status: cur.status });
+      if (refusal('resolveApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL' || cur.waitName !== approvalId) {
+        // the intent left this wait some other way (cancelled and redriven, say): nobody awaits the answer
+        await ap.cancelApprovalRow(tx, c.namespace, approvalId, now);
+        return { approval: null, changes: [], stale: { intentId: cur.id, status: cur.status, waitingFor: cur.waitingFor } };
+      }
+      const resolved = (await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now))!;
       const change = await w.wakeIntent(tx, c.namespace, cur.id, eventFor('resolveApproval', 'PENDING')!, by,
         { wake: 'APPROVAL', approvalId, outcome, comment }, now);
       return { approval: resolved, changes: [change] };
     });
+    if (stale) {
+      throw new AxmeError('CONFLICT', 'the intent no longer waits for this approval; it was cancelled', {
+        approvalId, reason: 'NOT_WAITING_FOR_APPROVAL', ...stale,
+      });
+    }
     this.announce(changes);
-    return approval;
+    return approval!;
   }
 
   async approval(c: Caller, id: string): Promise<ap.Approval | null> {
@@ -186,7 +197,7 @@ export class ApprovalService {
         const cur = await w.lockIntent(tx, due.namespace, due.intent_id, null, null, now);
         const a = await ap.getApproval(tx, due.namespace, due.id);
         if (!a || a.status !== 'PENDING') return [];
-        if (refusal('timeOutApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL') {
+        if (refusal('timeOutApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL' || cur.waitName !== a.id) {
           // the intent left the wait some other way (a deadline, an operator): the request is moot
           await ap.cancelApprovalRow(tx, due.namespace, a.id, now);
           return [];
@@ -205,7 +216,7 @@ export class ApprovalService {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'ESCALATED', null, null, now))) return [];
       const next = await ap.insertApproval(tx, ns, uuidv7(now.getTime()), cur.id,
         { ...a, assignees: a.escalateTo, escalateTo: [], onTimeout: 'REJECT' }, a.id, a.requestedBy, now);
-      return [await w.noteEvent(tx, ns, cur.id, eventFor('timeOutApproval', 'WAITING')!, SWEEPER_ACTOR,
+      return [await w.rewait(tx, ns, cur.id, next.id, eventFor('timeOutApproval', 'WAITING')!, SWEEPER_ACTOR,
         { approvalId: next.id, escalatedFrom: a.id, assignees: next.assignees, expiresAt: next.expiresAt }, now)];
     }
     if (a.onTimeout === 'FAIL') {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWEEPER_ACTOR } from '../src/sweeper.ts';
 import { ok, testApp, type TestApp } from './helpers/app.ts';
-import { CLAIM, REQUEST, waitHelpers } from './helpers/waits.ts';
+import { CLAIM, REQUEST, RESOLVE, waitHelpers } from './helpers/waits.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof waitHelpers>;
@@ -116,5 +116,41 @@ describe('a deadline failure', () => {
     expect(failed.approvals).toMatchObject([{ id: approval.id, status: 'CANCELLED' }]);
     expect(await h.read(parent)).toMatchObject({ status: 'PENDING', lastWake: { kind: 'RESUMED', data: { wake: 'CHILDREN' } } });
     expect(counts['waiting-parents']).toBe(0); // woken by the deadline task, not the safety net
+  });
+});
+
+describe('resolving an approval', () => {
+  const REDRIVE = `mutation($f: BulkIntentFilter!) { redriveIntents(filter: $f) { count } }`;
+  // an approval left PENDING after its intent moved on (as bulk cancel and deadlines used to leave them)
+  const leavePending = (approvalId: string) =>
+    t.app.db.query(`update approvals set status = 'PENDING', resolved_at = null where id = $1`, [approvalId]);
+
+  it('refuses a decision the intent no longer waits for, cancels that approval, and leaves the current wait alone', async () => {
+    const { id, type, token } = await h.running();
+    const stale = ok(await t.gql(REQUEST, { input: { id, leaseToken: token, approval: { title: 'first ask' } } })).requestApproval;
+    ok(await t.gql(CANCEL, { id }));
+    expect(ok(await t.gql(REDRIVE, { f: { type: [type], status: ['CANCELLED'] } })).redriveIntents.count).toBe(1);
+    await leavePending(stale.id);
+
+    // waiting for a signal now: the old approval must not wake it
+    let lease = await h.claim(type);
+    ok(await t.gql(WAIT_SIGNAL, { input: { id, leaseToken: lease.token, name: 'go' } }));
+    const r = await t.gql(RESOLVE, { input: { approvalId: stale.id, outcome: 'approve' } });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_WAITING_FOR_APPROVAL', approvalId: stale.id, status: 'WAITING', waitingFor: 'SIGNAL' });
+    let read = await h.read(id);
+    expect(read).toMatchObject({ status: 'WAITING', waitingFor: 'SIGNAL' });
+    expect(read.approvals.find((a: { id: string }) => a.id === stale.id)).toMatchObject({ status: 'CANCELLED', outcome: null });
+
+    // waiting for a second approval: only that one decides
+    ok(await t.gql(`mutation($input: SignalIntentInput!) { signalIntent(input: $input) { id } }`, { input: { id, name: 'go' } }));
+    lease = await h.claim(type);
+    const current = ok(await t.gql(REQUEST, { input: { id, leaseToken: lease.token, approval: { title: 'second ask' } } })).requestApproval;
+    await leavePending(stale.id);
+    const again = await t.gql(RESOLVE, { input: { approvalId: stale.id, outcome: 'reject' } });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_WAITING_FOR_APPROVAL', waitingFor: 'APPROVAL' });
+    expect((await h.read(id)).status).toBe('WAITING');
+    ok(await t.gql(RESOLVE, { input: { approvalId: current.id, outcome: 'approve' } }));
+    read = await h.read(id);
+    expect(read).toMatchObject({ status: 'PENDING', lastWake: { kind: 'APPROVAL_RESOLVED', data: { approvalId: current.id, outcome: 'approve' } } });
   });
 });

@@ -9,7 +9,7 @@ export { type LockedIntent, lockIntent } from './family.ts';
 
 export interface WaitSpec {
   waitingFor: WaitingFor;
-  /** The signal a SIGNAL wait expects. */
+  /** The signal a SIGNAL wait expects; the approval an APPROVAL wait expects. */
   name: string | null;
   /** When a TIME wait ends or a SIGNAL wait times out. */
   wakeAt: Date | null;
@@ -38,9 +38,17 @@ export async function wakeIntent(tx: Queryable, ns: string, id: string, kind: Ev
 
 const NOTE = withEvent(`update intents set last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
 
-/** An event that leaves the status as it is (a kept signal, an escalation). */
+/** An event that leaves the status and the wait as they are (a kept signal). */
 export async function noteEvent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
   const { rows } = await tx.query(NOTE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+const REWAIT = withEvent(`update intents set wait_name = $4, last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
+
+/** The intent keeps waiting, now for `name` (an escalated approval's successor). */
+export async function rewait(tx: Queryable, ns: string, id: string, name: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(REWAIT, [ns, id, now, name, ...eventParams({ kind, actor, data })]);
   return toChange(rows[0]!);
 }
 
