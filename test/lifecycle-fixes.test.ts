@@ -154,3 +154,37 @@ describe('resolving an approval', () => {
     expect(read).toMatchObject({ status: 'PENDING', lastWake: { kind: 'APPROVAL_RESOLVED', data: { approvalId: current.id, outcome: 'approve' } } });
   });
 });
+
+describe('an expired lease', () => {
+  const POLICY = `mutation { setIntentTypePolicy(type: "TYPE", retry: { initialIntervalSeconds: 20, backoffCoefficient: 3, jitter: 0 }) { type } }`;
+  const RUN_AT = `query($id: ID!) { intent(id: $id) { status runAt attempt events { kind data } } }`;
+  const claimFor = async (type: string, leaseSeconds: number) =>
+    ok(await t.gql(CLAIM, { input: { types: [type], agent: 'a1', leaseSeconds } })).claimIntent;
+
+  it('waits out the retry backoff like a failed attempt: intent policy, then type policy, then the server’s', async () => {
+    const type = h.uniqueType();
+    ok(await t.gql(POLICY.replace('TYPE', type)));
+    const { id: typed } = await h.submit({ type, maxAttempts: 3 });
+    const { id: own } = await h.submit({ type, maxAttempts: 3, priority: 1, retry: { initialIntervalSeconds: 50, jitter: 0 } });
+    const plainType = h.uniqueType();
+    const { id: plain } = await h.submit({ type: plainType, maxAttempts: 3 });
+    await claimFor(type, 5);
+    await claimFor(type, 5);
+    await claimFor(plainType, 5);
+    h.clock.advance(5_000);
+    await sweep();
+    const read = async (id: string) => ok(await t.gql(RUN_AT, { id })).intent;
+    for (const [id, delay] of [[own, 50], [typed, 20], [plain, 7]] as const) {
+      const i = await read(id);
+      expect(i).toMatchObject({ status: 'PENDING', runAt: at(delay) });
+      expect(i.events.at(-1)).toMatchObject({ kind: 'LEASE_EXPIRED', data: { attempt: 1, runAt: at(delay) } });
+    }
+    expect(ok(await t.gql(CLAIM, { input: { types: [type, plainType] } })).claimIntent).toBeNull();
+    h.clock.advance(20_000);
+    const second = await claimFor(type, 5);
+    expect(second.intent.id).toBe(typed);
+    h.clock.advance(5_000);
+    await sweep();
+    expect(await read(typed)).toMatchObject({ status: 'PENDING', runAt: at(60), attempt: 2 }); // 20 × 3
+  });
+});

@@ -10,6 +10,7 @@ import type { PubSub } from '../pubsub/types.ts';
 import { deleteFinished, expireDeadlines, expireLeases, wakeParentsOf } from '../store/recovery.ts';
 import { SWEEP_BATCH, type Sweeper } from '../sweeper.ts';
 import { announceChanges } from '../announce.ts';
+import { backoffRunAt } from './scheduling.ts';
 
 export interface RecoveryDeps {
   db: Db;
@@ -20,7 +21,7 @@ export interface RecoveryDeps {
 
 export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
   sweeper.register('leases', async (now) => {
-    const changes = await expireLeases(d.db, now, SWEEP_BATCH);
+    const changes = await expireLeases(d.db, now, SWEEP_BATCH, (cur, typeRetry) => backoffRunAt(d.config, now, cur, typeRetry));
     announceChanges(d.pubsub, changes);
     if (changes.length) d.log.info({ count: changes.length }, 'expired leases returned intents');
     return changes.length;

@@ -5,12 +5,12 @@
  * the same statement (see withEvent).
  */
 import type { Db, Queryable } from '../db/types.ts';
-import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
+import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../lifecycle.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
-import { json } from './rows.ts';
+import { type Intent, json, toIntent } from './rows.ts';
 import { SWEEPER_ACTOR } from '../sweeper.ts';
 
 /**
@@ -32,29 +32,54 @@ export const CLAIMABLE = `(deadline is null or deadline > $3)
 /** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
 export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
 
+const EXPIRED_LEASES = `
+  select i.*, p.retry_policy as type_retry_policy
+  from intents i left join intent_type_policies p on p.namespace = i.namespace and p.type = i.type
+  where i.status = 'RUNNING' and i.lease_expires_at <= $1
+  order by i.lease_expires_at limit $2
+  for update of i skip locked`;
+
+// One row of jsonb_to_recordset per expired intent, decided in JS: the u_ prefix keeps
+// its columns apart from the intent's in `returning *`.
 const EXPIRE_LEASES = withEvent(`
   update intents i set
-    -- afterFailure(attempt, maxAttempts, retryable: true) in SQL: attempts left -> PENDING
-    status = case when attempt < max_attempts then 'PENDING' else 'FAILED' end,
-    error = jsonb_build_object(
-      'message', case when attempt_expires_at <= $1 then 'the attempt ran longer than attemptTimeoutSeconds'
-                      else 'the lease expired without a heartbeat' end,
-      'code', case when attempt_expires_at <= $1 then 'ATTEMPT_TIMEOUT' else 'LEASE_EXPIRED' end,
-      'retryable', true, 'details', jsonb_build_object('agent', lease_agent)),
-    run_at = $1, lease_token = null, lease_expires_at = null,
-    finished_at = case when attempt < max_attempts then null else $1::timestamptz end,
+    status = u.u_status, error = u.u_error, run_at = u.u_run_at, lease_token = null, lease_expires_at = null,
+    finished_at = case when u.u_status = 'FAILED' then $1::timestamptz end,
     last_seq = last_seq + 1, updated_at = $1
-  where i.id in (
-    select id from intents where status = 'RUNNING' and lease_expires_at <= $1
-    order by lease_expires_at limit $2 for update skip locked)`,
-  { data: `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'error', error)` });
+  from jsonb_to_recordset($2::jsonb) as u(u_id uuid, u_status text, u_error jsonb, u_run_at timestamptz, u_data jsonb)
+  where i.id = u.u_id`, { data: 'u_data' });
 
-/** Returns RUNNING intents whose lease (or attempt time) ran out to PENDING, or FAILED when attempts are spent. */
-export async function expireLeases(q: Queryable, now: Date, batch: number): Promise<Change[]> {
+/** When a lease-expired attempt runs again, given the intent and its type's retry settings. */
+export type NextRunAt = (cur: Intent, typeRetry: RetryPolicyPatch | null) => Date;
+
+/**
+ * Ends RUNNING attempts whose lease (or attempt time) ran out like a retryable
+ * failure: back to PENDING after the retry policy's backoff while attempts remain
+ * (lifecycle afterFailure), else FAILED.
+ */
+export async function expireLeases(db: Db, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
   const kind = eventFor('expireLease', 'PENDING');
   if (kind !== eventFor('expireLease', 'FAILED')) throw new Error('expireLease writes one kind for both targets here');
-  const { rows } = await q.query(EXPIRE_LEASES, [now, batch, kind, SWEEPER_ACTOR]);
-  return rows.map(toChange);
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query(EXPIRED_LEASES, [now, batch]);
+    if (rows.length === 0) return [];
+    const decided = rows.map((r) => {
+      const cur = toIntent(r);
+      const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
+      const error = {
+        message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
+        code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
+        retryable: true,
+        details: { agent: cur.leaseAgent },
+      };
+      const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
+      const runAt = to === 'PENDING' ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
+      const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(to === 'PENDING' ? { runAt } : {}) };
+      return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
+    });
+    const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
+    return updated.rows.map(toChange);
+  });
 }
 
 const EXPIRE_DEADLINES = withEvent(`
