@@ -188,3 +188,43 @@ describe('an expired lease', () => {
     expect(await read(typed)).toMatchObject({ status: 'PENDING', runAt: at(60), attempt: 2 }); // 20 × 3
   });
 });
+
+describe('a wait', () => {
+  const FAIL = `mutation($input: FailIntentInput!) { failIntent(input: $input) { id status attempt } }`;
+  const ATTEMPTS = `query($id: ID!) { intent(id: $id) { attempt attempts { number agent outcome } events { kind data } } }`;
+
+  it('pauses the attempt instead of spending one: two waits and one failure with maxAttempts 2 go back to PENDING', async () => {
+    const type = h.uniqueType();
+    const { id } = await h.submit({ type, maxAttempts: 2 });
+    for (let i = 0; i < 2; i++) {
+      const lease = await h.claim(type);
+      // a time already past: WAITING and woken to PENDING in one go
+      expect(ok(await t.gql(SLEEP, { input: { id, leaseToken: lease.token, until: at(0) } })).sleepIntent.status).toBe('PENDING');
+    }
+    const lease = await h.claim(type);
+    const failed = ok(await t.gql(FAIL, { input: { id, leaseToken: lease.token, error: { message: 'flaky' } } })).failIntent;
+    expect(failed).toMatchObject({ status: 'PENDING', attempt: 1 });
+    let read = ok(await t.gql(ATTEMPTS, { id })).intent;
+    expect(read.attempts).toEqual([{ number: 1, agent: 'agent-7', outcome: 'RETRY_SCHEDULED' }]);
+    expect(read.events.filter((e: Ev) => e.kind === 'CLAIMED').map((e: Ev) => e.data)).toEqual([
+      { agent: 'agent-7', attempt: 1, resumed: false },
+      { agent: 'agent-7', attempt: 1, resumed: true },
+      { agent: 'agent-7', attempt: 1, resumed: true },
+    ]);
+
+    h.clock.advance(7_000);
+    const second = await h.claim(type);
+    ok(await t.gql(SLEEP, { input: { id, leaseToken: second.token, until: at(60) } }));
+    read = ok(await t.gql(ATTEMPTS, { id })).intent;
+    expect(read.attempts).toEqual([
+      { number: 1, agent: 'agent-7', outcome: 'RETRY_SCHEDULED' },
+      { number: 2, agent: 'agent-7', outcome: 'WAITING' },
+    ]);
+    h.clock.advance(60_000);
+    await sweep();
+    await h.claim(type);
+    read = ok(await t.gql(ATTEMPTS, { id })).intent;
+    expect(read).toMatchObject({ attempt: 2, attempts: [{ number: 1 }, { number: 2, outcome: null }] });
+    expect(read.events.at(-1)).toMatchObject({ kind: 'CLAIMED', data: { attempt: 2, resumed: true } });
+  });
+});

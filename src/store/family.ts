@@ -79,9 +79,9 @@ export async function cancelLocked(
   return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
-/** WAITING → PENDING; every wake event says in data.wake why. */
+/** WAITING → PENDING; every wake event says in data.wake why. The next claim resumes the attempt the wait paused. */
 export const WAKE = withEvent(`
-  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null,
+  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null, resume_next = true,
     last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 

@@ -111,7 +111,8 @@ const CLAIMABLE_STATUSES = TRANSITIONS.claim.from.map((s) => `'${s}'`).join(', '
 /** One type: `type = $7` walks the claim index in order. Several: `= any` sorts the candidates. */
 const claimSql = (typeMatch: string) => withEvent(`
   update intents i set
-    status = 'RUNNING', attempt = attempt + 1,
+    status = 'RUNNING', attempt = attempt + case when resume_next then 0 else 1 end,
+    claim_resumed = resume_next, resume_next = false,
     lease_token = $1, lease_agent = $2,
     lease_expires_at = least($3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => attempt_timeout_seconds)),
     attempt_expires_at = $3::timestamptz + make_interval(secs => attempt_timeout_seconds),
@@ -123,7 +124,7 @@ const claimSql = (typeMatch: string) => withEvent(`
     order by priority desc, run_at, id
     limit 1
     for update skip locked
-  )`);
+  )`, { data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
 const CLAIM_ONE_TYPE = claimSql('type = $6');
 const CLAIM_TYPES = claimSql('type = any($6::text[])');
 
@@ -132,7 +133,7 @@ export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: D
   const one = a.types.length === 1;
   const { rows } = await q.query(one ? CLAIM_ONE_TYPE : CLAIM_TYPES, [
     a.leaseToken, a.agent, now, a.leaseSeconds, ns, one ? a.types[0] : a.types,
-    ...eventParams({ kind: eventFor('claim', 'RUNNING')!, actor: a.agent, data: { agent: a.agent } }),
+    eventFor('claim', 'RUNNING')!, a.agent,
   ]);
   return rows[0] ? toChange(rows[0]) : null;
 }
@@ -234,7 +235,7 @@ export async function cancelIntent(
 }
 
 const RETRY = withEvent(`
-  update intents set status = 'PENDING', run_at = $3, finished_at = null, last_seq = last_seq + 1, updated_at = $3
+  update intents set status = 'PENDING', run_at = $3, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
 /** Puts a FAILED or CANCELLED intent back to PENDING under the same id; input, checkpoint, error and attempts stay. */

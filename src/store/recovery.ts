@@ -155,7 +155,7 @@ const bulkParams = (ns: string, f: BulkFilter) => [ns, f.statuses, f.types, f.la
 // Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an
 // agent holds for a moment must not be silently left out of the count.
 const REDRIVE = withEvent(`
-  update intents set status = 'PENDING', run_at = $7, finished_at = null, last_seq = last_seq + 1, updated_at = $7
+  update intents set status = 'PENDING', run_at = $7, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $7
   where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
   { data: `jsonb_build_object('attempt', attempt, 'bulk', true)` });
 
