@@ -26,6 +26,9 @@ import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
 /** The longest wait timeout, for signal waits and approvals alike. */
 export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
 
+/** The most signals one Intent.signals page returns. */
+export const MAX_SIGNALS_PAGE = 500;
+
 export interface LeasedWait {
   id: string;
   leaseToken: string;
@@ -89,8 +92,12 @@ export class WaitService {
     return signal;
   }
 
-  async signals(c: Caller, intentId: string, name: string | null | undefined): Promise<w.Signal[]> {
-    return w.listSignals(this.db, c.namespace, intentId, name ?? null);
+  /** A page of the intent's signals, oldest first (first: 1–MAX_SIGNALS_PAGE, default 100). */
+  async signals(
+    c: Caller, intentId: string, name: string | null | undefined, first?: number | null, after?: string | null,
+  ): Promise<w.Signal[]> {
+    const limit = v.intInRange('first', first, 100, 1, MAX_SIGNALS_PAGE);
+    return w.listSignals(this.db, c.namespace, intentId, name ?? null, limit, v.optionalId('after', after));
   }
 
   // ---- children and timers

@@ -228,3 +228,22 @@ describe('a wait', () => {
     expect(read.events.at(-1)).toMatchObject({ kind: 'CLAIMED', data: { attempt: 2, resumed: true } });
   });
 });
+
+describe('Intent.signals', () => {
+  const SIGNAL = `mutation($input: SignalIntentInput!) { signalIntent(input: $input) { id } }`;
+  const SIGNALS = `query($id: ID!, $first: Int, $after: ID) { intent(id: $id) { signals(first: $first, after: $after) { id payload } } }`;
+
+  it('pages oldest first, defaults to 100 and refuses a page above 500', async () => {
+    const { id } = await h.submit({ type: h.uniqueType() });
+    for (let i = 0; i < 105; i++) ok(await t.gql(SIGNAL, { input: { id, name: 'tick', payload: i } }));
+    const page = async (first: number | null, after: string | null) =>
+      ok(await t.gql(SIGNALS, { id, first, after })).intent.signals as { id: string; payload: number }[];
+    const def = await page(null, null);
+    expect(def.map((s) => s.payload)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const rest = await page(null, def.at(-1)!.id);
+    expect(rest.map((s) => s.payload)).toEqual([100, 101, 102, 103, 104]);
+    expect((await page(2, def[1]!.id)).map((s) => s.payload)).toEqual([2, 3]);
+    const tooMany = await t.gql(SIGNALS, { id, first: 501 });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

@@ -134,9 +134,17 @@ export async function takeSignal(q: Queryable, ns: string, intentId: string, nam
   return rows[0] ? toSignal(rows[0]) : null;
 }
 
-export async function listSignals(q: Queryable, ns: string, intentId: string, name: string | null): Promise<Signal[]> {
-  const { rows } = await q.query(
-    `select * from signals where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text) order by seq`,
-    [ns, intentId, name]);
+const LIST_SIGNALS = `
+  select * from signals
+  where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text)
+    and ($4::uuid is null or seq > (select a.seq from signals a where a.namespace = $1 and a.intent_id = $2 and a.id = $4::uuid))
+  order by seq
+  limit $5`;
+
+/** Oldest first, at most `first`, after the signal `after` (an unknown id gives an empty page). */
+export async function listSignals(
+  q: Queryable, ns: string, intentId: string, name: string | null, first: number, after: string | null,
+): Promise<Signal[]> {
+  const { rows } = await q.query(LIST_SIGNALS, [ns, intentId, name, after, first]);
   return rows.map(toSignal);
 }
