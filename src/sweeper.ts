@@ -8,6 +8,12 @@
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 
+/** The actor of every change the sweeper makes (expiries, timeouts, wakes nobody asked for). */
+export const SWEEPER_ACTOR = 'axme:sweeper';
+
+/** Rows a task handles per call; a task that handled this many is called again at once. */
+export const SWEEP_BATCH = 100;
+
 /** Handles what is due at `now`; returns how many rows it changed. */
 export type SweepTask = (now: Date) => Promise<number>;
 
@@ -16,7 +22,7 @@ export interface SweeperOptions {
   log: Logger;
   /** Milliseconds between sweeps (AXME_SWEEP_MS). */
   intervalMs: number;
-  /** A task that changed this many rows is called again before the next interval. Default 100. */
+  /** A task that changed this many rows is called again before the next interval. Default SWEEP_BATCH. */
   batchSize?: number;
 }
 
@@ -59,7 +65,7 @@ export class Sweeper {
           for (let round = 0; round < 100 && !this.stopped; round++) {
             const n = await task(this.o.clock.now());
             counts[name] += n;
-            if (n < (this.o.batchSize ?? 100)) break;
+            if (n < (this.o.batchSize ?? SWEEP_BATCH)) break;
           }
         } catch (err) {
           this.o.log.error({ err, task: name }, 'sweep task failed; it runs again next interval');

@@ -1,97 +1,38 @@
 /**
- * Waiting states: approvals, signals, children and timers. Each wait releases the
- * lease and keeps the checkpoint; each wake puts the intent back to PENDING so any
- * agent can claim it and resume. Every wait and wake is an intent event, written in
+ * Waiting states: signals, children and timers (approvals live in approvals.ts).
+ * Each wait releases the lease and keeps the checkpoint; each wake puts the intent
+ * back to PENDING so any agent can claim it and resume. Every wait and wake is an intent event, written in
  * the transaction that makes the change, under the intent's row lock.
  *
  * A wait whose condition already holds (a kept signal, no unfinished children, a time
  * already past) still releases the lease: it writes WAITING and the wake in one
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { announceChanges } from './announce.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Queryable } from './db/types.ts';
-import { AxmeError, badInput, notFound } from './errors.ts';
-import { checkFormData, checkFormSchema } from './form-schema.ts';
 import { uuidv7 } from './ids.ts';
-import { TERMINAL, eventFor, refusal } from './lifecycle.ts';
+import { TERMINAL, eventFor } from './lifecycle.ts';
 import type { PubSub } from './pubsub/types.ts';
 import type { Caller, IntentService } from './service.ts';
-import * as ap from './store/approvals.ts';
 import type { Change } from './store/events.ts';
-import { childCounts, unfinished, wakeParentIfDone, withFamily } from './store/family.ts';
-import { decodeListCursor } from './store/list.ts';
+import { childCounts, unfinished, wakeParentIfDone } from './store/family.ts';
 import type { Intent, IntentEvent } from './store/rows.ts';
 import * as w from './store/waits.ts';
 import * as v from './validate.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
 
-/** The actor of wakes and timeouts nobody asked for. */
-export const SWEEPER_ACTOR = 'axme:sweeper';
-const SWEEP_BATCH = 100;
-const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
+/** The longest wait timeout, for signal waits and approvals alike. */
+export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
 
-export interface ApprovalInput {
-  type?: string | null;
-  title: string;
-  description?: string | null;
-  options?: readonly string[] | null;
-  assignees?: readonly string[] | null;
-  formSchema?: unknown;
-  requireComment?: boolean | null;
-  timeoutSeconds?: number | null;
-  onTimeout?: ap.TimeoutAction | null;
-  escalateTo?: readonly string[] | null;
-}
-
-export interface ResolveInput {
-  approvalId: string;
-  outcome: string;
-  comment?: string | null;
-  data?: unknown;
-  /** Who resolves when the request carries no authenticated principal. */
-  resolvedBy?: string | null;
-}
+/** The most signals one Intent.signals page returns. */
+export const MAX_SIGNALS_PAGE = 500;
 
 export interface LeasedWait {
   id: string;
   leaseToken: string;
   checkpoint?: unknown;
-}
-
-function names(field: string, value: readonly string[] | null | undefined, max: number): string[] {
-  if (value == null) return [];
-  if (value.length > max) throw badInput(`${field} may name at most ${max} values`, { field });
-  return [...new Set(value.map((s) => v.text(field, s, 200)!))];
-}
-
-function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest {
-  const options = a.options == null ? ['approve', 'reject'] : names('approval.options', a.options, 50);
-  if (options.length === 0) throw badInput('approval.options must name at least one outcome', { field: 'approval.options' });
-  const onTimeout = a.onTimeout ?? 'REJECT';
-  const escalateTo = names('approval.escalateTo', a.escalateTo, 100);
-  const timeoutSeconds = a.timeoutSeconds == null ? null : v.intInRange('approval.timeoutSeconds', a.timeoutSeconds, 0, 1, MAX_TIMEOUT_SECONDS);
-  if (onTimeout === 'ESCALATE' && (escalateTo.length === 0 || timeoutSeconds === null)) {
-    throw badInput('onTimeout ESCALATE needs escalateTo and timeoutSeconds', { field: 'approval.escalateTo' });
-  }
-  const formSchema = a.formSchema ?? null;
-  if (formSchema !== null) {
-    v.payload('approval.formSchema', formSchema, maxBytes);
-    checkFormSchema(formSchema);
-  }
-  return {
-    type: a.type == null ? 'approval' : v.name('approval.type', a.type),
-    title: v.text('approval.title', a.title, 500)!,
-    description: v.text('approval.description', a.description, 20_000),
-    options,
-    assignees: names('approval.assignees', a.assignees, 100),
-    formSchema,
-    requireComment: a.requireComment ?? false,
-    timeoutSeconds,
-    onTimeout,
-    escalateTo,
-  };
 }
 
 export class WaitService {
@@ -105,90 +46,6 @@ export class WaitService {
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
-  }
-
-  // ---- approvals
-
-  async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
-    const id = v.id('id', input.id);
-    const token = v.id('leaseToken', input.leaseToken);
-    const req = approvalRequest(input.approval, this.config.maxPayloadBytes);
-    const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
-    const now = this.clock.now();
-    const { approval, changes } = await this.db.transaction(async (tx) => {
-      const cur = await w.lockIntent(tx, c.namespace, id, 'requestApproval', token, now);
-      const agent = c.principal ?? cur.leaseAgent;
-      const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
-      const change = await w.enterWait(
-        tx, c.namespace, id, { waitingFor: 'APPROVAL', name: null, wakeAt: null, checkpoint },
-        eventFor('requestApproval', 'WAITING')!, agent,
-        { approvalId: approval.id, type: req.type, title: req.title, assignees: req.assignees, options: req.options, expiresAt: approval.expiresAt }, now,
-      );
-      return { approval, changes: [change] };
-    });
-    this.announce(changes);
-    return approval;
-  }
-
-  /**
-   * The same resolution twice answers the stored approval; a different one, or one
-   * after a timeout or escalation, fails with CONFLICT. Racing resolves and the
-   * timeout sweep serialize on the intent's row lock and a guarded update.
-   */
-  async resolveApproval(c: Caller, input: ResolveInput): Promise<ap.Approval> {
-    const approvalId = v.id('approvalId', input.approvalId);
-    const outcome = v.text('outcome', input.outcome, 200)!;
-    const comment = v.text('comment', input.comment, 20_000);
-    const by = c.principal ?? v.text('resolvedBy', input.resolvedBy, 200) ?? 'anonymous';
-    const now = this.clock.now();
-    const { approval, changes } = await this.db.transaction(async (tx) => {
-      const a0 = await ap.getApproval(tx, c.namespace, approvalId);
-      if (!a0) throw notFound('approval', approvalId);
-      // an approver decides what is assigned to it or to nobody; admins decide anything
-      if (c.role && c.role !== 'admin' && a0.assignees.length > 0 && !a0.assignees.includes(c.principal ?? '')) {
-        throw new AxmeError('FORBIDDEN', 'this approval is assigned to someone else', { approvalId, assignees: a0.assignees });
-      }
-      if (!a0.options.includes(outcome)) throw badInput(`outcome must be one of: ${a0.options.join(', ')}`, { field: 'outcome', options: a0.options });
-      if (a0.requireComment && !comment) throw badInput('this approval requires a comment', { field: 'comment' });
-      let data = v.payload('data', input.data, this.config.maxPayloadBytes);
-      if (a0.formSchema !== null) {
-        data ??= {};
-        checkFormData(a0.formSchema, data);
-      }
-      const cur = await w.lockIntent(tx, c.namespace, a0.intentId, null, null, now);
-      const resolved = await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now);
-      if (!resolved) {
-        const a = (await ap.getApproval(tx, c.namespace, approvalId))!;
-        if (a.status === 'RESOLVED' && a.outcome === outcome && a.comment === comment && isDeepStrictEqual(a.data, data)) {
-          return { approval: a, changes: [] };
-        }
-        throw new AxmeError('CONFLICT', `approval is already ${a.status}`, {
-          approvalId, status: a.status, outcome: a.outcome, resolvedBy: a.resolvedBy, ...(a.status === 'ESCALATED' ? { reason: 'ESCALATED' } : {}),
-        });
-      }
-      const r = refusal('resolveApproval', cur, null, now);
-      if (r) throw new AxmeError(r.code, r.message, { id: cur.id, status: cur.status });
-      const change = await w.wakeIntent(tx, c.namespace, cur.id, eventFor('resolveApproval', 'PENDING')!, by,
-        { wake: 'APPROVAL', approvalId, outcome, comment }, now);
-      return { approval: resolved, changes: [change] };
-    });
-    this.announce(changes);
-    return approval;
-  }
-
-  async approval(c: Caller, id: string): Promise<ap.Approval | null> {
-    return ap.getApproval(this.db, c.namespace, v.id('id', id));
-  }
-
-  async approvals(c: Caller, a: { statuses?: ap.ApprovalStatus[] | null; assignee?: string | null; types?: string[] | null; intentId?: string | null; first?: number | null; after?: string | null }) {
-    const first = v.intInRange('first', a.first, 20, 0, 500);
-    const after = a.after ? decodeListCursor(a.after) : null;
-    return ap.listApprovals(this.db, c.namespace, {
-      statuses: a.statuses?.length ? a.statuses : null,
-      assignee: a.assignee ?? null,
-      types: a.types?.length ? a.types : null,
-      intentId: v.optionalId('intentId', a.intentId),
-    }, first, after);
   }
 
   // ---- signals
@@ -235,8 +92,12 @@ export class WaitService {
     return signal;
   }
 
-  async signals(c: Caller, intentId: string, name: string | null | undefined): Promise<w.Signal[]> {
-    return w.listSignals(this.db, c.namespace, intentId, name ?? null);
+  /** A page of the intent's signals, oldest first (first: 1–MAX_SIGNALS_PAGE, default 100). */
+  async signals(
+    c: Caller, intentId: string, name: string | null | undefined, first?: number | null, after?: string | null,
+  ): Promise<w.Signal[]> {
+    const limit = v.intInRange('first', first, 100, 1, MAX_SIGNALS_PAGE);
+    return w.listSignals(this.db, c.namespace, intentId, name ?? null, limit, v.optionalId('after', after));
   }
 
   // ---- children and timers
@@ -280,49 +141,6 @@ export class WaitService {
   }
 
   // ---- sweeps (registered in waits-sweep.ts)
-
-  /** Approvals past expiresAt: REJECT → PENDING, FAIL → FAILED, ESCALATE → a fresh approval for escalateTo. */
-  async sweepApprovals(now: Date): Promise<number> {
-    let changed = 0;
-    for (const due of await ap.dueApprovals(this.db, now, SWEEP_BATCH)) {
-      const changes = await this.db.transaction(async (tx) => {
-        const cur = await w.lockIntent(tx, due.namespace, due.intent_id, null, null, now);
-        const a = await ap.getApproval(tx, due.namespace, due.id);
-        if (!a || a.status !== 'PENDING') return [];
-        if (refusal('timeOutApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL') {
-          // the intent left the wait some other way (a deadline, an operator): the request is moot
-          await ap.cancelApprovalRow(tx, due.namespace, a.id, now);
-          return [];
-        }
-        return this.timeOut(tx, cur, a, now);
-      });
-      changed += changes.length;
-      this.announce(changes);
-    }
-    return changed;
-  }
-
-  private async timeOut(tx: Queryable, cur: Intent, a: ap.Approval, now: Date): Promise<Change[]> {
-    const ns = cur.namespace;
-    if (a.onTimeout === 'ESCALATE') {
-      if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'ESCALATED', null, null, now))) return [];
-      const next = await ap.insertApproval(tx, ns, uuidv7(now.getTime()), cur.id,
-        { ...a, assignees: a.escalateTo, escalateTo: [], onTimeout: 'REJECT' }, a.id, a.requestedBy, now);
-      return [await w.noteEvent(tx, ns, cur.id, eventFor('timeOutApproval', 'WAITING')!, SWEEPER_ACTOR,
-        { approvalId: next.id, escalatedFrom: a.id, assignees: next.assignees, expiresAt: next.expiresAt }, now)];
-    }
-    if (a.onTimeout === 'FAIL') {
-      if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', null, null, now))) return [];
-      const error = { message: 'approval timed out', code: 'APPROVAL_TIMED_OUT', retryable: false, details: { approvalId: a.id } };
-      const failed = await w.failWaiting(tx, ns, cur.id, error, eventFor('timeOutApproval', 'FAILED')!, SWEEPER_ACTOR,
-        { approvalId: a.id, onTimeout: 'FAIL', error }, now);
-      const withParent = await withFamily(tx, ns, failed, SWEEPER_ACTOR, now);
-      return [withParent];
-    }
-    if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', 'reject', null, now))) return [];
-    return [await w.wakeIntent(tx, ns, cur.id, eventFor('timeOutApproval', 'PENDING')!, SWEEPER_ACTOR,
-      { wake: 'APPROVAL_TIMEOUT', approvalId: a.id, outcome: 'reject' }, now)];
-  }
 
   /** Timers that are due and signal waits that timed out. */
   async sweepWaits(now: Date): Promise<number> {

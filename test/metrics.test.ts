@@ -43,7 +43,8 @@ it('/metrics reports unfinished intents by status and type, claims, lease expiri
   clock.advance(10_000);
   const swept = await t.app.sweeper.sweep();
   expect(swept.leases).toBe(2);
-  // one RUNNING m.run again; the other lease expired into PENDING
+  // one RUNNING m.run again (after the retry backoff, at most 1 s by default); the other lease expired into PENDING
+  clock.advance(1_000);
   await claim('m.run');
   const w = await claim('m.wait');
   ok(await t.gql(

@@ -51,8 +51,9 @@ describe('lease expiry', () => {
     await sweep();
     const back = await get(intent.id);
     expect(back).toMatchObject({ status: 'PENDING', lease: null, error: { code: 'LEASE_EXPIRED', retryable: true } });
-    expect(back.events.at(-1)).toMatchObject({ kind: 'LEASE_EXPIRED', status: 'PENDING', data: { attempt: 1, agent: 'a1' } });
+    expect(back.events.at(-1)).toMatchObject({ kind: 'LEASE_EXPIRED', status: 'PENDING', data: { attempt: 1, agent: 'a1', runAt: at(7) } });
 
+    clock.advance(7_000); // the server's retry backoff, as after a failed attempt
     const again = await claim(type);
     expect(again.intent).toMatchObject({ id: intent.id, attempt: 2 });
     const late = await t.gql(COMPLETE, { input: { id: intent.id, leaseToken: dead.token, output: 'late' } });
@@ -163,6 +164,7 @@ describe('time limits', () => {
     await sweep();
     const back = await get(intent.id);
     expect(back).toMatchObject({ status: 'PENDING', error: { code: 'ATTEMPT_TIMEOUT' } });
+    clock.advance(7_000);
     const next = await claim(type, { leaseSeconds: 10 });
     expect(next.expiresAt).toBe(at(10)); // a shorter lease than the timeout stays as asked
   });

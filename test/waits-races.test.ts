@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
 import { createLogger } from '../src/log.ts';
 import { type Caller, IntentService } from '../src/service.ts';
+import { ApprovalService, approvalsOf } from '../src/approvals.ts';
 import { WaitService, waitsOf } from '../src/waits.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { REAL_PG } from './helpers/db.ts';
@@ -13,7 +14,7 @@ import { waitHelpers } from './helpers/waits.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof waitHelpers>;
-let other: { intents: IntentService; waits: WaitService };
+let other: { intents: IntentService; waits: WaitService; approvals: ApprovalService };
 const c: Caller = { namespace: 'default', principal: null };
 const ROUNDS = 5;
 
@@ -24,11 +25,13 @@ beforeAll(async () => {
   other = {
     intents: new IntentService(db, t.clock, t.app.pubsub, t.app.config, createLogger('silent')),
     waits: new WaitService(db, t.clock, t.app.pubsub, t.app.config),
+    approvals: new ApprovalService(db, t.clock, t.app.pubsub, t.app.config),
   };
 });
 afterAll(() => t.close());
 
 const waits = () => waitsOf(t.app.service);
+const approvals = () => approvalsOf(t.app.service);
 const events = async (id: string) => (await h.read(id)).events as { kind: string; status: string; data: Record<string, unknown> | null }[];
 const settle = (ps: Promise<unknown>[]) => Promise.allSettled(ps);
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'OK');
@@ -37,22 +40,22 @@ describe('races', () => {
   it('two approvers at once: one decision wins, the other gets CONFLICT; the same decision twice both succeed', async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const { id, token } = await h.running();
-      const a = await waits().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?' } });
+      const a = await approvals().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?' } });
       const results = await settle([
-        waits().resolveApproval(c, { approvalId: a.id, outcome: 'approve', resolvedBy: 'alice' }),
-        other.waits.resolveApproval(c, { approvalId: a.id, outcome: 'reject', resolvedBy: 'bob' }),
+        approvals().resolveApproval(c, { approvalId: a.id, outcome: 'approve', resolvedBy: 'alice' }),
+        other.approvals.resolveApproval(c, { approvalId: a.id, outcome: 'reject', resolvedBy: 'bob' }),
       ]);
       expect(results.map(codeOf).sort()).toEqual(['CONFLICT', 'OK']);
       const winner = results.findIndex((r) => r.status === 'fulfilled') === 0 ? 'approve' : 'reject';
-      expect((await waits().approval(c, a.id))!.outcome).toBe(winner);
+      expect((await approvals().approval(c, a.id))!.outcome).toBe(winner);
       expect((await events(id)).filter((e) => e.kind === 'APPROVAL_RESOLVED')).toHaveLength(1);
       expect((await h.read(id)).status).toBe('PENDING');
     }
     const { id, token } = await h.running();
-    const a = await waits().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?' } });
+    const a = await approvals().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?' } });
     const same = await Promise.all([
-      waits().resolveApproval(c, { approvalId: a.id, outcome: 'approve', comment: 'ok' }),
-      other.waits.resolveApproval(c, { approvalId: a.id, outcome: 'approve', comment: 'ok' }),
+      approvals().resolveApproval(c, { approvalId: a.id, outcome: 'approve', comment: 'ok' }),
+      other.approvals.resolveApproval(c, { approvalId: a.id, outcome: 'approve', comment: 'ok' }),
     ]);
     expect(same[0]).toEqual(same[1]);
     expect((await events(id)).filter((e) => e.kind === 'APPROVAL_RESOLVED')).toHaveLength(1);
@@ -115,13 +118,13 @@ describe('races', () => {
   it('an approval resolved exactly as it times out: exactly one of the two wins', async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const { id, token } = await h.running();
-      const a = await waits().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?', timeoutSeconds: 10 } });
+      const a = await approvals().requestApproval(c, { id, leaseToken: token, approval: { title: 'go?', timeoutSeconds: 10 } });
       const now = h.clock.advance(10_000);
       const [resolved, swept] = (await settle([
-        other.waits.resolveApproval(c, { approvalId: a.id, outcome: 'approve' }),
-        waits().sweepApprovals(now),
+        other.approvals.resolveApproval(c, { approvalId: a.id, outcome: 'approve' }),
+        approvals().sweepApprovals(now),
       ])) as [PromiseSettledResult<unknown>, PromiseSettledResult<number>];
-      const final = (await waits().approval(c, a.id))!;
+      const final = (await approvals().approval(c, a.id))!;
       const kinds = (await events(id)).map((e) => e.kind);
       if (resolved.status === 'fulfilled') {
         expect(final).toMatchObject({ status: 'RESOLVED', outcome: 'approve' });

@@ -77,8 +77,15 @@ export async function outcomeOf(client: AxmeClient, intentId: string, rec: WaitR
     case 'signal': {
       if (d.wake === 'TIMEOUT') return { timedOut: true, name: rec.name!, payload: null } satisfies SignalResult;
       if (d.wake !== 'SIGNAL' || d.name !== rec.name) return undefined;
-      const q = await client.request(ops.SignalOutcomeDocument, { id: intentId, name: rec.name! });
-      const s = q.intent?.signals.find((x) => x.id === d.signalId);
+      // the signal that woke the wait, a page (the server's default, 100) of its name at a time
+      let s: NonNullable<ops.SignalOutcomeQuery['intent']>['signals'][number] | undefined;
+      for (let after: string | null = null; ; ) {
+        const q: ops.SignalOutcomeQuery = await client.request(ops.SignalOutcomeDocument, { id: intentId, name: rec.name!, after });
+        const page = q.intent?.signals ?? [];
+        s = page.find((x) => x.id === d.signalId);
+        if (s || page.length < 100) break;
+        after = page.at(-1)!.id;
+      }
       if (!s) return undefined;
       return { timedOut: false, name: s.name, payload: s.payload, sentBy: s.sentBy, receivedAt: s.receivedAt } satisfies SignalResult;
     }

@@ -63,23 +63,26 @@ export class OperatorService {
   /** Puts every FAILED (or, if asked, CANCELLED) intent matching the filter back to PENDING; returns how many. */
   redrive(c: Caller, f: BulkFilterInput): Promise<number> {
     const filter = this.filter(f, TRANSITIONS.retry.from, ['FAILED']);
-    return this.inBatches((now) => store.redriveBatch(this.s.db, c.namespace, filter, c.principal, now, BULK_BATCH));
+    return this.inBatches(async (now) => {
+      const changes = await store.redriveBatch(this.s.db, c.namespace, filter, c.principal, now, BULK_BATCH);
+      return { changes, more: changes.length === BULK_BATCH };
+    });
   }
 
-  /** Cancels every unfinished intent matching the filter; running agents get CONFLICT on their next call. */
+  /** Cancels every unfinished intent matching the filter as cancelIntent would; running agents get CONFLICT on their next call. */
   cancel(c: Caller, f: BulkFilterInput, reason: string | null | undefined): Promise<number> {
     const why = v.text('reason', reason, 2000);
     const filter = this.filter(f, TRANSITIONS.cancel.from, TRANSITIONS.cancel.from);
     return this.inBatches((now) => store.cancelBatch(this.s.db, c.namespace, filter, why, c.principal, now, BULK_BATCH));
   }
 
-  private async inBatches(batch: (now: Date) => Promise<Change[]>): Promise<number> {
+  private async inBatches(batch: (now: Date) => Promise<{ changes: Change[]; more: boolean }>): Promise<number> {
     let total = 0;
     for (;;) {
-      const changes = await batch(this.s.clock.now());
+      const { changes, more } = await batch(this.s.clock.now());
       announceChanges(this.s.pubsub, changes);
       total += changes.length;
-      if (changes.length < BULK_BATCH) return total;
+      if (!more) return total;
     }
   }
 

@@ -9,7 +9,7 @@ import type { NewIntent } from '../store/intents.ts';
 import { getTypePolicy } from '../store/recovery.ts';
 import type { Intent } from '../store/rows.ts';
 import * as v from '../validate.ts';
-import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from './retry.ts';
+import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from './retry.ts';
 
 export interface RetryPolicyInput {
   initialIntervalSeconds?: number | null;
@@ -66,6 +66,14 @@ export function validRetryAfter(value: number | null | undefined): number | null
   return value == null ? null : numberInRange('retryAfterSeconds', value, 0, MAX_RETRY_AFTER_SECONDS);
 }
 
+/** When a failed attempt runs again under the intent's, else its type's, else the server's retry policy. */
+export function backoffRunAt(
+  config: Config, now: Date, cur: Intent, typeRetry: RetryPolicyPatch | null, random: () => number = Math.random,
+): Date {
+  const policy = resolveRetryPolicy(serverRetryPolicy(config), typeRetry, cur.retryPolicy);
+  return new Date(now.getTime() + Math.round(backoffSeconds(policy, cur.attempt, random) * 1000));
+}
+
 /**
  * When a failed attempt runs again: after `retryAfterSeconds` when the agent asked
  * (a provider's Retry-After), else after the backoff of the intent's, its type's or
@@ -75,7 +83,6 @@ export function retryRunAt(config: Config, now: Date, retryAfterSeconds: number 
   return async (tx: Queryable, cur: Intent): Promise<Date> => {
     if (retryAfterSeconds !== null) return new Date(now.getTime() + Math.round(retryAfterSeconds * 1000));
     const typePolicy = await getTypePolicy(tx, cur.namespace, cur.type);
-    const policy = resolveRetryPolicy(serverRetryPolicy(config), typePolicy?.retry ?? null, cur.retryPolicy);
-    return new Date(now.getTime() + Math.round(backoffSeconds(policy, cur.attempt, random) * 1000));
+    return backoffRunAt(config, now, cur, typePolicy?.retry ?? null, random);
   };
 }

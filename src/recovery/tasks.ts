@@ -7,12 +7,10 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import type { PubSub } from '../pubsub/types.ts';
-import { deleteFinished, expireDeadlines, expireLeases } from '../store/recovery.ts';
-import type { Sweeper } from '../sweeper.ts';
+import { deleteFinished, expireDeadlines, expireLeases, wakeParentsOf } from '../store/recovery.ts';
+import { SWEEP_BATCH, type Sweeper } from '../sweeper.ts';
 import { announceChanges } from '../announce.ts';
-
-/** Rows per statement; the Sweeper's default batchSize, so a full batch means "call again". */
-export const SWEEP_BATCH = 100;
+import { backoffRunAt } from './scheduling.ts';
 
 export interface RecoveryDeps {
   db: Db;
@@ -23,7 +21,7 @@ export interface RecoveryDeps {
 
 export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
   sweeper.register('leases', async (now) => {
-    const changes = await expireLeases(d.db, now, SWEEP_BATCH);
+    const changes = await expireLeases(d.db, now, SWEEP_BATCH, (cur, typeRetry) => backoffRunAt(d.config, now, cur, typeRetry));
     announceChanges(d.pubsub, changes);
     if (changes.length) d.log.info({ count: changes.length }, 'expired leases returned intents');
     return changes.length;
@@ -31,6 +29,7 @@ export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
   sweeper.register('deadlines', async (now) => {
     const changes = await expireDeadlines(d.db, now, SWEEP_BATCH);
     announceChanges(d.pubsub, changes);
+    announceChanges(d.pubsub, await wakeParentsOf(d.db, changes, now));
     if (changes.length) d.log.info({ count: changes.length }, 'intents failed past their deadline');
     return changes.length;
   });

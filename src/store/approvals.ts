@@ -118,6 +118,14 @@ export async function cancelApprovalRow(q: Queryable, ns: string, id: string, no
   await q.query(`update approvals set status = 'CANCELLED', resolved_at = $3 where namespace = $1 and id = $2 and status = 'PENDING'`, [ns, id, now]);
 }
 
+const CANCEL_PENDING_OF = `
+  update approvals set status = 'CANCELLED', resolved_at = $2 where intent_id = any($1::uuid[]) and status = 'PENDING'`;
+
+/** Cancels what the intents' approvers were asked: once an intent is finished the question is moot. */
+export async function cancelPendingApprovals(q: Queryable, intentIds: readonly string[], now: Date): Promise<void> {
+  if (intentIds.length) await q.query(CANCEL_PENDING_OF, [intentIds, now]);
+}
+
 const DUE = `
   select namespace, id, intent_id from approvals
   where status = 'PENDING' and expires_at <= $1

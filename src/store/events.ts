@@ -4,22 +4,25 @@ import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.t
 
 /**
  * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also
- * appends the intent's event: same statement, same transaction, and the event's
- * seq is the last_seq the update just bumped under its row lock. The update must
- * set `last_seq = last_seq + 1` and `updated_at` (the event's time). Its own
- * parameters come first; kind, actor and data follow them.
+ * appends an event for every row it changes: same statement, same transaction, and
+ * each event's seq is the last_seq the update just bumped under its row lock. The
+ * update must set `last_seq = last_seq + 1` and `updated_at` (the event's time). Its
+ * own parameters come first; kind and actor follow them, then the data: a parameter,
+ * or `opts.data`, a jsonb expression over the updated row for statements that change
+ * many rows (its own parameters, if any, start where the data parameter would be).
  */
-export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolean } = {}): string {
+export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolean; data?: string } = {}): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   // an agent acting under its lease is the actor even when the caller has no principal
   const actor = opts.actorIsLeaseHolder ? `coalesce($${n + 2}, lease_agent)` : `$${n + 2}`;
+  const data = opts.data ?? `$${n + 3}::jsonb`;
   return `with upd as (${updateSql} returning *),
     ev as (
       insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, $${n + 3}::jsonb, updated_at, last_tx from upd
-      returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
+      select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, ${data}, updated_at, last_tx from upd
+      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
     )
-    select upd.*, ev.* from upd, ev`;
+    select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
 }
 
 export interface EventSpec {

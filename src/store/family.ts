@@ -5,7 +5,9 @@
  * parent's row lock, so the last two children finishing at once wake the parent once.
  */
 import type { Queryable } from '../db/types.ts';
-import { TERMINAL, eventFor, isTerminal } from '../lifecycle.ts';
+import { AxmeError, notFound } from '../errors.ts';
+import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../lifecycle.ts';
+import { cancelPendingApprovals } from './approvals.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { type Intent, toIntent } from './rows.ts';
 
@@ -17,6 +19,29 @@ const LOCK_PARENT = `
 /** Locks the parent of `id` (if any); call before locking `id` itself. */
 export async function lockParent(tx: Queryable, ns: string, id: string): Promise<void> {
   await tx.query(LOCK_PARENT, [ns, id]);
+}
+
+/** A locked intent with what it waits for (wait_name, wake_at are not in the shared row type). */
+export interface LockedIntent extends Intent {
+  waitName: string | null;
+  wakeAt: Date | null;
+}
+
+/**
+ * Locks the intent (after its parent, see the top of this file) and, given an action, checks it
+ * against the lifecycle table.
+ */
+export async function lockIntent(
+  tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
+): Promise<LockedIntent> {
+  await lockParent(tx, ns, id);
+  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
+  const row = rows[0];
+  if (!row) throw notFound('intent', id);
+  const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
+  const r = action ? refusal(action, current, token, now) : null;
+  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+  return current;
 }
 
 const UNFINISHED_CHILDREN = `
@@ -34,18 +59,29 @@ export async function childCounts(q: Queryable, ns: string, parentId: string): P
 export const unfinished = (counts: Record<string, number>): number =>
   Object.entries(counts).reduce((sum, [s, n]) => (TERMINAL.includes(s as never) ? sum : sum + n), 0);
 
-const CANCEL_CHILD = withEvent(`
+const CANCEL = withEvent(`
   update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null,
     lease_token = null, lease_expires_at = null, finished_at = $3, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
-const CANCEL_APPROVALS = `
-  update approvals set status = 'CANCELLED', resolved_at = $3
-  where namespace = $1 and intent_id = $2 and status = 'PENDING'`;
+/**
+ * The one way an intent is cancelled (cancelIntent, bulk cancel, a cancelled parent):
+ * the locked intent becomes CANCELLED and what hangs off it follows (afterTerminal).
+ * The event data says where it was and whose lease it revoked.
+ */
+export async function cancelLocked(
+  tx: Queryable, ns: string, cur: Intent, data: Record<string, unknown>, actor: string | null, now: Date,
+): Promise<Change> {
+  const { rows } = await tx.query(CANCEL, [
+    ns, cur.id, now,
+    ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { ...data, from: cur.status, agent: cur.leaseAgent } }),
+  ]);
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
+}
 
-/** WAITING → PENDING; every wake event says in data.wake why. */
+/** WAITING → PENDING; every wake event says in data.wake why. The next claim resumes the attempt the wait paused. */
 export const WAKE = withEvent(`
-  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null,
+  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null, resume_next = true,
     last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
@@ -69,16 +105,11 @@ export async function wakeParentIfDone(tx: Queryable, ns: string, parentId: stri
 export async function afterTerminal(tx: Queryable, ns: string, intent: Intent, actor: string | null, now: Date): Promise<Change[]> {
   if (!isTerminal(intent.status)) return [];
   const also: Change[] = [];
-  await tx.query(CANCEL_APPROVALS, [ns, intent.id, now]);
+  await cancelPendingApprovals(tx, [intent.id], now);
   if (intent.status === 'CANCELLED') {
     const { rows } = await tx.query(UNFINISHED_CHILDREN, [ns, intent.id, TERMINAL]);
     for (const child of rows.map(toIntent)) {
-      const c = await tx.query(CANCEL_CHILD, [
-        ns, child.id, now,
-        ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason: 'parent cancelled', parentId: intent.id, from: child.status, agent: child.leaseAgent } }),
-      ]);
-      const change = toChange(c.rows[0]!);
-      also.push(change, ...(await afterTerminal(tx, ns, change.intent, actor, now)));
+      also.push(await cancelLocked(tx, ns, child, { reason: 'parent cancelled', parentId: intent.id }, actor, now));
     }
   }
   if (intent.parentId) {

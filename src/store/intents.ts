@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { lockParent, withFamily } from './family.ts';
+import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
 import { TYPE_MAX_ATTEMPTS } from './recovery.ts';
@@ -32,7 +32,6 @@ export interface NewIntent {
 }
 
 const GET = `select * from intents where namespace = $1 and id = $2`;
-const GET_FOR_UPDATE = `${GET} for update`;
 
 export async function getIntent(q: Queryable, ns: string, id: string): Promise<Intent | null> {
   const { rows } = await q.query(GET, [ns, id]);
@@ -110,24 +109,26 @@ export interface ClaimArgs {
 // as an init plan (a volatile function compared per row would be called per row).
 const CLAIM = withEvent(`
   update intents i set
-    status = 'RUNNING', attempt = attempt + 1,
+    status = 'RUNNING', attempt = attempt + case when resume_next then 0 else 1 end,
+    claim_resumed = resume_next, resume_next = false,
     lease_token = $1, lease_agent = $2,
     lease_expires_at = least($3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => attempt_timeout_seconds)),
     attempt_expires_at = $3::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $3
-  where i.id = (select axme_claim_candidate($5, $6::text[], $3))`);
+  where i.id = (select axme_claim_candidate($5, $6::text[], $3))`,
+  { data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
 
 /** Leases the most urgent runnable intent of the given types, or returns null. */
 export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change | null> {
   const { rows } = await q.query(CLAIM, [
     a.leaseToken, a.agent, now, a.leaseSeconds, ns, a.types,
-    ...eventParams({ kind: eventFor('claim', 'RUNNING')!, actor: a.agent, data: { agent: a.agent } }),
+    eventFor('claim', 'RUNNING')!, a.agent,
   ]);
   return rows[0] ? toChange(rows[0]) : null;
 }
 
 /** Explains, from the intent as it is now, why a guarded statement changed nothing. */
-async function whyNot(q: Queryable, ns: string, id: string, action: Action, token: string | null, now: Date): Promise<AxmeError> {
+export async function whyNot(q: Queryable, ns: string, id: string, action: Action, token: string | null, now: Date): Promise<AxmeError> {
   const current = await getIntent(q, ns, id);
   if (!current) return notFound('intent', id);
   const r = refusal(action, current, token, now);
@@ -187,20 +188,12 @@ export async function completeIntent(
   throw await whyNot(db, ns, id, 'complete', token, now);
 }
 
-/** Locks the intent, checks the table, then lets `apply` write the change. */
+/** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */
 async function locked<T>(
   db: Db, ns: string, id: string, action: Action, token: string | null, now: Date,
   apply: (tx: Queryable, current: Intent) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    await lockParent(tx, ns, id);
-    const { rows } = await tx.query(GET_FOR_UPDATE, [ns, id]);
-    if (!rows[0]) throw notFound('intent', id);
-    const current = toIntent(rows[0]);
-    const r = refusal(action, current, token, now);
-    if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
-    return apply(tx, current);
-  });
+  return db.transaction(async (tx) => apply(tx, await lockIntent(tx, ns, id, action, token, now)));
 }
 
 const FAIL = withEvent(`
@@ -224,25 +217,14 @@ export async function failIntent(
   });
 }
 
-const CANCEL = withEvent(`
-  update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
-    finished_at = $3, last_seq = last_seq + 1, updated_at = $3
-  where namespace = $1 and id = $2`);
-
 export async function cancelIntent(
   db: Db, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
 ): Promise<Change> {
-  return locked(db, ns, id, 'cancel', null, now, async (tx, cur) => {
-    const { rows } = await tx.query(CANCEL, [
-      ns, id, now,
-      ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { reason, from: cur.status, agent: cur.leaseAgent } }),
-    ]);
-    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
-  });
+  return locked(db, ns, id, 'cancel', null, now, (tx, cur) => cancelLocked(tx, ns, cur, { reason }, actor, now));
 }
 
 const RETRY = withEvent(`
-  update intents set status = 'PENDING', run_at = $3, finished_at = null, last_seq = last_seq + 1, updated_at = $3
+  update intents set status = 'PENDING', run_at = $3, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
 /** Puts a FAILED or CANCELLED intent back to PENDING under the same id; input, checkpoint, error and attempts stay. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { TRANSITIONS, refusal } from '../lifecycle.ts';
+import { TRANSITIONS } from '../lifecycle.ts';
+import { whyNot } from './intents.ts';
 import { type Intent, json, toIntent } from './rows.ts';
 
 /**
@@ -17,10 +17,5 @@ export async function reportProgress(
 ): Promise<Intent> {
   const { rows } = await q.query(REPORT_PROGRESS, [ns, id, TRANSITIONS.reportProgress.from, token, now, json(progress)]);
   if (rows[0]) return toIntent(rows[0]);
-  const { rows: cur } = await q.query(`select * from intents where namespace = $1 and id = $2`, [ns, id]);
-  if (!cur[0]) throw notFound('intent', id);
-  const current = toIntent(cur[0]);
-  const r = refusal('reportProgress', current, token, now);
-  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
-  throw new AxmeError('CONFLICT', 'the intent changed while the request ran; retry', { id, status: current.status });
+  throw await whyNot(q, ns, id, 'reportProgress', token, now);
 }

@@ -2,77 +2,110 @@
  * SQL for recovery and scheduling: the sweeper's due-work statements, per-type
  * policies and pauses, and bulk operator changes. `now` always comes in as a
  * parameter. Statements that change many intents write one event per intent in
- * the same statement (see withEvents).
+ * the same statement (see withEvent).
  */
-import type { Queryable } from '../db/types.ts';
-import { type Status, TERMINAL, TRANSITIONS, eventFor } from '../lifecycle.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../lifecycle.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
-import { type Change, toChange } from './events.ts';
-import { json } from './rows.ts';
+import { type Change, toChange, withEvent } from './events.ts';
+import { cancelPendingApprovals } from './approvals.ts';
+import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
+import { type Intent, json, toIntent } from './rows.ts';
+import { SWEEPER_ACTOR } from '../sweeper.ts';
 
 /** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
 export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
 
-/**
- * Like withEvent for statements that change many rows: `updateSql` (no RETURNING)
- * must bump last_seq and set updated_at; kind and actor are the two parameters after
- * its own; `dataSql` is a jsonb expression over the updated row (columns of `upd`).
- */
-function withEvents(updateSql: string, dataSql: string): string {
-  const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  return `with upd as (${updateSql} returning *),
-    ev as (
-      insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
-      select namespace, id, last_seq, $${n + 1}, status, waiting_for, $${n + 2}, ${dataSql}, updated_at, last_tx from upd
-      returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
-    )
-    select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
-}
+const EXPIRED_LEASES = `
+  select i.*, p.retry_policy as type_retry_policy
+  from intents i left join intent_type_policies p on p.namespace = i.namespace and p.type = i.type
+  where i.status = 'RUNNING' and i.lease_expires_at <= $1
+  order by i.lease_expires_at limit $2
+  for update of i skip locked`;
 
-export const SWEEPER_ACTOR = 'axme.sweeper';
-
-const EXPIRE_LEASES = withEvents(`
+// One row of jsonb_to_recordset per expired intent, decided in JS: the u_ prefix keeps
+// its columns apart from the intent's in `returning *`.
+const EXPIRE_LEASES = withEvent(`
   update intents i set
-    -- afterFailure(attempt, maxAttempts, retryable: true) in SQL: attempts left -> PENDING
-    status = case when attempt < max_attempts then 'PENDING' else 'FAILED' end,
-    error = jsonb_build_object(
-      'message', case when attempt_expires_at <= $1 then 'the attempt ran longer than attemptTimeoutSeconds'
-                      else 'the lease expired without a heartbeat' end,
-      'code', case when attempt_expires_at <= $1 then 'ATTEMPT_TIMEOUT' else 'LEASE_EXPIRED' end,
-      'retryable', true, 'details', jsonb_build_object('agent', lease_agent)),
-    run_at = $1, lease_token = null, lease_expires_at = null,
-    finished_at = case when attempt < max_attempts then null else $1::timestamptz end,
+    status = u.u_status, error = u.u_error, run_at = u.u_run_at, lease_token = null, lease_expires_at = null,
+    finished_at = case when u.u_status = 'FAILED' then $1::timestamptz end,
     last_seq = last_seq + 1, updated_at = $1
-  where i.id in (
-    select id from intents where status = 'RUNNING' and lease_expires_at <= $1
-    order by lease_expires_at limit $2 for update skip locked)`,
-  `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'error', error)`);
+  from jsonb_to_recordset($2::jsonb) as u(u_id uuid, u_status text, u_error jsonb, u_run_at timestamptz, u_data jsonb)
+  where i.id = u.u_id`, { data: 'u_data' });
 
-/** Returns RUNNING intents whose lease (or attempt time) ran out to PENDING, or FAILED when attempts are spent. */
-export async function expireLeases(q: Queryable, now: Date, batch: number): Promise<Change[]> {
+/** When a lease-expired attempt runs again, given the intent and its type's retry settings. */
+export type NextRunAt = (cur: Intent, typeRetry: RetryPolicyPatch | null) => Date;
+
+/**
+ * Ends RUNNING attempts whose lease (or attempt time) ran out like a retryable
+ * failure: back to PENDING after the retry policy's backoff while attempts remain
+ * (lifecycle afterFailure), else FAILED.
+ */
+export async function expireLeases(db: Db, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
   const kind = eventFor('expireLease', 'PENDING');
   if (kind !== eventFor('expireLease', 'FAILED')) throw new Error('expireLease writes one kind for both targets here');
-  const { rows } = await q.query(EXPIRE_LEASES, [now, batch, kind, SWEEPER_ACTOR]);
-  return rows.map(toChange);
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query(EXPIRED_LEASES, [now, batch]);
+    if (rows.length === 0) return [];
+    const decided = rows.map((r) => {
+      const cur = toIntent(r);
+      const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
+      const error = {
+        message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
+        code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
+        retryable: true,
+        details: { agent: cur.leaseAgent },
+      };
+      const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
+      const runAt = to === 'PENDING' ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
+      const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(to === 'PENDING' ? { runAt } : {}) };
+      return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
+    });
+    const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
+    return updated.rows.map(toChange);
+  });
 }
 
-const EXPIRE_DEADLINES = withEvents(`
+const EXPIRE_DEADLINES = withEvent(`
   update intents i set
-    status = 'FAILED', waiting_for = null, lease_token = null, lease_expires_at = null,
+    status = 'FAILED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
     error = jsonb_build_object('message', 'the deadline passed before the intent finished', 'code', 'DEADLINE_EXCEEDED',
       'retryable', false, 'details', jsonb_build_object('deadline', deadline, 'from', status, 'waitingFor', waiting_for)),
     finished_at = $1, last_seq = last_seq + 1, updated_at = $1
   where i.id in (
     select id from intents where status = any($3::text[]) and deadline <= $1
     order by deadline limit $2 for update skip locked)`,
-  `jsonb_build_object('attempt', attempt, 'error', error)`);
+  { data: `jsonb_build_object('attempt', attempt, 'error', error)` });
 
-/** Fails unfinished intents past their deadline, revoking a lease and ending a wait. */
-export async function expireDeadlines(q: Queryable, now: Date, batch: number): Promise<Change[]> {
-  const { rows } = await q.query(EXPIRE_DEADLINES, [
-    now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
-  ]);
-  return rows.map(toChange);
+/**
+ * Fails unfinished intents past their deadline, revoking a lease and ending a wait;
+ * their pending approvals are cancelled in the same transaction. Waiting parents are
+ * woken by the caller (wakeParentsOf) after the commit, parent first as always.
+ */
+export async function expireDeadlines(db: Db, now: Date, batch: number): Promise<Change[]> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query(EXPIRE_DEADLINES, [
+      now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
+    ]);
+    const changes = rows.map(toChange);
+    await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
+    return changes;
+  });
+}
+
+/**
+ * Wakes the waiting parents of intents that just finished outside afterTerminal (a
+ * batch of deadline failures), one transaction each holding only the parent's lock.
+ * The waiting-parents sweep remains the safety net if this is interrupted.
+ */
+export async function wakeParentsOf(db: Db, finished: readonly Change[], now: Date): Promise<Change[]> {
+  const woke: Change[] = [];
+  const parents = new Map(finished.filter((c) => c.intent.parentId).map((c) => [c.intent.parentId!, c.intent.namespace]));
+  for (const [parentId, ns] of parents) {
+    const change = await db.transaction((tx) => wakeParentIfDone(tx, ns, parentId, SWEEPER_ACTOR, now));
+    if (change) woke.push(change);
+  }
+  return woke;
 }
 
 const DELETE_FINISHED = `
@@ -105,17 +138,12 @@ const bulkParams = (ns: string, f: BulkFilter) => [ns, f.statuses, f.types, f.la
 
 // Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an
 // agent holds for a moment must not be silently left out of the count.
-const REDRIVE = withEvents(`
-  update intents set status = 'PENDING', run_at = $7, finished_at = null, last_seq = last_seq + 1, updated_at = $7
+const REDRIVE = withEvent(`
+  update intents set status = 'PENDING', run_at = $7, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $7
   where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  `jsonb_build_object('attempt', attempt, 'bulk', true)`);
+  { data: `jsonb_build_object('attempt', attempt, 'bulk', true)` });
 
-const CANCEL_MANY = withEvents(`
-  update intents set status = 'CANCELLED', waiting_for = null, lease_token = null, lease_expires_at = null,
-    finished_at = $7, last_seq = last_seq + 1, updated_at = $7
-  where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  // $9 and $10 are withEvents' kind and actor; the reason follows as $11
-  `jsonb_build_object('reason', $11::text, 'agent', lease_agent, 'bulk', true)`);
+const BULK_IDS = `select id from intents where ${BULK_WHERE} order by id limit $7`;
 
 /** One batch of the `retry` action over a filter; call again until it returns fewer than `batch`. */
 export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number): Promise<Change[]> {
@@ -123,12 +151,25 @@ export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, acto
   return rows.map(toChange);
 }
 
-/** One batch of the `cancel` action over a filter. */
+/**
+ * One batch of the `cancel` action over a filter, in one transaction: each intent
+ * is locked (after its parent) and cancelled exactly as cancelIntent does, so its
+ * children, approvals and waiting parent follow. An intent that stopped matching
+ * since the batch was picked (e.g. cancelled with its parent) is left out of the count.
+ */
 export async function cancelBatch(
-  q: Queryable, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
-): Promise<Change[]> {
-  const { rows } = await q.query(CANCEL_MANY, [...bulkParams(ns, f), now, batch, eventFor('cancel', 'CANCELLED'), actor, reason]);
-  return rows.map(toChange);
+  db: Db, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
+): Promise<{ changes: Change[]; more: boolean }> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
+    const changes: Change[] = [];
+    for (const { id } of rows) {
+      const cur = await lockIntent(tx, ns, id, null, null, now);
+      if (!f.statuses.includes(cur.status) || (f.errorCode !== null && cur.error?.code !== f.errorCode)) continue;
+      changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
+    }
+    return { changes, more: rows.length === batch };
+  });
 }
 
 export interface TypePolicy {

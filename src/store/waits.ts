@@ -1,37 +1,15 @@
 /** SQL for the intent side of waits and for signals. Callers hold the intent's row lock (lockIntent). */
 import type { Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, type EventKind, type WaitingFor, refusal } from '../lifecycle.ts';
+import type { EventKind, WaitingFor } from '../lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { WAKE, lockParent } from './family.ts';
-import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
+import { WAKE } from './family.ts';
+import { type IntentEvent, json, toEvent } from './rows.ts';
 
-/** A locked intent with what it waits for (wait_name, wake_at are not in the shared row type). */
-export interface LockedIntent extends Intent {
-  waitName: string | null;
-  wakeAt: Date | null;
-}
-
-/**
- * Locks the intent (after its parent, see family.ts) and, given an action, checks it
- * against the lifecycle table.
- */
-export async function lockIntent(
-  tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
-): Promise<LockedIntent> {
-  await lockParent(tx, ns, id);
-  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
-  const row = rows[0];
-  if (!row) throw notFound('intent', id);
-  const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
-  const r = action ? refusal(action, current, token, now) : null;
-  if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
-  return current;
-}
+export { type LockedIntent, lockIntent } from './family.ts';
 
 export interface WaitSpec {
   waitingFor: WaitingFor;
-  /** The signal a SIGNAL wait expects. */
+  /** The signal a SIGNAL wait expects; the approval an APPROVAL wait expects. */
   name: string | null;
   /** When a TIME wait ends or a SIGNAL wait times out. */
   wakeAt: Date | null;
@@ -60,9 +38,17 @@ export async function wakeIntent(tx: Queryable, ns: string, id: string, kind: Ev
 
 const NOTE = withEvent(`update intents set last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
 
-/** An event that leaves the status as it is (a kept signal, an escalation). */
+/** An event that leaves the status and the wait as they are (a kept signal). */
 export async function noteEvent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
   const { rows } = await tx.query(NOTE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+  return toChange(rows[0]!);
+}
+
+const REWAIT = withEvent(`update intents set wait_name = $4, last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
+
+/** The intent keeps waiting, now for `name` (an escalated approval's successor). */
+export async function rewait(tx: Queryable, ns: string, id: string, name: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(REWAIT, [ns, id, now, name, ...eventParams({ kind, actor, data })]);
   return toChange(rows[0]!);
 }
 
@@ -148,9 +134,17 @@ export async function takeSignal(q: Queryable, ns: string, intentId: string, nam
   return rows[0] ? toSignal(rows[0]) : null;
 }
 
-export async function listSignals(q: Queryable, ns: string, intentId: string, name: string | null): Promise<Signal[]> {
-  const { rows } = await q.query(
-    `select * from signals where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text) order by seq`,
-    [ns, intentId, name]);
+const LIST_SIGNALS = `
+  select * from signals
+  where namespace = $1 and intent_id = $2 and ($3::text is null or name = $3::text)
+    and ($4::uuid is null or seq > (select a.seq from signals a where a.namespace = $1 and a.intent_id = $2 and a.id = $4::uuid))
+  order by seq
+  limit $5`;
+
+/** Oldest first, at most `first`, after the signal `after` (an unknown id gives an empty page). */
+export async function listSignals(
+  q: Queryable, ns: string, intentId: string, name: string | null, first: number, after: string | null,
+): Promise<Signal[]> {
+  const { rows } = await q.query(LIST_SIGNALS, [ns, intentId, name, after, first]);
   return rows.map(toSignal);
 }

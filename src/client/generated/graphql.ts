@@ -405,6 +405,7 @@ export type ApprovalOutcomeQuery = { intent: { id: string, approvals: Array<{ id
 export type SignalOutcomeQueryVariables = Exact<{
   id: string | number;
   name: string;
+  after?: string | number | null | undefined;
 }>;
 
 
@@ -1075,10 +1076,10 @@ export const ApprovalOutcomeDocument = new TypedDocumentString(`
   escalatedFromId
 }`) as unknown as TypedDocumentString<ApprovalOutcomeQuery, ApprovalOutcomeQueryVariables>;
 export const SignalOutcomeDocument = new TypedDocumentString(`
-    query SignalOutcome($id: ID!, $name: String!) {
+    query SignalOutcome($id: ID!, $name: String!, $after: ID) {
   intent(id: $id) {
     id
-    signals(name: $name) {
+    signals(name: $name, after: $after) {
       id
       name
       payload

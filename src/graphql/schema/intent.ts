@@ -31,7 +31,7 @@ LeaseHolder.implement({
 });
 
 AttemptRef.implement({
-  description: 'One run of the intent by an agent, rebuilt from the event log.',
+  description: 'One attempt at the intent, rebuilt from the event log. A wait pauses it (outcome WAITING) and the claim after the wake continues the same attempt; only a failure, an expired lease or a retry starts the next.',
   fields: (t) => ({
     number: t.exposeInt('number'),
     agent: t.exposeString('agent', { nullable: true }),

@@ -23,9 +23,13 @@ Signal.implement({
 builder.objectFields(Intent, (t) => ({
   signals: t.field({
     type: [Signal],
-    description: 'Signals received, oldest first.',
-    args: { name: t.arg.string() },
-    resolve: (i, a, ctx) => waitsOf(ctx.service).signals(ctx.caller, i.id, a.name),
+    description: 'Signals received, oldest first, a page at a time: pass the last id of a full page as `after` for the next.',
+    args: {
+      name: t.arg.string(),
+      first: t.arg.int({ description: '1–500. Default 100.' }),
+      after: t.arg.id({ description: 'Only signals received after this one.' }),
+    },
+    resolve: (i, a, ctx) => waitsOf(ctx.service).signals(ctx.caller, i.id, a.name, a.first, a.after == null ? null : String(a.after)),
   }),
   children: t.field({
     type: IntentConnection,
