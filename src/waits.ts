@@ -18,7 +18,7 @@ import type { PubSub } from './pubsub/types.ts';
 import type { Caller, IntentService } from './service.ts';
 import type { Change } from './store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from './store/family.ts';
-import type { Intent, IntentEvent } from './store/rows.ts';
+import type { Intent } from './store/rows.ts';
 import * as w from './store/waits.ts';
 import * as v from './validate.ts';
 import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
@@ -134,10 +134,6 @@ export class WaitService {
       if (until.getTime() > now.getTime()) return [waited];
       return [waited, await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent, { wake: 'TIME', until }, now)];
     });
-  }
-
-  async lastWake(c: Caller, intentId: string): Promise<IntentEvent | null> {
-    return w.lastWake(this.db, c.namespace, intentId);
   }
 
   // ---- sweeps (registered in waits-sweep.ts)

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it('reads parents, events and attempts of a whole page in a constant number of queries', async () => {
+it('reads parents, events, attempts and last wakes of a whole page in a constant number of queries', async () => {
   const parent = ok(await t.gql(`mutation { submitIntent(input: { type: "n1.parent" }) { id } }`)).submitIntent.id;
   for (let i = 0; i < 30; i++) await t.gql(`mutation($p: ID!) { submitIntent(input: { type: "n1.child", parentId: $p }) { id } }`, { p: parent });
   const db = t.app.db;
@@ -18,11 +18,11 @@ it('reads parents, events and attempts of a whole page in a constant number of q
     return query(sql, params);
   }) as typeof db.query;
   try {
-    const r = ok(await t.gql(`{ intents(first: 30, filter: { type: ["n1.child"] }) { nodes { id parent { id } events { seq kind } attempts { number } } } }`));
+    const r = ok(await t.gql(`{ intents(first: 30, filter: { type: ["n1.child"] }) { nodes { id parent { id } events { seq kind } attempts { number } lastWake { kind } } } }`));
     expect(r.intents.nodes).toHaveLength(30);
     expect(r.intents.nodes.every((n: { parent: { id: string }; events: unknown[] }) => n.parent.id === parent && n.events.length === 1)).toBe(true);
-    // the page, one for all parents, one for all events (attempts share it)
-    expect(count).toBeLessThanOrEqual(3);
+    // the page, one for all parents, one for all events (attempts share it), one for all last wakes
+    expect(count).toBeLessThanOrEqual(4);
   } finally {
     db.query = query;
   }

@@ -71,14 +71,15 @@ export async function dueWaits(q: Queryable, now: Date, limit: number): Promise<
   return (await q.query<{ namespace: string; id: string }>(DUE_WAITS, [now, limit])).rows;
 }
 
-const LAST_WAKE = `
-  select * from intent_events where namespace = $1 and intent_id = $2 and data->>'wake' is not null
-  order by seq desc limit 1`;
+const LAST_WAKES = `
+  select distinct on (intent_id) * from intent_events
+  where namespace = $1 and intent_id = any($2::uuid[]) and data->>'wake' is not null
+  order by intent_id, seq desc`;
 
-/** The newest event that took the intent out of WAITING (its data.wake says why). */
-export async function lastWake(q: Queryable, ns: string, intentId: string): Promise<IntentEvent | null> {
-  const { rows } = await q.query(LAST_WAKE, [ns, intentId]);
-  return rows[0] ? toEvent(rows[0]) : null;
+/** The newest event that took each intent out of WAITING (its data.wake says why), in one query. */
+export async function lastWakes(q: Queryable, ns: string, ids: readonly string[]): Promise<Map<string, IntentEvent>> {
+  const { rows } = await q.query(LAST_WAKES, [ns, ids]);
+  return new Map(rows.map((r) => [r.intent_id as string, toEvent(r)]));
 }
 
 const DONE_PARENTS = `

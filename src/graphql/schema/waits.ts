@@ -41,7 +41,7 @@ builder.objectFields(Intent, (t) => ({
     type: IntentEvent,
     nullable: true,
     description: 'The event that last ended a wait; data.wake says why (APPROVAL, APPROVAL_TIMEOUT, SIGNAL, TIMEOUT, CHILDREN, TIME).',
-    resolve: (i, _a, ctx) => waitsOf(ctx.service).lastWake(ctx.caller, i.id),
+    resolve: (i, _a, ctx) => ctx.loaders.lastWake.load(i.id),
   }),
 }));
 
