@@ -32,6 +32,18 @@ export interface Axme {
   close(): Promise<void>;
 }
 
+/**
+ * /readyz answers within this long: a ping stuck behind a pool full of requests
+ * waiting for a database that went away means not ready, not a hung probe.
+ */
+const READY_TIMEOUT_MS = 2_000;
+
+function answersWithin(ping: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([ping, late]).finally(() => clearTimeout(timer));
+}
+
 export interface AxmeDeps {
   clock?: Clock;
   /** An open database to use instead of opening one from config (tests). */
@@ -68,7 +80,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   let draining = false;
   const keys = new ApiKeys(db, clock);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
-  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready: async () => !draining && (await db.ping()) });
+  const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
+  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready });
   return {
     config,
     db,

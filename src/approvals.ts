@@ -14,7 +14,7 @@ import { checkFormData, checkFormSchema } from './form-schema.ts';
 import { uuidv7 } from './ids.ts';
 import { eventFor, refusal } from './lifecycle.ts';
 import type { PubSub } from './pubsub/types.ts';
-import type { Caller, IntentService } from './service.ts';
+import { type Caller, type IntentService, perService } from './service.ts';
 import * as ap from './store/approvals.ts';
 import type { Change } from './store/events.ts';
 import { withFamily } from './store/family.ts';
@@ -238,14 +238,5 @@ export class ApprovalService {
   }
 }
 
-const byService = new WeakMap<IntentService, ApprovalService>();
-
-/** The approval operations over the same database, clock and notifications as `service`. */
-export function approvalsOf(service: IntentService): ApprovalService {
-  let approvals = byService.get(service);
-  if (!approvals) {
-    approvals = new ApprovalService(service.db, service.clock, service.pubsub, service.config);
-    byService.set(service, approvals);
-  }
-  return approvals;
-}
+/** The approval operations over the same database, clock and notifications as a service. */
+export const approvalsOf = perService((s) => new ApprovalService(s.db, s.clock, s.pubsub, s.config));

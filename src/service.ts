@@ -215,3 +215,16 @@ export class IntentService {
     announceChanges(this.pubsub, [change]);
   }
 }
+
+/**
+ * A companion of the service (waits, approvals, operator controls) made once per
+ * service instance, over the same database, clock and notifications.
+ */
+export function perService<T>(make: (service: IntentService) => T): (service: IntentService) => T {
+  const made = new WeakMap<IntentService, T>();
+  return (service) => {
+    let companion = made.get(service);
+    if (!companion) made.set(service, (companion = make(service)));
+    return companion;
+  };
+}

@@ -15,7 +15,7 @@ import type { Db, Queryable } from './db/types.ts';
 import { uuidv7 } from './ids.ts';
 import { TERMINAL, eventFor } from './lifecycle.ts';
 import type { PubSub } from './pubsub/types.ts';
-import type { Caller, IntentService } from './service.ts';
+import { type Caller, type IntentService, perService } from './service.ts';
 import type { Change } from './store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from './store/family.ts';
 import type { Intent } from './store/rows.ts';
@@ -188,14 +188,5 @@ export class WaitService {
   }
 }
 
-const byService = new WeakMap<IntentService, WaitService>();
-
-/** The wait operations over the same database, clock and notifications as `service`. */
-export function waitsOf(service: IntentService): WaitService {
-  let waits = byService.get(service);
-  if (!waits) {
-    waits = new WaitService(service.db, service.clock, service.pubsub, service.config);
-    byService.set(service, waits);
-  }
-  return waits;
-}
+/** The wait operations over the same database, clock and notifications as a service. */
+export const waitsOf = perService((s) => new WaitService(s.db, s.clock, s.pubsub, s.config));

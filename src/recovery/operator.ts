@@ -6,7 +6,7 @@
 import { badInput } from '../errors.ts';
 import { type Status, TRANSITIONS } from '../lifecycle.ts';
 import { channels } from '../pubsub/types.ts';
-import type { Caller, IntentService } from '../service.ts';
+import { type Caller, type IntentService, perService } from '../service.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
 import * as v from '../validate.ts';
@@ -101,10 +101,4 @@ export class OperatorService {
   }
 }
 
-const byService = new WeakMap<IntentService, OperatorService>();
-
-export function operatorsFor(s: IntentService): OperatorService {
-  let o = byService.get(s);
-  if (!o) byService.set(s, (o = new OperatorService(s)));
-  return o;
-}
+export const operatorsFor = perService((s) => new OperatorService(s));
