@@ -5,15 +5,12 @@
  * change is an intent event written under the intent's row lock.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { announceChanges } from './announce.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db, Queryable } from './db/types.ts';
+import { ServiceCompanion } from './companion.ts';
+import type { Queryable } from './db/types.ts';
 import { AxmeError, badInput, notFound } from './errors.ts';
 import { checkFormData, checkFormSchema } from './form-schema.ts';
 import { uuidv7 } from './ids.ts';
 import { eventFor, refusal } from './lifecycle.ts';
-import type { PubSub } from './pubsub/types.ts';
 import { type Caller, type IntentService, perService } from './service.ts';
 import * as ap from './store/approvals.ts';
 import type { Change } from './store/events.ts';
@@ -81,19 +78,7 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
   };
 }
 
-export class ApprovalService {
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly pubsub: PubSub;
-  readonly config: Config;
-
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config) {
-    this.db = db;
-    this.clock = clock;
-    this.pubsub = pubsub;
-    this.config = config;
-  }
-
+export class ApprovalService extends ServiceCompanion {
   async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
     const id = v.id('id', input.id);
     const token = v.id('leaseToken', input.leaseToken);
@@ -232,10 +217,6 @@ export class ApprovalService {
       { wake: 'APPROVAL_TIMEOUT', approvalId: a.id, outcome: 'reject' }, now)];
   }
 
-  /** Called only after the transaction committed. */
-  private announce(changes: readonly Change[]): void {
-    announceChanges(this.pubsub, changes);
-  }
 }
 
 /** The approval operations over the same database, clock and notifications as a service. */

@@ -8,13 +8,10 @@
  * already past) still releases the lease: it writes WAITING and the wake in one
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
-import { announceChanges } from './announce.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db, Queryable } from './db/types.ts';
+import { ServiceCompanion } from './companion.ts';
+import type { Queryable } from './db/types.ts';
 import { uuidv7 } from './ids.ts';
 import { TERMINAL, eventFor } from './lifecycle.ts';
-import type { PubSub } from './pubsub/types.ts';
 import { type Caller, type IntentService, perService } from './service.ts';
 import type { Change } from './store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from './store/family.ts';
@@ -35,19 +32,7 @@ export interface LeasedWait {
   checkpoint?: unknown;
 }
 
-export class WaitService {
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly pubsub: PubSub;
-  readonly config: Config;
-
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config) {
-    this.db = db;
-    this.clock = clock;
-    this.pubsub = pubsub;
-    this.config = config;
-  }
-
+export class WaitService extends ServiceCompanion {
   // ---- signals
 
   /** Consumes a kept signal of that name at once (→ PENDING), or waits for one. */
@@ -182,10 +167,6 @@ export class WaitService {
     return changes.at(-1)!.intent;
   }
 
-  /** Called only after the transaction committed. */
-  private announce(changes: readonly Change[]): void {
-    announceChanges(this.pubsub, changes);
-  }
 }
 
 /** The wait operations over the same database, clock and notifications as a service. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDb, freshDb } from '../helpers/db.ts';
-import { FaultProxy, PG_URL, SUBMIT, figures, gql, killAll, readyStatus, sleep, startServer, viaPort } from './helpers.ts';
+import { FaultProxy, auditAcknowledged, PG_URL, SUBMIT, figures, gql, killAll, readyStatus, sleep, startServer, viaPort } from './helpers.ts';
 
 if (!PG_URL) console.warn('chaos suite: DATABASE_URL is unset; it runs only on real PostgreSQL (skipped)');
 
@@ -78,19 +78,10 @@ it.skipIf(!PG_URL)(`cut every database connection ${CUTS} times: /readyz says 50
   await running;
   expect(server.child.exitCode).toBeNull();
 
-  const rows = (await tdb!.db.query<{ id: string; idempotency_key: string }>(`select id, idempotency_key from intents`)).rows;
-  const byKey = new Map<string, string[]>();
-  for (const r of rows) byKey.set(r.idempotency_key, [...(byKey.get(r.idempotency_key) ?? []), r.id]);
-  let lost = 0;
-  let duplicates = 0;
-  for (const [key, id] of acked) {
-    const ids = byKey.get(key) ?? [];
-    if (!ids.includes(id)) lost++;
-    if (ids.length > 1) duplicates++;
-  }
+  const { rows, lost, duplicates } = await auditAcknowledged(tdb!.db, acked);
   figures('db-cut', { intents: acked.size, cuts: proxy!.cuts, notReadySeen, recovered, clientErrorsRetried: errors, lost, duplicates });
   expect(acked.size).toBe(expected);
-  expect(rows.length).toBe(acked.size);
+  expect(rows).toBe(acked.size);
   expect(lost).toBe(0);
   expect(duplicates).toBe(0);
 }, 120_000);

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Db } from '../../src/db/types.ts';
 import { freePort } from '../helpers/live.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -184,4 +185,19 @@ export function viaPort(url: string, port: number): string {
 export function figures(name: string, f: Record<string, number>): void {
   // one line per test, easy to grep from CI logs
   console.log(`chaos ${name}: ${Object.entries(f).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+}
+
+/** Lost and doubled acknowledged submits: each acknowledged key must map to exactly its acknowledged id. */
+export async function auditAcknowledged(db: Db, acked: ReadonlyMap<string, string>): Promise<{ rows: number; lost: number; duplicates: number }> {
+  const rows = (await db.query<{ id: string; idempotency_key: string }>(`select id, idempotency_key from intents`)).rows;
+  const byKey = new Map<string, string[]>();
+  for (const r of rows) byKey.set(r.idempotency_key, [...(byKey.get(r.idempotency_key) ?? []), r.id]);
+  let lost = 0;
+  let duplicates = 0;
+  for (const [key, id] of acked) {
+    const ids = byKey.get(key) ?? [];
+    if (!ids.includes(id)) lost++;
+    if (ids.length > 1) duplicates++;
+  }
+  return { rows: rows.length, lost, duplicates };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestDb, freshDb } from '../helpers/db.ts';
-import { PG_URL, SUBMIT, type ServerProcess, figures, gql, kill, killAll, sleep, startServer } from './helpers.ts';
+import { PG_URL, SUBMIT, type ServerProcess, auditAcknowledged, figures, gql, kill, killAll, sleep, startServer } from './helpers.ts';
 
 if (!PG_URL) console.warn('chaos suite: DATABASE_URL is unset; it runs only on real PostgreSQL (skipped)');
 
@@ -66,21 +66,12 @@ it.skipIf(!PG_URL)(`SIGKILL one of two servers ${KILLS} times under idempotent s
   await Promise.all([running, killer]);
   for (const s of servers) await kill(s.child);
 
-  const rows = (await tdb!.db.query<{ id: string; idempotency_key: string }>(`select id, idempotency_key from intents`)).rows;
-  const byKey = new Map<string, string[]>();
-  for (const r of rows) byKey.set(r.idempotency_key, [...(byKey.get(r.idempotency_key) ?? []), r.id]);
-  let lost = 0;
-  let duplicates = 0;
-  for (const [key, id] of acked) {
-    const ids = byKey.get(key) ?? [];
-    if (!ids.includes(id)) lost++;
-    if (ids.length > 1) duplicates++;
-  }
-  figures('server-kill', { intents: acked.size, rows: rows.length, kills, clientErrorsRetried: errors, lost, duplicates });
+  const { rows, lost, duplicates } = await auditAcknowledged(tdb!.db, acked);
+  figures('server-kill', { intents: acked.size, rows, kills, clientErrorsRetried: errors, lost, duplicates });
   expect(acked.size).toBe(expected);
   expect(kills).toBe(KILLS);
   expect(lost).toBe(0);
   expect(duplicates).toBe(0);
   // nothing but the acknowledged submits was stored
-  expect(rows.length).toBe(acked.size);
+  expect(rows).toBe(acked.size);
 }, 180_000);
