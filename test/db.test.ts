@@ -33,3 +33,17 @@ it('rolls back a transaction that throws, leaving nothing behind', async () => {
   })).rejects.toThrow('boom');
   expect((await t.db.query('select count(*)::int as n from tx_probe')).rows[0]).toEqual({ n: 0 });
 });
+
+it.runIf(REAL_PG)('survives the connection dying in the middle of a transaction', async () => {
+  const db = t.another();
+  const outcome = db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+    // another session kills this transaction's backend while the transaction waits between statements
+    await t.db.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+    await new Promise((r) => setTimeout(r, 200));
+    return tx.query('select 1');
+  });
+  await expect(outcome).rejects.toThrow();
+  // the process is still here, and the pool hands out a working connection again
+  expect((await db.query('select 2 as n')).rows).toEqual([{ n: 2 }]);
+});

@@ -80,6 +80,13 @@ export function createPgDb(opts: PgDbOptions): Db {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         let broken = false;
+        // A checked-out client has no pool listener: a connection that dies between two
+        // statements of the transaction would emit an unhandled 'error' and end the process.
+        const onError = (err: Error) => {
+          broken = true;
+          opts.onError?.(err);
+        };
+        client.on('error', onError);
         try {
           await client.query('begin');
           const result = await fn(wrap(client, true));
@@ -95,6 +102,7 @@ export function createPgDb(opts: PgDbOptions): Db {
           if (attempt < TX_ATTEMPTS && code && RETRYABLE.has(code)) continue;
           throw err;
         } finally {
+          client.off('error', onError);
           client.release(broken);
         }
       }
