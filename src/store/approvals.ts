@@ -1,6 +1,6 @@
 /** SQL for approvals. Every status change is guarded on status = 'PENDING', so exactly one of racing resolves/timeouts wins. */
 import type { Queryable } from '../db/types.ts';
-import { json } from './rows.ts';
+import { json, maybeDate } from './rows.ts';
 
 export const APPROVAL_STATUSES = ['PENDING', 'RESOLVED', 'TIMED_OUT', 'ESCALATED', 'CANCELLED'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -37,7 +37,6 @@ export interface Approval extends ApprovalRequest {
 }
 
 type Row = Record<string, unknown>;
-const maybeDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
 
 export function toApproval(r: Row): Approval {
   return {

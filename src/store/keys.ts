@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import type { Role } from '../auth/roles.ts';
+import { date, maybeDate } from './rows.ts';
 
 export interface ApiKey {
   id: string;
@@ -18,9 +19,9 @@ const toKey = (r: Record<string, unknown>): ApiKey => ({
   name: r.name as string,
   role: r.role as Role,
   keyPrefix: r.key_prefix as string,
-  createdAt: r.created_at as Date,
-  lastUsedAt: (r.last_used_at as Date | null) ?? null,
-  revokedAt: (r.revoked_at as Date | null) ?? null,
+  createdAt: date(r.created_at),
+  lastUsedAt: maybeDate(r.last_used_at),
+  revokedAt: maybeDate(r.revoked_at),
 });
 
 const INSERT = `

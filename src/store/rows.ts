@@ -60,8 +60,8 @@ export interface IntentEvent {
 
 type Row = Record<string, unknown>;
 
-const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
-const maybeDate = (v: unknown): Date | null => (v == null ? null : date(v));
+export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+export const maybeDate = (v: unknown): Date | null => (v == null ? null : date(v));
 
 export function toIntent(r: Row): Intent {
   return {
