@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
 import { AxmeError } from './errors.ts';
-import { newLeaseToken, uuidv7 } from './ids.ts';
+import { uuidv7 } from './ids.ts';
 import type { Logger } from './log.ts';
 import type { PubSub } from './pubsub/types.ts';
 import type { Change } from './store/events.ts';
@@ -62,6 +62,22 @@ export interface FailInput {
   /** Run the next attempt no sooner than this (a rate-limited provider's Retry-After); overrides the backoff. */
   retryAfterSeconds?: number | null;
 }
+
+export interface CompleteItem {
+  id: string;
+  leaseToken: string;
+  output?: unknown;
+}
+
+/** One item of a batch: the intent it changed, or why it did not. */
+export interface ItemResult {
+  id: string;
+  intent?: Intent;
+  error?: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** Items per batch request, and intents per batch claim. */
+export const MAX_BATCH = 1000;
 
 export interface ListInput {
   filter?: IntentFilter | null;
@@ -136,6 +152,15 @@ export class IntentService {
 
   /** Leases the next intent; with waitSeconds, waits for one to arrive before answering null. */
   async claim(c: Caller, a: ClaimInput, signal?: AbortSignal): Promise<Lease | null> {
+    return (await this.claimMany(c, { ...a, limit: 1 }, signal))[0] ?? null;
+  }
+
+  /**
+   * Leases up to `limit` intents in one statement, in claim order; with waitSeconds,
+   * waits for at least one before answering with none.
+   */
+  async claimMany(c: Caller, a: ClaimInput & { limit: number }, signal?: AbortSignal): Promise<Lease[]> {
+    const limit = v.intInRange('limit', a.limit, 1, 1, MAX_BATCH);
     const types = v.nonEmptyNames('types', a.types);
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
@@ -144,18 +169,18 @@ export class IntentService {
     const started = performance.now();
     const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     for (;;) {
-      const change = await store.claimIntent(
-        this.db, c.namespace, { types, agent: c.principal ?? agent, leaseToken: newLeaseToken(), leaseSeconds }, this.clock.now(),
+      const changes = await store.claimIntents(
+        this.db, c.namespace, { types, agent: c.principal ?? agent, leaseSeconds, limit }, this.clock.now(),
       );
-      if (change) {
+      if (changes.length > 0) {
         observeClaimWait(started, true);
-        this.announce(change);
-        return { token: change.intent.leaseToken!, expiresAt: change.intent.leaseExpiresAt!, intent: change.intent };
+        announceChanges(this.pubsub, changes);
+        return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
       }
       const left = giveUpAt - Date.now();
       if (left <= 0 || stop.aborted) {
         observeClaimWait(started, false);
-        return null;
+        return [];
       }
       await waitForWork(this.pubsub, c.namespace, types, Math.min(left, this.config.claimPollMs), stop);
     }
@@ -175,6 +200,42 @@ export class IntentService {
   async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
     const data = v.payload('output', output, this.config.maxPayloadBytes);
     return this.apply(store.completeIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, c.principal, this.clock.now()));
+  }
+
+  /**
+   * Completes many leased intents, in one statement where it can. Each item succeeds
+   * or fails on its own: a bad or stale item gets its error in its result, and the
+   * others complete.
+   */
+  async completeMany(c: Caller, items: readonly CompleteItem[]): Promise<ItemResult[]> {
+    if (items.length > MAX_BATCH) throw new AxmeError('BAD_USER_INPUT', `at most ${MAX_BATCH} items per request`, { limit: MAX_BATCH });
+    const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
+    const valid: { at: number; item: store.Completion }[] = [];
+    items.forEach((i, at) => {
+      try {
+        const data = v.payload('output', i.output, this.config.maxPayloadBytes);
+        valid.push({ at, item: { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data } });
+      } catch (e) {
+        results[at]!.error = this.itemError(e);
+      }
+    });
+    const now = this.clock.now();
+    const done = valid.length ? await store.completeIntents(this.db, c.namespace, valid.map((x) => x.item), c.principal, now) : new Map();
+    announceChanges(this.pubsub, [...done.values()]);
+    for (const { at, item } of valid) {
+      const change = done.get(item.id);
+      if (change) {
+        results[at]!.intent = change.intent;
+        done.delete(item.id); // a repeated id completes once; the repeat gets the refusal
+        continue;
+      }
+      try {
+        results[at]!.intent = await this.apply(store.completeIntent(this.db, c.namespace, item.id, item.token, item.output, c.principal, this.clock.now()));
+      } catch (e) {
+        results[at]!.error = this.itemError(e);
+      }
+    }
+    return results;
   }
 
   async fail(c: Caller, id: string, token: string, e: FailInput): Promise<Intent> {
@@ -197,6 +258,13 @@ export class IntentService {
 
   async retry(c: Caller, id: string): Promise<Intent> {
     return this.apply(store.retryIntent(this.db, c.namespace, v.id('id', id), c.principal, this.clock.now()));
+  }
+
+  /** An item's own error; an unexpected one is logged and reported as INTERNAL, as a request's would be. */
+  private itemError(e: unknown): NonNullable<ItemResult['error']> {
+    if (e instanceof AxmeError) return { code: e.code, message: e.message, details: e.details };
+    this.log.error({ err: e }, 'batch item failed');
+    return { code: 'INTERNAL', message: 'internal error' };
   }
 
   /** Ends waiting claims so shutdown is not held up by long polls. */

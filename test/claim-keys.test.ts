@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.ts';
-import { newLeaseToken } from '../src/ids.ts';
-import { claimIntent } from '../src/store/intents.ts';
+import { claimIntents } from '../src/store/intents.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 
 let t: TestDb;
@@ -24,7 +23,7 @@ it('checks concurrency keys only on candidates ahead of the one it takes', async
     values (gen_random_uuid(), 'ns', 'keyed', 'RUNNING', 3, '2030-01-01', '2030-01-01', '2030-01-01', 'k1', 1, gen_random_uuid(), '2031-01-01')`);
   const now = new Date('2030-01-02');
   const { claimed, locks } = await t.db.transaction(async (tx) => {
-    const c = await claimIntent(tx, 'ns', { types: ['keyed'], agent: 'a', leaseToken: newLeaseToken(), leaseSeconds: 30 }, now);
+    const [c] = await claimIntents(tx, 'ns', { types: ['keyed'], agent: 'a', leaseSeconds: 30, limit: 1 }, now);
     const { rows } = await tx.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`);
     return { claimed: c, locks: rows[0]!.n };
   });

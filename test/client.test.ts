@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
 import {
-  BadUserInputError, ConflictError, NonRetryableError, NotFoundError, RetryAfterError, createClient, type Axme,
+  BadUserInputError, ConflictError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, type Axme,
 } from '../src/client/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -59,6 +59,51 @@ describe('worker', () => {
     const results = await Promise.all(ids.map((id) => client.result(id)));
     await w.stop();
     expect(results.map((r) => [r.status, r.output])).toEqual([1, 2, 3, 4, 5].map((x) => ['COMPLETED', { doubled: x * 2 }]));
+  });
+
+  it('claims up to its free slots in one request and sends completions that finish together in one', async () => {
+    const type = uniqueType();
+    const ids = await Promise.all(Array.from({ length: 8 }, async () => (await client.submit({ type })).id));
+    const sent: string[] = [];
+    const counting = createClient({
+      url: server.url,
+      fetch: (url, init) => {
+        sent.push(/mutation (\w+)/.exec(JSON.parse(String(init?.body)).query)?.[1] ?? '?');
+        return fetch(url, init);
+      },
+    });
+    let started = 0;
+    let release!: () => void;
+    let allStarted!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started8 = new Promise<void>((r) => (allStarted = r));
+    const w = counting.worker({ types: [type], concurrency: 8, ...quiet }, async (run) => {
+      if (++started === 8) allStarted();
+      await gate;
+      return run.intent.id;
+    });
+    await started8;
+    release(); // all eight finish in the same tick
+    await w.stop();
+    const results = await Promise.all(ids.map((id) => client.result(id)));
+    expect(results.every((r) => r.status === 'COMPLETED' && r.output === r.id)).toBe(true);
+    expect(sent.filter((op) => op === 'ClaimIntents').length).toBe(1); // all 8 in the first claim
+    const completes = sent.filter((op) => op === 'CompleteIntents').length;
+    expect(completes).toBeGreaterThanOrEqual(1);
+    expect(completes).toBeLessThan(8);
+  });
+
+  it('claimMany and completeMany settle each item on its own', async () => {
+    const type = uniqueType();
+    await client.submit({ type });
+    await client.submit({ type });
+    const [a, b] = await client.claimMany({ types: [type], limit: 5 });
+    const results = await client.completeMany([
+      { id: a!.intent.id, leaseToken: a!.token, output: 'ok' },
+      { id: b!.intent.id, leaseToken: a!.token },
+    ]);
+    expect(results[0]).toMatchObject({ intent: { status: 'COMPLETED', output: 'ok' } });
+    expect('error' in results[1]! && results[1].error).toBeInstanceOf(LeaseLostError);
   });
 
   it('runs each durable step once: after a failed attempt the retry gets stored results', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import type { Db } from '../src/db/types.ts';
-import { newLeaseToken, uuidv7 } from '../src/ids.ts';
+import { uuidv7 } from '../src/ids.ts';
 import * as store from '../src/store/intents.ts';
 import { listEvents } from '../src/store/events.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
@@ -35,8 +35,8 @@ const newIntent = (type: string, extra: Partial<store.NewIntent> = {}): store.Ne
   ...extra,
 });
 
-const claim = (type: string, agent = 'agent-1', leaseSeconds = 60) =>
-  store.claimIntent(db, NS, { types: [type], agent, leaseToken: newLeaseToken(), leaseSeconds }, clock.now());
+const claim = async (type: string, agent = 'agent-1', leaseSeconds = 60) =>
+  (await store.claimIntents(db, NS, { types: [type], agent, leaseSeconds, limit: 1 }, clock.now()))[0] ?? null;
 
 describe('submit', () => {
   it('stores the intent and its SUBMITTED event (seq 1) together', async () => {

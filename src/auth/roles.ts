@@ -19,10 +19,12 @@ export const MUTATION_ROLES: Record<string, Role> = {
   // agents (and the apps that submit work)
   submitIntent: 'agent',
   claimIntent: 'agent',
+  claimIntents: 'agent',
   heartbeatIntent: 'agent',
   checkpointIntent: 'agent',
   reportProgress: 'agent',
   completeIntent: 'agent',
+  completeIntents: 'agent',
   failIntent: 'agent',
   cancelIntent: 'agent',
   retryIntent: 'agent',

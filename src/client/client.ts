@@ -101,6 +101,26 @@ export class AxmeClient {
     return (await this.request(ops.RetryIntentDocument, { input: { id } })).retryIntent;
   }
 
+  /**
+   * Leases up to `limit` intents of `types` in one request (claim order, each with its
+   * own token); with waitSeconds, long-polls for at least one. Empty when there is none.
+   */
+  async claimMany(input: ops.ClaimIntentsInput, signal?: AbortSignal): Promise<Lease[]> {
+    return (await this.request(ops.ClaimIntentsDocument, { input }, signal)).claimIntents;
+  }
+
+  /**
+   * Completes many leased intents in one request. Each item settles on its own: the
+   * results come in item order, each with the completed intent or the error that
+   * refused it (as the matching error class), so one stale lease does not fail the rest.
+   */
+  async completeMany(items: ops.CompleteIntentInput[]): Promise<({ intent: Intent } | { error: AxmeClientError })[]> {
+    const results = (await this.request(ops.CompleteIntentsDocument, { input: { items } })).completeIntents;
+    return results.map((r) => r.intent
+      ? { intent: r.intent }
+      : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+  }
+
   /** Delivers a named signal: it wakes a waitForSignal(name), or is kept for the next one. */
   async signal(id: string, name: string, payload?: unknown): Promise<Signal> {
     return (await this.request(ops.SignalIntentDocument, { input: { id, name, payload: payload ?? null } })).signalIntent;

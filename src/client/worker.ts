@@ -1,9 +1,11 @@
 /**
- * The worker runtime: claims intents with long polls, runs the handler, heartbeats
- * while it runs, and completes or fails the intent with what the handler did.
+ * The worker runtime: claims as many intents as it has free slots in one long poll,
+ * runs the handler on each, heartbeats while it runs, and completes or fails the
+ * intent with what the handler did (completions that finish together go in one request).
  */
 import { hostname } from 'node:os';
 import { type AxmeClient, type Lease, sleep } from './client.ts';
+import { Completions } from './completions.ts';
 import { ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
 import * as ops from './generated/graphql.ts';
 import { IntentRun } from './run.ts';
@@ -34,6 +36,8 @@ export class Worker {
   private readonly o: Required<Omit<WorkerOptions, 'heartbeatMs'>> & { heartbeatMs: number };
   private readonly handler: Handler<any>;
   private readonly stopClaims = new AbortController();
+  private readonly completions: Completions;
+  private readonly running = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(client: AxmeClient, o: WorkerOptions, handler: Handler<any>) {
@@ -49,7 +53,8 @@ export class Worker {
       onError: o.onError ?? ((err, id) => console.error(`axme worker${id ? ` (intent ${id})` : ''}:`, err)),
     };
     this.handler = handler;
-    this.done = Promise.all(Array.from({ length: this.o.concurrency }, () => this.slot())).then(() => {});
+    this.completions = new Completions(client);
+    this.done = this.claimLoop();
   }
 
   /** Stops claiming, lets running handlers finish, and resolves when they have. */
@@ -59,27 +64,35 @@ export class Worker {
     await this.done;
   }
 
-  private async slot(): Promise<void> {
+  /** One claim in flight at a time, for as many intents as there are free slots. */
+  private async claimLoop(): Promise<void> {
     let backoff = 100;
     while (!this.stopping) {
-      let lease: Lease | null;
+      const free = this.o.concurrency - this.running.size;
+      if (free === 0) {
+        await Promise.race(this.running);
+        continue;
+      }
+      let leases: Lease[];
       try {
-        const d = await this.client.request(
-          ops.ClaimIntentDocument,
-          { input: { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds } },
+        leases = await this.client.claimMany(
+          { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds, limit: free },
           this.stopClaims.signal,
         );
-        lease = d.claimIntent;
         backoff = 100;
       } catch (err) {
-        if (this.stopping) return;
+        if (this.stopping) break;
         this.o.onError(err);
         await sleep(backoff).catch(() => {});
         backoff = Math.min(backoff * 2, 5000);
         continue;
       }
-      if (lease) await this.run(lease);
+      for (const lease of leases) {
+        const running: Promise<void> = this.run(lease).finally(() => this.running.delete(running));
+        this.running.add(running);
+      }
     }
+    await Promise.all(this.running);
   }
 
   private async run(lease: Lease): Promise<void> {
@@ -106,7 +119,7 @@ export class Worker {
         return;
       }
       if (lost.signal.aborted) return;
-      await this.client.request(ops.CompleteIntentDocument, { input: { id, leaseToken: lease.token, output: output ?? null } });
+      await this.completions.complete(id, lease.token, output);
     } catch (err) {
       this.o.onError(err, id);
     } finally {

@@ -100,31 +100,38 @@ export async function submitIntent(
 export interface ClaimArgs {
   types: string[];
   agent: string;
-  leaseToken: string;
   leaseSeconds: number;
+  /** At most this many intents; each gets its own lease token. */
+  limit: number;
 }
 
-// axme_claim_candidate (migration 007) picks and locks the row: candidates in claim
-// order, the concurrency-key check only on rows ahead of the one taken. It runs once,
-// as an init plan (a volatile function compared per row would be called per row).
+// axme_claim_candidates (migration 008) picks and locks the rows: candidates in claim
+// order, the concurrency-key check only on rows ahead of the last one taken. It runs
+// once, as an init plan (a volatile function compared per row would be called per row).
 const CLAIM = withEvent(`
   update intents i set
     status = 'RUNNING', attempt = attempt + case when resume_next then 0 else 1 end,
     claim_resumed = resume_next, resume_next = false,
-    lease_token = $1, lease_agent = $2,
-    lease_expires_at = least($3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => attempt_timeout_seconds)),
-    attempt_expires_at = $3::timestamptz + make_interval(secs => attempt_timeout_seconds),
-    last_seq = last_seq + 1, updated_at = $3
-  where i.id = (select axme_claim_candidate($5, $6::text[], $3))`,
+    lease_token = gen_random_uuid(), lease_agent = $1,
+    lease_expires_at = least($2::timestamptz + make_interval(secs => $3), $2::timestamptz + make_interval(secs => attempt_timeout_seconds)),
+    attempt_expires_at = $2::timestamptz + make_interval(secs => attempt_timeout_seconds),
+    last_seq = last_seq + 1, updated_at = $2
+  where i.id = any((select axme_claim_candidates($4, $5::text[], $2, $6))::uuid[])`,
   { data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
 
-/** Leases the most urgent runnable intent of the given types, or returns null. */
-export async function claimIntent(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change | null> {
+/** Claim order: what the candidates' cursor read first comes first. */
+const claimOrder = (a: Change, b: Change): number =>
+  b.intent.priority - a.intent.priority ||
+  a.intent.runAt.getTime() - b.intent.runAt.getTime() ||
+  (a.intent.id < b.intent.id ? -1 : a.intent.id > b.intent.id ? 1 : 0);
+
+/** Leases up to `limit` of the most urgent runnable intents of the given types, in claim order. */
+export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change[]> {
   const { rows } = await q.query(CLAIM, [
-    a.leaseToken, a.agent, now, a.leaseSeconds, ns, a.types,
+    a.agent, now, a.leaseSeconds, ns, a.types, a.limit,
     eventFor('claim', 'RUNNING')!, a.agent,
   ]);
-  return rows[0] ? toChange(rows[0]) : null;
+  return rows.map(toChange).sort(claimOrder);
 }
 
 /** Explains, from the intent as it is now, why a guarded statement changed nothing. */
@@ -186,6 +193,42 @@ export async function completeIntent(
       withFamily(tx, ns, toChange((await tx.query(COMPLETE_CHILD, params)).rows[0]!), actor, now));
   }
   throw await whyNot(db, ns, id, 'complete', token, now);
+}
+
+export interface Completion {
+  id: string;
+  token: string;
+  output: unknown;
+}
+
+// The items arrive as parallel arrays; outputs as one JSON array (jsonb[] parameters
+// are not portable to PGlite), picked by position. Columns are b_-prefixed so that
+// `returning *` does not return a second id. A child intent is left out: it finishes
+// in a transaction that may wake its parent (completeIntent).
+const COMPLETE_MANY = withEvent(`
+  update intents set status = 'COMPLETED', output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb),
+    lease_token = null, lease_expires_at = null, finished_at = $5, last_seq = last_seq + 1, updated_at = $5
+  from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
+  where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
+    and lease_expires_at > $5 and parent_id is null`, { actorIsLeaseHolder: true });
+
+/**
+ * Completes many leased intents in one statement. Returns the changes it made, by
+ * intent id; an item it did not change (lease lost, not running, a child intent)
+ * is for the caller to complete alone, which finishes it or explains why not.
+ */
+export async function completeIntents(
+  q: Queryable, ns: string, items: readonly Completion[], actor: string | null, now: Date,
+): Promise<Map<string, Change>> {
+  const { rows } = await q.query(COMPLETE_MANY, [
+    ns, items.map((i) => i.id), TRANSITIONS.complete.from, items.map((i) => i.token), now,
+    JSON.stringify(items.map((i) => i.output ?? null)),
+    ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor }),
+  ]);
+  return new Map(rows.map((r) => {
+    const change = toChange(r);
+    return [change.intent.id, change];
+  }));
 }
 
 /** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */

@@ -72,10 +72,28 @@ export type ClaimIntentInput = {
   waitSeconds?: number | null | undefined;
 };
 
+export type ClaimIntentsInput = {
+  /** A name for the agent, shown as the lease holder and event actor. */
+  agent?: string | null | undefined;
+  /** How long each lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS). */
+  leaseSeconds?: number | null | undefined;
+  /** At most this many intents (1–1000). */
+  limit: number;
+  /** Intent types this agent handles. */
+  types: Array<string>;
+  /** Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0. */
+  waitSeconds?: number | null | undefined;
+};
+
 export type CompleteIntentInput = {
   id: string | number;
   leaseToken: string | number;
   output?: unknown;
+};
+
+export type CompleteIntentsInput = {
+  /** Up to 1000 completions. */
+  items: Array<CompleteIntentInput>;
 };
 
 export type FailIntentInput = {
@@ -318,6 +336,13 @@ export type ClaimIntentMutationVariables = Exact<{
 
 export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
 
+export type ClaimIntentsMutationVariables = Exact<{
+  input: ClaimIntentsInput;
+}>;
+
+
+export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
+
 export type HeartbeatIntentMutationVariables = Exact<{
   input: HeartbeatIntentInput;
 }>;
@@ -338,6 +363,13 @@ export type CompleteIntentMutationVariables = Exact<{
 
 
 export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type CompleteIntentsMutationVariables = Exact<{
+  input: CompleteIntentsInput;
+}>;
+
+
+export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
 
 export type EventFieldsFragment = { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string };
 
@@ -799,6 +831,53 @@ export const ClaimIntentDocument = new TypedDocumentString(`
   lastSeq
   progress
 }`) as unknown as TypedDocumentString<ClaimIntentMutation, ClaimIntentMutationVariables>;
+export const ClaimIntentsDocument = new TypedDocumentString(`
+    mutation ClaimIntents($input: ClaimIntentsInput!) {
+  claimIntents(input: $input) {
+    token
+    expiresAt
+    intent {
+      ...IntentFields
+      lastWake {
+        seq
+        kind
+        data
+        at
+      }
+    }
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+}`) as unknown as TypedDocumentString<ClaimIntentsMutation, ClaimIntentsMutationVariables>;
 export const HeartbeatIntentDocument = new TypedDocumentString(`
     mutation HeartbeatIntent($input: HeartbeatIntentInput!) {
   heartbeatIntent(input: $input) {
@@ -853,6 +932,51 @@ export const CompleteIntentDocument = new TypedDocumentString(`
   lastSeq
   progress
 }`) as unknown as TypedDocumentString<CompleteIntentMutation, CompleteIntentMutationVariables>;
+export const CompleteIntentsDocument = new TypedDocumentString(`
+    mutation CompleteIntents($input: CompleteIntentsInput!) {
+  completeIntents(input: $input) {
+    id
+    intent {
+      ...IntentFields
+    }
+    error {
+      code
+      message
+      details
+    }
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+}`) as unknown as TypedDocumentString<CompleteIntentsMutation, CompleteIntentsMutationVariables>;
 export const FailIntentDocument = new TypedDocumentString(`
     mutation FailIntent($input: FailIntentInput!) {
   failIntent(input: $input) {

@@ -1,4 +1,4 @@
-import type { Lease as LeaseRow } from '../../service.ts';
+import { type ItemResult, type Lease as LeaseRow, MAX_BATCH } from '../../service.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 
@@ -19,6 +19,16 @@ const ClaimIntentInput = builder.inputType('ClaimIntentInput', {
     agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
     leaseSeconds: t.int({ description: 'How long the lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
     waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for work before answering null. Default 0.' }),
+  }),
+});
+
+const ClaimIntentsInput = builder.inputType('ClaimIntentsInput', {
+  fields: (t) => ({
+    types: t.stringList({ required: true, description: 'Intent types this agent handles.' }),
+    limit: t.int({ required: true, description: `At most this many intents (1–${MAX_BATCH}).` }),
+    agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
+    leaseSeconds: t.int({ description: 'How long each lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
+    waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0.' }),
   }),
 });
 
@@ -43,6 +53,32 @@ const CompleteIntentInput = builder.inputType('CompleteIntentInput', {
     id: t.id({ required: true }),
     leaseToken: t.id({ required: true }),
     output: t.field({ type: 'JSON' }),
+  }),
+});
+
+const CompleteIntentsInput = builder.inputType('CompleteIntentsInput', {
+  fields: (t) => ({
+    items: t.field({ type: [CompleteIntentInput], required: true, description: `Up to ${MAX_BATCH} completions.` }),
+  }),
+});
+
+const ItemError = builder.objectRef<NonNullable<ItemResult['error']>>('ItemError');
+ItemError.implement({
+  description: 'Why one item of a batch was refused; the same code and message the single mutation would have failed with.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'One of the documented error codes (LEASE_LOST, INVALID_TRANSITION, NOT_FOUND, ...).' }),
+    message: t.exposeString('message'),
+    details: t.expose('details', { type: 'JSON', nullable: true }),
+  }),
+});
+
+const IntentResult = builder.objectRef<ItemResult>('IntentResult');
+IntentResult.implement({
+  description: 'The outcome of one item of a batch mutation: the intent it changed, or the error that refused it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    intent: t.field({ type: Intent, nullable: true, resolve: (r) => r.intent ?? null }),
+    error: t.field({ type: ItemError, nullable: true, resolve: (r) => r.error ?? null }),
   }),
 });
 
@@ -72,6 +108,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ClaimIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) => ctx.service.claim(ctx.caller, a, ctx.signal),
   }),
+  claimIntents: t.field({
+    type: [Lease],
+    description: 'Leases up to `limit` of the most urgent PENDING intents of the given types in one statement, in claim order; each has its own lease token. An empty list when there are none.',
+    args: { input: t.arg({ type: ClaimIntentsInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.claimMany(ctx.caller, a, ctx.signal),
+  }),
   heartbeatIntent: t.field({
     type: Lease,
     description: 'Extends the lease. Fails with LEASE_LOST when the lease expired or was superseded, CONFLICT when the intent was cancelled.',
@@ -87,6 +129,12 @@ builder.mutationFields((t) => ({
     type: Intent,
     args: { input: t.arg({ type: CompleteIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) => ctx.service.complete(ctx.caller, String(a.id), String(a.leaseToken), a.output ?? null),
+  }),
+  completeIntents: t.field({
+    type: [IntentResult],
+    description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
+    args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.service.completeMany(ctx.caller, a.items.map((i) => ({ id: String(i.id), leaseToken: String(i.leaseToken), output: i.output ?? null }))),
   }),
   failIntent: t.field({
     type: Intent,
