@@ -20,6 +20,7 @@ import * as v from './validate.ts';
 import { waitForWork } from './wake.ts';
 import { observeClaimWait } from './metrics.ts';
 import { announceChanges } from './announce.ts';
+import { Coalescer, type Pending } from './coalesce.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
 
 /** Who is calling: the namespace they act in and the principal written as the event actor. */
@@ -76,6 +77,15 @@ export interface ItemResult {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
+interface QueuedSubmit {
+  namespace: string;
+  submission: store.Submission;
+}
+
+// Two rather than one: a statement that stalls (a lock wait on an idempotency key)
+// holds back only half the submits; one in flight saved ~15% more CPU per submit.
+const SUBMITS_IN_FLIGHT = 2;
+
 /** Items per batch request, and intents per batch claim. */
 export const MAX_BATCH = 1000;
 
@@ -87,6 +97,9 @@ export interface ListInput {
 
 export class IntentService {
   private readonly closing = new AbortController();
+  // Concurrent submits share statements: at most SUBMITS_IN_FLIGHT at once, the rest
+  // wait for one to finish and go together in the next.
+  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxInFlight: SUBMITS_IN_FLIGHT, maxBatch: MAX_BATCH });
 
   readonly db: Db;
   readonly clock: Clock;
@@ -145,9 +158,29 @@ export class IntentService {
       labels: v.labels(a.labels),
     };
     Object.assign(n, schedulingFields(a, n.runAt, now));
-    const { intent, change } = await store.submitIntent(this.db, c.namespace, n, c.principal, now);
-    if (change) this.announce(change);
-    return intent;
+    return this.submits.run({ namespace: c.namespace, submission: { intent: n, actor: c.principal, now } });
+  }
+
+  /** Writes a batch of concurrent submits: one statement per namespace. */
+  private async writeSubmits(batch: Pending<QueuedSubmit, Intent>[]): Promise<void> {
+    const byNamespace = Map.groupBy(batch, (p) => p.item.namespace);
+    await Promise.all([...byNamespace].map(async ([ns, group]) => {
+      let inserted: Map<string, Change>;
+      try {
+        inserted = await store.submitIntents(this.db, ns, group.map((p) => p.item.submission));
+      } catch (err) {
+        if (group.length === 1) return group[0]!.reject(err);
+        // one row the database refused fails the statement: each alone, so the others still commit
+        return void (await Promise.all(group.map((p) => this.writeSubmits([p]))));
+      }
+      announceChanges(this.pubsub, [...inserted.values()]);
+      await Promise.all(group.map(async (p) => {
+        const n = p.item.submission.intent;
+        const change = inserted.get(n.id);
+        if (change) return p.resolve(change.intent);
+        await store.settleSubmit(this.db, ns, n).then(p.resolve, p.reject);
+      }));
+    }));
   }
 
   /** Leases the next intent; with waitSeconds, waits for one to arrive before answering null. */

@@ -9,7 +9,6 @@ import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../recovery/retry.ts';
-import { TYPE_MAX_ATTEMPTS } from './recovery.ts';
 
 export interface NewIntent {
   id: string;
@@ -43,49 +42,74 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
   return rows.map(toIntent);
 }
 
-const SUBMIT = `
-  with ins as (
+// The new intents arrive as one JSON array, so a batch of any size is one statement
+// with fixed parameters. A missing parent leaves its row out (its foreign key would
+// fail the whole statement); so does a used idempotency key (on conflict). The type's
+// default maxAttempts (setIntentTypePolicy) replaces an unspecified one.
+const SUBMIT_MANY = `
+  with b as (
+    select * from jsonb_to_recordset($2::jsonb) as b(
+      id uuid, type text, input jsonb, max_attempts int, from_type boolean, priority int, idempotency_key text,
+      parent_id uuid, labels text[], run_at timestamptz, created_at timestamptz, actor text, retry_policy jsonb,
+      deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int)
+  ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
                          retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit)
-    values ($1, $2, $3, 'PENDING', $4::jsonb,
-            case when $19::boolean then coalesce((${TYPE_MAX_ATTEMPTS}), $5) else $5 end,
-            $6, $7, $8, $9::text[], $10, $11, $11, 1, $14::jsonb, $15, $16, $17, $18)
+    select b.id, $1, b.type, 'PENDING', coalesce(b.input, 'null'::jsonb),
+           case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
+           b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
+           b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit
+    from b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
+    where b.parent_id is null or exists (select 1 from intents x where x.namespace = $1 and x.id = b.parent_id)
     on conflict (namespace, idempotency_key) do nothing
     returning *
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
-    select namespace, id, 1, $12, status, $13, null, created_at from ins
-    returning id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
+    select ins.namespace, ins.id, 1, $3, ins.status, b.actor, null, ins.created_at from ins join b on b.id = ins.id
+    returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
   )
-  select ins.*, ev.* from ins, ev`;
+  select ins.*, ev.* from ins join ev on ev.ev_intent_id = ins.id`;
+
+/** One intent to submit, with who submits it and when. */
+export interface Submission {
+  intent: NewIntent;
+  actor: string | null;
+  now: Date;
+}
+
+/**
+ * Inserts the intents and their SUBMITTED events in one statement, and returns the
+ * changes by intent id. An intent it left out (a used idempotency key, a missing
+ * parent) is for `settleSubmit` to explain.
+ */
+export async function submitIntents(q: Queryable, ns: string, items: readonly Submission[]): Promise<Map<string, Change>> {
+  const rows = items.map(({ intent: n, actor, now }) => ({
+    id: n.id, type: n.type, input: n.input ?? null, max_attempts: n.maxAttempts, from_type: n.maxAttemptsFromType ?? false,
+    priority: n.priority, idempotency_key: n.idempotencyKey, parent_id: n.parentId, labels: n.labels, run_at: n.runAt,
+    created_at: now, actor, retry_policy: n.retryPolicy ?? null, deadline: n.deadline ?? null,
+    attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
+    concurrency_limit: n.concurrencyLimit ?? null,
+  }));
+  const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), eventFor('submit', 'PENDING')]);
+  return new Map(res.rows.map((r) => {
+    const change = toChange(r);
+    return [change.intent.id, change];
+  }));
+}
 
 const SAME_KEY = `
   select *, (type = $3 and input = $4::jsonb) as same_input
   from intents where namespace = $1 and idempotency_key = $2`;
 
 /**
- * Inserts the intent and its SUBMITTED event in one statement. With an
- * idempotency key already used, returns the stored intent (change: null) when
- * type and input match and fails with CONFLICT when they do not; racing submits
- * resolve through the unique index, so exactly one inserts.
+ * The answer for a submission the insert left out: with its idempotency key already
+ * used, the stored intent (change: null) when type and input match, CONFLICT when
+ * they do not; racing submits resolve through the unique index, so exactly one inserts.
  */
-export async function submitIntent(
-  q: Queryable, ns: string, n: NewIntent, actor: string | null, now: Date,
-): Promise<{ intent: Intent; change: Change | null }> {
+export async function settleSubmit(q: Queryable, ns: string, n: NewIntent): Promise<Intent> {
   if (n.parentId && !(await getIntent(q, ns, n.parentId))) throw notFound('parent intent', n.parentId);
-  const inputJson = json(n.input) ?? 'null';
-  const { rows } = await q.query(SUBMIT, [
-    n.id, ns, n.type, inputJson, n.maxAttempts, n.priority, n.idempotencyKey,
-    n.parentId, n.labels, n.runAt, now, eventFor('submit', 'PENDING'), actor,
-    json(n.retryPolicy), n.deadline ?? null, n.attemptTimeoutSeconds ?? null, n.concurrencyKey ?? null,
-    n.concurrencyLimit ?? null, n.maxAttemptsFromType ?? false,
-  ]);
-  if (rows[0]) {
-    const change = toChange(rows[0]);
-    return { intent: change.intent, change };
-  }
-  const existing = await q.query<Record<string, unknown>>(SAME_KEY, [ns, n.idempotencyKey, n.type, inputJson]);
+  const existing = await q.query<Record<string, unknown>>(SAME_KEY, [ns, n.idempotencyKey, n.type, json(n.input) ?? 'null']);
   const row = existing.rows[0];
   if (!row) throw new AxmeError('CONFLICT', 'idempotency key is in use; retry the submit');
   if (!row.same_input) {
@@ -94,7 +118,15 @@ export async function submitIntent(
       intentId: row.id,
     });
   }
-  return { intent: toIntent(row), change: null };
+  return toIntent(row);
+}
+
+/** Inserts one intent and its SUBMITTED event, or settles it against what is stored (see settleSubmit). */
+export async function submitIntent(
+  q: Queryable, ns: string, n: NewIntent, actor: string | null, now: Date,
+): Promise<{ intent: Intent; change: Change | null }> {
+  const change = (await submitIntents(q, ns, [{ intent: n, actor, now }])).get(n.id);
+  return change ? { intent: change.intent, change } : { intent: await settleSubmit(q, ns, n), change: null };
 }
 
 export interface ClaimArgs {

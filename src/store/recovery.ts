@@ -13,9 +13,6 @@ import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
 import { type Intent, json, toIntent } from './rows.ts';
 import { SWEEPER_ACTOR } from '../sweeper.ts';
 
-/** The type's default maxAttempts, for the submit statement ($2 namespace, $3 type). */
-export const TYPE_MAX_ATTEMPTS = `select p.max_attempts from intent_type_policies p where p.namespace = $2 and p.type = $3`;
-
 const EXPIRED_LEASES = `
   select i.*, p.retry_policy as type_retry_policy
   from intents i left join intent_type_policies p on p.namespace = i.namespace and p.type = i.type

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { code, ok, testApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+  // a row the database refuses, to show it fails alone
+  await t.app.db.exec(`
+    create function refuse_boom() returns trigger language plpgsql as $$
+    begin
+      if new.type = 'batch.boom' then raise exception 'boom'; end if;
+      return new;
+    end $$;
+    create trigger refuse_boom before insert on intents for each row execute function refuse_boom();`);
+});
+afterAll(() => t.close());
+
+const SUBMIT = `mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id type input } }`;
+const submit = (input: Record<string, unknown>) => t.gql(SUBMIT, { input });
+
+async function submittedTx(ids: string[]): Promise<string[]> {
+  const { rows } = await t.app.db.query<{ tx: string }>(
+    `select tx::text as tx from intent_events where intent_id = any($1::uuid[]) and kind = 'SUBMITTED'`, [ids]);
+  return rows.map((r) => r.tx);
+}
+
+it('writes concurrent submits together, each with its own input and SUBMITTED event', async () => {
+  const results = await Promise.all(Array.from({ length: 40 }, (_, i) => submit({ type: 'batch.many', input: { i } })));
+  const intents = results.map((r) => ok(r).submitIntent);
+  expect(intents.map((x) => x.input)).toEqual(Array.from({ length: 40 }, (_, i) => ({ i })));
+  const txs = await submittedTx(intents.map((x) => x.id));
+  expect(txs.length).toBe(40);
+  // fewer transactions than submits: they shared statements
+  expect(new Set(txs).size).toBeLessThan(40);
+});
+
+it('fails only the submit the database refuses; the others in its batch commit', async () => {
+  const results = await Promise.all([
+    ...Array.from({ length: 10 }, (_, i) => submit({ type: 'batch.fine', input: { i } })),
+    submit({ type: 'batch.boom' }),
+    ...Array.from({ length: 10 }, (_, i) => submit({ type: 'batch.fine', input: { i: i + 10 } })),
+  ]);
+  expect(code(results[10]!)).toBe('INTERNAL');
+  const fine = [...results.slice(0, 10), ...results.slice(11)].map((r) => ok(r).submitIntent);
+  expect(fine.map((x) => x.input.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  const { rows } = await t.app.db.query<{ n: number }>(`select count(*)::int as n from intents where type = 'batch.fine'`);
+  expect(rows[0]!.n).toBe(20);
+});
+
+it('answers repeats of one idempotency key in one batch with the same intent, and a different input with CONFLICT', async () => {
+  const same = await Promise.all(Array.from({ length: 8 }, () => submit({ type: 'batch.key', idempotencyKey: 'k-1', input: { a: 1 } })));
+  const ids = new Set(same.map((r) => ok(r).submitIntent.id));
+  expect(ids.size).toBe(1);
+  const [a, b] = await Promise.all([
+    submit({ type: 'batch.key', idempotencyKey: 'k-2', input: { a: 1 } }),
+    submit({ type: 'batch.key', idempotencyKey: 'k-2', input: { a: 2 } }),
+  ]);
+  expect([a, b].map((r) => (r!.errors ? code(r!) : 'ok')).sort()).toEqual(['CONFLICT', 'ok']);
+});
+
+it('refuses a child of a missing parent with NOT_FOUND and keeps its batch', async () => {
+  const [orphan, fine] = await Promise.all([
+    submit({ type: 'batch.child', parentId: '01900000-0000-7000-8000-000000000000' }),
+    submit({ type: 'batch.child' }),
+  ]);
+  expect(code(orphan!)).toBe('NOT_FOUND');
+  expect(ok(fine!).submitIntent.type).toBe('batch.child');
+});
