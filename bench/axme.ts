@@ -41,19 +41,19 @@ export async function claimComplete(url: string, type: string, agent: string): P
 
 export const claimOne = (url: string, type: string) => gql(url, CLAIM, { i: { types: [type], agent: 'bench' } });
 
+const CLAIM_MANY = `mutation($i: ClaimIntentsInput!) { claimIntents(input: $i) { token intent { id } } }`;
+const COMPLETE_MANY = `mutation($i: CompleteIntentsInput!) { completeIntents(input: $i) { id error { code } } }`;
+
 /**
- * Claims `k` intents in one request and completes them in a second, as aliased mutations:
- * the batching today's API allows (each field is still its own transaction). Returns how
- * many it completed; 0 ends the loop.
+ * Claims up to `k` intents with one claimIntents request and completes them with one
+ * completeIntents. Returns how many it completed; 0 claimed ends the loop.
  */
-export async function claimCompleteAliased(url: string, type: string, agent: string, k: number): Promise<number | false> {
-  const fields = Array.from({ length: k }, (_, n) => `c${n}: claimIntent(input: $i) { token intent { id } }`).join('\n');
-  const claimed = await gql(url, `mutation($i: ClaimIntentInput!) {\n${fields}\n}`, { i: { types: [type], agent } });
-  const leases = Object.values(claimed as Record<string, { token: string; intent: { id: string } } | null>).filter((l) => l !== null);
+export async function claimCompleteBatch(url: string, type: string, agent: string, k: number): Promise<number | false> {
+  const leases: { token: string; intent: { id: string } }[] = (await gql(url, CLAIM_MANY, { i: { types: [type], agent, limit: k } })).claimIntents;
   if (leases.length === 0) return false;
-  const vars = leases.map((_, n) => `$i${n}: CompleteIntentInput!`).join(', ');
-  const done = leases.map((_, n) => `d${n}: completeIntent(input: $i${n}) { id }`).join('\n');
-  const input = Object.fromEntries(leases.map((l, n) => [`i${n}`, { id: l.intent.id, leaseToken: l.token, output: { ok: true } }]));
-  await gql(url, `mutation(${vars}) {\n${done}\n}`, input);
+  const items = leases.map((l) => ({ id: l.intent.id, leaseToken: l.token, output: { ok: true } }));
+  const results: { error: { code: string } | null }[] = (await gql(url, COMPLETE_MANY, { i: { items } })).completeIntents;
+  const refused = results.find((r) => r.error);
+  if (refused) throw new Error(`completeIntents refused an item: ${refused.error!.code}`);
   return leases.length;
 }
