@@ -10,7 +10,7 @@ import { publicCode } from './error-codes.ts';
  * trace when the request carries a W3C `traceparent`. Named `mutation submitIntent`
  * (the operation's name, or its first field when anonymous); the database spans
  * and the intent the operation changed hang off it (src/db/traced.ts, traceChanges).
- * Subscriptions over graphql-ws are not traced.
+ * Operations over graphql-ws (src/graphql/ws.ts calls getEnveloped itself) are not traced.
  */
 export function useTracing(t: Tracing): Plugin<Partial<Context>> {
   const { api, tracer } = t;
