@@ -1,6 +1,7 @@
 import { countChanges } from './metrics.ts';
 import { type PubSub, channels } from './pubsub/types.ts';
 import type { Change } from './store/events.ts';
+import { traceChanges } from './tracing.ts';
 
 /**
  * Tells readers and claimers that changes committed; call only after the commit.
@@ -9,6 +10,7 @@ import type { Change } from './store/events.ts';
  */
 export function announceChanges(pubsub: PubSub, changes: readonly Change[]): void {
   countChanges(changes);
+  traceChanges(changes);
   const namespaces = new Map<string, string>();
   const work = new Set<string>();
   const visit = (list: readonly Change[]) => {

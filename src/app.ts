@@ -15,6 +15,8 @@ import { Sweeper } from './sweeper.ts';
 import { createAppMetrics } from './metrics.ts';
 import { registerRecoveryTasks } from './recovery/tasks.ts';
 import { registerWaitSweeps } from './waits-sweep.ts';
+import { startTracing } from './tracing.ts';
+import { traceDb } from './db/traced.ts';
 
 export interface Axme {
   config: Config;
@@ -55,16 +57,19 @@ export interface AxmeDeps {
 
 /** Wires one server instance: database (migrated), notifications, service and GraphQL. */
 export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {}): Promise<Axme> {
-  const db = deps.db ?? (await openDb(config, log));
+  const opened = deps.db ?? (await openDb(config, log));
   try {
     if (config.migrateOnStart) {
-      const applied = await migrate(db);
+      const applied = await migrate(opened);
       if (applied.length) log.info({ applied }, 'migrations applied');
     }
   } catch (err) {
-    if (!deps.db) await db.close();
+    if (!deps.db) await opened.close();
     throw err;
   }
+  // imported only when configured: without it nothing of OpenTelemetry loads
+  const tracing = config.tracing ? await startTracing(config.tracing, log) : undefined;
+  const db = tracing ? traceDb(opened, tracing) : opened;
   const pubsub =
     deps.pubsub ??
     (config.redisUrl
@@ -81,7 +86,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const keys = new ApiKeys(db, clock);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready });
+  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready, tracing });
   return {
     config,
     db,
@@ -103,6 +108,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
       await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();
+      // last, so the spans of the requests drained above are exported
+      await tracing?.shutdown();
     },
   };
 }

@@ -83,6 +83,24 @@ export interface Config {
   metrics: boolean;
   /** AXME_METRICS_PUBLIC: serve /metrics without an API key even when auth is on (true/false). Default false. */
   metricsPublic: boolean;
+  /**
+   * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): export traces over OTLP/HTTP.
+   * Unset, or OTEL_SDK_DISABLED=true, means no tracing and no OpenTelemetry module loaded.
+   */
+  tracing: TracingConfig | null;
+}
+
+export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+
+export interface TracingConfig {
+  /** Where spans are posted: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  url: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (default) or http/json. */
+  protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_TRACES_SAMPLER. Default parentbased_always_on: every trace, unless the caller's traceparent says unsampled. */
+  sampler: (typeof SAMPLERS)[number];
+  /** OTEL_TRACES_SAMPLER_ARG: the fraction the traceidratio samplers keep. Default 1. */
+  samplerRatio: number;
 }
 
 export class ConfigError extends Error {
@@ -203,7 +221,26 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
     metrics: bool('AXME_METRICS', true),
     metricsPublic: bool('AXME_METRICS_PUBLIC', false),
+    tracing: null,
   };
+  // the OpenTelemetry SDK reads these names itself (headers, timeouts, resource attributes);
+  // the ones that decide whether and how Axme loads it are checked here with the rest
+  const traces = url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  const base = url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  if ((traces ?? base) && !bool('OTEL_SDK_DISABLED', false)) {
+    const protocol = str('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? str('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+    if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
+      problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: expected http/protobuf or http/json (grpc is not supported)`);
+    }
+    const sampler = str('OTEL_TRACES_SAMPLER') ?? 'parentbased_always_on';
+    if (!(SAMPLERS as readonly string[]).includes(sampler)) problems.push(`OTEL_TRACES_SAMPLER=${sampler}: expected one of ${SAMPLERS.join(', ')}`);
+    config.tracing = {
+      url: traces ?? `${base!.replace(/\/+$/, '')}/v1/traces`,
+      protocol: protocol === 'http/json' ? 'http/json' : 'http/protobuf',
+      sampler: sampler as TracingConfig['sampler'],
+      samplerRatio: num('OTEL_TRACES_SAMPLER_ARG', 1, 0, 1),
+    };
+  }
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');
   }

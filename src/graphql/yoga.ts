@@ -18,6 +18,8 @@ import type { AppMetrics } from '../metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
+import { useTracing } from './plugins/tracing.ts';
+import type { Tracing } from '../tracing.ts';
 import { useUi } from './plugins/ui.ts';
 import { schema } from './schema/index.ts';
 
@@ -31,6 +33,8 @@ export interface YogaOptions {
   ready: () => Promise<boolean>;
   /** Served at /metrics when set. */
   metrics?: AppMetrics | undefined;
+  /** A span per operation when set (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing?: Tracing | undefined;
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -67,6 +71,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       };
     },
     plugins: [
+      ...(o.tracing ? [useTracing(o.tracing) as Plugin] : []),
       useHealth(o.ready),
       ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
       useUi(),

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { isErrorCode } from '../../errors.ts';
+import { type ErrorCode, isErrorCode } from '../../errors.ts';
 
 /** yoga's own codes for errors that reject a request before it runs: all the client's input. */
 const INPUT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);
@@ -21,12 +21,18 @@ export function useErrorCodes(): Plugin {
   };
 }
 
+/** The documented code a client is shown for an error carrying `code`. */
+export function publicCode(code: unknown): ErrorCode {
+  if (isErrorCode(code)) return code;
+  return INPUT_CODES.has(String(code)) ? 'BAD_USER_INPUT' : 'INTERNAL';
+}
+
 function recode<T extends { errors?: readonly GraphQLError[] }>(result: T): T {
   if (!result.errors?.some((e) => !isErrorCode(e.extensions?.code))) return result;
   const errors = result.errors.map((e) => {
     const code = e.extensions?.code;
     if (isErrorCode(code)) return e;
-    const next = INPUT_CODES.has(String(code)) ? 'BAD_USER_INPUT' : 'INTERNAL';
+    const next = publicCode(code);
     return new GraphQLError(e.message, {
       nodes: e.nodes,
       source: e.source,
