@@ -1,4 +1,5 @@
-import { type ItemResult, type Lease as LeaseRow, MAX_BATCH } from '../../service.ts';
+import type { ItemResult, Lease as LeaseRow } from '../../service.ts';
+import { MAX_BATCH } from '../../write-groups.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 

@@ -66,3 +66,23 @@ it('refuses a child of a missing parent with NOT_FOUND and keeps its batch', asy
   expect(code(orphan!)).toBe('NOT_FOUND');
   expect(ok(fine!).submitIntent.type).toBe('batch.child');
 });
+
+const CLAIM_MANY = `mutation($input: ClaimIntentsInput!) { claimIntents(input: $input) { token intent { id } } }`;
+const COMPLETE = `mutation($input: CompleteIntentInput!) { completeIntent(input: $input) { id status output } }`;
+
+it('writes concurrent completes together, each with its own output; a stale one fails alone', async () => {
+  const ids = (await Promise.all(Array.from({ length: 30 }, () => submit({ type: 'batch.done' })))).map((r) => ok(r).submitIntent.id);
+  const leases: { token: string; intent: { id: string } }[] = ok(await t.gql(CLAIM_MANY, { input: { types: ['batch.done'], limit: 30 } })).claimIntents;
+  expect(leases.length).toBe(30);
+  const results = await Promise.all(leases.map((l, i) => t.gql(COMPLETE, {
+    input: { id: l.intent.id, leaseToken: i === 7 ? leases[8]!.token : l.token, output: { i } },
+  })));
+  expect(code(results[7]!)).toBe('LEASE_LOST');
+  results.forEach((r, i) => {
+    if (i !== 7) expect(ok(r).completeIntent).toEqual({ id: leases[i]!.intent.id, status: 'COMPLETED', output: { i } });
+  });
+  const { rows } = await t.app.db.query<{ tx: string }>(
+    `select tx::text as tx from intent_events where intent_id = any($1::uuid[]) and kind = 'COMPLETED'`, [ids]);
+  expect(rows.length).toBe(29);
+  expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(29);
+});

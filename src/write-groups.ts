@@ -1,0 +1,122 @@
+/**
+ * Group commit for the hot writes. Concurrent submits share one INSERT and
+ * concurrent completes one UPDATE (see coalesce.ts): under load a statement and a
+ * round trip carry many intents, and an idle server adds no wait. Each caller still
+ * gets its own answer: a row the database refuses fails only its own call.
+ */
+import { announceChanges } from './announce.ts';
+import { Coalescer, type Pending } from './coalesce.ts';
+import type { Db } from './db/types.ts';
+import type { PubSub } from './pubsub/types.ts';
+import type { Change } from './store/events.ts';
+import * as store from './store/intents.ts';
+import type { Intent } from './store/rows.ts';
+import type { Clock } from './clock.ts';
+
+/** Items per statement; also the batch API's limit. */
+export const MAX_BATCH = 1000;
+
+// Two rather than one: a statement that stalls (a lock wait on an idempotency key)
+// holds back only half the writes; one in flight saved ~15% more CPU per submit.
+const IN_FLIGHT = 2;
+
+interface QueuedSubmit {
+  namespace: string;
+  submission: store.Submission;
+}
+
+interface QueuedCompletion {
+  namespace: string;
+  actor: string | null;
+  completion: store.Completion;
+}
+
+export type Settled = { intent: Intent } | { error: unknown };
+
+export class WriteGroups {
+  private readonly db: Db;
+  private readonly pubsub: PubSub;
+  private readonly clock: Clock;
+  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
+  private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
+
+  constructor(db: Db, pubsub: PubSub, clock: Clock) {
+    this.db = db;
+    this.pubsub = pubsub;
+    this.clock = clock;
+  }
+
+  submit(namespace: string, submission: store.Submission): Promise<Intent> {
+    return this.submits.run({ namespace, submission });
+  }
+
+  complete(namespace: string, actor: string | null, completion: store.Completion): Promise<Intent> {
+    return this.completions.run({ namespace, actor, completion });
+  }
+
+  /**
+   * Completes the items in one statement; each it left out (a child intent, a stale
+   * lease, a repeat) goes alone, which completes it or says why not.
+   */
+  async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
+    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<string, Change>();
+    announceChanges(this.pubsub, [...done.values()]);
+    const out: Settled[] = [];
+    for (const item of items) {
+      const change = done.get(item.id);
+      if (change) {
+        out.push({ intent: change.intent });
+        done.delete(item.id); // a repeated id completes once; the repeat gets the refusal
+        continue;
+      }
+      try {
+        const alone = await store.completeIntent(this.db, ns, item.id, item.token, item.output, actor, this.clock.now());
+        announceChanges(this.pubsub, [alone]);
+        out.push({ intent: alone.intent });
+      } catch (error) {
+        out.push({ error });
+      }
+    }
+    return out;
+  }
+
+  /** One statement per namespace. */
+  private async writeSubmits(batch: Pending<QueuedSubmit, Intent>[]): Promise<void> {
+    await Promise.all([...Map.groupBy(batch, (p) => p.item.namespace)].map(async ([ns, group]) => {
+      let inserted: Map<string, Change>;
+      try {
+        inserted = await store.submitIntents(this.db, ns, group.map((p) => p.item.submission));
+      } catch (err) {
+        return this.eachAlone(group, err, (p) => this.writeSubmits([p]));
+      }
+      announceChanges(this.pubsub, [...inserted.values()]);
+      await Promise.all(group.map(async (p) => {
+        const n = p.item.submission.intent;
+        const change = inserted.get(n.id);
+        if (change) return p.resolve(change.intent);
+        await store.settleSubmit(this.db, ns, n).then(p.resolve, p.reject);
+      }));
+    }));
+  }
+
+  /** One statement per namespace and actor (the events' actor is one parameter). */
+  private async writeCompletions(batch: Pending<QueuedCompletion, Intent>[]): Promise<void> {
+    const groups = Map.groupBy(batch, (p) => `${p.item.namespace}\n${p.item.actor ?? ''}`);
+    await Promise.all([...groups.values()].map(async (group) => {
+      const { namespace, actor } = group[0]!.item;
+      let settled: Settled[];
+      try {
+        settled = await this.completeAll(namespace, actor, group.map((p) => p.item.completion));
+      } catch (err) {
+        return this.eachAlone(group, err, (p) => this.writeCompletions([p]));
+      }
+      settled.forEach((s, i) => ('intent' in s ? group[i]!.resolve(s.intent) : group[i]!.reject(s.error)));
+    }));
+  }
+
+  /** The statement failed: a lone item gets the error; a group retries one by one, so one bad row fails only its caller. */
+  private async eachAlone<T>(group: Pending<T, Intent>[], err: unknown, alone: (p: Pending<T, Intent>) => Promise<void>): Promise<void> {
+    if (group.length === 1) return group[0]!.reject(err);
+    await Promise.all(group.map(alone));
+  }
+}
