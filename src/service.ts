@@ -167,12 +167,9 @@ export class IntentService {
     const started = performance.now();
     const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     for (;;) {
-      const changes = await store.claimIntents(
-        this.db, c.namespace, { types, agent: c.principal ?? agent, leaseSeconds, limit }, this.clock.now(),
-      );
+      const changes = await this.writes.claim(c.namespace, types, leaseSeconds, c.principal ?? agent, limit);
       if (changes.length > 0) {
         observeClaimWait(started, true);
-        announceChanges(this.pubsub, changes);
         return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
       }
       const left = giveUpAt - Date.now();

@@ -1,6 +1,6 @@
 /**
- * Group commit for the hot writes. Concurrent submits share one INSERT and
- * concurrent completes one UPDATE (see coalesce.ts): under load a statement and a
+ * Group commit for the hot writes. Concurrent submits share one INSERT, concurrent
+ * claims of the same types one claim, and concurrent completes one UPDATE (see coalesce.ts): under load a statement and a
  * round trip carry many intents, and an idle server adds no wait. Each caller still
  * gets its own answer: a row the database refuses fails only its own call.
  */
@@ -25,6 +25,14 @@ interface QueuedSubmit {
   submission: store.Submission;
 }
 
+interface QueuedClaim {
+  namespace: string;
+  types: string[];
+  leaseSeconds: number;
+  agent: string;
+  limit: number;
+}
+
 interface QueuedCompletion {
   namespace: string;
   actor: string | null;
@@ -38,6 +46,7 @@ export class WriteGroups {
   private readonly pubsub: PubSub;
   private readonly clock: Clock;
   private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
+  private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
   private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxInFlight: IN_FLIGHT, maxBatch: MAX_BATCH });
 
   constructor(db: Db, pubsub: PubSub, clock: Clock) {
@@ -48,6 +57,11 @@ export class WriteGroups {
 
   submit(namespace: string, submission: store.Submission): Promise<Intent> {
     return this.submits.run({ namespace, submission });
+  }
+
+  /** Leases up to `limit` intents for `agent`; claims waiting at the same time for the same types share the statement. */
+  claim(namespace: string, types: string[], leaseSeconds: number, agent: string, limit: number): Promise<Change[]> {
+    return this.claims.run({ namespace, types, leaseSeconds, agent, limit });
   }
 
   complete(namespace: string, actor: string | null, completion: store.Completion): Promise<Intent> {
@@ -99,6 +113,29 @@ export class WriteGroups {
     }));
   }
 
+  /**
+   * One statement per namespace, types and lease length, for the claimers' summed
+   * limits; the leases go out in claim order, the first claimer's share first.
+   */
+  private async writeClaims(batch: Pending<QueuedClaim, Change[]>[]): Promise<void> {
+    const groups = Map.groupBy(batch, (p) => JSON.stringify([p.item.namespace, p.item.types, p.item.leaseSeconds]));
+    await Promise.all([...groups.values()].map(async (group) => {
+      const { namespace, types, leaseSeconds } = group[0]!.item;
+      const owner: number[] = group.flatMap((p, i) => Array<number>(p.item.limit).fill(i));
+      const agents = owner.map((i) => group[i]!.item.agent);
+      let claimed: store.Claimed[];
+      try {
+        claimed = await store.claimIntents(this.db, namespace, { types, leaseSeconds, agents }, this.clock.now());
+      } catch (err) {
+        return this.eachAlone(group, err, (p) => this.writeClaims([p]));
+      }
+      const shares = group.map((): Change[] => []);
+      for (const { change, slot } of claimed) shares[owner[slot]!]!.push(change);
+      announceChanges(this.pubsub, claimed.map((c) => c.change));
+      group.forEach((p, i) => p.resolve(shares[i]!));
+    }));
+  }
+
   /** One statement per namespace and actor (the events' actor is one parameter). */
   private async writeCompletions(batch: Pending<QueuedCompletion, Intent>[]): Promise<void> {
     const groups = Map.groupBy(batch, (p) => `${p.item.namespace}\n${p.item.actor ?? ''}`);
@@ -115,7 +152,7 @@ export class WriteGroups {
   }
 
   /** The statement failed: a lone item gets the error; a group retries one by one, so one bad row fails only its caller. */
-  private async eachAlone<T>(group: Pending<T, Intent>[], err: unknown, alone: (p: Pending<T, Intent>) => Promise<void>): Promise<void> {
+  private async eachAlone<T, R>(group: Pending<T, R>[], err: unknown, alone: (p: Pending<T, R>) => Promise<void>): Promise<void> {
     if (group.length === 1) return group[0]!.reject(err);
     await Promise.all(group.map(alone));
   }

@@ -23,9 +23,9 @@ it('checks concurrency keys only on candidates ahead of the one it takes', async
     values (gen_random_uuid(), 'ns', 'keyed', 'RUNNING', 3, '2030-01-01', '2030-01-01', '2030-01-01', 'k1', 1, gen_random_uuid(), '2031-01-01')`);
   const now = new Date('2030-01-02');
   const { claimed, locks } = await t.db.transaction(async (tx) => {
-    const [c] = await claimIntents(tx, 'ns', { types: ['keyed'], agent: 'a', leaseSeconds: 30, limit: 1 }, now);
+    const [c] = await claimIntents(tx, 'ns', { types: ['keyed'], agents: ['a'], leaseSeconds: 30 }, now);
     const { rows } = await tx.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`);
-    return { claimed: c, locks: rows[0]!.n };
+    return { claimed: c?.change, locks: rows[0]!.n };
   });
   expect(claimed?.intent.concurrencyKey).not.toBe('k1'); // k1 is full, so the next candidate
   expect(claimed?.intent.priority).toBe(2);

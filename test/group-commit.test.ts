@@ -86,3 +86,20 @@ it('writes concurrent completes together, each with its own output; a stale one 
   expect(rows.length).toBe(29);
   expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(29);
 });
+
+const CLAIM = `mutation($input: ClaimIntentInput!) { claimIntent(input: $input) { token intent { id lease { agent } } } }`;
+
+it('writes concurrent claims of the same types together, each intent to one claimer under its own name', async () => {
+  const ids = (await Promise.all(Array.from({ length: 20 }, () => submit({ type: 'batch.claim' })))).map((r) => ok(r).submitIntent.id);
+  const leases = (await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    t.gql(CLAIM, { input: { types: ['batch.claim'], agent: `agent-${i}` } })))).map((r) => ok(r).claimIntent);
+  const got = leases.filter((l) => l !== null);
+  expect(got.length).toBe(20); // four claimers found nothing left
+  expect(new Set(got.map((l) => l.intent.id))).toEqual(new Set(ids));
+  const { rows } = await t.app.db.query<{ intent_id: string; actor: string; tx: string }>(
+    `select intent_id::text, actor, tx::text as tx from intent_events where intent_id = any($1::uuid[]) and kind = 'CLAIMED'`, [ids]);
+  const byIntent = new Map(rows.map((r) => [r.intent_id, r.actor]));
+  for (const l of got) expect(byIntent.get(l.intent.id)).toBe(l.intent.lease.agent);
+  leases.forEach((l, i) => l && expect(l.intent.lease.agent).toBe(`agent-${i}`));
+  expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(20);
+});

@@ -36,7 +36,7 @@ const newIntent = (type: string, extra: Partial<store.NewIntent> = {}): store.Ne
 });
 
 const claim = async (type: string, agent = 'agent-1', leaseSeconds = 60) =>
-  (await store.claimIntents(db, NS, { types: [type], agent, leaseSeconds, limit: 1 }, clock.now()))[0] ?? null;
+  (await store.claimIntents(db, NS, { types: [type], agents: [agent], leaseSeconds }, clock.now()))[0]?.change ?? null;
 
 describe('submit', () => {
   it('stores the intent and its SUBMITTED event (seq 1) together', async () => {

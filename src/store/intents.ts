@@ -131,39 +131,44 @@ export async function submitIntent(
 
 export interface ClaimArgs {
   types: string[];
-  agent: string;
   leaseSeconds: number;
-  /** At most this many intents; each gets its own lease token. */
-  limit: number;
+  /** One per intent wanted, in the order they are handed out: the lease holder and event actor of each. */
+  agents: string[];
 }
 
 // axme_claim_candidates (migration 008) picks and locks the rows: candidates in claim
 // order, the concurrency-key check only on rows ahead of the last one taken. It runs
 // once, as an init plan (a volatile function compared per row would be called per row).
+// The n-th intent it picked goes to the n-th agent; columns are c_-prefixed so that
+// `returning *` does not return a second id.
 const CLAIM = withEvent(`
   update intents i set
     status = 'RUNNING', attempt = attempt + case when resume_next then 0 else 1 end,
     claim_resumed = resume_next, resume_next = false,
-    lease_token = gen_random_uuid(), lease_agent = $1,
+    lease_token = gen_random_uuid(), lease_agent = c.c_agent,
     lease_expires_at = least($2::timestamptz + make_interval(secs => $3), $2::timestamptz + make_interval(secs => attempt_timeout_seconds)),
     attempt_expires_at = $2::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $2
-  where i.id = any((select axme_claim_candidates($4, $5::text[], $2, $6))::uuid[])`,
-  { data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
+  from (
+    select c_id, c_slot, ($1::text[])[c_slot] as c_agent
+    from unnest((select axme_claim_candidates($4, $5::text[], $2, cardinality($1::text[])))) with ordinality as u(c_id, c_slot)
+  ) c
+  where i.id = c.c_id`,
+  { actorIsLeaseHolder: true, data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
 
-/** Claim order: what the candidates' cursor read first comes first. */
-const claimOrder = (a: Change, b: Change): number =>
-  b.intent.priority - a.intent.priority ||
-  a.intent.runAt.getTime() - b.intent.runAt.getTime() ||
-  (a.intent.id < b.intent.id ? -1 : a.intent.id > b.intent.id ? 1 : 0);
+/** A lease taken by claimIntents, and which of the agents it is for (0-based). */
+export interface Claimed {
+  change: Change;
+  slot: number;
+}
 
-/** Leases up to `limit` of the most urgent runnable intents of the given types, in claim order. */
-export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Change[]> {
+/** Leases up to `agents.length` of the most urgent runnable intents of the given types, in claim order. */
+export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Claimed[]> {
   const { rows } = await q.query(CLAIM, [
-    a.agent, now, a.leaseSeconds, ns, a.types, a.limit,
-    eventFor('claim', 'RUNNING')!, a.agent,
+    a.agents, now, a.leaseSeconds, ns, a.types,
+    eventFor('claim', 'RUNNING')!, null,
   ]);
-  return rows.map(toChange).sort(claimOrder);
+  return rows.map((r) => ({ change: toChange(r), slot: Number(r.c_slot) - 1 })).sort((x, y) => x.slot - y.slot);
 }
 
 /** Explains, from the intent as it is now, why a guarded statement changed nothing. */
