@@ -39,6 +39,30 @@ export async function claimComplete(url: string, type: string, agent: string): P
   return true;
 }
 
+const COMPLETE_THEN_CLAIM = `mutation($c: CompleteIntentInput!, $i: ClaimIntentInput!) {
+  completeIntent(input: $c) { id }
+  claimIntent(input: $i) { token intent { id } }
+}`;
+
+/**
+ * An agent that holds one intent at a time but sends the complete of one and the claim
+ * of the next in one request (mutation fields run in order). Returns a step function:
+ * each call completes one intent (after the first, which only claims); false at the end.
+ */
+export function pipelinedAgent(url: string, type: string, agent: string): () => Promise<boolean> {
+  let held: { token: string; intent: { id: string } } | null = null;
+  return async () => {
+    const claim = { types: [type], agent };
+    if (!held) {
+      held = (await gql(url, CLAIM, { i: claim })).claimIntent;
+      if (!held) return false;
+    }
+    const d = await gql(url, COMPLETE_THEN_CLAIM, { c: { id: held.intent.id, leaseToken: held.token, output: { ok: true } }, i: claim });
+    held = d.claimIntent;
+    return true;
+  };
+}
+
 export const claimOne = (url: string, type: string) => gql(url, CLAIM, { i: { types: [type], agent: 'bench' } });
 
 const CLAIM_MANY = `mutation($i: ClaimIntentsInput!) { claimIntents(input: $i) { token intent { id } } }`;

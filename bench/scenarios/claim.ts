@@ -2,7 +2,7 @@
 // Axme through GraphQL, the same SKIP LOCKED claim and complete by plain pg (the
 // ceiling), and the peers graphile-worker and pg-boss on the same PostgreSQL, one at a
 // time and batched. Subjects of a group take turns, so load drift hits them alike.
-import { claimComplete, claimCompleteBatch, migratedPool, startAxmeOnPostgres, warmUp } from '../axme.ts';
+import { claimComplete, claimCompleteBatch, pipelinedAgent, migratedPool, startAxmeOnPostgres, warmUp } from '../axme.ts';
 import { CONCURRENCY, Cleanup, SECONDS, admin, alternate, cpuPerOp, metered, rate, type Rate, scratchSchema } from '../lib.ts';
 import { graphileWorker } from '../peers/graphile-worker.ts';
 import { pgBoss } from '../peers/pg-boss.ts';
@@ -46,7 +46,9 @@ export const claimScenario: Scenario = {
       const gwOne = await peer(cleanup, 'gw_bench', (s) => graphileWorker(s, false, QUEUED));
       const bossOne = await peer(cleanup, 'boss_bench', (s) => pgBoss(s, 1, QUEUED));
 
-      const cpu: { ceiling?: number; axme?: number; batch?: number } = {};
+      const cpu: { ceiling?: number; axme?: number; pipelined?: number; batch?: number } = {};
+      await admin((c) => seedPending(c, 'bench.pipelined', QUEUED), axmeSchema.name);
+      const pipelined = Array.from({ length: CONCURRENCY }, (_, loop) => pipelinedAgent(server.url, 'bench.pipelined', `p${loop}`));
       const one = await alternate({
         ceiling: metered(process.pid, cpu, 'ceiling', (s) => rate(CONCURRENCY, s, async () => {
           const token = crypto.randomUUID();
@@ -55,6 +57,7 @@ export const claimScenario: Scenario = {
           await db.query(CEILING_COMPLETE, [rows[0].id, token, '{"ok":true}']);
         })),
         axme: metered(server.proc.pid, cpu, 'axme', (s) => rate(CONCURRENCY, s, (loop) => claimComplete(server.url, 'bench.cycle', `a${loop}`))),
+        pipelined: metered(server.proc.pid, cpu, 'pipelined', (s) => rate(CONCURRENCY, s, (loop) => pipelined[loop]!())),
         graphileWorker: (s) => gwOne.measure(s),
         pgBoss: (s) => bossOne.measure(s),
       }, SECONDS);
@@ -83,6 +86,9 @@ export const claimScenario: Scenario = {
           target: '≥ 70% of ceiling and ahead of both peers',
           met: a >= 0.7 * one.ceiling.perSecond && a > one.graphileWorker.perSecond && a > one.pgBoss.perSecond,
         }, cpuPerOp(cpu.axme, one.axme, 'server')),
+        row('Axme, one at a time, complete + next claim in one request', one.pipelined, {
+          vs: `${pct(one.pipelined.perSecond, one.ceiling.perSecond)} of ceiling; ${(one.pipelined.perSecond / one.graphileWorker.perSecond).toFixed(2)}× graphile-worker, ${(one.pipelined.perSecond / one.pgBoss.perSecond).toFixed(2)}× pg-boss`,
+        }, cpuPerOp(cpu.pipelined, one.pipelined, 'server')),
         row('graphile-worker, local queue 500 + batched completion', batched.graphileWorker),
         row('pg-boss, batch size 20', batched.pgBoss),
         row(`Axme, claimIntents + completeIntents of ${BATCH}`, batched.axme, {
