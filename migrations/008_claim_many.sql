@@ -3,7 +3,9 @@
 -- A concurrency key's free slots are the RUNNING count plus the rows this call has
 -- already picked under that key, so one batch never overfills a key; the advisory
 -- lock is per key and re-entrant within the transaction, so a key costs one lock
--- however many of its rows are taken.
+-- however many of its rows are taken. Single claims use it too (lim 1); 007's
+-- axme_claim_candidate stays for instances of the previous release during a rolling
+-- upgrade, and a later migration may drop it.
 create function axme_claim_candidates(ns text, types text[], at timestamptz, lim int) returns uuid[]
 language plpgsql volatile as $$
 declare
