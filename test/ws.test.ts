@@ -68,8 +68,12 @@ it('sends each shared result as graphql-ws would, whatever the subscription ids 
   const input = { 'axme-payload': 2, text: `,"type":"next","payload":{"axme-payload":3}}` };
   await post(inst.url, `mutation($i: JSON) { submitIntent(input: { type: "ws.splice", input: $i }) { id } }`, { i: input });
   while (messages.filter((m) => m.type === 'next').length < ids.length) await new Promise((r) => setTimeout(r, 10));
-  socket.close();
   const next = messages.filter((m) => m.type === 'next');
   expect(next.map((m) => m.id).sort()).toEqual([...ids].sort());
   for (const m of next) expect(m.payload).toEqual({ data: { intentEvents: { kind: 'SUBMITTED', intent: { input } } } });
+  // a query over the socket goes through the same send
+  socket.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: `{ intents(first: 1) { edges { node { input } } } }` } }));
+  while (!messages.some((m) => m.id === 'q' && m.type === 'next')) await new Promise((r) => setTimeout(r, 10));
+  expect(messages.find((m) => m.id === 'q')!.payload).toEqual({ data: { intents: { edges: [{ node: { input } }] } } });
+  socket.close();
 });
