@@ -136,13 +136,14 @@ const GC_ON_SIGNAL = new URL('../gc-on-signal.ts', import.meta.url).href;
 export const fanOutScenario: Scenario = {
   name: 'fanout',
   title: '4. Fan-out',
-  async run() {
+  async run(ctx) {
     const cleanup = new Cleanup();
     try {
       const schema = await scratchSchema('axme_bench');
       cleanup.add(() => schema.drop());
       const perSocket = Math.ceil(FANOUT_SUBSCRIPTIONS / FANOUT_SOCKETS);
-      const server = await startLiveServer(schema.name, redisPrefix(), { AXME_MAX_SUBSCRIPTIONS: String(perSocket) }, ['--expose-gc', '--import', GC_ON_SIGNAL]);
+      const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', `${ctx.cpuProfDir}/fanout`] : [];
+      const server = await startLiveServer(schema.name, redisPrefix(), { AXME_MAX_SUBSCRIPTIONS: String(perSocket) }, ['--expose-gc', '--import', GC_ON_SIGNAL, ...profile]);
       cleanup.add(() => server.stop());
       const { submitIntent } = await gql(server.url, SUBMIT, { i: { type: 'bench.fanout', input: {} } });
       const { claimIntent } = await gql(server.url, CLAIM, { i: { types: ['bench.fanout'], agent: 'bench' } });

@@ -18,19 +18,51 @@ export interface Loaders {
   lastWake: DataLoader<string, IntentEvent | null>;
 }
 
+/**
+ * Loaders made on first use: most operations (and every subscription until an event
+ * asks for a nested list) never touch them, and each idle subscription would hold
+ * three DataLoaders with their caches.
+ */
 export function createLoaders(service: IntentService, caller: Caller): Loaders {
-  return {
-    intent: new DataLoader(async (ids) => {
-      const found = new Map((await getIntents(service.db, caller.namespace, ids)).map((i) => [i.id, i]));
+  return new LazyLoaders(service, caller);
+}
+
+class LazyLoaders implements Loaders {
+  #intent: Loaders['intent'] | null = null;
+  #events: Loaders['events'] | null = null;
+  #lastWake: Loaders['lastWake'] | null = null;
+  readonly #service: IntentService;
+  readonly #caller: Caller;
+
+  constructor(service: IntentService, caller: Caller) {
+    this.#service = service;
+    this.#caller = caller;
+  }
+
+  get intent(): Loaders['intent'] {
+    const { db } = this.#service;
+    const { namespace } = this.#caller;
+    return (this.#intent ??= new DataLoader(async (ids) => {
+      const found = new Map((await getIntents(db, namespace, ids)).map((i) => [i.id, i]));
       return ids.map((id) => found.get(id) ?? null);
-    }),
-    events: new DataLoader(async (ids) => {
-      const byIntent = await listEventsOfMany(service.db, caller.namespace, ids, EVENTS_PER_INTENT);
+    }));
+  }
+
+  get events(): Loaders['events'] {
+    const { db } = this.#service;
+    const { namespace } = this.#caller;
+    return (this.#events ??= new DataLoader(async (ids) => {
+      const byIntent = await listEventsOfMany(db, namespace, ids, EVENTS_PER_INTENT);
       return ids.map((id) => byIntent.get(id) ?? []);
-    }),
-    lastWake: new DataLoader(async (ids) => {
-      const found = await lastWakes(service.db, caller.namespace, ids);
+    }));
+  }
+
+  get lastWake(): Loaders['lastWake'] {
+    const { db } = this.#service;
+    const { namespace } = this.#caller;
+    return (this.#lastWake ??= new DataLoader(async (ids) => {
+      const found = await lastWakes(db, namespace, ids);
       return ids.map((id) => found.get(id) ?? null);
-    }),
-  };
+    }));
+  }
 }

@@ -6,6 +6,7 @@ import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import { isErrorCode } from '../errors.ts';
 import type { AxmeYoga } from './yoga.ts';
+import { sendCheaply, standIn } from './ws-send.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -30,6 +31,7 @@ export interface WsOptions {
 
 export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  wss.on('connection', (socket, request) => sendCheaply(socket, request.socket));
   const disposable = useServer(
     {
       // A bad or missing key closes the socket at connection_init (4403), before any
@@ -42,6 +44,8 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
           return false;
         }
       },
+      // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
+      onNext: (_ctx, _id, _payload, _args, result) => standIn(result),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -53,11 +57,11 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         }
         const controller = socketAbort(ctx.extra.socket);
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          // what the context reads (authorization from connectionParams, the socket's
+          // signal); each field here is held by every open subscription
+          connectionParams: ctx.connectionParams,
           params: payload,
-          request: { signal: controller.signal, headers: new Headers() },
+          request: { signal: controller.signal, headers: NO_HEADERS },
         });
         let document;
         try {
@@ -96,6 +100,8 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
     },
   };
 }
+
+const NO_HEADERS = new Headers();
 
 /** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
 const aborts = new WeakMap<object, AbortController>();

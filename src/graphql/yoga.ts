@@ -20,6 +20,7 @@ import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
 import { useTracing } from './plugins/tracing.ts';
 import type { Tracing } from '../tracing.ts';
+import { useSharedEvents } from './plugins/shared-events.ts';
 import { useUi } from './plugins/ui.ts';
 import { schema } from './schema/index.ts';
 
@@ -81,6 +82,12 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
       useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),
+      useSharedEvents<Context>({
+        // what a subscription's results may depend on besides the operation: the
+        // namespace (every read is confined to it) and the role (refused keys never get here)
+        audience: (ctx) => (ctx.auth.refused ? null : `${ctx.caller.namespace}\u0000${ctx.auth.role}`),
+        perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.service, ctx.caller) }),
+      }),
     ],
   });
 }

@@ -2,9 +2,10 @@
  * One `intentEvents` subscription: first replays stored events after the client's
  * cursor by itself, then switches to the shared feed. The switch happens in the
  * same tick as the check that the replay reached the feed's position, and the
- * feed only moves between ticks, so the seam has no gap and no duplicate. Live
- * events at or below the subscriber's cursor are skipped (a cursor from a query or
- * another instance may be ahead of this instance's feed).
+ * feed moves its position before it hands a batch out (which may take several
+ * ticks), so the seam has no gap; live events at or below the subscriber's cursor
+ * are skipped, so it has no duplicate either (and a cursor from a query or another
+ * instance may be ahead of this instance's feed).
  *
  * The queue is bounded: replay reads only when the queue is empty, and a live
  * subscriber whose queue passes `limit` loses the queue and gets one coded error
@@ -14,14 +15,11 @@ import type { Db } from '../db/types.ts';
 import { AxmeError } from '../errors.ts';
 import { getIntent } from '../store/intents.ts';
 import {
-  type Position, type StreamEvent, type StreamFilter, comparePositions, encodeCursor, matches, positionOf, readRange,
+  type Position, type StreamFilter, comparePositions, encodeCursor, matches, positionOf, readRange,
 } from '../store/stream.ts';
-import type { FeedListener, IntentLoader, NamespaceFeed } from './feed.ts';
+import type { FeedListener, IntentLoader, LiveEvent, NamespaceFeed } from './feed.ts';
 
-export interface LiveEvent extends StreamEvent {
-  /** The intent as of this event's batch, loaded once per batch for all subscribers. */
-  loadIntent?: IntentLoader;
-}
+export type { LiveEvent } from './feed.ts';
 
 /** Yielded last when a stream ends with an error; the resolver throws it so the client gets a coded error. */
 export class StreamEnd {
@@ -42,6 +40,8 @@ export interface EventStreamOptions {
   onClose: () => void;
 }
 
+const DONE: IteratorResult<never> = { value: undefined, done: true };
+
 export class EventStream implements FeedListener, AsyncIterableIterator<LiveEvent | StreamEnd> {
   private readonly o: EventStreamOptions;
   private queue: (LiveEvent | StreamEnd)[] = [];
@@ -52,7 +52,8 @@ export class EventStream implements FeedListener, AsyncIterableIterator<LiveEven
   private live = false;
   private stopped = false;
   private finished = false;
-  private wakeConsumer: (() => void) | null = null;
+  /** The consumer's pending next(), resolved by the producer. */
+  private waiting: ((r: IteratorResult<LiveEvent | StreamEnd>) => void) | null = null;
   private wakeProducer: (() => void) | null = null;
 
   constructor(o: EventStreamOptions, after: Position) {
@@ -71,13 +72,14 @@ export class EventStream implements FeedListener, AsyncIterableIterator<LiveEven
     });
   }
 
-  deliver(events: readonly StreamEvent[], load: IntentLoader): void {
+  deliver(events: readonly LiveEvent[]): void {
     if (!this.live || this.stopped) return;
     for (const e of events) {
       const p = positionOf(e);
       if (comparePositions(p, this.cursor) <= 0) continue;
       this.cursor = p;
-      if (matches(this.o.filter, e)) this.queue.push({ ...e, loadIntent: load });
+      // the feed's own object, shared with every other subscriber
+      if (matches(this.o.filter, e)) this.queue.push(e);
     }
     if (this.queue.length > this.o.limit) {
       this.queue = [];
@@ -88,47 +90,60 @@ export class EventStream implements FeedListener, AsyncIterableIterator<LiveEven
       }));
       return;
     }
-    this.wakeConsumer?.();
+    this.wakeConsumer();
   }
 
   /** Ends the stream cleanly (server shutdown): queued events are still delivered. */
   end(): void {
     this.stop();
-    this.wakeConsumer?.();
+    this.wakeConsumer();
   }
 
-  async next(): Promise<IteratorResult<LiveEvent | StreamEnd>> {
-    for (;;) {
-      if (this.finished) return { value: undefined, done: true };
-      const item = this.queue.shift();
-      if (item instanceof StreamEnd) {
-        this.finished = true;
-        return { value: item, done: false };
-      }
-      if (item) {
-        this.handedOut = positionOf(item);
-        if (this.queue.length === 0) this.wakeProducer?.();
-        return { value: item, done: false };
-      }
-      if (this.stopped) {
-        this.finished = true;
-        return { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
-      this.wakeConsumer = null;
-    }
+  next(): Promise<IteratorResult<LiveEvent | StreamEnd>> {
+    const now = this.take();
+    // a plain promise, not an async function: 10,000 idle subscribers would each hold a suspended frame
+    return now ? Promise.resolve(now) : new Promise((resolve) => (this.waiting = resolve));
   }
 
   async return(): Promise<IteratorResult<LiveEvent | StreamEnd>> {
     this.finished = true;
     this.queue = [];
     this.stop();
-    this.wakeConsumer?.();
-    return { value: undefined, done: true };
+    this.wakeConsumer();
+    return DONE;
   }
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** What next() answers now, or null when the consumer has to wait. */
+  private take(): IteratorResult<LiveEvent | StreamEnd> | null {
+    if (this.finished) return DONE;
+    const item = this.queue.shift();
+    if (item instanceof StreamEnd) {
+      this.finished = true;
+      return { value: item, done: false };
+    }
+    if (item) {
+      this.handedOut = positionOf(item);
+      if (this.queue.length === 0) this.wakeProducer?.();
+      return { value: item, done: false };
+    }
+    if (this.stopped) {
+      this.finished = true;
+      return DONE;
+    }
+    return null;
+  }
+
+  private wakeConsumer(): void {
+    if (!this.waiting) return;
+    const now = this.take();
+    if (!now) return;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting(now);
   }
 
   private endWith(end: StreamEnd | AxmeError): void {
@@ -162,7 +177,7 @@ export class EventStream implements FeedListener, AsyncIterableIterator<LiveEven
       if (this.stopped) return;
       for (const r of rows) this.queue.push({ ...r, loadIntent: single });
       this.cursor = rows.length < batchSize ? to : positionOf(rows.at(-1)!);
-      if (rows.length > 0) this.wakeConsumer?.();
+      if (rows.length > 0) this.wakeConsumer();
     }
   }
 }

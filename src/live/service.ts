@@ -17,7 +17,7 @@ import type { Intent } from '../store/rows.ts';
 import { type StreamFilter, decodeCursor } from '../store/stream.ts';
 import * as v from '../validate.ts';
 import { EventStream } from './event-stream.ts';
-import { FeedRegistry } from './feed.ts';
+import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
 import { IntentWatch } from './intent-watch.ts';
 
 export interface EventFilterInput {
@@ -37,14 +37,17 @@ export class LiveService {
   private readonly config: Config;
   private readonly feeds: FeedRegistry;
   private readonly open = new Set<{ end(): void }>();
+  /** Existence checks in flight, by namespace and intent: a burst of subscribers to one intent asks once. */
+  private readonly checking = new Map<string, Promise<boolean>>();
   private closed = false;
 
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger) {
+  /** `feed` tunes the shared readers (live/feed.ts); tests shrink dispatchSlice to see slices with a few subscribers. */
+  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger, feed: Pick<FeedOptions, 'dispatchSlice'> = {}) {
     this.db = db;
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
-    this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH });
+    this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH, ...feed });
   }
 
   /** Stored events after `after` (or from now), then live ones, each exactly once in stream order. */
@@ -58,9 +61,9 @@ export class LiveService {
       parentId: v.optionalId('filter.parentId', f?.parentId),
     };
     const start = after ? decodeCursor(after) : null;
-    if (filter.intentId && !(await getIntent(this.db, c.namespace, filter.intentId))) throw notFound('intent', filter.intentId);
+    if (filter.intentId && !(await this.intentExists(c.namespace, filter.intentId))) throw notFound('intent', filter.intentId);
     let stream: EventStream | null = null;
-    const holder = { deliver: (...a: Parameters<EventStream['deliver']>) => stream?.deliver(...a) };
+    const holder: FeedListener = { deliver: (events) => stream?.deliver(events) };
     const feed = await this.feeds.join(c.namespace, holder);
     stream = new EventStream(
       { db: this.db, namespace: c.namespace, filter, feed, limit: this.config.subscriptionBuffer, batchSize: Math.min(BATCH, this.config.subscriptionBuffer),
@@ -107,6 +110,26 @@ export class LiveService {
     this.closed = true;
     for (const s of [...this.open]) s.end();
     this.feeds.close();
+  }
+
+  /**
+   * Whether the intent exists, sharing a check already in flight for it. Each waiting
+   * subscription holds its whole request until the answer comes, so 10,000 subscribers
+   * arriving at once must not queue 10,000 reads. Only a found intent is taken from a
+   * check that started before this request: a miss is asked again, as the intent may
+   * have been committed after that check began.
+   */
+  private async intentExists(namespace: string, id: string): Promise<boolean> {
+    const key = `${namespace}\u0000${id}`;
+    const joined = this.checking.get(key);
+    if (joined && (await joined)) return true;
+    const mine = getIntent(this.db, namespace, id).then((i) => i !== null);
+    this.checking.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.checking.get(key) === mine) this.checking.delete(key);
+    }
   }
 
   private refuseWhenClosed(): void {
