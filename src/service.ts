@@ -178,6 +178,11 @@ export class IntentService {
         return [];
       }
       await waitForWork(this.pubsub, c.namespace, types, Math.min(left, this.config.claimPollMs), stop);
+      // a caller that went away must not be handed leases nobody will work on
+      if (stop.aborted) {
+        observeClaimWait(started, false);
+        return [];
+      }
     }
   }
 

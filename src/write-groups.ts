@@ -20,7 +20,7 @@ export const MAX_BATCH = 1000;
 // two in flight grouped only ~1.4 claims or completes per statement and cost 15–20%
 // more server CPU per operation. None of these statements waits on a lock held for
 // long: claims skip locked rows, completes and submits touch rows that only short
-// single-statement or single-row transactions hold, and a statement writes at most 1,000 rows.
+// single-statement or single-row transactions hold, and a statement writes at most MAX_BATCH rows.
 const IN_FLIGHT = 1;
 
 interface QueuedSubmit {
@@ -76,14 +76,13 @@ export class WriteGroups {
    * lease, a repeat) goes alone, which completes it or says why not.
    */
   async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
-    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<string, Change>();
+    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<number, Change>();
     announceChanges(this.pubsub, [...done.values()]);
     const out: Settled[] = [];
-    for (const item of items) {
-      const change = done.get(item.id);
+    for (const [at, item] of items.entries()) {
+      const change = done.get(at);
       if (change) {
         out.push({ intent: change.intent });
-        done.delete(item.id); // a repeated id completes once; the repeat gets the refusal
         continue;
       }
       try {
@@ -99,7 +98,8 @@ export class WriteGroups {
 
   /** One statement per namespace. */
   private async writeSubmits(batch: Pending<QueuedSubmit, Intent>[]): Promise<void> {
-    await Promise.all([...Map.groupBy(batch, (p) => p.item.namespace)].map(async ([ns, group]) => {
+    await eachGroup(Map.groupBy(batch, (p) => p.item.namespace).values(), async (group) => {
+      const ns = group[0]!.item.namespace;
       let inserted: Map<string, Change>;
       try {
         inserted = await store.submitIntents(this.db, ns, group.map((p) => p.item.submission));
@@ -113,16 +113,17 @@ export class WriteGroups {
         if (change) return p.resolve(change.intent);
         await store.settleSubmit(this.db, ns, n).then(p.resolve, p.reject);
       }));
-    }));
+    });
   }
 
   /**
    * One statement per namespace, types and lease length, for the claimers' summed
-   * limits; the leases go out in claim order, the first claimer's share first.
+   * limits (at most MAX_BATCH a statement); the leases go out in claim order, the
+   * first claimer's share first.
    */
   private async writeClaims(batch: Pending<QueuedClaim, Change[]>[]): Promise<void> {
     const groups = Map.groupBy(batch, (p) => JSON.stringify([p.item.namespace, p.item.types, p.item.leaseSeconds]));
-    await Promise.all([...groups.values()].map(async (group) => {
+    await eachGroup([...groups.values()].flatMap(bySlots), async (group) => {
       const { namespace, types, leaseSeconds } = group[0]!.item;
       const owner: number[] = group.flatMap((p, i) => Array<number>(p.item.limit).fill(i));
       const agents = owner.map((i) => group[i]!.item.agent);
@@ -136,13 +137,13 @@ export class WriteGroups {
       for (const { change, slot } of claimed) shares[owner[slot]!]!.push(change);
       announceChanges(this.pubsub, claimed.map((c) => c.change));
       group.forEach((p, i) => p.resolve(shares[i]!));
-    }));
+    });
   }
 
   /** One statement per namespace and actor (the events' actor is one parameter). */
   private async writeCompletions(batch: Pending<QueuedCompletion, Intent>[]): Promise<void> {
     const groups = Map.groupBy(batch, (p) => `${p.item.namespace}\n${p.item.actor ?? ''}`);
-    await Promise.all([...groups.values()].map(async (group) => {
+    await eachGroup(groups.values(), async (group) => {
       const { namespace, actor } = group[0]!.item;
       let settled: Settled[];
       try {
@@ -151,7 +152,7 @@ export class WriteGroups {
         return this.eachAlone(group, err, (p) => this.writeCompletions([p]));
       }
       settled.forEach((s, i) => ('intent' in s ? group[i]!.resolve(s.intent) : group[i]!.reject(s.error)));
-    }));
+    });
   }
 
   /** The statement failed: a lone item gets the error; a group retries one by one, so one bad row fails only its caller. */
@@ -159,4 +160,29 @@ export class WriteGroups {
     if (group.length === 1) return group[0]!.reject(err);
     await Promise.all(group.map(alone));
   }
+}
+
+/**
+ * Writes each group on its own: a group that throws rejects only its own callers,
+ * while the other groups' statements, which may commit, still answer theirs.
+ */
+async function eachGroup<T, R>(groups: Iterable<Pending<T, R>[]>, write: (group: Pending<T, R>[]) => Promise<void>): Promise<void> {
+  await Promise.all([...groups].map((group) => write(group).catch((err: unknown) => {
+    for (const p of group) p.reject(err); // no-op for those already answered
+  })));
+}
+
+/** Consecutive runs of claims whose limits add up to at most MAX_BATCH. */
+function bySlots(group: Pending<QueuedClaim, Change[]>[]): Pending<QueuedClaim, Change[]>[][] {
+  const runs: Pending<QueuedClaim, Change[]>[][] = [];
+  let slots = Infinity;
+  for (const p of group) {
+    if (slots + p.item.limit > MAX_BATCH) {
+      runs.push([]);
+      slots = 0;
+    }
+    runs.at(-1)!.push(p);
+    slots += p.item.limit;
+  }
+  return runs;
 }

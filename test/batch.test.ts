@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../src/clock.ts';
 import { code, ok, testApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -143,5 +144,39 @@ describe('completeIntents', () => {
   it('refuses more than 1000 items with BAD_USER_INPUT and changes nothing', async () => {
     const items = Array.from({ length: 1001 }, () => ({ id: '01900000-0000-7000-8000-000000000000', leaseToken: '01900000-0000-7000-8000-000000000000' }));
     expect(code(await t.gql(COMPLETE_MANY, { input: { items } }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('races a batch must settle right', () => {
+  it('of a stale and a current holder of one intent in one batch, tells the current holder it completed', async () => {
+    const clock = t.clock as ManualClock;
+    const type = uniqueType();
+    const id = await submit({ type });
+    const [stale] = await claimMany({ types: [type], limit: 1, leaseSeconds: 10 });
+    clock.advance(11_000);
+    await t.app.sweeper.sweep(); // the lease expired: back to PENDING, after the retry backoff
+    clock.advance(3_600_000);
+    const [current] = await claimMany({ types: [type], limit: 1, leaseSeconds: 10 });
+    expect(current!.intent.id).toBe(id);
+    const results = await completeMany([
+      { id, leaseToken: stale!.token, output: 'from the stale holder' },
+      { id, leaseToken: current!.token, output: 'from the current holder' },
+    ]);
+    expect(results[0].error.code).toBe('CONFLICT');
+    expect(results[1].intent).toMatchObject({ status: 'COMPLETED', output: 'from the current holder' });
+  });
+
+  it('hands no lease to a long poll whose caller went away', async () => {
+    const type = uniqueType();
+    const gone = new AbortController();
+    const waiting = t.app.service.claimMany({ namespace: 'default', principal: null }, { types: [type], limit: 5, waitSeconds: 10 }, gone.signal);
+    await new Promise((r) => setTimeout(r, 30));
+    // work that appears without a wake-up, as when another instance's notice is lost
+    const id = await submit({ type: `${type}.elsewhere` });
+    await t.app.db.query(`update intents set type = $1 where id = $2`, [type, id]);
+    gone.abort();
+    expect(await waiting).toEqual([]);
+    const after = ok(await t.gql(`query($id: ID!) { intent(id: $id) { status } }`, { id })).intent;
+    expect(after.status).toBe('PENDING');
   });
 });

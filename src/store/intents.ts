@@ -45,7 +45,8 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
 // The new intents arrive as one JSON array, so a batch of any size is one statement
 // with fixed parameters. A missing parent leaves its row out (its foreign key would
 // fail the whole statement); so does a used idempotency key (on conflict). The type's
-// default maxAttempts (setIntentTypePolicy) replaces an unspecified one.
+// default maxAttempts (setIntentTypePolicy) replaces an unspecified one. Rows go in
+// idempotency-key order, so two instances inserting the same keys cannot deadlock.
 const SUBMIT_MANY = `
   with b as (
     select * from jsonb_to_recordset($2::jsonb) as b(
@@ -62,6 +63,7 @@ const SUBMIT_MANY = `
            b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit
     from b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
     where b.parent_id is null or exists (select 1 from intents x where x.namespace = $1 and x.id = b.parent_id)
+    order by b.idempotency_key
     on conflict (namespace, idempotency_key) do nothing
     returning *
   ), ev as (
@@ -251,21 +253,20 @@ const COMPLETE_MANY = withEvent(`
 
 /**
  * Completes many leased intents in one statement. Returns the changes it made, by
- * intent id; an item it did not change (lease lost, not running, a child intent)
- * is for the caller to complete alone, which finishes it or explains why not.
+ * the item's position: by position, not id, so that of two items for one intent
+ * (an expired lease's holder and the current one) the one whose token matched is
+ * the one told it completed. An item it did not change (lease lost, not running, a
+ * child intent) is for the caller to complete alone, which finishes it or says why not.
  */
 export async function completeIntents(
   q: Queryable, ns: string, items: readonly Completion[], actor: string | null, now: Date,
-): Promise<Map<string, Change>> {
+): Promise<Map<number, Change>> {
   const { rows } = await q.query(COMPLETE_MANY, [
     ns, items.map((i) => i.id), TRANSITIONS.complete.from, items.map((i) => i.token), now,
     JSON.stringify(items.map((i) => i.output ?? null)),
     ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor }),
   ]);
-  return new Map(rows.map((r) => {
-    const change = toChange(r);
-    return [change.intent.id, change];
-  }));
+  return new Map(rows.map((r) => [Number(r.n) - 1, toChange(r)]));
 }
 
 /** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */
