@@ -3,7 +3,9 @@
 -- A concurrency key's free slots are the RUNNING count plus the rows this call has
 -- already picked under that key, so one batch never overfills a key; the advisory
 -- lock is per key and re-entrant within the transaction, so a key costs one lock
--- however many of its rows are taken. Single claims use it too (lim 1); 007's
+-- however many of its rows are taken. A call locks at most 256 keys (the shared lock
+-- table holds ~64 per connection): rows under further keys are passed over this time,
+-- and rows without a key behind them are still taken. Single claims use it too (lim 1); 007's
 -- axme_claim_candidate stays for instances of the previous release during a rolling
 -- upgrade, and a later migration may drop it.
 create function axme_claim_candidates(ns text, types text[], at timestamptz, lim int) returns uuid[]
@@ -13,6 +15,7 @@ declare
   r record;
   picked uuid[] := '{}';
   per_key jsonb := '{}';
+  keys int := 0;
   used int;
 begin
   if lim < 1 then
@@ -40,8 +43,14 @@ begin
     exit when not found;
     if r.concurrency_key is null then
       picked := picked || r.id;
+    elsif not (per_key ? r.concurrency_key) and keys >= 256 then
+      null;
     elsif pg_try_advisory_xact_lock(hashtext('axme_concurrency'), hashtext(ns || '/' || r.concurrency_key)) then
-      used := coalesce((per_key ->> r.concurrency_key)::int, 0);
+      if not (per_key ? r.concurrency_key) then
+        keys := keys + 1;
+        per_key := per_key || jsonb_build_object(r.concurrency_key, 0);
+      end if;
+      used := (per_key ->> r.concurrency_key)::int;
       if used + (select count(*) from intents
                  where namespace = ns and concurrency_key = r.concurrency_key and status = 'RUNNING') < r.concurrency_limit then
         picked := picked || r.id;
