@@ -93,6 +93,40 @@ describe('worker', () => {
     expect(completes).toBeLessThan(8);
   });
 
+  it('keeps a batch of completions under the request size the server takes', async () => {
+    const type = uniqueType();
+    const ids = await Promise.all(Array.from({ length: 6 }, async () => (await client.submit({ type })).id));
+    let started = 0;
+    let allStarted!: () => void;
+    const started6 = new Promise<void>((r) => (allStarted = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const errors: unknown[] = [];
+    // six outputs of 0.9 MB finish together: 5.4 MB would be over the 4 MiB body limit in one request
+    const w = client.worker({ types: [type], concurrency: 6, ...quiet, onError: (e) => errors.push(e) }, async () => {
+      if (++started === 6) allStarted();
+      await gate;
+      return 'x'.repeat(900_000);
+    });
+    await started6;
+    release();
+    await w.stop();
+    expect(errors).toEqual([]);
+    for (const id of ids) expect((await client.get(id))?.status).toBe('COMPLETED');
+  });
+
+  it('claims no more than the server allows per request, whatever its concurrency', async () => {
+    const type = uniqueType();
+    const ids = await Promise.all([1, 2, 3].map(async () => (await client.submit({ type })).id));
+    const errors: unknown[] = [];
+    const w = client.worker({ types: [type], concurrency: 1500, ...quiet, onError: (e) => errors.push(e) }, async () => 'done');
+    const results = await Promise.all(ids.map((id) => client.result(id)));
+    await w.stop();
+    expect(results.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(errors).toEqual([]);
+    expect(() => client.worker({ types: [type], concurrency: 0 }, () => null)).toThrow(RangeError);
+  });
+
   it('claimMany and completeMany settle each item on its own', async () => {
     const type = uniqueType();
     await client.submit({ type });

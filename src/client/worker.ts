@@ -27,6 +27,9 @@ export interface WorkerOptions {
   onError?: (err: unknown, intentId?: string) => void;
 }
 
+/** The most intents one claimIntents request may ask for. */
+const MAX_CLAIM = 1000;
+
 export type Handler<Input = unknown> = (run: IntentRun<Input>) => Promise<unknown> | unknown;
 
 export class Worker {
@@ -52,6 +55,9 @@ export class Worker {
       heartbeatMs: o.heartbeatMs ?? (leaseSeconds * 1000) / 3,
       onError: o.onError ?? ((err, id) => console.error(`axme worker${id ? ` (intent ${id})` : ''}:`, err)),
     };
+    if (!Number.isInteger(this.o.concurrency) || this.o.concurrency < 1) {
+      throw new RangeError(`concurrency must be a whole number of at least 1, not ${o.concurrency}`);
+    }
     this.handler = handler;
     this.completions = new Completions(client);
     this.done = this.claimLoop();
@@ -76,7 +82,7 @@ export class Worker {
       let leases: Lease[];
       try {
         leases = await this.client.claimMany(
-          { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds, limit: free },
+          { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds, limit: Math.min(free, MAX_CLAIM) },
           this.stopClaims.signal,
         );
         backoff = 100;
