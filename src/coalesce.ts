@@ -4,17 +4,23 @@
  * wait and go together in the next batch. An idle server adds no delay, and a busy
  * one writes many rows per statement and round trip instead of one each.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 export interface Pending<T, R> {
   item: T;
   resolve: (value: R) => void;
   reject: (err: unknown) => void;
 }
 
+interface Queued<T, R> extends Pending<T, R> {
+  /** Runs a function in the caller's async context (its trace span, say). */
+  within: <F>(fn: () => F) => F;
+}
+
 export class Coalescer<T, R> {
   private readonly flush: (batch: Pending<T, R>[]) => Promise<void>;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
-  private queue: Pending<T, R>[] = [];
+  private queue: Queued<T, R>[] = [];
   private inFlight = 0;
 
   /**
@@ -29,7 +35,7 @@ export class Coalescer<T, R> {
 
   run(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, resolve, reject, within: AsyncLocalStorage.snapshot() });
       if (this.inFlight < this.maxInFlight) void this.drain();
     });
   }
@@ -49,7 +55,9 @@ export class Coalescer<T, R> {
           };
         });
         try {
-          await this.flush(settled);
+          // in the first caller's context, whose request waits for this batch, not the
+          // context of whichever earlier request started the drain loop
+          await batch[0]!.within(() => this.flush(settled));
           for (const s of settled) if (!s.done) s.reject(new Error('batch entry left unsettled'));
         } catch (err) {
           for (const s of settled) if (!s.done) s.reject(err);
