@@ -32,3 +32,22 @@ it('checks concurrency keys only on candidates ahead of the one it takes', async
   // one advisory lock for the full key it looked at, one for the key it took: not one per pending row
   expect(locks).toBeLessThanOrEqual(2);
 });
+
+it('locks at most 256 concurrency keys in one claim, and still takes an unkeyed intent behind more full ones', async () => {
+  // 400 keys, each full (one RUNNING at limit 1), each with a more urgent PENDING intent, then one without a key
+  await t.db.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at, concurrency_key, concurrency_limit, lease_token, lease_expires_at)
+    select gen_random_uuid(), 'ns2', 'full', 'RUNNING', 3, '2030-01-01', '2030-01-01', '2030-01-01', 'f' || g, 1, gen_random_uuid(), '2031-01-01'
+    from generate_series(1, 400) g`);
+  await t.db.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at, concurrency_key, concurrency_limit, priority)
+    select gen_random_uuid(), 'ns2', 'full', 'PENDING', 3, '2030-01-01', '2030-01-01', '2030-01-01', 'f' || g, 1, 5
+    from generate_series(1, 400) g`);
+  await t.db.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at, priority)
+    values (gen_random_uuid(), 'ns2', 'full', 'PENDING', 3, '2030-01-01', '2030-01-01', '2030-01-01', 1)`);
+  const { claimed, locks } = await t.db.transaction(async (tx) => {
+    const taken = await claimIntents(tx, 'ns2', { types: ['full'], agents: ['a', 'a', 'a'], leaseSeconds: 30 }, new Date('2030-01-02'));
+    const { rows } = await tx.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`);
+    return { claimed: taken, locks: rows[0]!.n };
+  });
+  expect(claimed.map((c) => c.change.intent.concurrencyKey)).toEqual([null]);
+  expect(locks).toBeLessThanOrEqual(256);
+});
