@@ -7,7 +7,7 @@ import type { Role } from './auth/roles.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
-import { AxmeError } from './errors.ts';
+import { AxmeError, badInput } from './errors.ts';
 import { uuidv7 } from './ids.ts';
 import type { Logger } from './log.ts';
 import type { PubSub } from './pubsub/types.ts';
@@ -208,7 +208,7 @@ export class IntentService {
    * others complete.
    */
   async completeMany(c: Caller, items: readonly CompleteItem[]): Promise<ItemResult[]> {
-    if (items.length > MAX_BATCH) throw new AxmeError('BAD_USER_INPUT', `at most ${MAX_BATCH} items per request`, { limit: MAX_BATCH });
+    if (items.length > MAX_BATCH) throw badInput(`at most ${MAX_BATCH} items per request`, { limit: MAX_BATCH });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     const valid: { at: number; item: store.Completion }[] = [];
     items.forEach((i, at) => {
