@@ -18,6 +18,7 @@ import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '
 import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
 import * as v from './validate.ts';
 import { waitForWork } from './wake.ts';
+import { type AbortLike, linkSignals } from './abort.ts';
 import { observeClaimWait } from './metrics.ts';
 import { announceChanges } from './announce.ts';
 import { MAX_BATCH, WriteGroups } from './write-groups.ts';
@@ -85,6 +86,10 @@ export interface ListInput {
 
 export class IntentService {
   private readonly closing = new AbortController();
+  /** Aborted by close(); long polls listen to it while they wait, and only then. */
+  get closingSignal(): AbortSignal {
+    return this.closing.signal;
+  }
 
   readonly db: Db;
   readonly clock: Clock;
@@ -149,7 +154,7 @@ export class IntentService {
   }
 
   /** Leases the next intent; with waitSeconds, waits for one to arrive before answering null. */
-  async claim(c: Caller, a: ClaimInput, signal?: AbortSignal): Promise<Lease | null> {
+  async claim(c: Caller, a: ClaimInput, signal?: AbortLike): Promise<Lease | null> {
     return (await this.claimMany(c, { ...a, limit: 1 }, signal))[0] ?? null;
   }
 
@@ -157,7 +162,7 @@ export class IntentService {
    * Leases up to `limit` intents in one statement, in claim order; with waitSeconds,
    * waits for at least one before answering with none.
    */
-  async claimMany(c: Caller, a: ClaimInput & { limit: number }, signal?: AbortSignal): Promise<Lease[]> {
+  async claimMany(c: Caller, a: ClaimInput & { limit: number }, signal?: AbortLike): Promise<Lease[]> {
     const limit = v.intInRange('limit', a.limit, 1, 1, MAX_BATCH);
     const types = v.nonEmptyNames('types', a.types);
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
@@ -165,9 +170,20 @@ export class IntentService {
     const waitSeconds = v.intInRange('waitSeconds', a.waitSeconds, 0, 0, this.config.maxWaitSeconds);
     const giveUpAt = Date.now() + waitSeconds * 1000;
     const started = performance.now();
-    const stop = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    const link = linkSignals([signal, this.closing.signal]);
+    try {
+      return await this.claimUntil(c.namespace, types, leaseSeconds, c.principal ?? agent, limit, giveUpAt, started, link.signal);
+    } finally {
+      link.dispose();
+    }
+  }
+
+  private async claimUntil(
+    namespace: string, types: string[], leaseSeconds: number, agent: string, limit: number,
+    giveUpAt: number, started: number, stop: AbortSignal,
+  ): Promise<Lease[]> {
     for (;;) {
-      const changes = await this.writes.claim(c.namespace, types, leaseSeconds, c.principal ?? agent, limit);
+      const changes = await this.writes.claim(namespace, types, leaseSeconds, agent, limit);
       if (changes.length > 0) {
         observeClaimWait(started, true);
         return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
@@ -177,7 +193,7 @@ export class IntentService {
         observeClaimWait(started, false);
         return [];
       }
-      await waitForWork(this.pubsub, c.namespace, types, Math.min(left, this.config.claimPollMs), stop);
+      await waitForWork(this.pubsub, namespace, types, Math.min(left, this.config.claimPollMs), stop);
       // a caller that went away must not be handed leases nobody will work on
       if (stop.aborted) {
         observeClaimWait(started, false);

@@ -3,6 +3,7 @@ import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Caller, IntentService } from '../service.ts';
 import type { Loaders } from './loaders.ts';
+import type { AbortLike } from '../abort.ts';
 
 export interface Context {
   service: IntentService;
@@ -12,6 +13,6 @@ export interface Context {
   caller: Caller;
   auth: Auth;
   loaders: Loaders;
-  /** Aborted when the client goes away; ends long polls early. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away; ends long polls early. Not always a native AbortSignal (yoga's is @whatwg-node's). */
+  signal: AbortLike;
 }
