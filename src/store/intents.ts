@@ -214,7 +214,7 @@ export async function checkpointIntent(
 }
 
 const COMPLETE_SET = `
-  update intents set status = 'COMPLETED', output = $6::jsonb, lease_token = null, lease_expires_at = null,
+  update intents set status = 'COMPLETED', output = $6::jsonb, error = null, lease_token = null, lease_expires_at = null,
     finished_at = $5, last_seq = last_seq + 1, updated_at = $5
   where ${LEASED}`;
 const COMPLETE = withEvent(`${COMPLETE_SET} and parent_id is null`, { actorIsLeaseHolder: true });
@@ -245,7 +245,7 @@ export interface Completion {
 // `returning *` does not return a second id. A child intent is left out: it finishes
 // in a transaction that may wake its parent (completeIntent).
 const COMPLETE_MANY = withEvent(`
-  update intents set status = 'COMPLETED', output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb),
+  update intents set status = 'COMPLETED', output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb), error = null,
     lease_token = null, lease_expires_at = null, finished_at = $5, last_seq = last_seq + 1, updated_at = $5
   from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
   where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
