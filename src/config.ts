@@ -57,7 +57,11 @@ export interface Config {
   maxTokens: number;
   /** AXME_MAX_BATCH: operations in one batched HTTP request. Default 10. */
   maxBatch: number;
-  /** AXME_RATE_LIMIT: operations per second per API key, per instance; 0 is unlimited. Default 500. */
+  /**
+   * AXME_RATE_LIMIT: operations per second per API key, per instance; 0 is unlimited.
+   * Default 500 with auth on; unlimited with auth off, where every caller would share one
+   * bucket and a developer's own workers would throttle each other.
+   */
   rateLimit: number;
   /** AXME_RATE_BURST: operations a key may send at once after a quiet spell. Default 1000. */
   rateBurst: number;
@@ -208,7 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCost: int('AXME_MAX_COST', 5000, 10, 1_000_000),
     maxTokens: int('AXME_MAX_TOKENS', 5000, 100, 1_000_000),
     maxBatch: int('AXME_MAX_BATCH', 10, 1, 1000),
-    rateLimit: int('AXME_RATE_LIMIT', 500, 0, 1_000_000),
+    rateLimit: int('AXME_RATE_LIMIT', bool('AXME_AUTH', str('DATABASE_URL') !== null) ? 500 : 0, 0, 1_000_000),
     rateBurst: int('AXME_RATE_BURST', 1000, 1, 10_000_000),
     maxSubscriptionsPerConnection: int('AXME_MAX_SUBSCRIPTIONS', 100, 1, 100_000),
     retryInitialIntervalSeconds: num('AXME_RETRY_INITIAL_INTERVAL_SECONDS', 1, 0, 7 * 86_400),

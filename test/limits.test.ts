@@ -58,3 +58,36 @@ it('limits subscriptions per WebSocket connection', async () => {
   for (const s of subs) await s.close();
   await client.dispose();
 });
+
+it('does not throttle a dev server with auth off: a fleet far past the keyed default goes through', async () => {
+  t = await testApp();
+  expect(t.app.config.rateLimit).toBe(0);
+  const answers = await Promise.all(Array.from({ length: 1500 }, () => t!.gql('{ __typename }')));
+  expect(answers.filter((a) => a.errors).length).toBe(0);
+});
+
+it('limits each key on its own bucket with auth on', async () => {
+  t = await testApp({ env: { AXME_AUTH: 'on', AXME_RATE_LIMIT: '1', AXME_RATE_BURST: '2' } });
+  expect(t.app.config.rateLimit).toBe(1);
+  const keyA = (await t.app.keys.create({ namespace: 'team-a', name: 'a', role: 'viewer' })).secret;
+  const keyB = (await t.app.keys.create({ namespace: 'team-a', name: 'b', role: 'viewer' })).secret;
+  const ask = async (secret: string) => {
+    const res = await t!.app.yoga.fetch('http://axme.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ intents { totalCount } }' }),
+    });
+    return ((await res.json()) as { errors?: { extensions: { code: string } }[] }).errors?.[0]?.extensions.code ?? 'ok';
+  };
+  const a = [await ask(keyA), await ask(keyA), await ask(keyA), await ask(keyA)];
+  expect(a.slice(0, 2)).toEqual(['ok', 'ok']);
+  expect(a).toContain('RATE_LIMITED');
+  expect(await ask(keyB)).toBe('ok');
+});
+
+it('defaults to 500 operations per second per key with auth on', async () => {
+  const { loadConfig } = await import('../src/config.ts');
+  expect(loadConfig({ AXME_AUTH: 'on' }).rateLimit).toBe(500);
+  expect(loadConfig({}).rateLimit).toBe(0);
+  expect(loadConfig({ AXME_RATE_LIMIT: '50' }).rateLimit).toBe(50);
+});
