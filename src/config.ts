@@ -23,6 +23,8 @@ export interface Config {
   dataDir: string | null;
   /** AXME_LOG_LEVEL: pino level. Default info. */
   logLevel: string;
+  /** AXME_LOG_FORMAT: `pretty` (one readable line per entry) or `json`. Default pretty on a terminal, json otherwise. */
+  logFormat: 'pretty' | 'json';
   /** AXME_DEFAULT_LEASE_SECONDS: lease when a claim names none. Default 300. */
   defaultLeaseSeconds: number;
   /** AXME_MAX_LEASE_SECONDS: the longest lease a claim or heartbeat may ask for. Default 86400. */
@@ -179,6 +181,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`AXME_LOG_LEVEL=${logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
   }
+  const logFormat = str('AXME_LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`AXME_LOG_FORMAT=${logFormat}: expected pretty or json`);
   const dbSchema = str('AXME_DB_SCHEMA');
   if (dbSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(dbSchema)) {
     problems.push(`AXME_DB_SCHEMA=${dbSchema}: expected a lower-case SQL identifier`);
@@ -195,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     dataDir: dataDir === 'memory' ? null : dataDir,
     logLevel,
+    logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
     defaultLeaseSeconds: int('AXME_DEFAULT_LEASE_SECONDS', 300, 1, 86_400),
     maxLeaseSeconds: int('AXME_MAX_LEASE_SECONDS', 86_400, 1, 7 * 86_400),
     defaultMaxAttempts: int('AXME_DEFAULT_MAX_ATTEMPTS', 3, 1, 100),

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   const backend = config.databaseUrl ? 'postgres' : `embedded PGlite (${config.dataDir ?? 'in memory'})`;
   log.info({ backend, pubsub: config.redisUrl ? 'redis' : 'in-process' }, 'starting');
   if (!config.authRequired) {
@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   }
   const app = await createAxme(config, log);
   const running = await listen(app, log);
-  log.info(`Axme is serving GraphQL and GraphiQL at ${running.url}`);
+  const base = running.url.replace(/\/graphql$/, '');
+  log.info(`Axme is serving GraphQL at ${running.url}`);
+  log.info(`  GraphiQL (try a query):  ${running.url}`);
+  log.info(`  dashboard:               ${base}/ui`);
+  if (config.metrics) log.info(`  Prometheus metrics:      ${base}/metrics`);
+  log.info(`  health:                  ${base}/healthz, ${base}/readyz`);
 
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');

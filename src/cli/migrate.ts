@@ -4,7 +4,7 @@ import { migrate } from '../db/migrate.ts';
 import { createLogger } from '../log.ts';
 
 const config = loadConfig();
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, config.logFormat);
 const db = await openDb(config, log);
 try {
   const applied = await migrate(db);

@@ -1,4 +1,5 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
 import { AxmeError } from '../errors.ts';
@@ -51,7 +52,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
-      error: (...a) => o.log.error(a.map(String).join(' ')),
+      // yoga logs every error its maskError changed; maskError has logged the unexpected
+      // ones already, and the rest are the client's mistakes (BAD_USER_INPUT, NOT_FOUND, ...)
+      error: (...a) => (a[0] instanceof GraphQLError ? o.log.debug(a.map(String).join(' ')) : o.log.error(a.map(String).join(' '))),
     },
     batching: { limit: o.config.maxBatch },
     // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
