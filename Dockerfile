@@ -7,7 +7,9 @@
 #
 # Without DATABASE_URL the server uses embedded PGlite in /app/.axme/data; mount a
 # volume there to keep it (docker run -v axme-data:/app/.axme/data ...).
-FROM node:24-slim AS ui
+# The exact Node the project is tested on (.node-version; a test keeps the two equal).
+ARG NODE_VERSION=24.22.3
+FROM node:${NODE_VERSION}-slim AS ui
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -16,7 +18,7 @@ COPY scripts/ ./scripts/
 COPY ui/ ./ui/
 RUN sh scripts/build-ui.sh
 
-FROM node:24-slim
+FROM node:${NODE_VERSION}-slim
 
 ENV NODE_ENV=production
 WORKDIR /app
