@@ -13,6 +13,7 @@ import { createLoaders } from './loaders.ts';
 import { useBodyLimit } from './plugins/body-limit.ts';
 import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
+import { useOfflineGraphiQL } from './plugins/graphiql.ts';
 import { useHealth } from './plugins/health.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import type { AppMetrics } from '../metrics.ts';
@@ -42,11 +43,14 @@ export interface YogaOptions {
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 export function createAxmeYoga(o: YogaOptions): AxmeYoga {
+  const graphiql = useOfflineGraphiQL();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'Axme', defaultQuery: DEFAULT_QUERY },
+    // yoga's own page loads GraphiQL from a CDN; this one loads it from the server
+    renderGraphiQL: graphiql.renderGraphiQL,
     maskedErrors: { maskError: createMaskError(o.log) },
     logging: {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
@@ -79,6 +83,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useHealth(o.ready),
       ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
       useUi(),
+      graphiql,
       useBodyLimit(o.config.maxBodyBytes),
       useErrorCodes(),
       ...operationLimits(o.config),

@@ -1,5 +1,5 @@
 #!/bin/sh
-# End-to-end tests of the dashboard in a real browser: Debian's Chromium driven by
+# End-to-end tests of the dashboard and GraphiQL in a real browser: Debian's Chromium driven by
 # playwright-core (which downloads no browser of its own). Installs chromium when
 # it is missing (CI runs as root), rebuilds ui/dist so the test sees the current
 # source, then runs the suite.
