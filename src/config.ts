@@ -191,7 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     list(name).flatMap((raw) => {
       try {
         const u = new URL(raw);
-        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === raw.replace(/\/$/, '')) return [u.origin];
+        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === raw.replace(/\/$/, '').toLowerCase()) return [u.origin];
       } catch {
         // reported below
       }

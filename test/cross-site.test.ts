@@ -3,6 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { loadConfig } from '../src/config.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { post, startInstance, wsClient, type Instance } from './helpers/live.ts';
 
@@ -147,6 +148,15 @@ describe('WebSocket upgrades', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('configuration', () => {
+  it('takes origins as scheme, host and port, and host names without a port; anything else is reported', () => {
+    const c = loadConfig({ AXME_ALLOWED_ORIGINS: 'https://App.example.com/, http://localhost:5173', AXME_ALLOWED_HOSTS: 'Axme.Internal, *' });
+    expect([c.allowedOrigins, c.allowedHosts]).toEqual([['https://app.example.com', 'http://localhost:5173'], ['axme.internal', '*']]);
+    expect(() => loadConfig({ AXME_ALLOWED_ORIGINS: 'https://app.example.com/path,app.example.com', AXME_ALLOWED_HOSTS: 'axme.internal:4000' }))
+      .toThrow(/AXME_ALLOWED_ORIGINS: https:\/\/app.example.com\/path[\s\S]*AXME_ALLOWED_ORIGINS: app.example.com[\s\S]*AXME_ALLOWED_HOSTS: axme.internal:4000/);
   });
 });
 
