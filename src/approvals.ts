@@ -60,10 +60,8 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
     throw badInput('onTimeout ESCALATE needs escalateTo and timeoutSeconds', { field: 'approval.escalateTo' });
   }
   const formSchema = a.formSchema ?? null;
-  if (formSchema !== null) {
-    v.payload('approval.formSchema', formSchema, maxBytes);
-    checkFormSchema(formSchema);
-  }
+  // compiled by requestApproval once the lease is known good (checkFormSchema)
+  if (formSchema !== null) v.payload('approval.formSchema', formSchema, maxBytes);
   return {
     type: a.type == null ? 'approval' : v.name('approval.type', a.type),
     title: v.text('approval.title', a.title, 500)!,
@@ -87,6 +85,8 @@ export class ApprovalService extends ServiceCompanion {
     const now = this.clock.now();
     const { approval, changes } = await this.db.transaction(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'requestApproval', token, now);
+      // only after the lease: a made-up id or stale token costs no compile and no cache entry
+      if (req.formSchema !== null) checkFormSchema(c.namespace, req.formSchema);
       const agent = c.principal ?? cur.leaseAgent;
       const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
       const change = await w.enterWait(
@@ -126,7 +126,7 @@ export class ApprovalService extends ServiceCompanion {
       let data = v.payload('data', input.data, this.config.maxPayloadBytes);
       if (a0.formSchema !== null) {
         data ??= {};
-        checkFormData(a0.formSchema, data);
+        checkFormData(c.namespace, a0.formSchema, data);
       }
       const cur = await w.lockIntent(tx, c.namespace, a0.intentId, null, null, now);
       const a = (await ap.getApproval(tx, c.namespace, approvalId))!;

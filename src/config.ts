@@ -87,8 +87,23 @@ export interface Config {
   subscriptionBuffer: number;
   /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port (on/off). Default on. */
   metrics: boolean;
-  /** AXME_METRICS_PUBLIC: serve /metrics without an API key even when auth is on (true/false). Default false. */
+  /** AXME_METRICS_PUBLIC: serve /metrics with no credential even when auth is on (true/false). Default false. */
   metricsPublic: boolean;
+  /**
+   * AXME_METRICS_TOKEN: the operator's bearer token for /metrics (16 characters or more). Its series span
+   * every namespace, so no namespace's key reads them. Unset with auth on (and not public): /metrics is refused.
+   */
+  metricsToken: string | null;
+  /**
+   * AXME_ALLOWED_ORIGINS: comma-separated web origins (`https://app.example.com`) besides the server's own
+   * that may call the API from a browser, over HTTP (CORS) and WebSocket. Default: none.
+   */
+  allowedOrigins: string[];
+  /**
+   * AXME_ALLOWED_HOSTS: comma-separated host names this server answers to while auth is off, besides
+   * localhost, *.localhost, IP addresses and HOST; `*` turns the check off. Guards against DNS rebinding.
+   */
+  allowedHosts: string[];
   /**
    * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): export traces over OTLP/HTTP.
    * Unset, or OTEL_SDK_DISABLED=true, means no tracing and no OpenTelemetry module loaded.
@@ -177,6 +192,31 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const list = (name: string): string[] => (str(name) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const origins = (name: string): string[] =>
+    list(name).flatMap((raw) => {
+      try {
+        const u = new URL(raw);
+        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === raw.replace(/\/$/, '').toLowerCase()) return [u.origin];
+      } catch {
+        // reported below
+      }
+      problems.push(`${name}: ${raw} is not an origin like https://app.example.com (scheme, host and port only)`);
+      return [];
+    });
+  const hosts = (name: string): string[] =>
+    list(name).flatMap((raw) => {
+      const h = raw.toLowerCase();
+      if (h === '*' || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)) return [h];
+      problems.push(`${name}: ${raw} is not a host name (no scheme or port) or *`);
+      return [];
+    });
+  const token = (name: string, min: number): string | null => {
+    const raw = str(name);
+    if (raw !== null && raw.length < min) problems.push(`${name}: expected at least ${min} characters`);
+    return raw;
+  };
+
   const logLevel = str('AXME_LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`AXME_LOG_LEVEL=${logLevel}: expected fatal, error, warn, info, debug, trace or silent`);
@@ -230,6 +270,9 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
     metrics: bool('AXME_METRICS', true),
     metricsPublic: bool('AXME_METRICS_PUBLIC', false),
+    metricsToken: token('AXME_METRICS_TOKEN', 16),
+    allowedOrigins: origins('AXME_ALLOWED_ORIGINS'),
+    allowedHosts: hosts('AXME_ALLOWED_HOSTS'),
     tracing: null,
   };
   // the OpenTelemetry SDK reads these names itself (headers, timeouts, resource attributes);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Axme } from './app.ts';
 import { attachWebSocket } from './graphql/ws.ts';
+import { crossSiteOptions } from './graphql/yoga.ts';
 import type { Logger } from './log.ts';
 
 export interface RunningServer {
@@ -35,6 +36,7 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
     keys: app.keys,
     authRequired: app.config.authRequired,
     maxSubscriptions: app.config.maxSubscriptionsPerConnection,
+    crossSite: crossSiteOptions(app.config),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.ts';
-import { REAL_PG } from './helpers/db.ts';
+import { REAL_PG, freshDb } from './helpers/db.ts';
+import { startInstance } from './helpers/live.ts';
 import { type TestApp, ok, testApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -83,24 +84,42 @@ it('/metrics can be turned off', async () => {
 });
 
 describe('access to /metrics while auth is on', () => {
-  it('needs an admin key (its counts span namespaces), unless AXME_METRICS_PUBLIC is set', async () => {
-    const t = await testApp({ env: { AXME_AUTH: 'on' } });
+  const TOKEN = 'operator-token-0123456789';
+  const scrapeWith = async (url: string, authorization?: string) =>
+    (await fetch(new URL('/metrics', url), { headers: authorization ? { authorization } : {} })).status;
+
+  it('needs the operator token: no namespace key reads series that span every namespace, not even an admin\'s', async () => {
+    const tdb = await freshDb();
+    const s = await startInstance(tdb.db, { AXME_AUTH: 'on', AXME_METRICS_TOKEN: TOKEN });
     try {
-      expect((await t.app.yoga.fetch('http://axme.test/metrics')).status).toBe(401);
-      const viewer = await t.app.keys.create({ namespace: 'ops', name: 'curious', role: 'viewer' });
-      expect((await t.app.yoga.fetch('http://axme.test/metrics', { headers: { authorization: `Bearer ${viewer.secret}` } })).status).toBe(401);
-      const { secret } = await t.app.keys.create({ namespace: 'ops', name: 'prometheus', role: 'admin' });
-      const res = await t.app.yoga.fetch('http://axme.test/metrics', { headers: { authorization: `Bearer ${secret}` } });
+      const admin = await s.app.keys.create({ namespace: 'team-b', name: 'b-admin', role: 'admin' });
+      expect(await scrapeWith(s.url)).toBe(401);
+      expect(await scrapeWith(s.url, `Bearer ${admin.secret}`)).toBe(401);
+      expect(await scrapeWith(s.url, `Bearer ${TOKEN}x`)).toBe(401);
+      const res = await fetch(new URL('/metrics', s.url), { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('axme_claims_total');
     } finally {
-      await t.close();
+      await s.running.shutdown();
+      await tdb.close();
     }
-    const open = await testApp({ env: { AXME_AUTH: 'on', AXME_METRICS_PUBLIC: 'true' } });
+  });
+
+  it('is closed without a token (an admin key is not enough), and open with AXME_METRICS_PUBLIC', async () => {
+    const tdb = await freshDb();
+    const closed = await startInstance(tdb.db, { AXME_AUTH: 'on' });
     try {
-      expect((await open.app.yoga.fetch('http://axme.test/metrics')).status).toBe(200);
+      const admin = await closed.app.keys.create({ namespace: 'ops', name: 'prometheus', role: 'admin' });
+      expect(await scrapeWith(closed.url, `Bearer ${admin.secret}`)).toBe(401);
     } finally {
-      await open.close();
+      await closed.running.shutdown();
+    }
+    const open = await startInstance(tdb.db, { AXME_AUTH: 'on', AXME_METRICS_PUBLIC: 'true' });
+    try {
+      expect(await scrapeWith(open.url)).toBe(200);
+    } finally {
+      await open.running.shutdown();
+      await tdb.close();
     }
   });
 });

@@ -60,7 +60,7 @@ it('the README human-in-the-loop walk-through works as pasted after the first', 
 
 it('documents every variable config.ts reads in the configuration section', () => {
   const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
-  const names = new Set([...source.matchAll(/\b(?:int|num|bool|str|url|retention)\('([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]!));
+  const names = new Set([...source.matchAll(/\b(?:int|num|bool|str|url|retention|origins|hosts|token)\('([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]!));
   expect(names.size).toBeGreaterThan(40);
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Architecture'));

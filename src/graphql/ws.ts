@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import { isErrorCode } from '../errors.ts';
+import { type CrossSiteOptions, crossSiteCheck } from './plugins/cross-site.ts';
 import type { AxmeYoga } from './yoga.ts';
 import { sendCheaply, standIn } from './ws-send.ts';
 
@@ -27,10 +28,21 @@ export interface WsOptions {
   /** Open subscriptions one socket may hold (AXME_MAX_SUBSCRIPTIONS). */
   maxSubscriptions: number;
   keepAliveMs?: number;
+  /** The Host and Origin rules of HTTP (plugins/cross-site.ts): a browser opens a WebSocket to any site without CORS. */
+  crossSite: CrossSiteOptions;
 }
 
 export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  const refusal = crossSiteCheck(o.crossSite);
+  const wss = new WebSocketServer({
+    server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024,
+    // refused with an HTTP status at the handshake, before any graphql-ws message
+    verifyClient: ({ req }, done) => {
+      const r = refusal({ get: (name) => [req.headers[name] ?? null].flat().join(', ') || null });
+      if (r) done(false, r.status, r.message);
+      else done(true);
+    },
+  });
   wss.on('connection', (socket, request) => sendCheaply(socket, request.socket));
   const disposable = useServer(
     {

@@ -10,7 +10,10 @@ import type { Logger } from '../log.ts';
 import type { IntentService } from '../service.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { useBodyLimit } from './plugins/body-limit.ts';
+import { useCrossSite } from './plugins/cross-site.ts';
+import { useSecurityHeaders } from './plugins/security-headers.ts';
 import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useOfflineGraphiQL } from './plugins/graphiql.ts';
@@ -48,6 +51,8 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // yoga's CORS reflects any Origin; useCrossSite answers CORS for AXME_ALLOWED_ORIGINS only
+    cors: false,
     graphiql: { title: 'Axme', defaultQuery: DEFAULT_QUERY },
     // yoga's own page loads GraphiQL from a CDN; this one loads it from the server
     renderGraphiQL: graphiql.renderGraphiQL,
@@ -81,7 +86,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     plugins: [
       ...(o.tracing ? [useTracing(o.tracing) as Plugin] : []),
       useHealth(o.ready),
-      ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
+      useSecurityHeaders(),
+      useCrossSite(crossSiteOptions(o.config)),
+      ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o.config))] : []),
       useUi(),
       graphiql,
       useBodyLimit(o.config.maxBodyBytes),
@@ -100,11 +107,25 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
   });
 }
 
-function metricsAccess(o: YogaOptions) {
+/** Shared with the WebSocket upgrade (ws.ts), so both refuse the same requests. */
+export function crossSiteOptions(config: Config) {
+  const bound = config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host];
+  return { allowedOrigins: config.allowedOrigins, allowedHosts: [...bound, ...config.allowedHosts], checkHost: !config.authRequired };
+}
+
+/**
+ * /metrics spans every namespace, so a namespace's key (even an admin's) does not read
+ * it: only the operator's AXME_METRICS_TOKEN does. With auth off and no token it is open
+ * (a development server); AXME_METRICS_PUBLIC opens it on purpose.
+ */
+function metricsAccess(config: Config) {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const token = config.metricsToken === null ? null : digest(config.metricsToken);
   return async (authorization: string | null): Promise<boolean> => {
-    if (!o.config.authRequired || o.config.metricsPublic) return true;
-    // the counts cover every namespace, so only an admin sees them
-    return authenticate(o.keys, true, authorization).then((a) => a.role === 'admin', () => false);
+    if (config.metricsPublic) return true;
+    if (token === null) return !config.authRequired;
+    const sent = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    return sent !== undefined && timingSafeEqual(digest(sent), token);
   };
 }
 

@@ -57,7 +57,8 @@ describe('the dashboard in Chromium', () => {
     await page.locator('.overlay button[type="submit"]').click();
     await page.locator('.overlay').waitFor({ state: 'detached' });
     await live(page);
-    expect(await page.evaluate(() => localStorage.getItem('axme.apiKey'))).toBe(key);
+    // not remembered: this tab only
+    expect(await page.evaluate(() => [sessionStorage.getItem('axme.apiKey'), localStorage.getItem('axme.apiKey')])).toEqual([key, null]);
     await page.locator('[data-count="PENDING"]').waitFor();
   });
 

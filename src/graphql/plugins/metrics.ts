@@ -3,9 +3,9 @@ import type { AppMetrics } from '../../metrics.ts';
 
 /**
  * GET /metrics answers the Prometheus text exposition on the API's own port. Its
- * counts span every namespace, so while auth is on a scraper sends an admin key as a
- * bearer token (Prometheus' `authorization` setting), unless AXME_METRICS_PUBLIC
- * opens the path; AXME_METRICS=off removes it.
+ * counts span every namespace, so a scraper sends the operator's AXME_METRICS_TOKEN as
+ * a bearer token (Prometheus' `authorization` setting); `allowed` decides (yoga.ts).
+ * AXME_METRICS=off removes the path.
  */
 export function useMetrics(metrics: AppMetrics, allowed: (authorization: string | null) => Promise<boolean>): Plugin {
   return {
@@ -16,7 +16,7 @@ export function useMetrics(metrics: AppMetrics, allowed: (authorization: string 
         return;
       }
       if (!(await allowed(request.headers.get('authorization')))) {
-        endResponse(new fetchAPI.Response('an admin API key is required: Authorization: Bearer <key>\n', {
+        endResponse(new fetchAPI.Response('the operator token is required: Authorization: Bearer <AXME_METRICS_TOKEN> (API keys belong to one namespace; these series span all)\n', {
           status: 401, headers: { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' },
         }));
         return;

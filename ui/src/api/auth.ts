@@ -1,7 +1,10 @@
 /**
- * The API key, kept in localStorage so a reload stays signed in. `needed` turns on
- * when the server answers UNAUTHENTICATED; the prompt sets a key and every view
- * reloads through the epoch it watches.
+ * The API key. By default it lives in sessionStorage: this tab only, gone when the tab
+ * closes, and never read by another tab. "Remember" keeps it in localStorage instead,
+ * for the next visit. Either way only this origin's scripts can read it, and the
+ * server's CSP (script-src 'self') admits no others. `needed` turns on when the server
+ * answers UNAUTHENTICATED; the prompt sets a key and every view reloads through the
+ * epoch it watches.
  */
 import { Store } from './store.ts';
 
@@ -9,31 +12,37 @@ const STORAGE = 'axme.apiKey';
 
 export interface AuthState {
   key: string | null;
+  /** Kept in localStorage across visits, not only for this tab. */
+  remembered: boolean;
   needed: boolean;
   /** Bumped whenever the key changes, so queries and subscriptions start again. */
   epoch: number;
   message: string | null;
 }
 
-function stored(): string | null {
+function read(storage: () => Storage): string | null {
   try {
-    return localStorage.getItem(STORAGE);
+    return storage().getItem(STORAGE);
   } catch {
     return null;
   }
 }
 
-export const auth = new Store<AuthState>({ key: stored(), needed: false, epoch: 0, message: null });
+const session = read(() => sessionStorage);
+const remembered = session === null ? read(() => localStorage) : null;
 
-export function setKey(key: string | null): void {
+export const auth = new Store<AuthState>({ key: session ?? remembered, remembered: remembered !== null, needed: false, epoch: 0, message: null });
+
+export function setKey(key: string | null, remember = false): void {
   try {
-    if (key) localStorage.setItem(STORAGE, key);
-    else localStorage.removeItem(STORAGE);
+    sessionStorage.removeItem(STORAGE);
+    localStorage.removeItem(STORAGE);
+    if (key) (remember ? localStorage : sessionStorage).setItem(STORAGE, key);
   } catch {
     // private mode: the key lasts for this page only
   }
   const s = auth.get();
-  auth.set({ key, needed: false, epoch: s.epoch + 1, message: null });
+  auth.set({ key, remembered: Boolean(key) && remember, needed: false, epoch: s.epoch + 1, message: null });
 }
 
 export function requireKey(message: string): void {
