@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AxmeClient } from '../../src/client/client.ts';
 import * as ops from '../../src/client/generated/graphql.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
@@ -21,6 +21,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
+const afterChecks: (() => void)[] = [];
+afterEach(() => {
+  for (const check of afterChecks.splice(0)) check();
+});
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close().catch(() => {});
@@ -58,6 +62,15 @@ async function openOffline(): Promise<{ page: Page; blocked: string[]; served: s
     return ws.close();
   });
   const page = await context.newPage();
+  // the page's own CSP must allow everything GraphiQL does: any violation fails the test
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`)),
+  );
+  afterChecks.push(() => expect(violations).toEqual([]));
   await page.goto(`${server.origin}/graphql`);
   await queryEditor(page).waitFor().catch((err: unknown) => {
     throw new Error(`GraphiQL did not load; blocked: ${blocked.join(' ') || 'nothing'}`, { cause: err });

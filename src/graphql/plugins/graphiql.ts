@@ -63,10 +63,13 @@ export function useOfflineGraphiQL(options: OfflineGraphiQLOptions = {}): Offlin
       const title = opts.title ?? 'GraphiQL';
       const favicon = opts.favicon ?? (names.favicon ? url(names.favicon) : null);
       const workers = { editorWorkerService: url(names.editorWorkerService!), json: url(names.jsonWorker!), graphql: url(names.graphqlWorker!) };
+      const setup = `self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_moduleId, label) => { const w = ${json(workers)}; return w[label] ?? w.editorWorkerService; } };`;
+      const render = `YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), ${json(opts)});`;
       return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${html(pageCsp([setup, render]))}">
 <title>${html(stripTags(title))}</title>
 ${favicon ? `<link rel="icon" href="${html(favicon)}">` : ''}
 <link rel="stylesheet" href="${url(names.css!)}">
@@ -74,16 +77,34 @@ ${favicon ? `<link rel="icon" href="${html(favicon)}">` : ''}
 <body id="body" class="no-focus-outline">
 <noscript>You need to enable JavaScript to run GraphiQL.</noscript>
 <div id="root">Loading GraphiQL…</div>
-<script>
-self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_moduleId, label) => { const w = ${json(workers)}; return w[label] ?? w.editorWorkerService; } };
-</script>
+<script>${setup}</script>
 <script src="${url(names.js!)}"></script>
-<script>YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), ${json(opts)});</script>
+<script>${render}</script>
 </body>
 </html>
 `;
     },
   };
+}
+
+/**
+ * The page's own policy, in the page (the security headers add frame-ancestors, which a
+ * meta tag cannot carry): scripts from this server plus the two inline start-up scripts
+ * by hash, so an injected script runs nowhere. Monaco adds <style> elements at run time.
+ */
+function pageCsp(inlineScripts: readonly string[]): string {
+  const hashes = inlineScripts.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 }
 
 interface Asset {

@@ -25,8 +25,8 @@ export interface SecurityHeadersOptions {
 /**
  * Response headers for every path: no MIME sniffing, no Referer leaving the server (a
  * URL may carry an intent id), no framing anywhere (clickjacking an approve button).
- * The dashboard gets the full CSP above; other pages (GraphiQL, which loads its editor
- * from a CDN with inline scripts) only `frame-ancestors 'none'`, so they keep working.
+ * The dashboard gets the full CSP above; other pages only `frame-ancestors 'none'`:
+ * GraphiQL's page carries its own policy in a meta tag, with its inline scripts by hash.
  */
 export function useSecurityHeaders(o: SecurityHeadersOptions = {}): Plugin {
   const prefix = o.dashboardPath ?? '/ui';
