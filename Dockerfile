@@ -9,7 +9,10 @@
 # volume there to keep it (docker run -v axme-data:/app/.axme/data ...).
 FROM node:24-slim AS ui
 WORKDIR /build
+# npm ci needs every workspace's package.json (packages/client, ui) beside the lockfile
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
+COPY ui/package.json ./ui/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY schema.graphql ./
 COPY scripts/ ./scripts/
@@ -24,6 +27,8 @@ WORKDIR /app
 # Dependencies first, so editing the source does not re-run npm ci. No scripts:
 # `prepare` builds the dashboard, which the ui stage has done.
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
+COPY ui/package.json ./ui/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 

@@ -3,7 +3,7 @@ import { createAxme } from '../src/app.ts';
 import {
   BadUserInputError, ConflictError, InternalError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, fromGraphQLError, type Axme,
   type ErrorCode as ClientErrorCode,
-} from '../src/client/index.ts';
+} from '@axme/client';
 import { loadConfig } from '../src/config.ts';
 import { ERROR_CODES, type ErrorCode } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `axme` command line: run the server, and drive intents from a terminal or a
  * script (`--json` prints machine-readable output). Talks to the server only
@@ -5,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AxmeClientError, createClient } from '../client/index.ts';
+import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow } from './format.ts';
 import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
