@@ -11,7 +11,10 @@
 ARG NODE_VERSION=24.22.3
 FROM node:${NODE_VERSION}-slim AS ui
 WORKDIR /build
+# npm ci needs every workspace's package.json (packages/client, ui) beside the lockfile
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
+COPY ui/package.json ./ui/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY schema.graphql ./
 COPY scripts/ ./scripts/
@@ -26,6 +29,8 @@ WORKDIR /app
 # Dependencies first, so editing the source does not re-run npm ci. No scripts:
 # `prepare` builds the dashboard, which the ui stage has done.
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
+COPY ui/package.json ./ui/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 

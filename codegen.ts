@@ -1,5 +1,5 @@
 // Typed documents for the client SDK, from the checked-in schema and the operations
-// in src/client. `npm run codegen` rewrites src/client/generated; a test fails when stale.
+// in packages/client/src. `npm run codegen` rewrites packages/client/src/generated; a test fails when stale.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /** One set of typed documents: operations from `documents` into `out` (ui/codegen.ts uses it too). */
@@ -29,4 +29,4 @@ export function typedDocuments(documents: string, out: string): CodegenConfig {
   };
 }
 
-export default typedDocuments('src/client/operations/*.graphql', 'src/client/generated/');
+export default typedDocuments('packages/client/src/operations/*.graphql', 'packages/client/src/generated/');

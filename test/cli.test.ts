@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { createClient } from '../src/client/index.ts';
+import { createClient } from '@axme/client';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';

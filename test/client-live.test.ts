@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createAxme, type Axme as App } from '../src/app.ts';
 import { ApiKeys } from '../src/auth/keys.ts';
-import { createClient, type IntentEvent, UnauthenticatedError } from '../src/client/index.ts';
+import { createClient, type IntentEvent, UnauthenticatedError } from '@axme/client';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/types.ts';
 import { createLogger } from '../src/log.ts';

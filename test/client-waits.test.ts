@@ -1,7 +1,7 @@
 // Durable waits in the worker runtime, against a real server on a port: each wait
 // ends the run, and the handler re-run after the wake gets the decision.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type Axme, type Worker } from '../src/client/index.ts';
+import { createClient, type Axme, type Worker } from '@axme/client';
 import { ManualClock } from '../src/clock.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { createAxme } from '../src/app.ts';

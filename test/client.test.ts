@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
 import {
-  BadUserInputError, ConflictError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, type Axme,
-} from '../src/client/index.ts';
+  BadUserInputError, ConflictError, InternalError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, fromGraphQLError, type Axme,
+  type ErrorCode as ClientErrorCode,
+} from '@axme/client';
 import { loadConfig } from '../src/config.ts';
+import { ERROR_CODES, type ErrorCode } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
@@ -26,6 +28,19 @@ afterAll(async () => {
 let n = 0;
 const uniqueType = () => `client.t${++n}`;
 const quiet = { onError: () => {}, waitSeconds: 1 };
+
+describe('error codes', () => {
+  it('the client package knows every code the server sends, each with its own class', () => {
+    // the client package cannot import the server's list: its own copy must match
+    const same: [ClientErrorCode, ErrorCode] extends [ErrorCode, ClientErrorCode] ? true : false = true;
+    expect(same).toBe(true);
+    for (const code of ERROR_CODES) {
+      const err = fromGraphQLError({ message: 'x', extensions: { code } });
+      expect(err.code).toBe(code);
+      if (code !== 'INTERNAL') expect(err).not.toBeInstanceOf(InternalError);
+    }
+  });
+});
 
 describe('client calls', () => {
   it('submits, reads, lists, cancels and retries with typed results', async () => {

@@ -5,7 +5,7 @@ import config from '../codegen.ts';
 import uiConfig from '../ui/codegen.ts';
 
 it.each([
-  ['src/client/generated', config],
+  ['packages/client/src/generated', config],
   ['ui/src/generated', uiConfig],
 ])('%s matches schema.graphql and the operations (run `npm run codegen` after changing either)', async (_dir, cfg) => {
   const outputs = (await generate({ ...cfg, silent: true }, false)) as { filename: string; content: string }[];

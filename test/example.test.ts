@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { createClient } from '../src/client/index.ts';
+import { createClient } from '@axme/client';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
@@ -51,7 +51,7 @@ async function fakeChat(hangOnCall: number) {
 }
 
 function startWorker(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['examples/research-agent/worker.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@axme/source', 'examples/research-agent/worker.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,7 +9,7 @@
  * Env: AXME_URL, AXME_API_KEY, OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL,
  * AXME_LEASE_SECONDS (see README.md).
  */
-import { createClient, NonRetryableError, RetryAfterError } from '../../src/client/index.ts';
+import { createClient, NonRetryableError, RetryAfterError } from '@axme/client';
 
 const env = (name: string, fallback?: string) => process.env[name] || fallback;
 const OPENAI_BASE_URL = env('OPENAI_BASE_URL', 'https://api.openai.com/v1')!.replace(/\/$/, '');

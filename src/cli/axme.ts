@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `axme` command line: run the server, and drive intents from a terminal or a
  * script (`--json` prints machine-readable output). Talks to the server only
@@ -5,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AxmeClientError, createClient } from '../client/index.ts';
+import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow } from './format.ts';
 import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
@@ -37,9 +38,25 @@ const jsonArg = (v: string) => {
 };
 const collect = (v: string, all: string[] = []) => [...all, v];
 
-program.command('serve').description('run the server (same as npm start)').action(async () => {
-  await import('../main.ts');
-});
+program
+  .command('dev')
+  .description('a development server: embedded database in ./.axme/data (or memory), GraphiQL and the dashboard')
+  .option('-p, --port <port>', 'HTTP port (0: any free port)', process.env.PORT ?? '4000')
+  .option('--host <host>', 'interface to bind', process.env.HOST ?? '127.0.0.1')
+  .option('--data-dir <dir>', 'the embedded database\'s folder', process.env.AXME_DATA_DIR ?? './.axme/data')
+  .option('--memory', 'keep nothing: the database lives in memory')
+  .action(async (o) => {
+    await (await import('./dev.ts')).dev(o);
+  });
+
+program
+  .command('serve')
+  .description('run the server as configured by the environment (same as npm start)')
+  .option('-p, --port <port>', 'HTTP port (default: PORT, else 4000)')
+  .action(async (o: { port?: string }) => {
+    if (o.port !== undefined) process.env.PORT = o.port;
+    await import('../main.ts');
+  });
 
 program.command('migrate').description('apply database migrations and exit').action(async () => {
   await import('./migrate.ts');

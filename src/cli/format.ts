@@ -1,5 +1,5 @@
 // Human-readable output for the CLI; `--json` bypasses all of this.
-import type { Approval, Intent, IntentEvent } from '../client/index.ts';
+import type { Approval, Intent, IntentEvent } from '@axme/client';
 
 const COLORS: Record<string, string> = {
   PENDING: '\x1b[33m', RUNNING: '\x1b[36m', WAITING: '\x1b[35m', COMPLETED: '\x1b[32m', FAILED: '\x1b[31m', CANCELLED: '\x1b[90m',

@@ -2,8 +2,8 @@
  * `axme watch`: the event log as it grows (subscription, polling when the server
  * cannot be subscribed to), with a status line that shows live progress on a TTY.
  */
-import { type Axme, type Intent, type IntentEvent, NetworkError } from '../client/index.ts';
-import { sleep } from '../client/client.ts';
+import { type Axme, type Intent, type IntentEvent, NetworkError } from '@axme/client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eventLine } from './format.ts';
 
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];

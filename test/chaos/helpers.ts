@@ -16,7 +16,8 @@ const children = new Set<ChildProcess>();
 
 /** A node child running `script` (a .ts path relative to the repository) with its output kept for failure messages. */
 export function spawnNode(script: string, env: Record<string, string>, onLine?: (line: string) => void): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [script], {
+  // @axme/source: @axme/client from its source, as in this process (vitest.config.ts)
+  const child = spawn(process.execPath, ['--conditions=@axme/source', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
  * it mid-lease, and returns its agent name as the output.
  */
 import { appendFileSync } from 'node:fs';
-import { createClient } from '../../src/client/index.ts';
+import { createClient } from '@axme/client';
 
 const agent = process.env.AXME_CHAOS_AGENT!;
 const effects = process.env.AXME_CHAOS_EFFECTS!;

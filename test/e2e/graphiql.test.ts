@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AxmeClient } from '../../src/client/client.ts';
-import * as ops from '../../src/client/generated/graphql.ts';
+import { AxmeClient } from '../../packages/client/src/client.ts';
+import * as ops from '../../packages/client/src/generated/graphql.ts';
 import { freshDb, type TestDb } from '../helpers/db.ts';
 import { adminKey, launchBrowser, openContext, type Server, shot, startServer } from './harness.ts';
 

@@ -3,7 +3,7 @@
  * URL) when WebSockets cannot connect, and reconnects that resume from where the
  * caller says (a cursor for events; intentChanged restarts with the current state).
  */
-import { createClient as createWsClient } from 'graphql-ws';
+import { createClient as createWsClient } from 'graphql-ws/client';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 
@@ -13,7 +13,7 @@ export interface LiveOptions {
   url: string;
   apiKey: string | undefined;
   fetch: typeof fetch;
-  /** A WebSocket class; default: the `ws` package in Node, the global WebSocket elsewhere. */
+  /** A WebSocket class; default: the global WebSocket (Node 22+, browsers). */
   webSocketImpl?: unknown;
 }
 
@@ -91,15 +91,17 @@ function describe(err: unknown): string {
   return e && typeof e === 'object' && 'code' in e ? `socket closed ${e.code}${e.reason ? ` ${e.reason}` : ''}` : String(err);
 }
 
-async function defaultWebSocket(): Promise<unknown> {
-  if (typeof process !== 'undefined' && process.versions?.node) return (await import('ws')).default;
-  return (globalThis as { WebSocket?: unknown }).WebSocket;
+/** Node 22+, Deno, Bun and browsers have a global WebSocket; elsewhere pass `webSocketImpl` (e.g. the `ws` package). */
+function defaultWebSocket(): unknown {
+  const impl = (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (!impl) throw new NetworkError('NETWORK', 'this runtime has no global WebSocket: pass webSocketImpl (e.g. `import WebSocket from "ws"`) or transport: "sse"');
+  return impl;
 }
 
 async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, connected: () => void, signal?: AbortSignal): AsyncGenerator<Result<R>> {
   const client = createWsClient({
     url: o.url.replace(/^http/, 'ws'),
-    webSocketImpl: o.webSocketImpl ?? (await defaultWebSocket()),
+    webSocketImpl: o.webSocketImpl ?? defaultWebSocket(),
     connectionParams: o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
     lazy: true,
     retryAttempts: 0,

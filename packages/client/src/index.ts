@@ -1,4 +1,4 @@
-// The package's client entry: `import { createClient } from 'axme/client'`.
+// The package's entry: `import { createClient } from '@axme/client'`.
 import { AxmeClient, type ClientOptions } from './client.ts';
 import { type Handler, Worker, type WorkerOptions } from './worker.ts';
 

@@ -3,7 +3,6 @@
  * runs the handler on each, heartbeats while it runs, and completes or fails the
  * intent with what the handler did (completions that finish together go in one request).
  */
-import { hostname } from 'node:os';
 import { type AxmeClient, type Lease, sleep } from './client.ts';
 import { Completions } from './completions.ts';
 import { ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
@@ -25,6 +24,17 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Called with errors the worker handled itself (network, a lost lease). Default: console.error. */
   onError?: (err: unknown, intentId?: string) => void;
+}
+
+/**
+ * host:pid in Node (through process.getBuiltinModule, so bundlers see no node: import
+ * and the package builds for browsers as is); a random name elsewhere.
+ */
+function defaultAgent(): string {
+  type NodeProcess = { pid: number; getBuiltinModule?: (id: string) => { hostname(): string } | undefined };
+  const p = (globalThis as { process?: NodeProcess }).process;
+  const os = p?.getBuiltinModule?.('node:os');
+  return os ? `${os.hostname()}:${p!.pid}` : `worker-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** The most intents one claimIntents request may ask for. */
@@ -50,7 +60,7 @@ export class Worker {
       types: o.types,
       concurrency: o.concurrency ?? 1,
       leaseSeconds,
-      agent: o.agent ?? `${hostname()}:${process.pid}`,
+      agent: o.agent ?? defaultAgent(),
       waitSeconds: o.waitSeconds ?? 20,
       heartbeatMs: o.heartbeatMs ?? (leaseSeconds * 1000) / 3,
       onError: o.onError ?? ((err, id) => console.error(`axme worker${id ? ` (intent ${id})` : ''}:`, err)),

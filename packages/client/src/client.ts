@@ -24,7 +24,7 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** How watch() and result() subscribe. Default 'auto': graphql-ws, else SSE. */
   transport?: Transport;
-  /** A WebSocket class for graphql-ws. Default: the `ws` package in Node, the global WebSocket in browsers. */
+  /** A WebSocket class for graphql-ws. Default: the global WebSocket (Node 22+, Deno, Bun, browsers). */
   webSocketImpl?: unknown;
 }
 

@@ -1,5 +1,20 @@
 /** Errors the client raises, one class per server error code, so callers can `instanceof` them. */
-import type { ErrorCode } from '../errors.ts';
+
+/**
+ * The codes the server puts in `extensions.code` (its own list is ERROR_CODES in the
+ * server's src/errors.ts; test/client.test.ts fails when the two differ).
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'LEASE_LOST'
+  | 'INVALID_TRANSITION'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
 
 export class AxmeClientError extends Error {
   readonly code: ErrorCode | 'NETWORK';
