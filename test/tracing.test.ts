@@ -166,5 +166,5 @@ describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(await otelModulesLoaded({})).toEqual([]);
     const on = await otelModulesLoaded({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     expect(on.some((u) => u.includes('/@opentelemetry/sdk-trace/'))).toBe(true);
-  });
+  }, 150_000); // two child processes, each creating an embedded database: slow on a busy machine
 });
