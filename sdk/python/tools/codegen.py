@@ -87,7 +87,8 @@ def main(argv: list[str]) -> int:
                 sys.stderr.write("".join(diffs)[:20000])
                 sys.stderr.write(
                     "\nsdk/python/src/axme_durable/generated is stale: it does not match schema.graphql, "
-                    "src/client/operations and sdk/python/codegen. Run: sh scripts/python.sh sdk/python/tools/codegen.py\n"
+                    "src/client/operations and sdk/python/codegen.\n"
+                    "Run: sh scripts/python.sh sdk/python/tools/codegen.py\n"
                 )
                 return 1
             print("codegen: sdk/python/src/axme_durable/generated is up to date")
