@@ -7,6 +7,7 @@ import asyncio
 import socket
 import uuid
 from contextlib import aclosing
+from typing import Any
 
 import pytest
 
@@ -92,7 +93,7 @@ async def test_claim_many_and_complete_many_settle_each_item_on_its_own(client: 
     assert all(lease.intent.status is IntentStatus.RUNNING for lease in leases)
 
     # one stale token among good ones: only that item fails, with its class
-    items = [(lease.intent.id, lease.token, {"i": n}) for n, lease in enumerate(leases)]
+    items: list[tuple[str, str, Any]] = [(lease.intent.id, lease.token, {"i": n}) for n, lease in enumerate(leases)]
     items[1] = (items[1][0], "0" * len(items[1][1]), None)
     results = await client.complete_many(items)
     assert isinstance(results[1], (LeaseLostError, BadUserInputError))

@@ -61,9 +61,9 @@ def files(root: Path) -> dict[str, str]:
     }
 
 
-def stale(fresh: Path) -> list[str]:
+def stale(fresh: Path, checked_in: Path = GENERATED) -> list[str]:
     """What differs between the checked-in package and a fresh one, as unified diffs."""
-    want, have = files(fresh), files(GENERATED)
+    want, have = files(fresh), files(checked_in)
     out = []
     for name in sorted(set(want) | set(have)):
         if want.get(name) != have.get(name):

@@ -59,6 +59,7 @@ Signal = SignalIntentSignalIntent
 TERMINAL = frozenset({IntentStatus.COMPLETED, IntentStatus.FAILED, IntentStatus.CANCELLED})
 
 M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", bound="AxmeClient")
 
 
 def model(cls: type[M], **fields: Any) -> M:
@@ -95,7 +96,7 @@ class AxmeClient:
             timeout=timeout,
         )
 
-    async def __aenter__(self) -> AxmeClient:
+    async def __aenter__(self: C) -> C:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

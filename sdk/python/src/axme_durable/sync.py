@@ -16,7 +16,7 @@ from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from .client import Approval, AxmeClient, Intent, IntentEvent, Signal
+from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
 from .errors import AxmeClientError
 from .generated import (
     ApprovalStatus,
@@ -181,6 +181,20 @@ class SyncAxmeClient:
             self.aio.approvals(
                 status=status, assignee=assignee, intent_id=intent_id, type=type, first=first, after=after
             )
+        )
+
+    def claim_many(
+        self,
+        types: Sequence[str],
+        *,
+        limit: int = 1,
+        agent: str | None = None,
+        lease_seconds: int | None = None,
+        wait_seconds: int | None = None,
+    ) -> builtins.list[Lease]:
+        """Leases up to ``limit`` intents of ``types`` in one request; see ``AxmeClient.claim_many``."""
+        return self._call(
+            self.aio.claim_many(types, limit=limit, agent=agent, lease_seconds=lease_seconds, wait_seconds=wait_seconds)
         )
 
     def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:

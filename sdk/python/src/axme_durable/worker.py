@@ -13,7 +13,7 @@ import socket
 import threading
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_CLAIM", "Handler", "Worker"]
 
 log = logging.getLogger("axme_durable")
+W = TypeVar("W", bound="Worker")
 
 Handler = Callable[[IntentRun], Awaitable[Any]]
 """``async def handle(run: IntentRun) -> Any``: what it returns (JSON) completes the intent."""
@@ -129,7 +130,7 @@ class Worker:
             for sig in installed:
                 loop.remove_signal_handler(sig)
 
-    async def __aenter__(self) -> Worker:
+    async def __aenter__(self: W) -> W:
         self.start()
         return self
 
