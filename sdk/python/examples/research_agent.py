@@ -13,6 +13,7 @@ examples/research-agent/worker.ts.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import re
@@ -121,6 +122,9 @@ async def research(run: IntentRun) -> dict[str, Any]:
 
 
 async def main() -> None:
+    # the worker logs what it handles itself (a lost lease, stopping) on the "axme_durable" logger
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     print(f"research agent: handling research.answer intents at {axme.url}", flush=True)
     try:
         await research.run()  # until Ctrl-C or SIGTERM; then the intents in hand finish

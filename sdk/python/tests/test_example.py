@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import Server, pending_approval
 
-from axme_durable import AxmeClient, IntentEventKind, IntentStatus
+from axme_durable import AxmeClient, IntentEventKind, IntentStatus, WaitingFor
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "research_agent.py"
 
@@ -50,8 +50,7 @@ class FakeChat:
                     hang = fake.total == fake.hang_on_call
                 if hang:
                     fake.hang_started.set()
-                    fake.release.wait(120)  # never answers: the worker is killed while it waits
-                    return
+                    fake.release.wait(120)  # no answer until released (the killed worker never gets one)
                 content = (
                     "1. Q1?\n2. Q2?\n3. Q3?"
                     if step == "plan"
@@ -60,11 +59,14 @@ class FakeChat:
                     else f"Notes on {user}"
                 )
                 out = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
+                try:
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                except OSError:
+                    pass  # the worker that asked is gone
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -169,3 +171,27 @@ async def test_survives_a_sigkill_mid_step_and_no_finished_llm_call_runs_again(
     kinds = [e.kind for e in await client.events(intent.id)]
     assert IntentEventKind.LEASE_EXPIRED in kinds
     assert kinds.count(IntentEventKind.COMPLETED) == 1
+
+
+async def test_sigterm_lets_the_run_in_hand_finish_then_exits(
+    server: Server, client: AxmeClient, fake_chat: FakeChat, workers: list[WorkerProcess], tmp_path: Path
+) -> None:
+    env = {"AXME_URL": server.url, "OPENAI_BASE_URL": fake_chat.url, "AXME_LEASE_SECONDS": "30"}
+    fake_chat.hang_on_call = 1  # the plan call hangs until released
+    worker = WorkerProcess(env, tmp_path / "worker.log")
+    workers.append(worker)
+    intent = await client.submit("research.answer", {"question": "Does SIGTERM drain?"})
+    if not await asyncio.to_thread(fake_chat.hang_started.wait, 60):
+        raise AssertionError(f"the worker never called the chat endpoint:\n{worker.output()}")
+    worker.proc.send_signal(signal.SIGTERM)
+    await asyncio.sleep(0.5)
+    assert worker.proc.poll() is None  # still busy with the intent in hand
+    fake_chat.release.set()
+    code = await asyncio.to_thread(worker.proc.wait, 60)
+    assert code == 0, worker.output()
+    assert "stopping" in worker.output()
+    # the run went on to its durable wait, and nothing claims it any more
+    now = await client.get(intent.id)
+    assert now is not None
+    assert (now.status, now.waiting_for) == (IntentStatus.WAITING, WaitingFor.APPROVAL)
+    assert fake_chat.calls == {"plan": 1, "research: Q1?": 1, "research: Q2?": 1, "research: Q3?": 1, "draft": 1}
