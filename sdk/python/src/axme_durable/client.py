@@ -362,7 +362,10 @@ class AxmeClient:
         ``intentChanged``, or by polling when the server cannot be subscribed to.
         ``timeout`` (seconds) raises ``TimeoutError``."""
         if timeout is not None:
-            return await asyncio.wait_for(self.result(id, poll_seconds=poll_seconds), timeout)
+            try:
+                return await asyncio.wait_for(self.result(id, poll_seconds=poll_seconds), timeout)
+            except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
+                raise TimeoutError(f"intent {id} did not finish within {timeout} s") from err
         try:
             async with aclosing(self.changes(id, max_connect_failures=3)) as stream:
                 async for intent in stream:
