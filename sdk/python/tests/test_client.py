@@ -165,3 +165,13 @@ async def test_signals_and_approvals_from_the_outside(client: AxmeClient, intent
     assert (sig.name, sig.payload, sig.consumed_at) == ("webhook", {"paid": True}, None)
     with pytest.raises(NotFoundError):
         await client.resolve_approval(str(uuid.uuid4()), "approve")
+
+
+async def test_a_subscription_error_is_raised_as_its_class_not_retried(client: AxmeClient) -> None:
+    async def first_change() -> None:
+        async with aclosing(client.changes("not an id")) as changes:
+            async for _ in changes:
+                raise AssertionError("no intent should come")
+
+    with pytest.raises(BadUserInputError):
+        await asyncio.wait_for(first_change(), 30)
