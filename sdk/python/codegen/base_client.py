@@ -1,0 +1,210 @@
+"""The transport under the generated client (ariadne-codegen copies this file into
+``axme_durable/generated/base_client.py``; edit it here and regenerate).
+
+Queries and mutations go over HTTP with httpx; subscriptions over WebSocket with the
+``graphql-transport-ws`` protocol (the one graphql-ws speaks). Every GraphQL error is
+raised as the ``axme_durable.errors`` class for its ``extensions.code``, and every
+transport failure as ``NetworkError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from uuid import uuid4
+
+import httpx
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.typing import Subprotocol
+
+from axme_durable.errors import AxmeClientError, NetworkError, UnauthenticatedError, from_graphql_error
+from axme_durable.generated.base_model import UNSET
+
+GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
+
+# How long a socket may take to connect and be acknowledged before the subscription
+# counts as failed (a proxy that swallows the upgrade must not stall a watch).
+WS_CONNECT_TIMEOUT = 10.0
+
+
+class AxmeBaseClient:
+    def __init__(
+        self,
+        url: str = "",
+        headers: dict[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        ws_url: str = "",
+        ws_headers: dict[str, str] | None = None,
+        ws_connection_init_payload: dict[str, Any] | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.url = url
+        self.headers = dict(headers or {})
+        self.http_client = http_client or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0))
+        self.ws_url = ws_url or (url.replace("http", "ws", 1) if url.startswith("http") else url)
+        self.ws_headers = dict(ws_headers or {})
+        self.ws_connection_init_payload = ws_connection_init_payload
+
+    async def __aenter__(self) -> AxmeBaseClient:
+        return self
+
+    async def __aexit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http_client.aclose()
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Posts one operation. ``kwargs`` go to httpx (e.g. ``timeout=`` for a long poll)."""
+        body = {"query": query, "operationName": operation_name, "variables": self._serializable(variables)}
+        headers = {
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json, application/json",
+            **self.headers,
+        }
+        try:
+            return await self.http_client.post(self.url, content=json.dumps(body), headers=headers, **kwargs)
+        except httpx.TransportError as err:
+            raise NetworkError(f"cannot reach {self.url}: {type(err).__name__} {err}".rstrip()) from err
+
+    def get_data(self, response: httpx.Response) -> dict[str, Any]:
+        """The operation's data, or the first error as its exception class."""
+        try:
+            body = response.json()
+        except ValueError as err:
+            raise NetworkError(f"{self.url} answered {response.status_code} without a GraphQL body") from err
+        if not isinstance(body, dict):
+            raise NetworkError(f"{self.url} answered {response.status_code} without a GraphQL body")
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors:
+            raise from_graphql_error(errors[0])
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise NetworkError(f"{self.url} answered {response.status_code} without data")
+        return data
+
+    async def execute_ws(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Each result's data, until the server completes the subscription.
+
+        ``on_connected`` (a callable, optional) is called once the server acknowledged
+        the connection. Errors in a result or an ``error`` message raise their class;
+        a socket that cannot connect or closes raises ``NetworkError``."""
+        on_connected: Callable[[], None] | None = kwargs.pop("on_connected", None)
+        try:
+            websocket = await asyncio.wait_for(
+                connect(
+                    self.ws_url,
+                    subprotocols=[GRAPHQL_TRANSPORT_WS],
+                    additional_headers=self.ws_headers,
+                    open_timeout=None,
+                    max_size=None,
+                    proxy=None,
+                    **kwargs,
+                ),
+                WS_CONNECT_TIMEOUT,
+            )
+        except (OSError, InvalidHandshake, InvalidURI, asyncio.TimeoutError) as err:
+            raise NetworkError(f"cannot subscribe at {self.ws_url}: {type(err).__name__} {err}".rstrip()) from err
+        try:
+            async with websocket:
+                init: dict[str, Any] = {"type": "connection_init"}
+                if self.ws_connection_init_payload:
+                    init["payload"] = self.ws_connection_init_payload
+                await websocket.send(json.dumps(init))
+                try:
+                    await asyncio.wait_for(self._acknowledged(websocket), WS_CONNECT_TIMEOUT)
+                except asyncio.TimeoutError as err:
+                    raise NetworkError(f"{self.ws_url} did not acknowledge the connection") from err
+                if on_connected is not None:
+                    on_connected()
+                operation_id = str(uuid4())
+                payload: dict[str, Any] = {"query": query, "operationName": operation_name}
+                if variables:
+                    payload["variables"] = self._serializable(variables)
+                await websocket.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": payload}))
+                async for raw in websocket:
+                    message = self._message(raw)
+                    kind = message.get("type")
+                    if kind == "ping":
+                        await websocket.send(json.dumps({"type": "pong"}))
+                    elif message.get("id") != operation_id:
+                        continue
+                    elif kind == "next":
+                        result = message.get("payload")
+                        if not isinstance(result, dict):
+                            raise NetworkError(f"{self.ws_url} sent a result that is not an object")
+                        errors = result.get("errors")
+                        if isinstance(errors, list) and errors:
+                            raise from_graphql_error(errors[0])
+                        data = result.get("data")
+                        if isinstance(data, dict):
+                            yield data
+                    elif kind == "error":
+                        errors = message.get("payload")
+                        raise from_graphql_error(errors[0] if isinstance(errors, list) and errors else errors)
+                    elif kind == "complete":
+                        return
+        except ConnectionClosed as err:
+            raise _closed(err) from err
+        except OSError as err:
+            raise NetworkError(f"the socket to {self.ws_url} failed: {err}") from err
+
+    async def _acknowledged(self, websocket: ClientConnection) -> None:
+        async for raw in websocket:
+            message = self._message(raw)
+            if message.get("type") == "connection_ack":
+                return
+            if message.get("type") == "ping":
+                await websocket.send(json.dumps({"type": "pong"}))
+        raise NetworkError(f"{self.ws_url} closed the socket before acknowledging it")
+
+    def _message(self, raw: str | bytes) -> dict[str, Any]:
+        try:
+            message = json.loads(raw)
+        except ValueError as err:
+            raise NetworkError(f"{self.ws_url} sent a message that is not JSON") from err
+        if not isinstance(message, dict):
+            raise NetworkError(f"{self.ws_url} sent a message that is not an object")
+        return message
+
+    def _serializable(self, variables: dict[str, Any] | None) -> dict[str, Any]:
+        if not variables:
+            return {}
+        return {key: _plain(value) for key, value in variables.items() if value is not UNSET}
+
+
+def _plain(value: Any) -> Any:
+    """Input models as the JSON the server expects: camelCase names, fields never set left out."""
+    if isinstance(value, BaseModel):
+        return to_jsonable_python(value.model_dump(by_alias=True, exclude_unset=True))
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return to_jsonable_python(value)
+
+
+def _closed(err: ConnectionClosed) -> AxmeClientError:
+    code = err.rcvd.code if err.rcvd is not None else None
+    # the server checks the key at connection_init and closes with 4403 (or 4401) when it is bad
+    if code in (4401, 4403):
+        return UnauthenticatedError(
+            "UNAUTHENTICATED", "the server refused the connection: a valid API key is required", {"closeCode": code}
+        )
+    reason = f" {err.rcvd.reason}" if err.rcvd is not None and err.rcvd.reason else ""
+    return NetworkError(f"the socket closed ({code if code is not None else 'no close frame'}{reason})")

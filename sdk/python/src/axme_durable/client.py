@@ -1,0 +1,453 @@
+"""The async Axme client: every call is an operation of the generated client
+(``axme_durable.generated``) sent over HTTP; server errors are raised as the classes
+in ``axme_durable.errors``; ``watch``, ``changes`` and ``result`` are live over
+``graphql-transport-ws``."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+from collections.abc import AsyncGenerator, Callable, Sequence
+from contextlib import aclosing
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import httpx
+from pydantic import BaseModel
+
+from .errors import AxmeClientError, NetworkError, NotFoundError, from_graphql_error
+from .generated import (
+    ApprovalFields,
+    ApprovalFilter,
+    ApprovalStatus,
+    CancelIntentInput,
+    ClaimIntentsClaimIntents,
+    ClaimIntentsInput,
+    CompleteIntentInput,
+    CompleteIntentsInput,
+    EventFields,
+    GraphQLClient,
+    IntentEventFilter,
+    IntentEventKind,
+    IntentFields,
+    IntentFilter,
+    IntentStatus,
+    ListApprovalsApprovals,
+    ListIntentsIntents,
+    ResolveApprovalInput,
+    RetryIntentInput,
+    RetryPolicyInput,
+    SignalIntentInput,
+    SignalIntentSignalIntent,
+    SubmitIntentInput,
+)
+from .live import live
+
+if TYPE_CHECKING:
+    from .worker import Handler, Worker
+
+__all__ = ["TERMINAL", "Approval", "AxmeClient", "Intent", "IntentEvent", "Lease", "Signal"]
+
+Intent = IntentFields
+"""An intent as every operation returns it (``IntentFields`` in the operation documents)."""
+IntentEvent = EventFields
+Approval = ApprovalFields
+Lease = ClaimIntentsClaimIntents
+"""A claimed intent: ``token`` (the lease token), ``expires_at`` and ``intent`` (with ``last_wake``)."""
+Signal = SignalIntentSignalIntent
+
+TERMINAL = frozenset({IntentStatus.COMPLETED, IntentStatus.FAILED, IntentStatus.CANCELLED})
+
+M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", bound="AxmeClient")
+
+
+def model(cls: type[M], **fields: Any) -> M:
+    """An input model from snake_case fields, leaving out the ones that are None
+    (the server's defaults apply). Pass JSON nulls through ``model_validate`` yourself."""
+    return cls.model_validate({k: v for k, v in fields.items() if v is not None})
+
+
+class AxmeClient:
+    """The Axme API from asyncio.
+
+    ``AxmeClient("http://localhost:4000/graphql", api_key=...)``; close it with
+    ``await client.aclose()`` or use it as ``async with AxmeClient(...) as client``.
+    """
+
+    def __init__(
+        self,
+        url: str = "http://localhost:4000/graphql",
+        *,
+        api_key: str | None = None,
+        timeout: float = 30.0,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        auth = {"authorization": f"Bearer {api_key}"} if api_key else {}
+        self.url = url
+        self.api_key = api_key
+        self.timeout = timeout
+        # the generated, typed client: one method per operation in src/client/operations
+        self.gql = GraphQLClient(
+            url=url,
+            headers=auth,
+            http_client=http_client,
+            ws_connection_init_payload=auth or None,
+            timeout=timeout,
+        )
+
+    async def __aenter__(self: C) -> C:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.gql.aclose()
+
+    # ---- intents -------------------------------------------------------------------
+
+    async def submit(
+        self,
+        type: str,
+        input: Any = None,
+        *,
+        idempotency_key: str | None = None,
+        priority: int | None = None,
+        max_attempts: int | None = None,
+        parent_id: str | None = None,
+        labels: Sequence[str] | None = None,
+        run_at: datetime | None = None,
+        deadline: datetime | None = None,
+        concurrency_key: str | None = None,
+        concurrency_limit: int | None = None,
+        attempt_timeout_seconds: int | None = None,
+        retry: RetryPolicyInput | dict[str, Any] | None = None,
+    ) -> Intent:
+        """Submits an intent of ``type`` with JSON ``input``. The same ``idempotency_key``
+        and input again returns the same intent (other input: ``ConflictError``)."""
+        data = model(
+            SubmitIntentInput,
+            type_=type,
+            input=input,
+            idempotency_key=idempotency_key,
+            priority=priority,
+            max_attempts=max_attempts,
+            parent_id=parent_id,
+            labels=builtins.list(labels) if labels is not None else None,
+            run_at=run_at,
+            deadline=deadline,
+            concurrency_key=concurrency_key,
+            concurrency_limit=concurrency_limit,
+            attempt_timeout_seconds=attempt_timeout_seconds,
+            retry=retry,
+        )
+        return await self.submit_input(data)
+
+    async def submit_input(self, data: SubmitIntentInput) -> Intent:
+        """``submit`` with a ready ``SubmitIntentInput``."""
+        return (await self.gql.submit_intent(data)).submit_intent
+
+    async def get(self, id: str) -> Intent | None:
+        """The intent, or None when there is none with that id (in your namespace)."""
+        return (await self.gql.get_intent(id)).intent
+
+    async def list(
+        self,
+        *,
+        type: Sequence[str] | None = None,
+        status: Sequence[IntentStatus | str] | None = None,
+        label: Sequence[str] | None = None,
+        parent_id: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ListIntentsIntents:
+        """A page of intents, newest first: ``.nodes``, ``.page_info``, ``.total_count``."""
+        flt = model(
+            IntentFilter,
+            type_=builtins.list(type) if type is not None else None,
+            status=builtins.list(status) if status is not None else None,
+            label=builtins.list(label) if label is not None else None,
+            parent_id=parent_id,
+        )
+        return (await self.gql.list_intents(filter_=flt, first=first, after=after)).intents
+
+    async def events(self, intent_id: str, after: int = 0, first: int | None = None) -> builtins.list[IntentEvent]:
+        """The intent's events with ``seq`` after ``after``, oldest first (a page of up to 1000)."""
+        return builtins.list(
+            (await self.gql.intent_events(intent_id=intent_id, after=after, first=first)).intent_events
+        )
+
+    async def cancel(self, id: str, reason: str | None = None) -> Intent:
+        return (await self.gql.cancel_intent(model(CancelIntentInput, id=id, reason=reason))).cancel_intent
+
+    async def retry(self, id: str) -> Intent:
+        """Runs a FAILED or CANCELLED intent again under the same id."""
+        return (await self.gql.retry_intent(model(RetryIntentInput, id=id))).retry_intent
+
+    # ---- agents by hand: batch claims and completions -------------------------------
+
+    async def claim_many(
+        self,
+        types: Sequence[str],
+        *,
+        limit: int = 1,
+        agent: str | None = None,
+        lease_seconds: int | None = None,
+        wait_seconds: int | None = None,
+    ) -> builtins.list[Lease]:
+        """Leases up to ``limit`` intents of ``types`` in one request (each with its own
+        token); with ``wait_seconds``, long-polls for at least one. Empty when there is none."""
+        data = model(
+            ClaimIntentsInput,
+            types=builtins.list(types),
+            limit=limit,
+            agent=agent,
+            lease_seconds=lease_seconds,
+            wait_seconds=wait_seconds,
+        )
+        # a long poll may rightly take wait_seconds: give the request that much more time
+        timeout = self.timeout + (wait_seconds or 0)
+        return builtins.list((await self.gql.claim_intents(data, timeout=timeout)).claim_intents)
+
+    async def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
+        """Completes many leased intents, ``(id, lease_token, output)`` each, in one request.
+        Each settles on its own: the result, in item order, is the completed intent or the
+        error (its class) that refused it, so one stale lease does not fail the rest."""
+        data = CompleteIntentsInput(
+            items=[CompleteIntentInput.model_validate({"id": i, "leaseToken": t, "output": o}) for i, t, o in items]
+        )
+        out: builtins.list[Intent | AxmeClientError] = []
+        for r in (await self.gql.complete_intents(data)).complete_intents:
+            if r.intent is not None:
+                out.append(r.intent)
+            else:
+                details = r.error.details if r.error is not None and isinstance(r.error.details, dict) else {}
+                out.append(
+                    from_graphql_error(
+                        {
+                            "message": r.error.message if r.error else "not completed",
+                            "extensions": {**details, "code": r.error.code if r.error else "INTERNAL"},
+                        }
+                    )
+                )
+        return out
+
+    # ---- waits from the outside -------------------------------------------------------
+
+    async def signal(self, id: str, name: str, payload: Any = None) -> Signal:
+        """Delivers a named signal: it wakes a ``wait_for_signal(name)``, or is kept for the next one."""
+        data = SignalIntentInput.model_validate({"id": id, "name": name, "payload": payload})
+        return (await self.gql.signal_intent(data)).signal_intent
+
+    async def resolve_approval(
+        self,
+        approval_id: str,
+        outcome: str,
+        *,
+        comment: str | None = None,
+        data: Any = None,
+        resolved_by: str | None = None,
+    ) -> Approval:
+        """Decides a PENDING approval (``outcome`` is one of its options, e.g. approve/reject);
+        the intent resumes."""
+        inp = model(
+            ResolveApprovalInput,
+            approval_id=approval_id,
+            outcome=outcome,
+            comment=comment,
+            data=data,
+            resolved_by=resolved_by,
+        )
+        return (await self.gql.resolve_approval(inp)).resolve_approval
+
+    async def approve(self, approval_id: str, **kw: Any) -> Approval:
+        """``resolve_approval(approval_id, "approve", ...)``."""
+        return await self.resolve_approval(approval_id, "approve", **kw)
+
+    async def reject(self, approval_id: str, **kw: Any) -> Approval:
+        """``resolve_approval(approval_id, "reject", ...)``."""
+        return await self.resolve_approval(approval_id, "reject", **kw)
+
+    async def approval(self, id: str) -> Approval | None:
+        return (await self.gql.get_approval(id)).approval
+
+    async def approvals(
+        self,
+        *,
+        status: Sequence[ApprovalStatus | str] | None = None,
+        assignee: str | None = None,
+        intent_id: str | None = None,
+        type: Sequence[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ListApprovalsApprovals:
+        """The approval inbox, newest first, e.g. ``approvals(status=["PENDING"], assignee="alice")``."""
+        flt = model(
+            ApprovalFilter,
+            status=builtins.list(status) if status is not None else None,
+            assignee=assignee,
+            intent_id=intent_id,
+            type_=builtins.list(type) if type is not None else None,
+        )
+        return (await self.gql.list_approvals(filter_=flt, first=first, after=after)).approvals
+
+    # ---- live -------------------------------------------------------------------------
+
+    async def watch(
+        self,
+        intent_id: str | None = None,
+        *,
+        after: str | None = None,
+        types: Sequence[str] | None = None,
+        statuses: Sequence[IntentStatus | str] | None = None,
+        kinds: Sequence[IntentEventKind | str] | None = None,
+        parent_id: str | None = None,
+        max_connect_failures: int | None = None,
+    ) -> AsyncGenerator[IntentEvent, None]:
+        """Events as they happen, in order, each once: reconnects by itself and resumes
+        from the last event it yielded. For an intent id without ``after``, its history
+        comes first; otherwise it starts after the cursor ``after`` (or now). Runs until
+        you break out of the loop (or cancel the task)."""
+        flt = model(
+            IntentEventFilter,
+            intent_id=intent_id,
+            types=builtins.list(types) if types is not None else None,
+            statuses=builtins.list(statuses) if statuses is not None else None,
+            kinds=builtins.list(kinds) if kinds is not None else None,
+            parent_id=parent_id,
+        )
+        cursor = after
+        only_intent = intent_id is not None and not (types or statuses or kinds or parent_id)
+        if cursor is None and only_intent and intent_id is not None:
+            seq = 0
+            while True:
+                page = await self.events(intent_id, seq)
+                for e in page:
+                    yield e
+                    cursor, seq = e.cursor, e.seq
+                if len(page) < 1000:
+                    break
+
+        def resume_from(err: AxmeClientError) -> bool:
+            # too slow a reader: the server says where to pick up
+            nonlocal cursor
+            if err.code != "RATE_LIMITED" or not isinstance(err.details.get("cursor"), str):
+                return False
+            cursor = err.details["cursor"]
+            return True
+
+        stream = live(
+            lambda on_connected: self.gql.watch_events(filter_=flt, after=cursor, on_connected=on_connected),
+            on_error=resume_from,
+            max_connect_failures=max_connect_failures,
+        )
+        async with aclosing(stream):
+            async for d in stream:
+                cursor = d.intent_events.cursor
+                yield d.intent_events
+
+    async def changes(self, id: str, *, max_connect_failures: int | None = None) -> AsyncGenerator[Intent, None]:
+        """The intent now, then its latest state after each change, including live ``progress``."""
+        stream = live(
+            lambda on_connected: self.gql.watch_intent(id, on_connected=on_connected),
+            max_connect_failures=max_connect_failures,
+        )
+        async with aclosing(stream):
+            async for d in stream:
+                yield d.intent_changed
+
+    async def result(self, id: str, *, timeout: float | None = None, poll_seconds: float = 0.25) -> Intent:
+        """The intent once it is COMPLETED, FAILED or CANCELLED: live through
+        ``intentChanged``, or by polling when the server cannot be subscribed to.
+        ``timeout`` (seconds) raises ``TimeoutError``."""
+        if timeout is not None:
+            try:
+                return await asyncio.wait_for(self.result(id, poll_seconds=poll_seconds), timeout)
+            except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
+                raise TimeoutError(f"intent {id} did not finish within {timeout} s") from err
+        try:
+            async with aclosing(self.changes(id, max_connect_failures=3)) as stream:
+                async for intent in stream:
+                    if intent.status in TERMINAL:
+                        return intent
+        except NetworkError:
+            pass
+        while True:
+            got = await self.get(id)
+            if got is None:
+                raise NotFoundError("NOT_FOUND", f"intent {id} not found", {"id": id})
+            if got.status in TERMINAL:
+                return got
+            await asyncio.sleep(poll_seconds)
+
+    # ---- workers ----------------------------------------------------------------------
+
+    @overload
+    def worker(
+        self,
+        handler: Handler,
+        *,
+        types: Sequence[str],
+        concurrency: int = 1,
+        lease_seconds: int = 60,
+        agent: str | None = None,
+        wait_seconds: int = 20,
+        heartbeat_seconds: float | None = None,
+        on_error: Callable[[BaseException, str | None], None] | None = None,
+    ) -> Worker: ...
+
+    @overload
+    def worker(
+        self,
+        handler: None = None,
+        *,
+        types: Sequence[str],
+        concurrency: int = 1,
+        lease_seconds: int = 60,
+        agent: str | None = None,
+        wait_seconds: int = 20,
+        heartbeat_seconds: float | None = None,
+        on_error: Callable[[BaseException, str | None], None] | None = None,
+    ) -> Callable[[Handler], Worker]: ...
+
+    def worker(
+        self,
+        handler: Handler | None = None,
+        *,
+        types: Sequence[str],
+        concurrency: int = 1,
+        lease_seconds: int = 60,
+        agent: str | None = None,
+        wait_seconds: int = 20,
+        heartbeat_seconds: float | None = None,
+        on_error: Callable[[BaseException, str | None], None] | None = None,
+    ) -> Worker | Callable[[Handler], Worker]:
+        """A worker that handles intents of ``types`` with ``handler(run)``.
+
+        ``client.worker(handle, types=[...])`` returns the ``Worker``, claiming at once
+        when called inside a running event loop (else from ``start()``, ``run()`` or
+        ``async with``). As a decorator, ``@client.worker(types=[...])`` turns the
+        handler into its ``Worker``: ``asyncio.run(handle.run())``."""
+        from .worker import Worker
+
+        def make(h: Handler) -> Worker:
+            w = Worker(
+                self,
+                h,
+                types=types,
+                concurrency=concurrency,
+                lease_seconds=lease_seconds,
+                agent=agent,
+                wait_seconds=wait_seconds,
+                heartbeat_seconds=heartbeat_seconds,
+                on_error=on_error,
+            )
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return w
+            w.start()
+            return w
+
+        return make if handler is None else make(handler)

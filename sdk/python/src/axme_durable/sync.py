@@ -1,0 +1,205 @@
+"""A blocking client for scripts and notebooks where asyncio is a burden: the async
+client runs on an event loop in a background thread, and each method waits for it.
+
+    with SyncAxmeClient("http://localhost:4000/graphql") as axme:
+        intent = axme.submit("research.answer", {"question": "Why is the sky blue?"})
+        print(axme.result(intent.id, timeout=600).output)
+
+Workers are asyncio only (``AxmeClient.worker``)."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import threading
+from collections.abc import Coroutine, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
+from .errors import AxmeClientError
+from .generated import (
+    ApprovalStatus,
+    IntentStatus,
+    ListApprovalsApprovals,
+    ListIntentsIntents,
+    RetryPolicyInput,
+    SubmitIntentInput,
+)
+
+__all__ = ["SyncAxmeClient"]
+
+T = TypeVar("T")
+
+
+class SyncAxmeClient:
+    """``AxmeClient``'s calls, blocking. Close it with ``close()`` or use it in a ``with``."""
+
+    def __init__(
+        self, url: str = "http://localhost:4000/graphql", *, api_key: str | None = None, timeout: float = 30.0
+    ):
+        self.url = url
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="axme-sync-client", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+        async def make() -> AxmeClient:
+            return AxmeClient(url, api_key=api_key, timeout=timeout)
+
+        # made on its own loop, where every later call runs
+        self.aio: AxmeClient = self._call(make())
+
+    def __enter__(self) -> SyncAxmeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._call(self.aio.aclose())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self._loop.is_closed():
+            coro.close()
+            raise RuntimeError("this SyncAxmeClient is closed")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def submit(
+        self,
+        type: str,
+        input: Any = None,
+        *,
+        idempotency_key: str | None = None,
+        priority: int | None = None,
+        max_attempts: int | None = None,
+        parent_id: str | None = None,
+        labels: Sequence[str] | None = None,
+        run_at: datetime | None = None,
+        deadline: datetime | None = None,
+        concurrency_key: str | None = None,
+        concurrency_limit: int | None = None,
+        attempt_timeout_seconds: int | None = None,
+        retry: RetryPolicyInput | dict[str, Any] | None = None,
+    ) -> Intent:
+        """Submits an intent; see ``AxmeClient.submit``."""
+        return self._call(
+            self.aio.submit(
+                type,
+                input,
+                idempotency_key=idempotency_key,
+                priority=priority,
+                max_attempts=max_attempts,
+                parent_id=parent_id,
+                labels=labels,
+                run_at=run_at,
+                deadline=deadline,
+                concurrency_key=concurrency_key,
+                concurrency_limit=concurrency_limit,
+                attempt_timeout_seconds=attempt_timeout_seconds,
+                retry=retry,
+            )
+        )
+
+    def submit_input(self, data: SubmitIntentInput) -> Intent:
+        return self._call(self.aio.submit_input(data))
+
+    def get(self, id: str) -> Intent | None:
+        return self._call(self.aio.get(id))
+
+    def list(
+        self,
+        *,
+        type: Sequence[str] | None = None,
+        status: Sequence[IntentStatus | str] | None = None,
+        label: Sequence[str] | None = None,
+        parent_id: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ListIntentsIntents:
+        return self._call(
+            self.aio.list(type=type, status=status, label=label, parent_id=parent_id, first=first, after=after)
+        )
+
+    def events(self, intent_id: str, after: int = 0, first: int | None = None) -> builtins.list[IntentEvent]:
+        return self._call(self.aio.events(intent_id, after, first))
+
+    def cancel(self, id: str, reason: str | None = None) -> Intent:
+        return self._call(self.aio.cancel(id, reason))
+
+    def retry(self, id: str) -> Intent:
+        return self._call(self.aio.retry(id))
+
+    def signal(self, id: str, name: str, payload: Any = None) -> Signal:
+        return self._call(self.aio.signal(id, name, payload))
+
+    def resolve_approval(
+        self,
+        approval_id: str,
+        outcome: str,
+        *,
+        comment: str | None = None,
+        data: Any = None,
+        resolved_by: str | None = None,
+    ) -> Approval:
+        return self._call(
+            self.aio.resolve_approval(approval_id, outcome, comment=comment, data=data, resolved_by=resolved_by)
+        )
+
+    def approve(
+        self, approval_id: str, *, comment: str | None = None, data: Any = None, resolved_by: str | None = None
+    ) -> Approval:
+        return self.resolve_approval(approval_id, "approve", comment=comment, data=data, resolved_by=resolved_by)
+
+    def reject(
+        self, approval_id: str, *, comment: str | None = None, data: Any = None, resolved_by: str | None = None
+    ) -> Approval:
+        return self.resolve_approval(approval_id, "reject", comment=comment, data=data, resolved_by=resolved_by)
+
+    def approval(self, id: str) -> Approval | None:
+        return self._call(self.aio.approval(id))
+
+    def approvals(
+        self,
+        *,
+        status: Sequence[ApprovalStatus | str] | None = None,
+        assignee: str | None = None,
+        intent_id: str | None = None,
+        type: Sequence[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ListApprovalsApprovals:
+        return self._call(
+            self.aio.approvals(
+                status=status, assignee=assignee, intent_id=intent_id, type=type, first=first, after=after
+            )
+        )
+
+    def claim_many(
+        self,
+        types: Sequence[str],
+        *,
+        limit: int = 1,
+        agent: str | None = None,
+        lease_seconds: int | None = None,
+        wait_seconds: int | None = None,
+    ) -> builtins.list[Lease]:
+        """Leases up to ``limit`` intents of ``types`` in one request; see ``AxmeClient.claim_many``."""
+        return self._call(
+            self.aio.claim_many(types, limit=limit, agent=agent, lease_seconds=lease_seconds, wait_seconds=wait_seconds)
+        )
+
+    def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
+        return self._call(self.aio.complete_many(items))
+
+    def result(self, id: str, *, timeout: float | None = None) -> Intent:
+        """Blocks until the intent is COMPLETED, FAILED or CANCELLED (``TimeoutError`` after ``timeout`` s)."""
+        return self._call(self.aio.result(id, timeout=timeout))
