@@ -39,7 +39,7 @@ process.on('SIGTERM', () => void worker.stop().then(() => process.exit(0)));
 class TsWorker:
     def __init__(self, url: str, intent_type: str, folder: Path) -> None:
         script = folder / "worker.ts"
-        client = str(ROOT / "src" / "client" / "index.ts")
+        client = str(ROOT / "packages" / "client" / "src" / "index.ts")
         script.write_text(TS_WORKER % {"client": repr(client)})
         self.log = folder / "ts-worker.log"
         with open(self.log, "w") as out:

@@ -2,7 +2,7 @@
 
 It reads [tool.ariadne-codegen] in sdk/python/pyproject.toml: the server's
 schema.graphql, the operation documents the TypeScript client uses too
-(src/client/operations), and codegen/base_client.py as the transport.
+(packages/client/src/operations), and codegen/base_client.py as the transport.
 
     sh scripts/python.sh sdk/python/tools/codegen.py          # rewrite the generated package
     sh scripts/python.sh sdk/python/tools/codegen.py --check  # exit 1 when it is stale
@@ -24,7 +24,7 @@ SDK = Path(__file__).resolve().parent.parent
 ROOT = SDK.parent.parent
 GENERATED = SDK / "src" / "axme_durable" / "generated"
 # what the generator reads, relative to the repository root (pyproject.toml names them from sdk/python)
-INPUTS = ["schema.graphql", "src/client/operations", "sdk/python/pyproject.toml", "sdk/python/codegen"]
+INPUTS = ["schema.graphql", "packages/client/src/operations", "sdk/python/pyproject.toml", "sdk/python/codegen"]
 
 
 def generate(into: Path) -> Path:
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
                 sys.stderr.write("".join(diffs)[:20000])
                 sys.stderr.write(
                     "\nsdk/python/src/axme_durable/generated is stale: it does not match schema.graphql, "
-                    "src/client/operations and sdk/python/codegen.\n"
+                    "packages/client/src/operations and sdk/python/codegen.\n"
                     "Run: sh scripts/python.sh sdk/python/tools/codegen.py\n"
                 )
                 return 1

@@ -87,7 +87,7 @@ class AxmeClient:
         self.url = url
         self.api_key = api_key
         self.timeout = timeout
-        # the generated, typed client: one method per operation in src/client/operations
+        # the generated, typed client: one method per operation in packages/client/src/operations
         self.gql = GraphQLClient(
             url=url,
             headers=auth,
