@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
+import { ProcessBudget } from './graphql/delivery-budget.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
 import type { Logger } from './log.ts';
@@ -26,6 +27,8 @@ export interface Axme {
   keys: ApiKeys;
   /** Subscriptions and live progress. */
   live: LiveService;
+  /** Unsent result bytes of every connection (AXME_SUBSCRIPTION_PROCESS_BYTES), shared by graphql-ws and SSE. */
+  delivery: ProcessBudget;
   /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
   sweeper: Sweeper;
   yoga: AxmeYoga;
@@ -84,9 +87,10 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);
-  const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
+  const delivery = new ProcessBudget(config.subscriptionProcessBytes);
+  const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready, tracing });
+  const yoga = createAxmeYoga({ config, service, keys, live, delivery, log, metrics, ready, tracing });
   return {
     config,
     db,
@@ -94,6 +98,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     service,
     keys,
     live,
+    delivery,
     sweeper,
     yoga,
     drain() {

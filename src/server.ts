@@ -35,6 +35,9 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
     keys: app.keys,
     authRequired: app.config.authRequired,
     maxSubscriptions: app.config.maxSubscriptionsPerConnection,
+    budget: app.delivery,
+    connectionBytes: app.config.subscriptionConnectionBytes,
+    maxEventBytes: app.config.subscriptionMaxEventBytes,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,12 +1,15 @@
 import type { Server } from 'node:http';
-import { GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import { isErrorCode } from '../errors.ts';
+import { countCutOff } from '../metrics.ts';
+import { ConnectionBudget, type ProcessBudget } from './delivery-budget.ts';
+import { replaceOversize, replacementOf } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
-import { sendCheaply, standIn } from './ws-send.ts';
+import { DROPPED, sendCheaply, serialise, standIn } from './ws-send.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -26,12 +29,53 @@ export interface WsOptions {
   authRequired: boolean;
   /** Open subscriptions one socket may hold (AXME_MAX_SUBSCRIPTIONS). */
   maxSubscriptions: number;
+  /** The process's budget of unsent result bytes, shared with SSE (AXME_SUBSCRIPTION_PROCESS_BYTES). */
+  budget: ProcessBudget;
+  /** Unsent result bytes one socket may hold (AXME_SUBSCRIPTION_CONNECTION_BYTES). */
+  connectionBytes: number;
+  /** Largest result of one subscription event (AXME_SUBSCRIPTION_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
   keepAliveMs?: number;
 }
 
+/** A socket that would hold more unsent bytes than AXME_SUBSCRIPTION_CONNECTION_BYTES (graphql-ws' clients do not retry it). */
+export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * A socket closed for holding too much gets this long to read what it holds and the
+ * close frame behind it; then it is cut, so a client that stopped reading cannot keep
+ * its bytes (and the process's budget) for ws' own 30 s close timeout.
+ */
+const CLOSE_GRACE_MS = 5_000;
+
 export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
-  wss.on('connection', (socket, request) => sendCheaply(socket, request.socket));
+  const budgets = new WeakMap<object, ConnectionBudget>();
+  wss.on('connection', (socket, request) => {
+    const budget = new ConnectionBudget(o.budget, o.connectionBytes);
+    budgets.set(socket, budget);
+    socket.once('close', () => budget.close());
+    sendCheaply(socket, request.socket, budget);
+  });
+
+  /** Admits one result on its socket: serialised once its turn comes, replaced when oversize, refused (and the socket closed) when over budget. */
+  const deliver = (socket: WebSocket, args: ExecutionArgs, result: ExecutionResult) => {
+    const budget = budgets.get(socket)!;
+    return budget.enter(() => {
+      if (socket.readyState !== socket.OPEN) return [DROPPED, 0];
+      let out = replacementOf(result) ?? result;
+      let s = serialise(out);
+      if (s.bytes > o.maxEventBytes && isSubscription(args)) {
+        out = replaceOversize(result, s.bytes, o.maxEventBytes);
+        s = serialise(out);
+      }
+      if (!budget.fits(s.bytes)) {
+        cutOff(socket, budget);
+        return [DROPPED, 0];
+      }
+      return [standIn(out, s), s.bytes];
+    }, DROPPED);
+  };
+
   const disposable = useServer(
     {
       // A bad or missing key closes the socket at connection_init (4403), before any
@@ -45,7 +89,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         }
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
-      onNext: (_ctx, _id, _payload, _args, result) => standIn(result),
+      onNext: (ctx, _id, _payload, args, result) => deliver(ctx.extra.socket, args, result),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -60,6 +104,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
           // what the context reads (authorization from connectionParams, the socket's
           // signal); each field here is held by every open subscription
           connectionParams: ctx.connectionParams,
+          transport: 'ws',
           params: payload,
           request: { signal: controller.signal, headers: NO_HEADERS },
         });
@@ -102,6 +147,18 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
 }
 
 const NO_HEADERS = new Headers();
+
+function cutOff(socket: WebSocket, budget: ConnectionBudget): void {
+  countCutOff('connection_bytes');
+  socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: over ${budget.limit} unsent bytes; read faster or select less, and resume from your cursors`);
+  const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+function isSubscription(args: ExecutionArgs): boolean {
+  return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+}
 
 /** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
 const aborts = new WeakMap<object, AbortController>();
