@@ -1,4 +1,5 @@
 import { ApiKeys } from './auth/keys.ts';
+import { Revocations } from './auth/revocations.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/index.ts';
@@ -25,6 +26,8 @@ export interface Axme {
   pubsub: PubSub;
   service: IntentService;
   keys: ApiKeys;
+  /** Ends the open sockets and streams of revoked keys, on every instance. */
+  revocations: Revocations;
   /** Subscriptions and live progress. */
   live: LiveService;
   /** Unsent result bytes of every connection (AXME_SUBSCRIPTION_PROCESS_BYTES), shared by graphql-ws and SSE. */
@@ -86,17 +89,19 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerWaitSweeps(sweeper, service);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
-  const keys = new ApiKeys(db, clock);
+  const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });
+  const keys = new ApiKeys(db, clock, (id) => revocations.announce(id));
   const delivery = new ProcessBudget(config.subscriptionProcessBytes);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, live, delivery, log, metrics, ready, tracing });
+  const yoga = createAxmeYoga({ config, service, keys, revocations, live, delivery, log, metrics, ready, tracing });
   return {
     config,
     db,
     pubsub,
     service,
     keys,
+    revocations,
     live,
     delivery,
     sweeper,
@@ -110,6 +115,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
       draining = true;
       service.close();
       live.close();
+      revocations.close();
       await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();

@@ -85,6 +85,8 @@ export interface Config {
   subscriptionConnectionBytes: number;
   /** AXME_SUBSCRIPTION_PROCESS_BYTES: unsent result bytes all connections of the process may hold; past it deliveries wait for writes to drain. Default 256 MiB. */
   subscriptionProcessBytes: number;
+  /** AXME_KEY_RECHECK_MS: how often each instance asks the database whether the keys of its open subscriptions were revoked. Default 5000. */
+  keyRecheckMs: number;
   /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port (on/off). Default on. */
   metrics: boolean;
   /** AXME_METRICS_PUBLIC: serve /metrics without an API key even when auth is on (true/false). Default false. */
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptionMaxEventBytes: int('AXME_SUBSCRIPTION_MAX_EVENT_BYTES', 8 * MiB, 1024, 1024 * MiB),
     subscriptionConnectionBytes: int('AXME_SUBSCRIPTION_CONNECTION_BYTES', 16 * MiB, 1024, 4096 * MiB),
     subscriptionProcessBytes: int('AXME_SUBSCRIPTION_PROCESS_BYTES', 256 * MiB, 1024, 64 * 1024 * MiB),
+    keyRecheckMs: int('AXME_KEY_RECHECK_MS', 5000, 10, 3_600_000),
     metrics: bool('AXME_METRICS', true),
     metricsPublic: bool('AXME_METRICS_PUBLIC', false),
     tracing: null,

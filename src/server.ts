@@ -38,6 +38,7 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
     budget: app.delivery,
     connectionBytes: app.config.subscriptionConnectionBytes,
     maxEventBytes: app.config.subscriptionMaxEventBytes,
+    revocations: app.revocations,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
+import type { Revocations } from '../auth/revocations.ts';
 import { isErrorCode } from '../errors.ts';
 import { countCutOff } from '../metrics.ts';
 import { ConnectionBudget, type ProcessBudget } from './delivery-budget.ts';
@@ -35,9 +36,13 @@ export interface WsOptions {
   connectionBytes: number;
   /** Largest result of one subscription event (AXME_SUBSCRIPTION_MAX_EVENT_BYTES). */
   maxEventBytes: number;
+  /** Closes a socket with 4403 once its key is revoked, here or on another instance. */
+  revocations: Revocations;
   keepAliveMs?: number;
 }
 
+/** graphql-ws' close code for a refused key (its Forbidden), and ours for a revoked one. */
+export const CLOSE_FORBIDDEN = 4403;
 /** A socket that would hold more unsent bytes than AXME_SUBSCRIPTION_CONNECTION_BYTES (graphql-ws' clients do not retry it). */
 export const CLOSE_RATE_LIMITED = 4429;
 /**
@@ -79,10 +84,14 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
   const disposable = useServer(
     {
       // A bad or missing key closes the socket at connection_init (4403), before any
-      // subscription; each subscribe authenticates again through the context.
+      // subscription; each subscribe authenticates again through the context. A key
+      // revoked later closes the socket the same way.
       onConnect: async (ctx) => {
         try {
-          await authenticate(o.keys, o.authRequired, authorizationFromParams(ctx.connectionParams));
+          const auth = await authenticate(o.keys, o.authRequired, authorizationFromParams(ctx.connectionParams));
+          const socket = ctx.extra.socket;
+          const unwatch = o.revocations.watch(auth.keyId, () => socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API key was revoked'));
+          socket.once('close', unwatch);
           return true;
         } catch {
           return false;

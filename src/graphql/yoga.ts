@@ -3,6 +3,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
 import { AxmeError } from '../errors.ts';
 import type { ApiKeys } from '../auth/keys.ts';
+import type { Revocations } from '../auth/revocations.ts';
 import type { ProcessBudget } from './delivery-budget.ts';
 import type { Config } from '../config.ts';
 import type { LiveService } from '../live/service.ts';
@@ -30,6 +31,7 @@ export interface YogaOptions {
   config: Config;
   service: IntentService;
   keys: ApiKeys;
+  revocations: Revocations;
   live: LiveService;
   /** Unsent result bytes of the process, shared with graphql-ws. */
   delivery: ProcessBudget;
@@ -96,6 +98,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         budget: o.delivery,
         connectionBytes: o.config.subscriptionConnectionBytes,
         maxEventBytes: o.config.subscriptionMaxEventBytes,
+        revocations: o.revocations,
       }),
     ],
   });

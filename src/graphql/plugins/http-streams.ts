@@ -1,8 +1,9 @@
 /**
  * Subscriptions over HTTP (SSE, and multipart): each result takes its turn in the
  * process's delivery budget and is held against it until the response has written
- * it, and a result over the per-event limit goes out as a PAYLOAD_TOO_LARGE error
- * instead. graphql-ws does the same per socket in graphql/ws.ts.
+ * it, a result over the per-event limit goes out as a PAYLOAD_TOO_LARGE error
+ * instead, and the stream ends with UNAUTHENTICATED once its key is revoked.
+ * graphql-ws does the same per socket in graphql/ws.ts.
  *
  * An HTTP response needs no byte limit of its own: yoga pulls the next result only
  * once it has written the previous one's data (waiting for the socket to drain), so
@@ -12,8 +13,9 @@
  * it with RATE_LIMITED and the cursor to resume from, as it always did.
  */
 import type { ServerResponse } from 'node:http';
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Revocations } from '../../auth/revocations.ts';
 import type { Context } from '../context.ts';
 import { ConnectionBudget, type ProcessBudget } from '../delivery-budget.ts';
 import { replaceOversize, replacementOf, resultBytes } from '../oversize.ts';
@@ -22,6 +24,7 @@ export interface HttpStreamsOptions {
   budget: ProcessBudget;
   connectionBytes: number;
   maxEventBytes: number;
+  revocations: Revocations;
 }
 
 export function useHttpStreams(o: HttpStreamsOptions): Plugin<Context> {
@@ -32,7 +35,7 @@ export function useHttpStreams(o: HttpStreamsOptions): Plugin<Context> {
       return {
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) return;
-          setResult(new HttpStream(result[Symbol.asyncIterator](), ctx.res, o));
+          setResult(new HttpStream(result[Symbol.asyncIterator](), ctx.auth.keyId, ctx.res, o));
         },
       };
     },
@@ -47,23 +50,35 @@ class HttpStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly budget: ConnectionBudget;
   /** Whether results are counted: only with a Node response to say when they are written (not in-process fetch). */
   private readonly counted: boolean;
+  private readonly unwatch: () => void;
+  private revoked = false;
   private finished = false;
 
-  constructor(source: AsyncIterator<ExecutionResult>, res: ServerResponse | undefined, o: HttpStreamsOptions) {
+  constructor(source: AsyncIterator<ExecutionResult>, keyId: string | null, res: ServerResponse | undefined, o: HttpStreamsOptions) {
     this.source = source;
     this.o = o;
     this.budget = new ConnectionBudget(o.budget, o.connectionBytes);
     this.counted = res !== undefined;
     if (res) releaseWhenWritten(res, this.budget);
+    this.unwatch = o.revocations.watch(keyId, () => {
+      this.revoked = true;
+      // a next() waiting for an event returns done at once; onItem answers the revocation instead
+      void this.source.return?.();
+    });
   }
 
   // not an async method: each idle subscriber would hold a suspended frame
   next(): Promise<IteratorResult<ExecutionResult>> {
     if (this.finished) return Promise.resolve(DONE);
+    if (this.revoked) return Promise.resolve(this.onItem(DONE));
     return this.source.next().then(this.onItem);
   }
 
   private readonly onItem = (item: IteratorResult<ExecutionResult>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+    if (this.revoked) {
+      this.finish();
+      return { value: { data: null, errors: [new GraphQLError('the API key was revoked', { extensions: { code: 'UNAUTHENTICATED', reason: 'KEY_REVOKED' } })] }, done: false };
+    }
     if (item.done) {
       this.finish();
       return DONE;
@@ -97,6 +112,7 @@ class HttpStream implements AsyncIterableIterator<ExecutionResult> {
 
   private finish(): void {
     this.finished = true;
+    this.unwatch();
     this.budget.close();
   }
 }
