@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
@@ -7,8 +7,9 @@ import type { ApiKeys } from '../auth/keys.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import { isErrorCode } from '../errors.ts';
 import { countCutOff } from '../metrics.ts';
-import { ConnectionBudget, type ProcessBudget } from './delivery-budget.ts';
-import { replaceOversize, replacementOf } from './oversize.ts';
+import { type Admission, ConnectionBudget, type ProcessBudget } from './delivery-budget.ts';
+import { jsonBytesAtLeast } from './json-size.ts';
+import { replaceOversize, withinLimit } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
 import { DROPPED, sendCheaply, serialise, standIn } from './ws-send.ts';
 
@@ -62,21 +63,24 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
     sendCheaply(socket, request.socket, budget);
   });
 
-  /** Admits one result on its socket: serialised once its turn comes, replaced when oversize, refused (and the socket closed) when over budget. */
+  /**
+   * Admits one result on its socket once its turn comes: replaced when oversize,
+   * refused (and the socket closed) when over budget; both are judged by a lower
+   * bound first, so what is refused is never serialised.
+   */
   const deliver = (socket: WebSocket, args: ExecutionArgs, result: ExecutionResult) => {
     const budget = budgets.get(socket)!;
     return budget.enter(() => {
       if (socket.readyState !== socket.OPEN) return [DROPPED, 0];
-      let out = replacementOf(result) ?? result;
+      const event = isSubscription(args);
+      let out = event ? withinLimit(result, o.maxEventBytes) : result;
+      if (budget.held > 0 && !budget.fits(jsonBytesAtLeast(out))) return cutOff(socket, budget);
       let s = serialise(out);
-      if (s.bytes > o.maxEventBytes && isSubscription(args)) {
-        out = replaceOversize(result, s.bytes, o.maxEventBytes);
+      if (event && s.bytes > o.maxEventBytes) {
+        out = replaceOversize(out, s.bytes, o.maxEventBytes);
         s = serialise(out);
       }
-      if (!budget.fits(s.bytes)) {
-        cutOff(socket, budget);
-        return [DROPPED, 0];
-      }
+      if (!budget.fits(s.bytes)) return cutOff(socket, budget);
       return [standIn(out, s), s.bytes];
     }, DROPPED);
   };
@@ -157,12 +161,14 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
 
 const NO_HEADERS = new Headers();
 
-function cutOff(socket: WebSocket, budget: ConnectionBudget): void {
+/** Closes a socket that would hold too much; the delivery that found it out is dropped. */
+function cutOff(socket: WebSocket, budget: ConnectionBudget): Admission<FormattedExecutionResult> {
   countCutOff('connection_bytes');
   socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: over ${budget.limit} unsent bytes; read faster or select less, and resume from your cursors`);
   const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+  return [DROPPED, 0];
 }
 
 function isSubscription(args: ExecutionArgs): boolean {

@@ -18,7 +18,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Revocations } from '../../auth/revocations.ts';
 import type { Context } from '../context.ts';
 import { ConnectionBudget, type ProcessBudget } from '../delivery-budget.ts';
-import { replaceOversize, replacementOf, resultBytes } from '../oversize.ts';
+import { replaceOversize, resultBytes, withinLimit } from '../oversize.ts';
 
 export interface HttpStreamsOptions {
   budget: ProcessBudget;
@@ -84,7 +84,7 @@ class HttpStream implements AsyncIterableIterator<ExecutionResult> {
       return DONE;
     }
     return this.budget.enter<IteratorResult<ExecutionResult>>(() => {
-      let value = replacementOf(item.value) ?? item.value;
+      let value = withinLimit(item.value, this.o.maxEventBytes);
       let bytes = resultBytes(value);
       if (bytes > this.o.maxEventBytes) {
         value = replaceOversize(value, bytes, this.o.maxEventBytes);
