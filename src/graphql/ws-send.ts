@@ -46,9 +46,14 @@ let pending = new Map<number, Serialised>();
 let clearing = false;
 let nextN = 0;
 
+/** The JSON made earlier for a shared result (this tick, or for as long as a small one lives), if any. */
+export function serialisedBefore(result: ExecutionResult): Serialised | undefined {
+  return kept.get(result) ?? thisTick.get(result);
+}
+
 /** `result` as JSON: the one made earlier for a shared result, else made now (and kept only if standIn is called). */
 export function serialise(result: ExecutionResult): Serialised {
-  const known = kept.get(result) ?? thisTick.get(result);
+  const known = serialisedBefore(result);
   if (known) return known;
   const json = resultJson(result);
   return { n: nextN++, json, bytes: Buffer.byteLength(json) };

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, GraphQLError, getOperationAST } from 'graphql';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
@@ -11,7 +11,8 @@ import { type Admission, ConnectionBudget, type ProcessBudget } from './delivery
 import { jsonBytesAtLeast } from './json-size.ts';
 import { replaceOversize, withinLimit } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
-import { DROPPED, sendCheaply, serialise, standIn } from './ws-send.ts';
+import { sourceEventOf } from './plugins/shared-events.ts';
+import { DROPPED, sendCheaply, serialise, serialisedBefore, standIn } from './ws-send.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -68,13 +69,15 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
    * refused (and the socket closed) when over budget; both are judged by a lower
    * bound first, so what is refused is never serialised.
    */
-  const deliver = (socket: WebSocket, args: ExecutionArgs, result: ExecutionResult) => {
+  const deliver = (socket: WebSocket, result: ExecutionResult) => {
     const budget = budgets.get(socket)!;
     return budget.enter(() => {
       if (socket.readyState !== socket.OPEN) return [DROPPED, 0];
-      const event = isSubscription(args);
+      // a subscription event's result (queries and mutations over the socket have no event limit)
+      const event = sourceEventOf(result) !== undefined;
       let out = event ? withinLimit(result, o.maxEventBytes) : result;
-      if (budget.held > 0 && !budget.fits(jsonBytesAtLeast(out))) return cutOff(socket, budget);
+      // a shared result's JSON is known (and exact); another's size is bounded before it is made
+      if (budget.held > 0 && !serialisedBefore(out) && !budget.fits(jsonBytesAtLeast(out))) return cutOff(socket, budget);
       let s = serialise(out);
       if (event && s.bytes > o.maxEventBytes) {
         out = replaceOversize(out, s.bytes, o.maxEventBytes);
@@ -102,7 +105,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         }
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
-      onNext: (ctx, _id, _payload, args, result) => deliver(ctx.extra.socket, args, result),
+      onNext: (ctx, _id, _payload, _args, result) => deliver(ctx.extra.socket, result),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -171,9 +174,6 @@ function cutOff(socket: WebSocket, budget: ConnectionBudget): Admission<Formatte
   return [DROPPED, 0];
 }
 
-function isSubscription(args: ExecutionArgs): boolean {
-  return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
-}
 
 /** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
 const aborts = new WeakMap<object, AbortController>();
