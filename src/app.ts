@@ -1,9 +1,11 @@
 import { ApiKeys } from './auth/keys.ts';
+import { Revocations } from './auth/revocations.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
+import { ProcessBudget } from './graphql/delivery-budget.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
 import type { Logger } from './log.ts';
@@ -24,8 +26,12 @@ export interface Axme {
   pubsub: PubSub;
   service: IntentService;
   keys: ApiKeys;
+  /** Ends the open sockets and streams of revoked keys, on every instance. */
+  revocations: Revocations;
   /** Subscriptions and live progress. */
   live: LiveService;
+  /** Unsent result bytes of every connection (AXME_SUBSCRIPTION_PROCESS_BYTES), shared by graphql-ws and SSE. */
+  delivery: ProcessBudget;
   /** Background tasks; register them in createAxme. Started unless deps.startSweeper is false. */
   sweeper: Sweeper;
   yoga: AxmeYoga;
@@ -83,17 +89,21 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerWaitSweeps(sweeper, service);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
-  const keys = new ApiKeys(db, clock);
-  const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
+  const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });
+  const keys = new ApiKeys(db, clock, (id) => revocations.announce(id));
+  const delivery = new ProcessBudget(config.subscriptionProcessBytes);
+  const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready, tracing });
+  const yoga = createAxmeYoga({ config, service, keys, revocations, live, delivery, log, metrics, ready, tracing });
   return {
     config,
     db,
     pubsub,
     service,
     keys,
+    revocations,
     live,
+    delivery,
     sweeper,
     yoga,
     drain() {
@@ -105,6 +115,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
       draining = true;
       service.close();
       live.close();
+      revocations.close();
       await sweeper.stop();
       await pubsub.close();
       if (!deps.db) await db.close();

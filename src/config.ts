@@ -85,6 +85,14 @@ export interface Config {
   subscriptionPollMs: number;
   /** AXME_SUBSCRIPTION_BUFFER: events held for a slow subscriber before it is cut off with RATE_LIMITED. Default 1000. */
   subscriptionBuffer: number;
+  /** AXME_SUBSCRIPTION_MAX_EVENT_BYTES: largest serialized result of one subscription event; a larger one is replaced by a PAYLOAD_TOO_LARGE error. Default 8 MiB. */
+  subscriptionMaxEventBytes: number;
+  /** AXME_SUBSCRIPTION_CONNECTION_BYTES: unsent result bytes one WebSocket may hold before it is closed with 4429. Default 16 MiB. */
+  subscriptionConnectionBytes: number;
+  /** AXME_SUBSCRIPTION_PROCESS_BYTES: unsent result bytes all connections of the process may hold; past it deliveries wait for writes to drain. Default 256 MiB. */
+  subscriptionProcessBytes: number;
+  /** AXME_KEY_RECHECK_MS: how often each instance asks the database whether the keys of its open subscriptions were revoked. Default 5000. */
+  keyRecheckMs: number;
   /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port (on/off). Default on. */
   metrics: boolean;
   /** AXME_METRICS_PUBLIC: serve /metrics with no credential even when auth is on (true/false). Default false. */
@@ -133,6 +141,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const MiB = 1024 * 1024;
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -268,6 +278,10 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: str('AXME_REDIS_PREFIX') ?? 'axme',
     subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),
+    subscriptionMaxEventBytes: int('AXME_SUBSCRIPTION_MAX_EVENT_BYTES', 8 * MiB, 1024, 1024 * MiB),
+    subscriptionConnectionBytes: int('AXME_SUBSCRIPTION_CONNECTION_BYTES', 16 * MiB, 1024, 4096 * MiB),
+    subscriptionProcessBytes: int('AXME_SUBSCRIPTION_PROCESS_BYTES', 256 * MiB, 1024, 64 * 1024 * MiB),
+    keyRecheckMs: int('AXME_KEY_RECHECK_MS', 5000, 10, 3_600_000),
     metrics: bool('AXME_METRICS', true),
     metricsPublic: bool('AXME_METRICS_PUBLIC', false),
     metricsToken: token('AXME_METRICS_TOKEN', 16),
@@ -292,6 +306,13 @@ export function loadConfig(env: Env = process.env): Config {
       sampler: sampler as TracingConfig['sampler'],
       samplerRatio: num('OTEL_TRACES_SAMPLER_ARG', 1, 0, 1),
     };
+  }
+  if (2 * config.subscriptionMaxEventBytes > config.subscriptionConnectionBytes) {
+    // an SSE response holds the result being written and the next one
+    problems.push('AXME_SUBSCRIPTION_CONNECTION_BYTES must be at least twice AXME_SUBSCRIPTION_MAX_EVENT_BYTES');
+  }
+  if (config.subscriptionConnectionBytes > config.subscriptionProcessBytes) {
+    problems.push('AXME_SUBSCRIPTION_CONNECTION_BYTES must not exceed AXME_SUBSCRIPTION_PROCESS_BYTES');
   }
   if (config.defaultLeaseSeconds > config.maxLeaseSeconds) {
     problems.push('AXME_DEFAULT_LEASE_SECONDS must not exceed AXME_MAX_LEASE_SECONDS');

@@ -49,6 +49,17 @@ const redisPublish = new Histogram({
   registers: [shared],
 });
 
+const cutOffs = new Counter({
+  name: 'axme_subscription_cutoffs_total',
+  help: 'WebSockets this instance closed with 4429 for holding more unsent result bytes than AXME_SUBSCRIPTION_CONNECTION_BYTES.',
+  labelNames: ['reason'] as const,
+  registers: [shared],
+});
+
+export function countCutOff(reason: 'connection_bytes'): void {
+  cutOffs.inc({ reason });
+}
+
 /** Counts committed changes; called with every batch that is announced. */
 export function countChanges(changes: readonly Change[]): void {
   for (const { intent, event, also } of changes) {
@@ -74,6 +85,8 @@ export interface AppMetricsDeps {
   db: Db;
   /** Open subscriptions on this instance. */
   openSubscriptions: () => number;
+  /** Result bytes handed to this instance's connections and not yet written. */
+  deliveryBytes?: () => number;
   /** How long database counts are reused. Default 5000. */
   cacheMs?: number;
 }
@@ -128,6 +141,17 @@ export function createAppMetrics(d: AppMetricsDeps): AppMetrics {
       this.set(d.openSubscriptions());
     },
   });
+  if (d.deliveryBytes) {
+    const bytes = d.deliveryBytes;
+    new Gauge({
+      name: 'axme_subscription_unsent_bytes',
+      help: 'Result bytes this instance handed to WebSocket and SSE connections that are not written yet (bounded by AXME_SUBSCRIPTION_PROCESS_BYTES).',
+      registers: [own],
+      collect() {
+        this.set(bytes());
+      },
+    });
+  }
   const stats = d.db.poolStats ? () => d.db.poolStats!() : null;
   if (stats) {
     new Gauge({

@@ -37,6 +37,10 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
     authRequired: app.config.authRequired,
     maxSubscriptions: app.config.maxSubscriptionsPerConnection,
     crossSite: crossSiteOptions(app.config),
+    budget: app.delivery,
+    connectionBytes: app.config.subscriptionConnectionBytes,
+    maxEventBytes: app.config.subscriptionMaxEventBytes,
+    revocations: app.revocations,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,7 +2,8 @@
  * API keys: made here, shown once, stored only as a SHA-256 hash. Keys are 192
  * random bits, so a fast hash is enough (nothing to brute-force); lookups go by
  * hash. Verified keys are cached briefly so a request costs no database read;
- * a revocation takes effect on every instance within that time.
+ * a revocation takes effect on every instance within that time (at once where
+ * auth/revocations.ts hears of it, which also ends the key's open streams).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
@@ -21,10 +22,13 @@ export class ApiKeys {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly cache = new Map<string, { key: ApiKey | null; until: number }>();
+  private readonly onRevoked: ((id: string) => void) | undefined;
 
-  constructor(db: Db, clock: Clock) {
+  /** `onRevoked` hears of each key this instance revokes (to end its open streams everywhere). */
+  constructor(db: Db, clock: Clock, onRevoked?: (id: string) => void) {
     this.db = db;
     this.clock = clock;
+    this.onRevoked = onRevoked;
   }
 
   /** Returns the stored key and the secret, which is never stored or shown again. */
@@ -58,7 +62,13 @@ export class ApiKeys {
   async revoke(namespace: string, id: string): Promise<ApiKey> {
     const key = await revokeKey(this.db, namespace, v.id('id', id), this.clock.now());
     if (!key) throw notFound('API key', id);
-    this.cache.clear();
+    this.forget();
+    this.onRevoked?.(key.id);
     return key;
+  }
+
+  /** Drops every cached verification: the next request with each key reads the database. */
+  forget(): void {
+    this.cache.clear();
   }
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
@@ -13,6 +14,10 @@ export interface Context {
   caller: Caller;
   auth: Auth;
   loaders: Loaders;
+  /** How the operation arrived: over HTTP (SSE included) or over a graphql-ws socket. */
+  transport: 'http' | 'ws';
+  /** The Node response an HTTP operation answers on (yoga's server context); absent over graphql-ws and in-process fetch. */
+  res?: ServerResponse;
   /** Aborted when the client goes away; ends long polls early. Not always a native AbortSignal (yoga's is @whatwg-node's). */
   signal: AbortLike;
 }

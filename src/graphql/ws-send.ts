@@ -1,6 +1,7 @@
 /**
  * How graphql-ws' messages leave a socket, made cheap for fan-out, where one event
- * becomes thousands of `next` messages in one tick:
+ * becomes thousands of `next` messages in one tick, and counted against the
+ * connection's delivery budget (graphql/delivery-budget.ts):
  *
  * - One write per socket per tick: the socket is corked at its first message and
  *   uncorked when the tick's microtasks are done, so a hundred subscriptions on one
@@ -10,44 +11,72 @@
  *   hands graphql-ws a stand-in payload, `{"<mark>":n}`, and send puts the result's
  *   JSON, serialised once, in its place. graphql-ws sends right after onNext returns
  *   (in the same microtask drain), so a stand-in is kept only until the next
- *   macrotask.
+ *   macrotask; small results are also remembered for as long as they live, large
+ *   ones are not (a queued event would otherwise keep megabytes of JSON alive).
+ * - Every result's bytes are held by its connection from onNext until the socket has
+ *   written them, then released.
  */
 import type { Duplex } from 'node:stream';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
+import type { ConnectionBudget } from './delivery-budget.ts';
+import { resultJson } from './oversize.ts';
 
 const MARK = '\u0000axme-payload';
 // graphql-ws writes {"id":…,"type":"next","payload":…}; the id before it is an escaped
 // JSON string, so the first occurrence of this is graphql-ws' own
 const NEXT = ',"type":"next","payload":';
 const STAND_IN = `{${JSON.stringify(MARK)}:`;
+/** Results up to this size keep their JSON for as long as they live; larger ones for one tick. */
+const KEEP_BYTES = 64 * 1024;
 
-const serialised = new WeakMap<ExecutionResult, { n: number; json: string }>();
-let pending = new Map<number, string>();
+/** A result serialised for sending. */
+export interface Serialised {
+  n: number;
+  json: string;
+  bytes: number;
+}
+
+/** The stand-in of a delivery that was refused: graphql-ws may not send it, and send drops it if it tries. */
+export const DROPPED = { [MARK]: -1 } as FormattedExecutionResult;
+
+const kept = new WeakMap<ExecutionResult, Serialised>();
+let thisTick = new Map<ExecutionResult, Serialised>();
+let pending = new Map<number, Serialised>();
 let clearing = false;
 let nextN = 0;
 
-/** The payload to give graphql-ws for `result` (its onNext hook). */
-export function standIn(result: ExecutionResult): FormattedExecutionResult {
-  let s = serialised.get(result);
-  if (!s) {
-    const { errors, ...rest } = result;
-    const payload = errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest;
-    serialised.set(result, (s = { n: nextN++, json: JSON.stringify(payload) }));
-  }
-  pending.set(s.n, s.json);
+/** The JSON made earlier for a shared result (this tick, or for as long as a small one lives), if any. */
+export function serialisedBefore(result: ExecutionResult): Serialised | undefined {
+  return kept.get(result) ?? thisTick.get(result);
+}
+
+/** `result` as JSON: the one made earlier for a shared result, else made now (and kept only if standIn is called). */
+export function serialise(result: ExecutionResult): Serialised {
+  const known = serialisedBefore(result);
+  if (known) return known;
+  const json = resultJson(result);
+  return { n: nextN++, json, bytes: Buffer.byteLength(json) };
+}
+
+/** The payload to give graphql-ws for a result it sends now (its onNext hook). */
+export function standIn(result: ExecutionResult, s: Serialised): FormattedExecutionResult {
+  if (s.bytes <= KEEP_BYTES) kept.set(result, s);
+  else thisTick.set(result, s);
+  pending.set(s.n, s);
   if (!clearing) {
     clearing = true;
     setImmediate(() => {
       clearing = false;
       pending = new Map();
+      thisTick = new Map();
     });
   }
   return { [MARK]: s.n } as FormattedExecutionResult;
 }
 
-/** Wraps the socket's send: stand-ins replaced by their JSON, and one write per tick. */
-export function sendCheaply(ws: WebSocket, raw: Duplex): void {
+/** Wraps the socket's send: stand-ins replaced by their JSON, one write per tick, bytes released once written. */
+export function sendCheaply(ws: WebSocket, raw: Duplex, budget: ConnectionBudget): void {
   const send = ws.send.bind(ws) as (data: unknown, cb?: (err?: Error) => void) => void;
   let corked = false;
   const flush = () => {
@@ -55,20 +84,29 @@ export function sendCheaply(ws: WebSocket, raw: Duplex): void {
     raw.uncork();
   };
   ws.send = ((data: unknown, cb?: (err?: Error) => void) => {
+    const s = typeof data === 'string' ? standInOf(data) : null;
+    if (s === 'dropped') return void cb?.();
     if (!corked) {
       corked = true;
       raw.cork();
       process.nextTick(flush);
     }
-    send(typeof data === 'string' ? withPayload(data) : data, cb);
+    if (!s) return send(data, cb);
+    // the payload is the serialised result; the bytes were counted when onNext admitted it
+    send(`${(data as string).slice(0, s.at)}${s.entry.json}}`, (err?: Error) => {
+      budget.release(s.entry.bytes);
+      cb?.(err);
+    });
   }) as WebSocket['send'];
 }
 
-function withPayload(message: string): string {
+/** Where a `next` message's stand-in starts, and the result it stands for. */
+function standInOf(message: string): { at: number; entry: Serialised } | 'dropped' | null {
   const at = message.indexOf(NEXT);
-  if (at < 0 || !message.startsWith(STAND_IN, at + NEXT.length)) return message;
-  const from = at + NEXT.length + STAND_IN.length;
-  const json = pending.get(Number(message.slice(from, message.length - 2)));
-  if (json === undefined) throw new Error('a shared payload was sent after its tick');
-  return `${message.slice(0, at + NEXT.length)}${json}}`;
+  if (at < 0 || !message.startsWith(STAND_IN, at + NEXT.length)) return null;
+  const n = Number(message.slice(at + NEXT.length + STAND_IN.length, message.length - 2));
+  if (n === -1) return 'dropped';
+  const entry = pending.get(n);
+  if (entry === undefined) throw new Error('a shared payload was sent after its tick');
+  return { at: at + NEXT.length, entry };
 }

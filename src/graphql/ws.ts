@@ -1,13 +1,19 @@
 import type { Server } from 'node:http';
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
+import type { Revocations } from '../auth/revocations.ts';
 import { isErrorCode } from '../errors.ts';
 import { type CrossSiteOptions, crossSiteCheck } from './plugins/cross-site.ts';
+import { countCutOff } from '../metrics.ts';
+import { type Admission, ConnectionBudget, type ProcessBudget } from './delivery-budget.ts';
+import { jsonBytesAtLeast } from './json-size.ts';
+import { replaceOversize, withinLimit } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
-import { sendCheaply, standIn } from './ws-send.ts';
+import { sourceEventOf } from './plugins/shared-events.ts';
+import { DROPPED, sendCheaply, serialise, serialisedBefore, standIn } from './ws-send.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -27,10 +33,29 @@ export interface WsOptions {
   authRequired: boolean;
   /** Open subscriptions one socket may hold (AXME_MAX_SUBSCRIPTIONS). */
   maxSubscriptions: number;
+  /** The process's budget of unsent result bytes, shared with SSE (AXME_SUBSCRIPTION_PROCESS_BYTES). */
+  budget: ProcessBudget;
+  /** Unsent result bytes one socket may hold (AXME_SUBSCRIPTION_CONNECTION_BYTES). */
+  connectionBytes: number;
+  /** Largest result of one subscription event (AXME_SUBSCRIPTION_MAX_EVENT_BYTES). */
+  maxEventBytes: number;
+  /** Closes a socket with 4403 once its key is revoked, here or on another instance. */
+  revocations: Revocations;
   keepAliveMs?: number;
   /** The Host and Origin rules of HTTP (plugins/cross-site.ts): a browser opens a WebSocket to any site without CORS. */
   crossSite: CrossSiteOptions;
 }
+
+/** graphql-ws' close code for a refused key (its Forbidden), and ours for a revoked one. */
+export const CLOSE_FORBIDDEN = 4403;
+/** A socket that would hold more unsent bytes than AXME_SUBSCRIPTION_CONNECTION_BYTES (graphql-ws' clients do not retry it). */
+export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * A socket closed for holding too much gets this long to read what it holds and the
+ * close frame behind it; then it is cut, so a client that stopped reading cannot keep
+ * its bytes (and the process's budget) for ws' own 30 s close timeout.
+ */
+const CLOSE_GRACE_MS = 5_000;
 
 export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
   const refusal = crossSiteCheck(o.crossSite);
@@ -43,21 +68,56 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
       else done(true);
     },
   });
-  wss.on('connection', (socket, request) => sendCheaply(socket, request.socket));
+  const budgets = new WeakMap<object, ConnectionBudget>();
+  wss.on('connection', (socket, request) => {
+    const budget = new ConnectionBudget(o.budget, o.connectionBytes);
+    budgets.set(socket, budget);
+    socket.once('close', () => budget.close());
+    sendCheaply(socket, request.socket, budget);
+  });
+
+  /**
+   * Admits one result on its socket once its turn comes: replaced when oversize,
+   * refused (and the socket closed) when over budget; both are judged by a lower
+   * bound first, so what is refused is never serialised.
+   */
+  const deliver = (socket: WebSocket, result: ExecutionResult) => {
+    const budget = budgets.get(socket)!;
+    return budget.enter(() => {
+      if (socket.readyState !== socket.OPEN) return [DROPPED, 0];
+      // a subscription event's result (queries and mutations over the socket have no event limit)
+      const event = sourceEventOf(result) !== undefined;
+      let out = event ? withinLimit(result, o.maxEventBytes) : result;
+      // a shared result's JSON is known (and exact); another's size is bounded before it is made
+      if (budget.held > 0 && !serialisedBefore(out) && !budget.fits(jsonBytesAtLeast(out))) return cutOff(socket, budget);
+      let s = serialise(out);
+      if (event && s.bytes > o.maxEventBytes) {
+        out = replaceOversize(out, s.bytes, o.maxEventBytes);
+        s = serialise(out);
+      }
+      if (!budget.fits(s.bytes)) return cutOff(socket, budget);
+      return [standIn(out, s), s.bytes];
+    }, DROPPED);
+  };
+
   const disposable = useServer(
     {
       // A bad or missing key closes the socket at connection_init (4403), before any
-      // subscription; each subscribe authenticates again through the context.
+      // subscription; each subscribe authenticates again through the context. A key
+      // revoked later closes the socket the same way.
       onConnect: async (ctx) => {
         try {
-          await authenticate(o.keys, o.authRequired, authorizationFromParams(ctx.connectionParams));
+          const auth = await authenticate(o.keys, o.authRequired, authorizationFromParams(ctx.connectionParams));
+          const socket = ctx.extra.socket;
+          const unwatch = o.revocations.watch(auth.keyId, () => socket.close(CLOSE_FORBIDDEN, 'Forbidden: the API key was revoked'));
+          socket.once('close', unwatch);
           return true;
         } catch {
           return false;
         }
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
-      onNext: (_ctx, _id, _payload, _args, result) => standIn(result),
+      onNext: (ctx, _id, _payload, _args, result) => deliver(ctx.extra.socket, result),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -72,6 +132,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
           // what the context reads (authorization from connectionParams, the socket's
           // signal); each field here is held by every open subscription
           connectionParams: ctx.connectionParams,
+          transport: 'ws',
           params: payload,
           request: { signal: controller.signal, headers: NO_HEADERS },
         });
@@ -114,6 +175,17 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
 }
 
 const NO_HEADERS = new Headers();
+
+/** Closes a socket that would hold too much; the delivery that found it out is dropped. */
+function cutOff(socket: WebSocket, budget: ConnectionBudget): Admission<FormattedExecutionResult> {
+  countCutOff('connection_bytes');
+  socket.close(CLOSE_RATE_LIMITED, `RATE_LIMITED: over ${budget.limit} unsent bytes; read faster or select less, and resume from your cursors`);
+  const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  return [DROPPED, 0];
+}
+
 
 /** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
 const aborts = new WeakMap<object, AbortController>();

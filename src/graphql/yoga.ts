@@ -4,6 +4,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
 import { AxmeError } from '../errors.ts';
 import type { ApiKeys } from '../auth/keys.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import type { ProcessBudget } from './delivery-budget.ts';
 import type { Config } from '../config.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
@@ -18,6 +20,7 @@ import { createMaskError } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useOfflineGraphiQL } from './plugins/graphiql.ts';
 import { useHealth } from './plugins/health.ts';
+import { useHttpStreams } from './plugins/http-streams.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import type { AppMetrics } from '../metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
@@ -33,7 +36,10 @@ export interface YogaOptions {
   config: Config;
   service: IntentService;
   keys: ApiKeys;
+  revocations: Revocations;
   live: LiveService;
+  /** Unsent result bytes of the process, shared with graphql-ws. */
+  delivery: ProcessBudget;
   log: Logger;
   /** Whether the server can take work; false during shutdown or while the database is away. */
   ready: () => Promise<boolean>;
@@ -70,7 +76,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     // parser reads no more than that; yoga's own limit would pipe every body through a counting stream
     maxRequestBodySize: false,
     // HTTP and SSE send the key as a header; graphql-ws sends it in connectionParams
-    context: async ({ request, connectionParams }: { request: Request; connectionParams?: Record<string, unknown> }) => {
+    context: async ({ request, connectionParams, transport }: { request: Request; connectionParams?: Record<string, unknown>; transport?: 'ws' }) => {
       const header = request?.headers.get('authorization') ?? authorizationFromParams(connectionParams);
       // a refused key is an answer (UNAUTHENTICATED, from useRoles), not a failed request to log
       const auth = await authenticate(o.keys, o.config.authRequired, header).catch((err: unknown) => {
@@ -78,7 +84,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         throw err;
       });
       return {
-        service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth,
+        service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth, transport: transport ?? 'http',
         loaders: createLoaders(o.service, auth.caller),
         signal: request?.signal ?? new AbortController().signal,
       };
@@ -102,6 +108,12 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         // namespace (every read is confined to it) and the role (refused keys never get here)
         audience: (ctx) => (ctx.auth.refused ? null : `${ctx.caller.namespace}\u0000${ctx.auth.role}`),
         perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.service, ctx.caller) }),
+      }),
+      useHttpStreams({
+        budget: o.delivery,
+        connectionBytes: o.config.subscriptionConnectionBytes,
+        maxEventBytes: o.config.subscriptionMaxEventBytes,
+        revocations: o.revocations,
       }),
     ],
   });

@@ -23,4 +23,6 @@ export const channels = {
   events: (namespace: string) => `axme:events:${namespace}`,
   /** An intent's live progress changed; the message is the intent id. */
   progress: (namespace: string) => `axme:progress:${namespace}`,
+  /** An API key was revoked (in any namespace); the message is its id. Instances end what it holds open. */
+  keysRevoked: () => 'axme:keys:revoked',
 };

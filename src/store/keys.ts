@@ -62,3 +62,12 @@ export async function revokeKey(q: Queryable, namespace: string, id: string, now
   const { rows } = await q.query(REVOKE, [namespace, id, now]);
   return rows[0] ? toKey(rows[0]) : null;
 }
+
+const REVOKED_AMONG = `select id::text as id from api_keys where id = any($1::uuid[]) and revoked_at is not null`;
+
+/** Which of these keys are revoked (the periodic check of keys that still hold streams open). */
+export async function revokedAmong(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<{ id: string }>(REVOKED_AMONG, [ids]);
+  return rows.map((r) => r.id);
+}

@@ -39,6 +39,12 @@ type PromiseOrValue<T> = T | Promise<T>;
 
 /** event object → (operation + audience) → its result */
 const executed = new WeakMap<object, Map<string, PromiseOrValue<ExecutionResult>>>();
+/**
+ * A result's data → the event it was executed from, for errors that must name the
+ * event (an oversize result). Keyed by the data, not the result: plugins that map
+ * results (error masking) copy the result but keep its data.
+ */
+const sources = new WeakMap<object, object>();
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
 
@@ -61,6 +67,11 @@ function shareKey(args: ExecutionArgs, audience: string | null): string | null {
   let doc = documentIds.get(args.document);
   if (doc === undefined) documentIds.set(args.document, (doc = nextDocumentId++));
   return `${doc}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? null)}\u0000${audience}`;
+}
+
+/** The event a subscription result was executed from; undefined for results that are not subscription events. */
+export function sourceEventOf(result: ExecutionResult): unknown {
+  return result.data ? sources.get(result.data) : undefined;
 }
 
 const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> =>
@@ -115,6 +126,12 @@ class EventResults implements AsyncIterableIterator<ExecutionResult> {
   }
 
   private run(event: unknown): PromiseOrValue<ExecutionResult> {
-    return execute({ ...this.args, rootValue: event, contextValue: this.perEvent(this.args.contextValue) });
+    const result = execute({ ...this.args, rootValue: event, contextValue: this.perEvent(this.args.contextValue) });
+    if (typeof event !== 'object' || event === null) return result;
+    const remember = (r: ExecutionResult) => {
+      if (r.data) sources.set(r.data, event);
+      return r;
+    };
+    return result instanceof Promise ? result.then(remember) : remember(result);
   }
 }

@@ -51,7 +51,7 @@ builder.mutationFields((t) => ({
   }),
   revokeApiKey: t.field({
     type: ApiKey,
-    description: 'Revokes a key of the caller’s namespace at once on this instance, within 5 seconds on others (admin).',
+    description: 'Revokes a key of the caller’s namespace (admin). New requests with it are refused, and its open subscriptions end (graphql-ws sockets close with 4403, SSE streams end with UNAUTHENTICATED): at once on this instance and, with Redis, on the others; without Redis within 5 seconds (AXME_KEY_RECHECK_MS).',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, String(a.id)),
   }),

@@ -51,7 +51,7 @@ builder.subscriptionFields((t) => ({
   intentEvents: t.field({
     type: IntentEvent,
     description:
-      'Every matching event, in stream order (per intent: seq order), exactly once. With `after`, first every stored event after that cursor, then live ones, with no gap and no duplicate; without it, from now. A client that falls behind by AXME_SUBSCRIPTION_BUFFER events gets RATE_LIMITED with `cursor` to resume from.',
+      'Every matching event, in stream order (per intent: seq order), exactly once. With `after`, first every stored event after that cursor, then live ones, with no gap and no duplicate; without it, from now. A client that falls behind by AXME_SUBSCRIPTION_BUFFER events gets RATE_LIMITED with `cursor` to resume from. An event whose result would be over AXME_SUBSCRIPTION_MAX_EVENT_BYTES arrives as a PAYLOAD_TOO_LARGE error naming it (`cursor`, `intentId`, `seq`) and the stream goes on.',
     args: {
       filter: t.arg({ type: IntentEventFilter }),
       after: t.arg.string({ description: 'A cursor from an event (subscription or query).' }),
