@@ -1,22 +1,22 @@
 import { ApiKeys } from './auth/keys.ts';
-import { type Clock, systemClock } from './clock.ts';
-import type { Config } from './config.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import type { Config } from './core/config.ts';
 import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
-import { IntentService } from './service.ts';
-import { Sweeper } from './sweeper.ts';
-import { createAppMetrics } from './metrics.ts';
-import { registerRecoveryTasks } from './recovery/tasks.ts';
-import { registerWaitSweeps } from './waits-sweep.ts';
-import { startTracing } from './tracing.ts';
-import { traceDb } from './db/traced.ts';
+import { IntentService } from './services/intents.ts';
+import { Sweeper } from './sweeps/sweeper.ts';
+import { createAppMetrics } from './telemetry/metrics.ts';
+import { registerRecoveryTasks } from './sweeps/recovery.ts';
+import { registerWaitSweeps } from './sweeps/waits.ts';
+import { startTracing } from './telemetry/tracing.ts';
+import { traceDb } from './telemetry/traced-db.ts';
 
 export interface Axme {
   config: Config;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Axme } from './app.ts';
 import { attachWebSocket } from './graphql/ws.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/log.ts';
 
 export interface RunningServer {
   server: Server;

@@ -3,8 +3,8 @@ import { createAxme } from '../src/app.ts';
 import {
   BadUserInputError, ConflictError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, type Axme,
 } from '../src/client/index.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACTIONS, STATUSES, TERMINAL, TRANSITIONS, afterFailure, eventFor, refusal, type IntentState, type Status,
-} from '../src/lifecycle.ts';
+} from '../src/core/lifecycle.ts';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date(now.getTime() + 60_000);

@@ -7,14 +7,14 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme, type Axme } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { loadConfig } from '../src/core/config.ts';
 import type { Db } from '../src/db/types.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '../src/core/log.ts';
 import { channels } from '../src/pubsub/types.ts';
 import { checkpointIntent, submitIntent } from '../src/store/intents.ts';
 import { encodeCursor, ORIGIN } from '../src/store/stream.ts';
-import { uuidv7 } from '../src/ids.ts';
+import { uuidv7 } from '../src/core/ids.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 
 let tdb: TestDb;

@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { ok, testApp, type TestApp } from './helpers/app.ts';
 

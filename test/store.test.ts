@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.ts';
+import { ManualClock } from '../src/core/clock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import type { Db } from '../src/db/types.ts';
-import { uuidv7 } from '../src/ids.ts';
+import { uuidv7 } from '../src/core/ids.ts';
 import * as store from '../src/store/intents.ts';
 import { listEvents } from '../src/store/events.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';

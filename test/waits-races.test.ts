@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
-import { createLogger } from '../src/log.ts';
-import { type Caller, IntentService } from '../src/service.ts';
-import { ApprovalService, approvalsOf } from '../src/approvals.ts';
-import { WaitService, waitsOf } from '../src/waits.ts';
+import { createLogger } from '../src/core/log.ts';
+import { type Caller, IntentService } from '../src/services/intents.ts';
+import { ApprovalService, approvalsOf } from '../src/services/approvals.ts';
+import { WaitService, waitsOf } from '../src/services/waits.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { REAL_PG } from './helpers/db.ts';
 import { waitHelpers } from './helpers/waits.ts';

@@ -1,5 +1,5 @@
 /** Errors the client raises, one class per server error code, so callers can `instanceof` them. */
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../core/errors.ts';
 
 export class AxmeClientError extends Error {
   readonly code: ErrorCode | 'NETWORK';

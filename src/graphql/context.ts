@@ -1,9 +1,9 @@
 import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
-import type { Caller, IntentService } from '../service.ts';
+import type { Caller, IntentService } from '../services/intents.ts';
 import type { Loaders } from './loaders.ts';
-import type { AbortLike } from '../abort.ts';
+import type { AbortLike } from '../core/abort.ts';
 
 export interface Context {
   service: IntentService;

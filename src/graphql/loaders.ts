@@ -3,7 +3,7 @@
  * events, attempts, lastWake): one query for the whole page instead of one per row.
  */
 import DataLoader from 'dataloader';
-import type { Caller, IntentService } from '../service.ts';
+import type { Caller, IntentService } from '../services/intents.ts';
 import { listEventsOfMany } from '../store/events.ts';
 import { getIntents } from '../store/intents.ts';
 import { lastWakes } from '../store/waits.ts';

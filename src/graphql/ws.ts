@@ -4,7 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
-import { isErrorCode } from '../errors.ts';
+import { isErrorCode } from '../core/errors.ts';
 import type { AxmeYoga } from './yoga.ts';
 import { sendCheaply, standIn } from './ws-send.ts';
 

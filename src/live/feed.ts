@@ -9,7 +9,7 @@
  * lost while Redis was away cost latency, never events.
  */
 import type { Db } from '../db/types.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { getIntents } from '../store/intents.ts';
 import type { Intent } from '../store/rows.ts';

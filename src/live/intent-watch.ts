@@ -5,7 +5,7 @@
  * gets the latest state rather than a backlog, and memory stays constant.
  */
 import type { Db } from '../db/types.ts';
-import { AxmeError } from '../errors.ts';
+import { AxmeError } from '../core/errors.ts';
 import { getIntent } from '../store/intents.ts';
 import type { Intent } from '../store/rows.ts';
 import type { StreamEvent } from '../store/stream.ts';

@@ -1,4 +1,4 @@
-import type { EventKind } from '../lifecycle.ts';
+import type { EventKind } from '../core/lifecycle.ts';
 import type { Queryable } from '../db/types.ts';
 import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
 

@@ -5,8 +5,8 @@
  * parent's row lock, so the last two children finishing at once wake the parent once.
  */
 import type { Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../lifecycle.ts';
+import { AxmeError, notFound } from '../core/errors.ts';
+import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../core/lifecycle.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { type Intent, toIntent } from './rows.ts';

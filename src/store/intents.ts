@@ -3,12 +3,12 @@
  * pass `now` from the service clock; no statement reads the database's own clock.
  */
 import type { Db, Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
+import { AxmeError, notFound } from '../core/errors.ts';
+import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { type Intent, type IntentError, json, toIntent } from './rows.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
 export interface NewIntent {
   id: string;

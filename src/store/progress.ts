@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.ts';
-import { TRANSITIONS } from '../lifecycle.ts';
+import { TRANSITIONS } from '../core/lifecycle.ts';
 import { whyNot } from './intents.ts';
 import { type Intent, json, toIntent } from './rows.ts';
 

@@ -5,13 +5,13 @@
  * the same statement (see withEvent).
  */
 import type { Db, Queryable } from '../db/types.ts';
-import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../lifecycle.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../core/lifecycle.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
 import { type Intent, json, toIntent } from './rows.ts';
-import { SWEEPER_ACTOR } from '../sweeper.ts';
+import { SWEEPER_ACTOR } from '../sweeps/sweeper.ts';
 
 const EXPIRED_LEASES = `
   select i.*, p.retry_policy as type_retry_policy

@@ -1,5 +1,5 @@
-import type { EventKind, Status, WaitingFor } from '../lifecycle.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import type { EventKind, Status, WaitingFor } from '../core/lifecycle.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
 export interface IntentError {
   message: string;

@@ -1,6 +1,6 @@
 /** SQL for the intent side of waits and for signals. Callers hold the intent's row lock (lockIntent). */
 import type { Queryable } from '../db/types.ts';
-import type { EventKind, WaitingFor } from '../lifecycle.ts';
+import type { EventKind, WaitingFor } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { WAKE } from './family.ts';
 import { type IntentEvent, json, toEvent } from './rows.ts';

@@ -1,7 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Tracing } from '../../tracing.ts';
+import type { Tracing } from '../../telemetry/tracing.ts';
 import type { Context } from '../context.ts';
 import { publicCode } from './error-codes.ts';
 

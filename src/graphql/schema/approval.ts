@@ -1,6 +1,6 @@
 import { APPROVAL_STATUSES, type Approval as ApprovalRow, TIMEOUT_ACTIONS } from '../../store/approvals.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import { approvalsOf } from '../../approvals.ts';
+import { approvalsOf } from '../../services/approvals.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 

@@ -1,5 +1,5 @@
-import { foldAttempts } from '../../attempts.ts';
-import type { Attempt } from '../../attempts.ts';
+import { foldAttempts } from '../../core/attempts.ts';
+import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
 import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../store/rows.ts';
 import { builder } from '../builder.ts';

@@ -1,5 +1,5 @@
 import type { ApiKey as ApiKeyRow } from '../../store/keys.ts';
-import { ROLES } from '../../auth/roles.ts';
+import { ROLES } from '../../core/roles.ts';
 import { builder } from '../builder.ts';
 
 const Role = builder.enumType('Role', {

@@ -1,5 +1,5 @@
-import type { ItemResult, Lease as LeaseRow } from '../../service.ts';
-import { MAX_BATCH } from '../../write-groups.ts';
+import type { ItemResult, Lease as LeaseRow } from '../../services/intents.ts';
+import { MAX_BATCH } from '../../services/write-groups.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 

@@ -1,4 +1,4 @@
-import { operatorsFor } from '../../recovery/operator.ts';
+import { operatorsFor } from '../../services/operator.ts';
 import type { TypePause, TypePolicy } from '../../store/recovery.ts';
 import { builder } from '../builder.ts';
 import { IntentStatus } from './enums.ts';

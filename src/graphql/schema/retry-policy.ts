@@ -1,5 +1,5 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import type { RetryPolicyPatch } from '../../recovery/retry.ts';
+import type { RetryPolicyPatch } from '../../core/retry-policy.ts';
 import { builder } from '../builder.ts';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -1,5 +1,5 @@
 import type { Signal as SignalRow } from '../../store/waits.ts';
-import { waitsOf } from '../../waits.ts';
+import { waitsOf } from '../../services/waits.ts';
 import { builder } from '../builder.ts';
 import { IntentEvent } from './event.ts';
 import { Intent, IntentConnection } from './intent.ts';

@@ -5,8 +5,8 @@
  * updates) and do bounded work per call; the sweeper calls a task again at once
  * while it reports a full batch.
  */
-import type { Clock } from './clock.ts';
-import type { Logger } from './log.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
 
 /** The actor of every change the sweeper makes (expiries, timeouts, wakes nobody asked for). */
 export const SWEEPER_ACTOR = 'axme:sweeper';

@@ -1,7 +1,7 @@
-import type { IntentService } from './service.ts';
+import type { IntentService } from '../services/intents.ts';
 import type { Sweeper } from './sweeper.ts';
-import { approvalsOf } from './approvals.ts';
-import { waitsOf } from './waits.ts';
+import { approvalsOf } from '../services/approvals.ts';
+import { waitsOf } from '../services/waits.ts';
 
 /** Timers, signal-wait timeouts, approval timeouts, and parents whose children all ended. */
 export function registerWaitSweeps(sweeper: Sweeper, service: IntentService): void {

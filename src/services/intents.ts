@@ -3,26 +3,26 @@
  * SQL with the service clock's `now`, and announce committed changes. Resolvers call
  * this and nothing below it.
  */
-import type { Role } from './auth/roles.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db } from './db/types.ts';
-import { AxmeError, badInput } from './errors.ts';
-import { uuidv7 } from './ids.ts';
-import type { Logger } from './log.ts';
-import type { PubSub } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
-import { listEvents } from './store/events.ts';
-import * as store from './store/intents.ts';
-import { type IntentFilter, countIntents, decodeListCursor, listIntents } from './store/list.ts';
-import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
-import * as v from './validate.ts';
-import { waitForWork } from './wake.ts';
-import { type AbortLike, linkSignals } from './abort.ts';
-import { observeClaimWait } from './metrics.ts';
+import type { Role } from '../core/roles.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db } from '../db/types.ts';
+import { AxmeError, badInput } from '../core/errors.ts';
+import { uuidv7 } from '../core/ids.ts';
+import type { Logger } from '../core/log.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import type { Change } from '../store/events.ts';
+import { listEvents } from '../store/events.ts';
+import * as store from '../store/intents.ts';
+import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '../store/list.ts';
+import type { Intent, IntentError, IntentEvent } from '../store/rows.ts';
+import * as v from '../core/validate.ts';
+import { waitForWork } from './wait-for-work.ts';
+import { type AbortLike, linkSignals } from '../core/abort.ts';
+import { observeClaimWait } from '../telemetry/metrics.ts';
 import { announceChanges } from './announce.ts';
 import { MAX_BATCH, WriteGroups } from './write-groups.ts';
-import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
+import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 
 /** Who is calling: the namespace they act in and the principal written as the event actor. */
 export interface Caller {

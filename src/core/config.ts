@@ -2,7 +2,7 @@
  * Configuration from environment variables, validated once at start-up. Every bad
  * value is reported, one line each, before anything starts.
  */
-import { parseDurationSeconds } from './recovery/duration.ts';
+import { parseDurationSeconds } from './duration.ts';
 
 export interface Config {
   /** PORT: HTTP port. Default 4000. */

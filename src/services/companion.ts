@@ -1,9 +1,9 @@
 import { announceChanges } from './announce.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db } from './db/types.ts';
-import type { PubSub } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db } from '../db/types.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import type { Change } from '../store/events.ts';
 
 /** What the waits and approvals services share: the database, clock and notifications they work over. */
 export class ServiceCompanion {

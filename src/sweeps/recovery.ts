@@ -3,14 +3,14 @@
  * and retention. Each does one bounded batch per call with SKIP LOCKED, so any
  * number of instances can sweep at once; the sweeper calls again on a full batch.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import type { Db } from '../db/types.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { deleteFinished, expireDeadlines, expireLeases, wakeParentsOf } from '../store/recovery.ts';
-import { SWEEP_BATCH, type Sweeper } from '../sweeper.ts';
-import { announceChanges } from '../announce.ts';
-import { backoffRunAt } from './scheduling.ts';
+import { SWEEP_BATCH, type Sweeper } from './sweeper.ts';
+import { announceChanges } from '../services/announce.ts';
+import { backoffRunAt } from '../services/scheduling.ts';
 
 export interface RecoveryDeps {
   db: Db;

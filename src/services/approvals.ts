@@ -6,20 +6,20 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ServiceCompanion } from './companion.ts';
-import type { Queryable } from './db/types.ts';
-import { AxmeError, badInput, notFound } from './errors.ts';
-import { checkFormData, checkFormSchema } from './form-schema.ts';
-import { uuidv7 } from './ids.ts';
-import { eventFor, refusal } from './lifecycle.ts';
-import { type Caller, type IntentService, perService } from './service.ts';
-import * as ap from './store/approvals.ts';
-import type { Change } from './store/events.ts';
-import { withFamily } from './store/family.ts';
-import { decodeListCursor } from './store/list.ts';
-import type { Intent } from './store/rows.ts';
-import * as w from './store/waits.ts';
-import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
-import * as v from './validate.ts';
+import type { Queryable } from '../db/types.ts';
+import { AxmeError, badInput, notFound } from '../core/errors.ts';
+import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
+import { uuidv7 } from '../core/ids.ts';
+import { eventFor, refusal } from '../core/lifecycle.ts';
+import { type Caller, type IntentService, perService } from './intents.ts';
+import * as ap from '../store/approvals.ts';
+import type { Change } from '../store/events.ts';
+import { withFamily } from '../store/family.ts';
+import { decodeListCursor } from '../store/list.ts';
+import type { Intent } from '../store/rows.ts';
+import * as w from '../store/waits.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from '../sweeps/sweeper.ts';
+import * as v from '../core/validate.ts';
 import { type LeasedWait, MAX_TIMEOUT_SECONDS } from './waits.ts';
 
 export interface ApprovalInput {

@@ -3,16 +3,16 @@
  * and bulk redrive / cancel by filter. Uses the IntentService's database, clock and
  * notifications so resolvers need nothing new in their context.
  */
-import { badInput } from '../errors.ts';
-import { type Status, TRANSITIONS } from '../lifecycle.ts';
+import { badInput } from '../core/errors.ts';
+import { type Status, TRANSITIONS } from '../core/lifecycle.ts';
 import { channels } from '../pubsub/types.ts';
-import { type Caller, type IntentService, perService } from '../service.ts';
+import { type Caller, type IntentService, perService } from './intents.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
-import * as v from '../validate.ts';
-import { announceChanges } from '../announce.ts';
+import * as v from '../core/validate.ts';
+import { announceChanges } from './announce.ts';
 import type { RetryPolicyInput } from './scheduling.ts';
-import { validateRetryPolicy } from './retry.ts';
+import { validateRetryPolicy } from '../core/retry-policy.ts';
 
 export interface BulkFilterInput {
   types?: readonly string[] | null;

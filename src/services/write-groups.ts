@@ -7,12 +7,12 @@
  */
 import { announceChanges } from './announce.ts';
 import { Coalescer, type Pending } from './coalesce.ts';
-import type { Db } from './db/types.ts';
-import type { PubSub } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
-import * as store from './store/intents.ts';
-import type { Intent } from './store/rows.ts';
-import type { Clock } from './clock.ts';
+import type { Db } from '../db/types.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import type { Change } from '../store/events.ts';
+import * as store from '../store/intents.ts';
+import type { Intent } from '../store/rows.ts';
+import type { Clock } from '../core/clock.ts';
 
 /** Items per statement; also the batch API's limit. */
 export const MAX_BATCH = 1000;
