@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkSignals } from '../src/core/abort.ts';
-import type { Caller } from '../src/services/intents.ts';
+import type { Caller } from '../src/core/caller.ts';
 import { type TestApp, testApp } from './helpers/app.ts';
 
 /** A signal that is not Node's own, as graphql-yoga hands resolvers over HTTP. */

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
 import { createLogger } from '../src/core/log.ts';
-import { type Caller, IntentService } from '../src/services/intents.ts';
+import type { Caller } from '../src/core/caller.ts';
+import { IntentService } from '../src/services/intents.ts';
 import { ApprovalService, approvalsOf } from '../src/services/approvals.ts';
 import { WaitService, waitsOf } from '../src/services/waits.ts';
 import { testApp, type TestApp } from './helpers/app.ts';

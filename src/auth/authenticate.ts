@@ -1,5 +1,5 @@
 import { AxmeError } from '../core/errors.ts';
-import type { Caller } from '../services/intents.ts';
+import type { Caller } from '../core/caller.ts';
 import type { ApiKeys } from './keys.ts';
 import type { Role } from '../core/roles.ts';
 

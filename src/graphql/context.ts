@@ -1,7 +1,8 @@
 import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
-import type { Caller, IntentService } from '../services/intents.ts';
+import type { Caller } from '../core/caller.ts';
+import type { IntentService } from '../services/intents.ts';
 import type { Loaders } from './loaders.ts';
 import type { AbortLike } from '../core/abort.ts';
 

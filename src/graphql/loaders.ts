@@ -3,11 +3,12 @@
  * events, attempts, lastWake): one query for the whole page instead of one per row.
  */
 import DataLoader from 'dataloader';
-import type { Caller, IntentService } from '../services/intents.ts';
+import type { Caller } from '../core/caller.ts';
+import type { IntentService } from '../services/intents.ts';
 import { listEventsOfMany } from '../store/events.ts';
 import { getIntents } from '../store/intents.ts';
 import { lastWakes } from '../store/waits.ts';
-import type { Intent, IntentEvent } from '../store/rows.ts';
+import type { Intent, IntentEvent } from '../core/model.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;

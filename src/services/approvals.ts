@@ -11,14 +11,15 @@ import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { eventFor, refusal } from '../core/lifecycle.ts';
-import { type Caller, type IntentService, perService } from './intents.ts';
+import type { Caller } from '../core/caller.ts';
+import { type IntentService, perService } from './intents.ts';
 import * as ap from '../store/approvals.ts';
 import type { Change } from '../store/events.ts';
 import { withFamily } from '../store/family.ts';
 import { decodeListCursor } from '../store/list.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import * as w from '../store/waits.ts';
-import { SWEEPER_ACTOR, SWEEP_BATCH } from '../sweeps/sweeper.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
 import * as v from '../core/validate.ts';
 import { type LeasedWait, MAX_TIMEOUT_SECONDS } from './waits.ts';
 

@@ -3,7 +3,7 @@
  * SQL with the service clock's `now`, and announce committed changes. Resolvers call
  * this and nothing below it.
  */
-import type { Role } from '../core/roles.ts';
+import type { Caller } from '../core/caller.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../db/types.ts';
@@ -15,7 +15,7 @@ import type { Change } from '../store/events.ts';
 import { listEvents } from '../store/events.ts';
 import * as store from '../store/intents.ts';
 import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '../store/list.ts';
-import type { Intent, IntentError, IntentEvent } from '../store/rows.ts';
+import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { waitForWork } from './wait-for-work.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
@@ -23,14 +23,6 @@ import { observeClaimWait } from '../telemetry/metrics.ts';
 import { announceChanges } from './announce.ts';
 import { MAX_BATCH, WriteGroups } from './write-groups.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
-
-/** Who is calling: the namespace they act in and the principal written as the event actor. */
-export interface Caller {
-  namespace: string;
-  principal: string | null;
-  /** Set when the caller authenticated with a key; absent means full rights (auth off). */
-  role?: Role;
-}
 
 export interface Lease {
   token: string;

@@ -6,7 +6,8 @@
 import { badInput } from '../core/errors.ts';
 import { type Status, TRANSITIONS } from '../core/lifecycle.ts';
 import { channels } from '../pubsub/types.ts';
-import { type Caller, type IntentService, perService } from './intents.ts';
+import type { Caller } from '../core/caller.ts';
+import { type IntentService, perService } from './intents.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
 import * as v from '../core/validate.ts';

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/types.ts';
 import { badInput } from '../core/errors.ts';
 import type { NewIntent } from '../store/intents.ts';
 import { getTypePolicy } from '../store/recovery.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from '../core/retry-policy.ts';
 

@@ -12,13 +12,14 @@ import { ServiceCompanion } from './companion.ts';
 import type { Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { TERMINAL, eventFor } from '../core/lifecycle.ts';
-import { type Caller, type IntentService, perService } from './intents.ts';
+import type { Caller } from '../core/caller.ts';
+import { type IntentService, perService } from './intents.ts';
 import type { Change } from '../store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from '../store/family.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import * as w from '../store/waits.ts';
 import * as v from '../core/validate.ts';
-import { SWEEPER_ACTOR, SWEEP_BATCH } from '../sweeps/sweeper.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
 
 /** The longest wait timeout, for signal waits and approvals alike. */
 export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;

@@ -11,7 +11,7 @@ import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/intents.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import type { Clock } from '../core/clock.ts';
 
 /** Items per statement; also the batch API's limit. */

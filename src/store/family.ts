@@ -9,7 +9,8 @@ import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../core/lifecycle.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { type Intent, toIntent } from './rows.ts';
+import type { Intent } from '../core/model.ts';
+import { toIntent } from './rows.ts';
 
 const LOCK_PARENT = `
   select p.id from intents p

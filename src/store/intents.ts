@@ -7,7 +7,8 @@ import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
-import { type Intent, type IntentError, json, toIntent } from './rows.ts';
+import type { Intent, IntentError } from '../core/model.ts';
+import { json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
 export interface NewIntent {

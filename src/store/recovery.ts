@@ -10,8 +10,9 @@ import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
-import { type Intent, json, toIntent } from './rows.ts';
-import { SWEEPER_ACTOR } from '../sweeps/sweeper.ts';
+import type { Intent } from '../core/model.ts';
+import { json, toIntent } from './rows.ts';
+import { SWEEPER_ACTOR } from '../core/sweep.ts';
 
 const EXPIRED_LEASES = `
   select i.*, p.retry_policy as type_retry_policy

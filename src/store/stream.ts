@@ -32,7 +32,8 @@
 import { badInput } from '../core/errors.ts';
 import type { Queryable } from '../db/types.ts';
 import type { EventKind, Status } from '../core/lifecycle.ts';
-import { type IntentEvent, toEvent } from './rows.ts';
+import type { IntentEvent } from '../core/model.ts';
+import { toEvent } from './rows.ts';
 
 export interface Position {
   /** xid8 as decimal text */

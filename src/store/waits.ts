@@ -3,7 +3,8 @@ import type { Queryable } from '../db/types.ts';
 import type { EventKind, WaitingFor } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { WAKE } from './family.ts';
-import { type IntentEvent, json, toEvent } from './rows.ts';
+import type { IntentEvent } from '../core/model.ts';
+import { json, toEvent } from './rows.ts';
 
 export { type LockedIntent, lockIntent } from './family.ts';
 

@@ -8,7 +8,8 @@ import type { Db } from '../db/types.ts';
 import type { Logger } from '../core/log.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { deleteFinished, expireDeadlines, expireLeases, wakeParentsOf } from '../store/recovery.ts';
-import { SWEEP_BATCH, type Sweeper } from './sweeper.ts';
+import { SWEEP_BATCH } from '../core/sweep.ts';
+import type { Sweeper } from './sweeper.ts';
 import { announceChanges } from '../services/announce.ts';
 import { backoffRunAt } from '../services/scheduling.ts';
 

@@ -7,12 +7,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
-
-/** The actor of every change the sweeper makes (expiries, timeouts, wakes nobody asked for). */
-export const SWEEPER_ACTOR = 'axme:sweeper';
-
-/** Rows a task handles per call; a task that handled this many is called again at once. */
-export const SWEEP_BATCH = 100;
+import { SWEEP_BATCH } from '../core/sweep.ts';
 
 /** Handles what is due at `now`; returns how many rows it changed. */
 export type SweepTask = (now: Date) => Promise<number>;

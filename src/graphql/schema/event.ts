@@ -1,4 +1,4 @@
-import type { IntentEvent as IntentEventRow } from '../../store/rows.ts';
+import type { IntentEvent as IntentEventRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 

@@ -1,7 +1,7 @@
 import { foldAttempts } from '../../core/attempts.ts';
 import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../store/rows.ts';
+import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';

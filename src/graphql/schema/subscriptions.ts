@@ -1,6 +1,6 @@
 import { StreamEnd } from '../../live/event-stream.ts';
 import type { LiveEvent } from '../../live/event-stream.ts';
-import type { IntentEvent as IntentEventRow } from '../../store/rows.ts';
+import type { IntentEvent as IntentEventRow } from '../../core/model.ts';
 import { encodeCursor, positionOf } from '../../store/stream.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus } from './enums.ts';
