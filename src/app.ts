@@ -10,7 +10,7 @@ import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
-import { IntentService } from './services/intents.ts';
+import { type Services, createServices } from './services/index.ts';
 import { Sweeper } from './sweeps/sweeper.ts';
 import { createAppMetrics } from './telemetry/metrics.ts';
 import { registerRecoveryTasks } from './sweeps/recovery.ts';
@@ -22,7 +22,8 @@ export interface Axme {
   config: Config;
   db: Db;
   pubsub: PubSub;
-  service: IntentService;
+  /** Intents, waits, approvals and operator controls: what resolvers call. */
+  services: Services;
   keys: ApiKeys;
   /** Subscriptions and live progress. */
   live: LiveService;
@@ -55,7 +56,7 @@ export interface AxmeDeps {
   startSweeper?: boolean;
 }
 
-/** Wires one server instance: database (migrated), notifications, service and GraphQL. */
+/** Wires one server instance: database (migrated), notifications, services, sweeps and GraphQL. */
 export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {}): Promise<Axme> {
   const opened = deps.db ?? (await openDb(config, log));
   try {
@@ -76,34 +77,34 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
       ? createRedisPubSub({ url: config.redisUrl, prefix: config.redisPrefix, log })
       : createMemoryPubSub((err) => log.error({ err }, 'subscriber failed')));
   const clock = deps.clock ?? systemClock;
-  const service = new IntentService(db, clock, pubsub, config, log);
+  const services = createServices({ db, clock, pubsub, config, log });
   const live = new LiveService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
-  registerRecoveryTasks(sweeper, { db, pubsub, config, log });
-  registerWaitSweeps(sweeper, service);
+  registerRecoveryTasks(sweeper, { db, commit: services.commit, config, log });
+  registerWaitSweeps(sweeper, services);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const keys = new ApiKeys(db, clock);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, live, log, metrics, ready, tracing });
+  const yoga = createAxmeYoga({ config, services, keys, live, log, metrics, ready, tracing });
   return {
     config,
     db,
     pubsub,
-    service,
+    services,
     keys,
     live,
     sweeper,
     yoga,
     drain() {
       draining = true;
-      service.close();
+      services.close();
       live.close();
     },
     async close() {
       draining = true;
-      service.close();
+      services.close();
       live.close();
       await sweeper.stop();
       await pubsub.close();

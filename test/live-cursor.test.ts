@@ -39,8 +39,8 @@ it('a reader resuming from its cursor again and again gets every event once, per
   const ROUNDS = REAL_PG ? 40 : 15;
   const leases: { id: string; token: string }[] = [];
   for (let i = 0; i < INTENTS; i++) {
-    await app.service.submit(caller, { type: 'race' });
-    const lease = await app.service.claim(caller, { types: ['race'], leaseSeconds: 3600 });
+    await app.services.intents.submit(caller, { type: 'race' });
+    const lease = await app.services.intents.claim(caller, { types: ['race'], leaseSeconds: 3600 });
     leases.push({ id: lease!.intent.id, token: lease!.token });
   }
   const pools: Db[] = Array.from({ length: WRITERS }, () => (REAL_PG ? tdb.another() : tdb.db));

@@ -2,12 +2,12 @@ import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Caller } from '../core/caller.ts';
-import type { IntentService } from '../services/intents.ts';
+import type { Services } from '../services/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { AbortLike } from '../core/abort.ts';
 
 export interface Context {
-  service: IntentService;
+  services: Services;
   keys: ApiKeys;
   /** Who is calling: the namespace every read and write is confined to, and the principal. */
   live: LiveService;

@@ -7,7 +7,7 @@ import type { ApiKeys } from '../auth/keys.ts';
 import type { Config } from '../core/config.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../core/log.ts';
-import type { IntentService } from '../services/intents.ts';
+import type { Services } from '../services/index.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { useBodyLimit } from './plugins/body-limit.ts';
@@ -27,7 +27,7 @@ import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
   config: Config;
-  service: IntentService;
+  services: Services;
   keys: ApiKeys;
   live: LiveService;
   log: Logger;
@@ -69,8 +69,8 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         throw err;
       });
       return {
-        service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth,
-        loaders: createLoaders(o.service, auth.caller),
+        services: o.services, keys: o.keys, live: o.live, caller: auth.caller, auth,
+        loaders: createLoaders(o.services, auth.caller),
         signal: request?.signal ?? new AbortController().signal,
       };
     },
@@ -89,7 +89,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         // what a subscription's results may depend on besides the operation: the
         // namespace (every read is confined to it) and the role (refused keys never get here)
         audience: (ctx) => (ctx.auth.refused ? null : `${ctx.caller.namespace}\u0000${ctx.auth.role}`),
-        perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.service, ctx.caller) }),
+        perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.services, ctx.caller) }),
       }),
     ],
   });

@@ -5,14 +5,16 @@
  * change is an intent event written under the intent's row lock.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { ServiceCompanion } from './companion.ts';
-import type { Queryable } from '../db/types.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { eventFor, refusal } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
-import { type IntentService, perService } from './intents.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
 import * as ap from '../store/approvals.ts';
 import type { Change } from '../store/events.ts';
 import { withFamily } from '../store/family.ts';
@@ -79,14 +81,26 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
   };
 }
 
-export class ApprovalService extends ServiceCompanion {
+export class ApprovalService {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly config: Config;
+  private readonly commit: Commit;
+
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.config = d.config;
+    this.commit = d.commit;
+  }
+
   async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
     const id = v.id('id', input.id);
     const token = v.id('leaseToken', input.leaseToken);
     const req = approvalRequest(input.approval, this.config.maxPayloadBytes);
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    const { approval, changes } = await this.db.transaction(async (tx) => {
+    const { approval } = await this.commit(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'requestApproval', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
@@ -97,7 +111,6 @@ export class ApprovalService extends ServiceCompanion {
       );
       return { approval, changes: [change] };
     });
-    this.announce(changes);
     return approval;
   }
 
@@ -113,7 +126,7 @@ export class ApprovalService extends ServiceCompanion {
     const comment = v.text('comment', input.comment, 20_000);
     const by = c.principal ?? v.text('resolvedBy', input.resolvedBy, 200) ?? 'anonymous';
     const now = this.clock.now();
-    const { approval, changes, stale } = await this.db.transaction(async (tx): Promise<{
+    const { approval, stale } = await this.commit(async (tx): Promise<{
       approval: ap.Approval | null; changes: Change[]; stale?: Record<string, unknown>;
     }> => {
       const a0 = await ap.getApproval(tx, c.namespace, approvalId);
@@ -154,7 +167,6 @@ export class ApprovalService extends ServiceCompanion {
         approvalId, reason: 'NOT_WAITING_FOR_APPROVAL', ...stale,
       });
     }
-    this.announce(changes);
     return approval!;
   }
 
@@ -179,19 +191,18 @@ export class ApprovalService extends ServiceCompanion {
   async sweepApprovals(now: Date): Promise<number> {
     let changed = 0;
     for (const due of await ap.dueApprovals(this.db, now, SWEEP_BATCH)) {
-      const changes = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         const cur = await w.lockIntent(tx, due.namespace, due.intent_id, null, null, now);
         const a = await ap.getApproval(tx, due.namespace, due.id);
-        if (!a || a.status !== 'PENDING') return [];
+        if (!a || a.status !== 'PENDING') return { changes: [] };
         if (refusal('timeOutApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL' || cur.waitName !== a.id) {
           // the intent left the wait some other way (a deadline, an operator): the request is moot
           await ap.cancelApprovalRow(tx, due.namespace, a.id, now);
-          return [];
+          return { changes: [] };
         }
-        return this.timeOut(tx, cur, a, now);
+        return { changes: await this.timeOut(tx, cur, a, now) };
       });
       changed += changes.length;
-      this.announce(changes);
     }
     return changed;
   }
@@ -219,6 +230,3 @@ export class ApprovalService extends ServiceCompanion {
   }
 
 }
-
-/** The approval operations over the same database, clock and notifications as a service. */
-export const approvalsOf = perService((s) => new ApprovalService(s.db, s.clock, s.pubsub, s.config));

@@ -8,15 +8,17 @@
  * already past) still releases the lease: it writes WAITING and the wake in one
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
-import { ServiceCompanion } from './companion.ts';
-import type { Queryable } from '../db/types.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { TERMINAL, eventFor } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
-import { type IntentService, perService } from './intents.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
 import type { Change } from '../store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from '../store/family.ts';
-import type { Intent } from '../core/model.ts';
+import type { Intent, IntentEvent } from '../core/model.ts';
 import * as w from '../store/waits.ts';
 import * as v from '../core/validate.ts';
 import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
@@ -33,7 +35,19 @@ export interface LeasedWait {
   checkpoint?: unknown;
 }
 
-export class WaitService extends ServiceCompanion {
+export class WaitService {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly config: Config;
+  private readonly commit: Commit;
+
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.config = d.config;
+    this.commit = d.commit;
+  }
+
   // ---- signals
 
   /** Consumes a kept signal of that name at once (→ PENDING), or waits for one. */
@@ -64,7 +78,7 @@ export class WaitService extends ServiceCompanion {
     const name = v.name('name', input.name);
     const payload = v.payload('payload', input.payload, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    const { signal, changes } = await this.db.transaction(async (tx) => {
+    const { signal } = await this.commit(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'signal', null, now);
       const wakes = cur.status === 'WAITING' && cur.waitingFor === 'SIGNAL' && cur.waitName === name;
       const signal = await w.insertSignal(tx, c.namespace, uuidv7(now.getTime()), id, name, payload, c.principal, now, wakes);
@@ -74,7 +88,6 @@ export class WaitService extends ServiceCompanion {
         : await w.noteEvent(tx, c.namespace, id, kind, c.principal, { name, signalId: signal.id, kept: true }, now);
       return { signal, changes: [change] };
     });
-    this.announce(changes);
     return signal;
   }
 
@@ -84,6 +97,11 @@ export class WaitService extends ServiceCompanion {
   ): Promise<w.Signal[]> {
     const limit = v.intInRange('first', first, 100, 1, MAX_SIGNALS_PAGE);
     return w.listSignals(this.db, c.namespace, intentId, name ?? null, limit, v.optionalId('after', after));
+  }
+
+  /** The newest event that took each intent out of WAITING, in one query, for per-request loaders. */
+  async lastWakes(c: Caller, ids: readonly string[]): Promise<Map<string, IntentEvent>> {
+    return w.lastWakes(this.db, c.namespace, ids);
   }
 
   // ---- children and timers
@@ -128,17 +146,16 @@ export class WaitService extends ServiceCompanion {
   async sweepWaits(now: Date): Promise<number> {
     let changed = 0;
     for (const due of await w.dueWaits(this.db, now, SWEEP_BATCH)) {
-      const changes = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         const cur = await w.lockIntent(tx, due.namespace, due.id, null, null, now);
-        if (cur.status !== 'WAITING' || !cur.wakeAt || cur.wakeAt.getTime() > now.getTime()) return [];
+        if (cur.status !== 'WAITING' || !cur.wakeAt || cur.wakeAt.getTime() > now.getTime()) return { changes: [] };
         if (cur.waitingFor === 'TIME') {
-          return [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('wake', 'PENDING')!, SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)];
+          return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('wake', 'PENDING')!, SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)] };
         }
-        return [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('timeOutWait', 'PENDING')!, SWEEPER_ACTOR,
-          { wake: 'TIMEOUT', waitingFor: cur.waitingFor, name: cur.waitName }, now)];
+        return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('timeOutWait', 'PENDING')!, SWEEPER_ACTOR,
+          { wake: 'TIMEOUT', waitingFor: cur.waitingFor, name: cur.waitName }, now)] };
       });
       changed += changes.length;
-      this.announce(changes);
     }
     return changed;
   }
@@ -150,25 +167,19 @@ export class WaitService extends ServiceCompanion {
   async sweepParents(now: Date): Promise<number> {
     let changed = 0;
     for (const p of await w.parentsWithAllChildrenDone(this.db, TERMINAL, SWEEP_BATCH)) {
-      const woke = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         await w.lockIntent(tx, p.namespace, p.id, null, null, now);
-        return wakeParentIfDone(tx, p.namespace, p.id, SWEEPER_ACTOR, now);
+        const woke = await wakeParentIfDone(tx, p.namespace, p.id, SWEEPER_ACTOR, now);
+        return { changes: woke ? [woke] : [] };
       });
-      if (woke) {
-        changed++;
-        this.announce([woke]);
-      }
+      changed += changes.length;
     }
     return changed;
   }
 
+  /** A wait (and its wake, when the condition already holds) in one transaction: the intent as it left it. */
   private async run(fn: (tx: Queryable) => Promise<Change[]>): Promise<Intent> {
-    const changes = await this.db.transaction(fn);
-    this.announce(changes);
+    const { changes } = await this.commit(async (tx) => ({ changes: await fn(tx) }));
     return changes.at(-1)!.intent;
   }
-
 }
-
-/** The wait operations over the same database, clock and notifications as a service. */
-export const waitsOf = perService((s) => new WaitService(s.db, s.clock, s.pubsub, s.config));

@@ -5,10 +5,9 @@
  * idle server adds no wait. Each caller still gets its own answer: a row the
  * database refuses fails only its own call.
  */
-import { announceChanges } from './announce.ts';
 import { Coalescer, type Pending } from './coalesce.ts';
+import { type Commit, changed } from './commit.ts';
 import type { Db } from '../db/types.ts';
-import type { PubSub } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/intents.ts';
 import type { Intent } from '../core/model.ts';
@@ -47,16 +46,16 @@ export type Settled = { intent: Intent } | { error: unknown };
 
 export class WriteGroups {
   private readonly db: Db;
-  private readonly pubsub: PubSub;
   private readonly clock: Clock;
+  private readonly commit: Commit;
   private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxBatch: MAX_BATCH });
   private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxBatch: MAX_BATCH });
   private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxBatch: MAX_BATCH });
 
-  constructor(db: Db, pubsub: PubSub, clock: Clock) {
+  constructor(db: Db, clock: Clock, commit: Commit) {
     this.db = db;
-    this.pubsub = pubsub;
     this.clock = clock;
+    this.commit = commit;
   }
 
   submit(namespace: string, submission: store.Submission): Promise<Intent> {
@@ -77,8 +76,13 @@ export class WriteGroups {
    * lease, a repeat) goes alone, which completes it or says why not.
    */
   async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
-    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<number, Change>();
-    announceChanges(this.pubsub, [...done.values()]);
+    const now = this.clock.now();
+    const { done } = items.length
+      ? await this.commit.statement(async (q) => {
+        const done = await store.completeIntents(q, ns, items, actor, now);
+        return { done, changes: [...done.values()] };
+      })
+      : { done: new Map<number, Change>() };
     const out: Settled[] = [];
     for (const [at, item] of items.entries()) {
       const change = done.get(at);
@@ -87,14 +91,22 @@ export class WriteGroups {
         continue;
       }
       try {
-        const alone = await store.completeIntent(this.db, ns, item.id, item.token, item.output, actor, this.clock.now());
-        announceChanges(this.pubsub, [alone]);
-        out.push({ intent: alone.intent });
+        out.push({ intent: (await this.completeOne(ns, actor, item)).intent });
       } catch (error) {
         out.push({ error });
       }
     }
     return out;
+  }
+
+  /** One statement for an intent without a parent; a child finishes in a transaction that may wake its parent. */
+  private async completeOne(ns: string, actor: string | null, item: store.Completion): Promise<Change> {
+    const now = this.clock.now();
+    const alone = await this.commit.statement(async (q) => changed(await store.completeIntent(q, ns, item.id, item.token, item.output, actor, now)));
+    if (alone.changes[0]) return alone.changes[0];
+    if (!(await store.getIntent(this.db, ns, item.id))?.parentId) throw await store.whyNot(this.db, ns, item.id, 'complete', item.token, now);
+    const locked = await this.commit(async (tx) => changed(await store.completeLocked(tx, ns, item.id, item.token, item.output, actor, now)));
+    return locked.changes[0]!;
   }
 
   /** One statement per namespace. */
@@ -103,11 +115,13 @@ export class WriteGroups {
       const ns = group[0]!.item.namespace;
       let inserted: Map<string, Change>;
       try {
-        inserted = await store.submitIntents(this.db, ns, group.map((p) => p.item.submission));
+        ({ inserted } = await this.commit.statement(async (q) => {
+          const inserted = await store.submitIntents(q, ns, group.map((p) => p.item.submission));
+          return { inserted, changes: [...inserted.values()] };
+        }));
       } catch (err) {
         return this.eachAlone(group, err, (p) => this.writeSubmits([p]));
       }
-      announceChanges(this.pubsub, [...inserted.values()]);
       await Promise.all(group.map(async (p) => {
         const n = p.item.submission.intent;
         const change = inserted.get(n.id);
@@ -130,13 +144,15 @@ export class WriteGroups {
       const agents = owner.map((i) => group[i]!.item.agent);
       let claimed: store.Claimed[];
       try {
-        claimed = await store.claimIntents(this.db, namespace, { types, leaseSeconds, agents }, this.clock.now());
+        ({ claimed } = await this.commit.statement(async (q) => {
+          const claimed = await store.claimIntents(q, namespace, { types, leaseSeconds, agents }, this.clock.now());
+          return { claimed, changes: claimed.map((c) => c.change) };
+        }));
       } catch (err) {
         return this.eachAlone(group, err, (p) => this.writeClaims([p]));
       }
       const shares = group.map((): Change[] => []);
       for (const { change, slot } of claimed) shares[owner[slot]!]!.push(change);
-      announceChanges(this.pubsub, claimed.map((c) => c.change));
       group.forEach((p, i) => p.resolve(shares[i]!));
     });
   }

@@ -2,7 +2,7 @@
  * Every SQL statement that reads or changes intents, one per operation. Callers
  * pass `now` from the service clock; no statement reads the database's own clock.
  */
-import type { Db, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
@@ -221,18 +221,27 @@ const COMPLETE_SET = `
 const COMPLETE = withEvent(`${COMPLETE_SET} and parent_id is null`, { actorIsLeaseHolder: true });
 const COMPLETE_CHILD = withEvent(COMPLETE_SET, { actorIsLeaseHolder: true });
 
-/** One statement for an intent without a parent; a child finishes in a transaction that may wake its parent. */
+const completeParams = (ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date) =>
+  [ns, id, TRANSITIONS.complete.from, token, now, json(output), ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor })];
+
+/**
+ * One statement for an intent without a parent; null when it changed nothing: a child
+ * then finishes by completeLocked, anything else is for whyNot to explain.
+ */
 export async function completeIntent(
-  db: Db, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+  q: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+): Promise<Change | null> {
+  const { rows } = await q.query(COMPLETE, completeParams(ns, id, token, output, actor, now));
+  return rows[0] ? toChange(rows[0]) : null;
+}
+
+/** Completes the intent under its parent's lock and its own, waking a waiting parent whose last child it was. */
+export async function completeLocked(
+  tx: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
 ): Promise<Change> {
-  const params = [ns, id, TRANSITIONS.complete.from, token, now, json(output), ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor })];
-  const { rows } = await db.query(COMPLETE, params);
-  if (rows[0]) return toChange(rows[0]);
-  if ((await getIntent(db, ns, id))?.parentId) {
-    return locked(db, ns, id, 'complete', token, now, async (tx) =>
-      withFamily(tx, ns, toChange((await tx.query(COMPLETE_CHILD, params)).rows[0]!), actor, now));
-  }
-  throw await whyNot(db, ns, id, 'complete', token, now);
+  await lockIntent(tx, ns, id, 'complete', token, now);
+  const { rows } = await tx.query(COMPLETE_CHILD, completeParams(ns, id, token, output, actor, now));
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
 export interface Completion {
@@ -270,14 +279,6 @@ export async function completeIntents(
   return new Map(rows.map((r) => [Number(r.n) - 1, toChange(r)]));
 }
 
-/** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */
-async function locked<T>(
-  db: Db, ns: string, id: string, action: Action, token: string | null, now: Date,
-  apply: (tx: Queryable, current: Intent) => Promise<T>,
-): Promise<T> {
-  return db.transaction(async (tx) => apply(tx, await lockIntent(tx, ns, id, action, token, now)));
-}
-
 const FAIL = withEvent(`
   update intents set status = $3, error = $4::jsonb, run_at = $5, lease_token = null, lease_expires_at = null,
     finished_at = case when $3 = 'FAILED' then $6::timestamptz end, last_seq = last_seq + 1, updated_at = $6
@@ -285,24 +286,23 @@ const FAIL = withEvent(`
 
 /** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
 export async function failIntent(
-  db: Db, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
+  tx: Queryable, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
   nextRunAt?: (tx: Queryable, cur: Intent) => Promise<Date>,
 ): Promise<Change> {
-  return locked(db, ns, id, 'fail', token, now, async (tx, cur) => {
-    const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
-    const runAt = to === 'PENDING' ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
-    const { rows } = await tx.query(FAIL, [
-      ns, id, to, json(error), runAt, now,
-      ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),
-    ]);
-    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
-  });
+  const cur = await lockIntent(tx, ns, id, 'fail', token, now);
+  const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
+  const runAt = to === 'PENDING' ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
+  const { rows } = await tx.query(FAIL, [
+    ns, id, to, json(error), runAt, now,
+    ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),
+  ]);
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
 export async function cancelIntent(
-  db: Db, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
+  tx: Queryable, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
 ): Promise<Change> {
-  return locked(db, ns, id, 'cancel', null, now, (tx, cur) => cancelLocked(tx, ns, cur, { reason }, actor, now));
+  return cancelLocked(tx, ns, await lockIntent(tx, ns, id, 'cancel', null, now), { reason }, actor, now);
 }
 
 const RETRY = withEvent(`
@@ -310,13 +310,12 @@ const RETRY = withEvent(`
   where namespace = $1 and id = $2`);
 
 /** Puts a FAILED or CANCELLED intent back to PENDING under the same id; input, checkpoint, error and attempts stay. */
-export async function retryIntent(db: Db, ns: string, id: string, actor: string | null, now: Date): Promise<Change> {
-  return locked(db, ns, id, 'retry', null, now, async (tx, cur) => {
-    const { rows } = await tx.query(RETRY, [
-      ns, id, now, ...eventParams({ kind: eventFor('retry', 'PENDING')!, actor, data: { from: cur.status, attempt: cur.attempt } }),
-    ]);
-    return toChange(rows[0]!);
-  });
+export async function retryIntent(tx: Queryable, ns: string, id: string, actor: string | null, now: Date): Promise<Change> {
+  const cur = await lockIntent(tx, ns, id, 'retry', null, now);
+  const { rows } = await tx.query(RETRY, [
+    ns, id, now, ...eventParams({ kind: eventFor('retry', 'PENDING')!, actor, data: { from: cur.status, attempt: cur.attempt } }),
+  ]);
+  return toChange(rows[0]!);
 }
 
 export type { Status };

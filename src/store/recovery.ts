@@ -4,12 +4,12 @@
  * parameter. Statements that change many intents write one event per intent in
  * the same statement (see withEvent).
  */
-import type { Db, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../core/lifecycle.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
-import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
+import { cancelLocked, lockIntent } from './family.ts';
 import type { Intent } from '../core/model.ts';
 import { json, toIntent } from './rows.ts';
 import { SWEEPER_ACTOR } from '../core/sweep.ts';
@@ -39,29 +39,27 @@ export type NextRunAt = (cur: Intent, typeRetry: RetryPolicyPatch | null) => Dat
  * failure: back to PENDING after the retry policy's backoff while attempts remain
  * (lifecycle afterFailure), else FAILED.
  */
-export async function expireLeases(db: Db, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
+export async function expireLeases(tx: Queryable, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
   const kind = eventFor('expireLease', 'PENDING');
   if (kind !== eventFor('expireLease', 'FAILED')) throw new Error('expireLease writes one kind for both targets here');
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query(EXPIRED_LEASES, [now, batch]);
-    if (rows.length === 0) return [];
-    const decided = rows.map((r) => {
-      const cur = toIntent(r);
-      const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
-      const error = {
-        message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
-        code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
-        retryable: true,
-        details: { agent: cur.leaseAgent },
-      };
-      const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
-      const runAt = to === 'PENDING' ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
-      const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(to === 'PENDING' ? { runAt } : {}) };
-      return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
-    });
-    const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
-    return updated.rows.map(toChange);
+  const { rows } = await tx.query(EXPIRED_LEASES, [now, batch]);
+  if (rows.length === 0) return [];
+  const decided = rows.map((r) => {
+    const cur = toIntent(r);
+    const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
+    const error = {
+      message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
+      code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
+      retryable: true,
+      details: { agent: cur.leaseAgent },
+    };
+    const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
+    const runAt = to === 'PENDING' ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
+    const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(to === 'PENDING' ? { runAt } : {}) };
+    return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
   });
+  const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
+  return updated.rows.map(toChange);
 }
 
 const EXPIRE_DEADLINES = withEvent(`
@@ -80,31 +78,15 @@ const EXPIRE_DEADLINES = withEvent(`
  * their pending approvals are cancelled in the same transaction. Waiting parents are
  * woken by the caller (wakeParentsOf) after the commit, parent first as always.
  */
-export async function expireDeadlines(db: Db, now: Date, batch: number): Promise<Change[]> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query(EXPIRE_DEADLINES, [
-      now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
-    ]);
-    const changes = rows.map(toChange);
-    await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
-    return changes;
-  });
+export async function expireDeadlines(tx: Queryable, now: Date, batch: number): Promise<Change[]> {
+  const { rows } = await tx.query(EXPIRE_DEADLINES, [
+    now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
+  ]);
+  const changes = rows.map(toChange);
+  await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
+  return changes;
 }
 
-/**
- * Wakes the waiting parents of intents that just finished outside afterTerminal (a
- * batch of deadline failures), one transaction each holding only the parent's lock.
- * The waiting-parents sweep remains the safety net if this is interrupted.
- */
-export async function wakeParentsOf(db: Db, finished: readonly Change[], now: Date): Promise<Change[]> {
-  const woke: Change[] = [];
-  const parents = new Map(finished.filter((c) => c.intent.parentId).map((c) => [c.intent.parentId!, c.intent.namespace]));
-  for (const [parentId, ns] of parents) {
-    const change = await db.transaction((tx) => wakeParentIfDone(tx, ns, parentId, SWEEPER_ACTOR, now));
-    if (change) woke.push(change);
-  }
-  return woke;
-}
 
 const DELETE_FINISHED = `
   delete from intents where id in (
@@ -156,18 +138,16 @@ export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, acto
  * since the batch was picked (e.g. cancelled with its parent) is left out of the count.
  */
 export async function cancelBatch(
-  db: Db, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
+  tx: Queryable, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
 ): Promise<{ changes: Change[]; more: boolean }> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
-    const changes: Change[] = [];
-    for (const { id } of rows) {
-      const cur = await lockIntent(tx, ns, id, null, null, now);
-      if (!f.statuses.includes(cur.status) || (f.errorCode !== null && cur.error?.code !== f.errorCode)) continue;
-      changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
-    }
-    return { changes, more: rows.length === batch };
-  });
+  const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
+  const changes: Change[] = [];
+  for (const { id } of rows) {
+    const cur = await lockIntent(tx, ns, id, null, null, now);
+    if (!f.statuses.includes(cur.status) || (f.errorCode !== null && cur.error?.code !== f.errorCode)) continue;
+    changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
+  }
+  return { changes, more: rows.length === batch };
 }
 
 export interface TypePolicy {

@@ -1,6 +1,5 @@
 import { APPROVAL_STATUSES, type Approval as ApprovalRow, TIMEOUT_ACTIONS } from '../../store/approvals.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import { approvalsOf } from '../../services/approvals.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 
@@ -21,7 +20,7 @@ Approval.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     intentId: t.exposeID('intentId'),
-    intent: t.field({ type: Intent, nullable: true, resolve: (a, _x, ctx) => ctx.service.get(ctx.caller, a.intentId) }),
+    intent: t.field({ type: Intent, nullable: true, resolve: (a, _x, ctx) => ctx.services.intents.get(ctx.caller, a.intentId) }),
     type: t.exposeString('type', { description: 'A kind of task, e.g. approval, review, provide_data. Default approval.' }),
     title: t.exposeString('title'),
     description: t.exposeString('description', { nullable: true }),
@@ -91,13 +90,13 @@ builder.queryFields((t) => ({
     type: Approval,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => approvalsOf(ctx.service).approval(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.approvals.approval(ctx.caller, String(a.id)),
   }),
   approvals: t.field({
     type: ApprovalConnection,
     description: 'The approval inbox, newest first: e.g. filter {status: [PENDING], assignee: "alice"}.',
     args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t) },
-    resolve: (_r, a, ctx) => approvalsOf(ctx.service).approvals(ctx.caller, {
+    resolve: (_r, a, ctx) => ctx.services.approvals.approvals(ctx.caller, {
       statuses: a.filter?.status ?? null,
       assignee: a.filter?.assignee ?? null,
       types: a.filter?.type ?? null,
@@ -113,7 +112,7 @@ builder.objectField(Intent, 'approvals', (t) =>
     type: [Approval],
     description: 'The intent’s approvals, newest first: the decision an agent resumes with is approvals(first: 1).',
     args: { first: t.arg.int({ description: '0–500. Default 20.' }) },
-    resolve: async (i, a, ctx) => (await approvalsOf(ctx.service).approvals(ctx.caller, { intentId: i.id, first: a.first })).approvals,
+    resolve: async (i, a, ctx) => (await ctx.services.approvals.approvals(ctx.caller, { intentId: i.id, first: a.first })).approvals,
   }));
 
 const ApprovalRequestInput = builder.inputType('ApprovalRequestInput', {
@@ -156,12 +155,12 @@ builder.mutationFields((t) => ({
     description: 'Asks a human: the intent becomes WAITING (APPROVAL), the lease is released and the checkpoint kept.',
     args: { input: t.arg({ type: RequestApprovalInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      approvalsOf(ctx.service).requestApproval(ctx.caller, { id: String(a.id), leaseToken: String(a.leaseToken), checkpoint: a.checkpoint, approval: a.approval }),
+      ctx.services.approvals.requestApproval(ctx.caller, { id: String(a.id), leaseToken: String(a.leaseToken), checkpoint: a.checkpoint, approval: a.approval }),
   }),
   resolveApproval: t.field({
     type: Approval,
     description: 'Decides a PENDING approval; the intent goes back to PENDING for any agent to claim. The same resolution again returns the same approval; a different one fails with CONFLICT.',
     args: { input: t.arg({ type: ResolveApprovalInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => approvalsOf(ctx.service).resolveApproval(ctx.caller, { ...a, approvalId: String(a.approvalId) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.approvals.resolveApproval(ctx.caller, { ...a, approvalId: String(a.approvalId) }),
   }),
 }));

@@ -78,7 +78,7 @@ Intent.implement({
       type: [IntentEvent],
       args: { after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }), first: t.arg.int() },
       // without arguments, one query for every intent of the page
-      resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.service.events(ctx.caller, i.id, a.after, a.first)),
+      resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.services.intents.events(ctx.caller, i.id, a.after, a.first)),
     }),
     attempts: t.field({
       type: [AttemptRef],
@@ -133,7 +133,7 @@ builder.queryFields((t) => ({
     type: Intent,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.service.get(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.intents.get(ctx.caller, String(a.id)),
   }),
   intents: t.field({
     type: IntentConnection,
@@ -144,7 +144,7 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'endCursor of the previous page.' }),
     },
     resolve: (_r, a, ctx) =>
-      ctx.service.list(ctx.caller, {
+      ctx.services.intents.list(ctx.caller, {
         filter: a.filter
           ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId == null ? null : String(a.filter.parentId), labels: a.filter.label }
           : null,
@@ -181,18 +181,18 @@ builder.mutationFields((t) => ({
     type: Intent,
     args: { input: t.arg({ type: SubmitIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.service.submit(ctx.caller, { ...a, parentId: a.parentId == null ? null : String(a.parentId) }),
+      ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId == null ? null : String(a.parentId) }),
   }),
   cancelIntent: t.field({
     type: Intent,
     description: 'Cancels a PENDING, RUNNING or WAITING intent. A running agent’s next call fails with CONFLICT.',
     args: { input: t.arg({ type: CancelIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.cancel(ctx.caller, String(a.id), a.reason),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.cancel(ctx.caller, String(a.id), a.reason),
   }),
   retryIntent: t.field({
     type: Intent,
     description: 'Puts a FAILED or CANCELLED intent back to PENDING under the same id, keeping input, checkpoint, errors and attempt count; it runs at least once more.',
     args: { input: t.arg({ type: RetryIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.retry(ctx.caller, String(a.id)),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.retry(ctx.caller, String(a.id)),
   }),
 }));

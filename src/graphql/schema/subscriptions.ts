@@ -16,7 +16,7 @@ builder.objectFields(IntentEvent, (t) => ({
     type: Intent,
     description: 'The intent as it is now (not as of this event).',
     resolve: async (e: IntentEventRow & Partial<Pick<LiveEvent, 'loadIntent'>>, _a, ctx) => {
-      const intent = await (e.loadIntent ? e.loadIntent(e.intentId) : ctx.service.get(ctx.caller, e.intentId));
+      const intent = await (e.loadIntent ? e.loadIntent(e.intentId) : ctx.services.intents.get(ctx.caller, e.intentId));
       if (!intent) throw new Error(`intent ${e.intentId} of event ${e.id} is gone`);
       return intent;
     },
