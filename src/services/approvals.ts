@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../db/types.ts';
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
 import { uuidv7 } from '../core/ids.ts';
-import { eventFor, refusal } from '../core/lifecycle.ts';
+import { refusal, step } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -106,7 +106,7 @@ export class ApprovalService {
       const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
       const change = await w.enterWait(
         tx, c.namespace, id, { waitingFor: 'APPROVAL', name: approval.id, wakeAt: null, checkpoint },
-        eventFor('requestApproval', 'WAITING')!, agent,
+        step('requestApproval'), agent,
         { approvalId: approval.id, type: req.type, title: req.title, assignees: req.assignees, options: req.options, expiresAt: approval.expiresAt }, now,
       );
       return { approval, changes: [change] };
@@ -158,7 +158,7 @@ export class ApprovalService {
         return { approval: null, changes: [], stale: { intentId: cur.id, status: cur.status, waitingFor: cur.waitingFor } };
       }
       const resolved = (await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now))!;
-      const change = await w.wakeIntent(tx, c.namespace, cur.id, eventFor('resolveApproval', 'PENDING')!, by,
+      const change = await w.wakeIntent(tx, c.namespace, cur.id, step('resolveApproval'), by,
         { wake: 'APPROVAL', approvalId, outcome, comment }, now);
       return { approval: resolved, changes: [change] };
     });
@@ -213,19 +213,19 @@ export class ApprovalService {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'ESCALATED', null, null, now))) return [];
       const next = await ap.insertApproval(tx, ns, uuidv7(now.getTime()), cur.id,
         { ...a, assignees: a.escalateTo, escalateTo: [], onTimeout: 'REJECT' }, a.id, a.requestedBy, now);
-      return [await w.rewait(tx, ns, cur.id, next.id, eventFor('timeOutApproval', 'WAITING')!, SWEEPER_ACTOR,
+      return [await w.rewait(tx, ns, cur.id, next.id, step('timeOutApproval', 'WAITING'), SWEEPER_ACTOR,
         { approvalId: next.id, escalatedFrom: a.id, assignees: next.assignees, expiresAt: next.expiresAt }, now)];
     }
     if (a.onTimeout === 'FAIL') {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', null, null, now))) return [];
       const error = { message: 'approval timed out', code: 'APPROVAL_TIMED_OUT', retryable: false, details: { approvalId: a.id } };
-      const failed = await w.failWaiting(tx, ns, cur.id, error, eventFor('timeOutApproval', 'FAILED')!, SWEEPER_ACTOR,
+      const failed = await w.failWaiting(tx, ns, cur.id, error, step('timeOutApproval', 'FAILED'), SWEEPER_ACTOR,
         { approvalId: a.id, onTimeout: 'FAIL', error }, now);
       const withParent = await withFamily(tx, ns, failed, SWEEPER_ACTOR, now);
       return [withParent];
     }
     if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', 'reject', null, now))) return [];
-    return [await w.wakeIntent(tx, ns, cur.id, eventFor('timeOutApproval', 'PENDING')!, SWEEPER_ACTOR,
+    return [await w.wakeIntent(tx, ns, cur.id, step('timeOutApproval', 'PENDING'), SWEEPER_ACTOR,
       { wake: 'APPROVAL_TIMEOUT', approvalId: a.id, outcome: 'reject' }, now)];
   }
 

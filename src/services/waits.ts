@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
-import { TERMINAL, eventFor } from '../core/lifecycle.ts';
+import { TERMINAL, step } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -64,9 +64,9 @@ export class WaitService {
       const kept = await w.takeSignal(tx, c.namespace, id, name, now);
       const wakeAt = timeout === null ? null : new Date(now.getTime() + timeout * 1000);
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'SIGNAL', name, wakeAt, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { name, timeoutAt: wakeAt }, now);
+        step('wait'), agent, { name, timeoutAt: wakeAt }, now);
       if (!kept) return [waited];
-      const woke = await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent,
+      const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent,
         { wake: 'SIGNAL', name, signalId: kept.id, kept: true }, now);
       return [waited, woke];
     });
@@ -82,10 +82,9 @@ export class WaitService {
       const cur = await w.lockIntent(tx, c.namespace, id, 'signal', null, now);
       const wakes = cur.status === 'WAITING' && cur.waitingFor === 'SIGNAL' && cur.waitName === name;
       const signal = await w.insertSignal(tx, c.namespace, uuidv7(now.getTime()), id, name, payload, c.principal, now, wakes);
-      const kind = eventFor('signal', wakes ? 'PENDING' : cur.status)!;
       const change = wakes
-        ? await w.wakeIntent(tx, c.namespace, id, kind, c.principal, { wake: 'SIGNAL', name, signalId: signal.id }, now)
-        : await w.noteEvent(tx, c.namespace, id, kind, c.principal, { name, signalId: signal.id, kept: true }, now);
+        ? await w.wakeIntent(tx, c.namespace, id, step('signal', 'PENDING'), c.principal, { wake: 'SIGNAL', name, signalId: signal.id }, now)
+        : await w.noteEvent(tx, c.namespace, id, step('signal', cur.status), c.principal, { name, signalId: signal.id, kept: true }, now);
       return { signal, changes: [change] };
     });
     return signal;
@@ -117,9 +116,9 @@ export class WaitService {
       // Children finishing lock this parent first (family.ts), so the count cannot go stale under us.
       const counts = await childCounts(tx, c.namespace, id);
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'CHILDREN', name: null, wakeAt: null, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { children: counts }, now);
+        step('wait'), agent, { children: counts }, now);
       if (unfinished(counts) > 0) return [waited];
-      const woke = await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent, { wake: 'CHILDREN', children: counts }, now);
+      const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'CHILDREN', children: counts }, now);
       return [waited, woke];
     });
   }
@@ -134,9 +133,9 @@ export class WaitService {
       const cur = await w.lockIntent(tx, c.namespace, id, 'wait', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'TIME', name: null, wakeAt: until, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { until }, now);
+        step('wait'), agent, { until }, now);
       if (until.getTime() > now.getTime()) return [waited];
-      return [waited, await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent, { wake: 'TIME', until }, now)];
+      return [waited, await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'TIME', until }, now)];
     });
   }
 
@@ -150,9 +149,9 @@ export class WaitService {
         const cur = await w.lockIntent(tx, due.namespace, due.id, null, null, now);
         if (cur.status !== 'WAITING' || !cur.wakeAt || cur.wakeAt.getTime() > now.getTime()) return { changes: [] };
         if (cur.waitingFor === 'TIME') {
-          return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('wake', 'PENDING')!, SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)] };
+          return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, step('wake'), SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)] };
         }
-        return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('timeOutWait', 'PENDING')!, SWEEPER_ACTOR,
+        return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, step('timeOutWait'), SWEEPER_ACTOR,
           { wake: 'TIMEOUT', waitingFor: cur.waitingFor, name: cur.waitName }, now)] };
       });
       changed += changes.length;
