@@ -90,7 +90,7 @@ builder.queryFields((t) => ({
     type: Approval,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.services.approvals.approval(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.approvals.approval(ctx.caller, a.id),
   }),
   approvals: t.field({
     type: ApprovalConnection,
@@ -100,7 +100,7 @@ builder.queryFields((t) => ({
       statuses: a.filter?.status ?? null,
       assignee: a.filter?.assignee ?? null,
       types: a.filter?.type ?? null,
-      intentId: a.filter?.intentId == null ? null : String(a.filter.intentId),
+      intentId: a.filter?.intentId ?? null,
       first: a.first as number | null,
       after: a.after as string | null,
     }),
@@ -155,12 +155,12 @@ builder.mutationFields((t) => ({
     description: 'Asks a human: the intent becomes WAITING (APPROVAL), the lease is released and the checkpoint kept.',
     args: { input: t.arg({ type: RequestApprovalInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.services.approvals.requestApproval(ctx.caller, { id: String(a.id), leaseToken: String(a.leaseToken), checkpoint: a.checkpoint, approval: a.approval }),
+      ctx.services.approvals.requestApproval(ctx.caller, { id: a.id, leaseToken: a.leaseToken, checkpoint: a.checkpoint, approval: a.approval }),
   }),
   resolveApproval: t.field({
     type: Approval,
     description: 'Decides a PENDING approval; the intent goes back to PENDING for any agent to claim. The same resolution again returns the same approval; a different one fails with CONFLICT.',
     args: { input: t.arg({ type: ResolveApprovalInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.approvals.resolveApproval(ctx.caller, { ...a, approvalId: String(a.approvalId) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.approvals.resolveApproval(ctx.caller, a),
   }),
 }));

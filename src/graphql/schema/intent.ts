@@ -133,7 +133,7 @@ builder.queryFields((t) => ({
     type: Intent,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.services.intents.get(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.intents.get(ctx.caller, a.id),
   }),
   intents: t.field({
     type: IntentConnection,
@@ -146,7 +146,7 @@ builder.queryFields((t) => ({
     resolve: (_r, a, ctx) =>
       ctx.services.intents.list(ctx.caller, {
         filter: a.filter
-          ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId == null ? null : String(a.filter.parentId), labels: a.filter.label }
+          ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId ?? null, labels: a.filter.label }
           : null,
         first: a.first,
         after: a.after,
@@ -181,18 +181,18 @@ builder.mutationFields((t) => ({
     type: Intent,
     args: { input: t.arg({ type: SubmitIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId == null ? null : String(a.parentId) }),
+      ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null }),
   }),
   cancelIntent: t.field({
     type: Intent,
     description: 'Cancels a PENDING, RUNNING or WAITING intent. A running agent’s next call fails with CONFLICT.',
     args: { input: t.arg({ type: CancelIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.cancel(ctx.caller, String(a.id), a.reason),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.cancel(ctx.caller, a.id, a.reason),
   }),
   retryIntent: t.field({
     type: Intent,
     description: 'Puts a FAILED or CANCELLED intent back to PENDING under the same id, keeping input, checkpoint, errors and attempt count; it runs at least once more.',
     args: { input: t.arg({ type: RetryIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.retry(ctx.caller, String(a.id)),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.retry(ctx.caller, a.id),
   }),
 }));

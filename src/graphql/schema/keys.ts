@@ -53,6 +53,6 @@ builder.mutationFields((t) => ({
     type: ApiKey,
     description: 'Revokes a key of the caller’s namespace at once on this instance, within 5 seconds on others (admin).',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, a.id),
   }),
 }));

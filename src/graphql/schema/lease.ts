@@ -119,29 +119,29 @@ builder.mutationFields((t) => ({
     type: Lease,
     description: 'Extends the lease. Fails with LEASE_LOST when the lease expired or was superseded, CONFLICT when the intent was cancelled.',
     args: { input: t.arg({ type: HeartbeatIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.heartbeat(ctx.caller, String(a.id), String(a.leaseToken), a.leaseSeconds),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.heartbeat(ctx.caller, a.id, a.leaseToken, a.leaseSeconds),
   }),
   checkpointIntent: t.field({
     type: Intent,
     args: { input: t.arg({ type: CheckpointIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.checkpoint(ctx.caller, String(a.id), String(a.leaseToken), a.checkpoint),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.checkpoint(ctx.caller, a.id, a.leaseToken, a.checkpoint),
   }),
   completeIntent: t.field({
     type: Intent,
     args: { input: t.arg({ type: CompleteIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.complete(ctx.caller, String(a.id), String(a.leaseToken), a.output ?? null),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.complete(ctx.caller, a.id, a.leaseToken, a.output ?? null),
   }),
   completeIntents: t.field({
     type: [IntentResult],
     description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
     args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: String(i.id), leaseToken: String(i.leaseToken), output: i.output ?? null }))),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null }))),
   }),
   failIntent: t.field({
     type: Intent,
     description: 'Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED.',
     args: { input: t.arg({ type: FailIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.services.intents.fail(ctx.caller, String(a.id), String(a.leaseToken), { ...a.error, retryAfterSeconds: a.retryAfterSeconds }),
+      ctx.services.intents.fail(ctx.caller, a.id, a.leaseToken, { ...a.error, retryAfterSeconds: a.retryAfterSeconds }),
   }),
 }));

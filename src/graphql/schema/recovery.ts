@@ -48,7 +48,7 @@ const BulkResult = builder.objectRef<{ count: number }>('BulkResult').implement(
 });
 
 const toFilter = (f: typeof BulkIntentFilter.$inferInput) => ({
-  types: f.type, labels: f.label, parentId: f.parentId == null ? null : String(f.parentId), statuses: f.status, errorCode: f.errorCode,
+  types: f.type, labels: f.label, parentId: f.parentId ?? null, statuses: f.status, errorCode: f.errorCode,
 });
 
 builder.queryFields((t) => ({
