@@ -1,6 +1,7 @@
 import { APPROVAL_STATUSES, type Approval as ApprovalRow, TIMEOUT_ACTIONS } from '../../store/approvals.ts';
 import { encodeListCursor } from '../../store/list.ts';
 import { builder } from '../builder.ts';
+import { connection, pageArgs } from './connection.ts';
 import { Intent } from './intent.ts';
 
 export const ApprovalStatus = builder.enumType('ApprovalStatus', {
@@ -44,31 +45,11 @@ Approval.implement({
   }),
 });
 
-interface ApprovalPage {
-  approvals: ApprovalRow[];
-  hasNextPage: boolean;
-}
-
-const ApprovalEdge = builder.objectRef<ApprovalRow>('ApprovalEdge').implement({
-  fields: (t) => ({
-    cursor: t.string({ resolve: (a) => encodeListCursor(a) }),
-    node: t.field({ type: Approval, resolve: (a) => a }),
-  }),
-});
-
-const ApprovalPageInfo = builder.objectRef<ApprovalPage>('ApprovalPageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.string({ nullable: true, resolve: (p) => (p.approvals.length ? encodeListCursor(p.approvals.at(-1)!) : null) }),
-  }),
-});
-
-const ApprovalConnection = builder.objectRef<ApprovalPage>('ApprovalConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [ApprovalEdge], resolve: (p) => p.approvals }),
-    nodes: t.field({ type: [Approval], resolve: (p) => p.approvals }),
-    pageInfo: t.field({ type: ApprovalPageInfo, resolve: (p) => p }),
-  }),
+const ApprovalConnection = connection('Approval', {
+  node: Approval,
+  rows: (p: { approvals: ApprovalRow[]; hasNextPage: boolean }) => p.approvals,
+  cursor: encodeListCursor,
+  pageInfo: 'ApprovalPageInfo',
 });
 
 const ApprovalFilter = builder.inputType('ApprovalFilter', {
@@ -78,11 +59,6 @@ const ApprovalFilter = builder.inputType('ApprovalFilter', {
     type: t.stringList({ description: 'Any of these types.' }),
     intentId: t.id(),
   }),
-});
-
-const pageArgs = (t: any) => ({
-  first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
-  after: t.arg.string({ description: 'endCursor of the previous page.' }),
 });
 
 builder.queryFields((t) => ({
@@ -95,7 +71,7 @@ builder.queryFields((t) => ({
   approvals: t.field({
     type: ApprovalConnection,
     description: 'The approval inbox, newest first: e.g. filter {status: [PENDING], assignee: "alice"}.',
-    args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t) },
+    args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t.arg) },
     resolve: (_r, a, ctx) => ctx.services.approvals.approvals(ctx.caller, {
       statuses: a.filter?.status ?? null,
       assignee: a.filter?.assignee ?? null,

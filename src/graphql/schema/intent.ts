@@ -3,6 +3,7 @@ import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
 import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
+import { connection, pageArgs } from './connection.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
@@ -102,31 +103,10 @@ interface Page {
   count: () => Promise<number>;
 }
 
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
-  }),
-});
+export const IntentConnection = connection('Intent', { node: Intent, rows: (p: Page) => p.intents, cursor: encodeListCursor });
 
-const IntentEdge = builder.objectRef<IntentRow>('IntentEdge').implement({
-  fields: (t) => ({
-    cursor: t.string({ resolve: (i) => encodeListCursor(i) }),
-    node: t.field({ type: Intent, resolve: (i) => i }),
-  }),
-});
-
-export const IntentConnection = builder.objectRef<Page>('IntentConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [IntentEdge], resolve: (p) => p.intents }),
-    nodes: t.field({ type: [Intent], resolve: (p) => p.intents }),
-    pageInfo: t.field({
-      type: PageInfo,
-      resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.intents.length ? encodeListCursor(p.intents.at(-1)!) : null }),
-    }),
-    totalCount: t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }),
-  }),
-});
+builder.objectField(IntentConnection, 'totalCount', (t) =>
+  t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }));
 
 builder.queryFields((t) => ({
   intent: t.field({
@@ -138,11 +118,7 @@ builder.queryFields((t) => ({
   intents: t.field({
     type: IntentConnection,
     description: 'Intents newest first, filtered; a relay connection.',
-    args: {
-      filter: t.arg({ type: IntentFilter }),
-      first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
-      after: t.arg.string({ description: 'endCursor of the previous page.' }),
-    },
+    args: { filter: t.arg({ type: IntentFilter }), ...pageArgs(t.arg) },
     resolve: (_r, a, ctx) =>
       ctx.services.intents.list(ctx.caller, {
         filter: a.filter
