@@ -56,7 +56,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       // ones already, and the rest are the client's mistakes (BAD_USER_INPUT, NOT_FOUND, ...)
       error: (...a) => (a[0] instanceof GraphQLError ? o.log.debug(a.map(String).join(' ')) : o.log.error(a.map(String).join(' '))),
     },
-    batching: { limit: o.config.maxBatch },
+    batching: { limit: o.config.maxBatchedOperations },
     // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
     // parser reads no more than that; yoga's own limit would pipe every body through a counting stream
     maxRequestBodySize: false,

@@ -22,7 +22,7 @@ import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
-import { MAX_BATCH, WriteGroups } from './write-groups.ts';
+import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 
 export interface Lease {
@@ -168,7 +168,7 @@ export class IntentService {
    * waits for at least one before answering with none.
    */
   async claimMany(c: Caller, a: ClaimInput & { limit: number }, signal?: AbortLike): Promise<Lease[]> {
-    const limit = v.intInRange('limit', a.limit, 1, 1, MAX_BATCH);
+    const limit = v.intInRange('limit', a.limit, 1, 1, MAX_ITEMS_PER_STATEMENT);
     const types = v.nonEmptyNames('types', a.types);
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
@@ -232,7 +232,7 @@ export class IntentService {
    * others complete.
    */
   async completeMany(c: Caller, items: readonly CompleteItem[]): Promise<ItemResult[]> {
-    if (items.length > MAX_BATCH) throw badInput(`at most ${MAX_BATCH} items per request`, { limit: MAX_BATCH });
+    if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     const valid: { at: number; item: store.Completion }[] = [];
     items.forEach((i, at) => {

@@ -13,15 +13,19 @@ import * as store from '../store/intents.ts';
 import type { Intent } from '../core/model.ts';
 import type { Clock } from '../core/clock.ts';
 
-/** Items per statement; also the batch API's limit. */
-export const MAX_BATCH = 1000;
+/**
+ * Intents one grouped statement writes at most; also the limit of one claimIntents or
+ * completeIntents call. (Config's maxBatchedOperations is another thing: GraphQL
+ * operations in one HTTP request.)
+ */
+export const MAX_ITEMS_PER_STATEMENT = 1000;
 
 // One statement of each kind in flight per instance (coalesce.ts): measured with 8
 // busy clients, two in flight grouped only ~1.4 claims or completes per statement and
 // cost 15–20% more server CPU per operation. None of these statements waits on a lock
 // held for long: claims skip locked rows, completes and submits touch rows that only
 // short single-statement or single-row transactions hold, and a statement writes at
-// most MAX_BATCH rows.
+// most MAX_ITEMS_PER_STATEMENT rows.
 
 interface QueuedSubmit {
   namespace: string;
@@ -48,9 +52,9 @@ export class WriteGroups {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly commit: Commit;
-  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxBatch: MAX_BATCH });
-  private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxBatch: MAX_BATCH });
-  private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxBatch: MAX_BATCH });
+  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
+  private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
+  private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
 
   constructor(db: Db, clock: Clock, commit: Commit) {
     this.db = db;
@@ -133,7 +137,7 @@ export class WriteGroups {
 
   /**
    * One statement per namespace, types and lease length, for the claimers' summed
-   * limits (at most MAX_BATCH a statement); the leases go out in claim order, the
+   * limits (at most MAX_ITEMS_PER_STATEMENT a statement); the leases go out in claim order, the
    * first claimer's share first.
    */
   private async writeClaims(batch: Pending<QueuedClaim, Change[]>[]): Promise<void> {
@@ -189,12 +193,12 @@ async function eachGroup<T, R>(groups: Iterable<Pending<T, R>[]>, write: (group:
   })));
 }
 
-/** Consecutive runs of claims whose limits add up to at most MAX_BATCH. */
+/** Consecutive runs of claims whose limits add up to at most MAX_ITEMS_PER_STATEMENT. */
 function bySlots(group: Pending<QueuedClaim, Change[]>[]): Pending<QueuedClaim, Change[]>[][] {
   const runs: Pending<QueuedClaim, Change[]>[][] = [];
   let slots = Infinity;
   for (const p of group) {
-    if (slots + p.item.limit > MAX_BATCH) {
+    if (slots + p.item.limit > MAX_ITEMS_PER_STATEMENT) {
       runs.push([]);
       slots = 0;
     }

@@ -1,5 +1,5 @@
 import type { ItemResult, Lease as LeaseRow } from '../../services/intents.ts';
-import { MAX_BATCH } from '../../services/write-groups.ts';
+import { MAX_ITEMS_PER_STATEMENT } from '../../services/write-groups.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 
@@ -26,7 +26,7 @@ const ClaimIntentInput = builder.inputType('ClaimIntentInput', {
 const ClaimIntentsInput = builder.inputType('ClaimIntentsInput', {
   fields: (t) => ({
     types: t.stringList({ required: true, description: 'Intent types this agent handles.' }),
-    limit: t.int({ required: true, description: `At most this many intents (1–${MAX_BATCH}).` }),
+    limit: t.int({ required: true, description: `At most this many intents (1–${MAX_ITEMS_PER_STATEMENT}).` }),
     agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
     leaseSeconds: t.int({ description: 'How long each lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
     waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0.' }),
@@ -59,7 +59,7 @@ const CompleteIntentInput = builder.inputType('CompleteIntentInput', {
 
 const CompleteIntentsInput = builder.inputType('CompleteIntentsInput', {
   fields: (t) => ({
-    items: t.field({ type: [CompleteIntentInput], required: true, description: `Up to ${MAX_BATCH} completions.` }),
+    items: t.field({ type: [CompleteIntentInput], required: true, description: `Up to ${MAX_ITEMS_PER_STATEMENT} completions.` }),
   }),
 });
 
