@@ -58,7 +58,7 @@ export const TRANSITIONS = {
   expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
   // past its deadline an unfinished intent fails however far it got: the lease is revoked, a wait ends
   expireDeadline: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { FAILED: 'FAILED' }, lease: false },
-  // Waits (src/waits.ts). `wait` covers SIGNAL, CHILDREN and TIME; `wake` is their wake-up (timer due,
+  // Waits (src/services/waits.ts). `wait` covers SIGNAL, CHILDREN and TIME; `wake` is their wake-up (timer due,
   // last child finished, or the awaited signal already there).
   requestApproval: { from: ['RUNNING'], to: { WAITING: 'APPROVAL_REQUESTED' }, lease: true },
   resolveApproval: { from: ['WAITING'], to: { PENDING: 'APPROVAL_RESOLVED' }, lease: false },

@@ -185,7 +185,7 @@ export class ApprovalService {
     }, first, after);
   }
 
-  // ---- the timeout sweep (registered in waits-sweep.ts)
+  // ---- the timeout sweep (registered in sweeps/waits.ts)
 
   /** Approvals past expiresAt: REJECT → PENDING, FAIL → FAILED, ESCALATE → a fresh approval for escalateTo. */
   async sweepApprovals(now: Date): Promise<number> {

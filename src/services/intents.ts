@@ -1,7 +1,8 @@
 /**
- * The intent operations as the API offers them: validate input, run the store's
- * SQL with the service clock's `now`, and write through commit() so changes are
- * announced once committed. Resolvers call this and nothing below it.
+ * The intent operations as the API offers them: validate input, run the store's SQL
+ * with the service clock's `now`, and write through commit() (commit.ts), which
+ * announces the changes once they committed. Hot writes go through group commit
+ * (write-groups.ts). Resolvers and loaders reach intents only through here.
  */
 import type { Caller } from '../core/caller.ts';
 import type { Clock } from '../core/clock.ts';

@@ -139,7 +139,7 @@ export class WaitService {
     });
   }
 
-  // ---- sweeps (registered in waits-sweep.ts)
+  // ---- sweeps (registered in sweeps/waits.ts)
 
   /** Timers that are due and signal waits that timed out. */
   async sweepWaits(now: Date): Promise<number> {
