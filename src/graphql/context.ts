@@ -7,10 +7,11 @@ import type { Loaders } from './loaders.ts';
 import type { AbortLike } from '../core/abort.ts';
 
 export interface Context {
+  /** Intents, waits, approvals and operator controls (createServices): what resolvers and loaders call. */
   services: Services;
   keys: ApiKeys;
-  /** Who is calling: the namespace every read and write is confined to, and the principal. */
   live: LiveService;
+  /** Who is calling: the namespace every read and write is confined to, and the principal. */
   caller: Caller;
   auth: Auth;
   loaders: Loaders;
