@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,9 @@ async function violations(baseDir: string, dirs: string[]): Promise<string[]> {
 }
 
 it('no module imports from a floor above its own, the client stays apart, and there are no cycles', async () => {
-  expect(await violations(ROOT, ['src'])).toEqual([]);
+  // the client lives in src/client until the packaging move, in packages/client after it
+  const roots = ['src', 'packages/client/src'].filter((d) => existsSync(join(ROOT, d)));
+  expect(await violations(ROOT, roots)).toEqual([]);
 }, 60_000);
 
 it('the rules catch an upward import and a cycle', async () => {
@@ -47,8 +50,7 @@ it('the rules catch an upward import and a cycle', async () => {
   }
 }, 60_000);
 
-it('the floors are those the README lists, in that order', async () => {
-  const { readFileSync } = await import('node:fs');
+it('the floors are those the README lists, in that order', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const floors = config.forbidden!.map((r) => /^(.+)-not-upward$/.exec(r.name ?? '')?.[1]).filter(Boolean);
   const section = readme.slice(readme.indexOf('## Architecture'));
