@@ -1,4 +1,4 @@
--- Global event cursor (see src/store/feed.ts for why it is safe) and live progress.
+-- Global event cursor (see src/store/stream.ts for why it is safe) and live progress.
 --
 -- intent_events.tx is the event's position in the namespace-wide stream: the
 -- writing transaction's id, raised to at least the previous event of the same

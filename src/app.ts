@@ -1,30 +1,31 @@
 import { ApiKeys } from './auth/keys.ts';
 import { Revocations } from './auth/revocations.ts';
-import { type Clock, systemClock } from './clock.ts';
-import type { Config } from './config.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import type { Config } from './core/config.ts';
 import { openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
 import { ProcessBudget } from './graphql/delivery-budget.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
 import type { PubSub } from './pubsub/types.ts';
-import { IntentService } from './service.ts';
-import { Sweeper } from './sweeper.ts';
-import { createAppMetrics } from './metrics.ts';
-import { registerRecoveryTasks } from './recovery/tasks.ts';
-import { registerWaitSweeps } from './waits-sweep.ts';
-import { startTracing } from './tracing.ts';
-import { traceDb } from './db/traced.ts';
+import { type Services, createServices } from './services/index.ts';
+import { Sweeper } from './sweeps/sweeper.ts';
+import { createAppMetrics } from './telemetry/metrics.ts';
+import { registerRecoveryTasks } from './sweeps/recovery.ts';
+import { registerWaitSweeps } from './sweeps/waits.ts';
+import { startTracing } from './telemetry/tracing.ts';
+import { traceDb } from './telemetry/traced-db.ts';
 
 export interface Axme {
   config: Config;
   db: Db;
   pubsub: PubSub;
-  service: IntentService;
+  /** Intents, waits, approvals and operator controls: what resolvers call. */
+  services: Services;
   keys: ApiKeys;
   /** Ends the open sockets and streams of revoked keys, on every instance. */
   revocations: Revocations;
@@ -61,7 +62,7 @@ export interface AxmeDeps {
   startSweeper?: boolean;
 }
 
-/** Wires one server instance: database (migrated), notifications, service and GraphQL. */
+/** Wires one server instance: database (migrated), notifications, services, sweeps and GraphQL. */
 export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {}): Promise<Axme> {
   const opened = deps.db ?? (await openDb(config, log));
   try {
@@ -82,11 +83,11 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
       ? createRedisPubSub({ url: config.redisUrl, prefix: config.redisPrefix, log })
       : createMemoryPubSub((err) => log.error({ err }, 'subscriber failed')));
   const clock = deps.clock ?? systemClock;
-  const service = new IntentService(db, clock, pubsub, config, log);
+  const services = createServices({ db, clock, pubsub, config, log });
   const live = new LiveService(db, clock, pubsub, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
-  registerRecoveryTasks(sweeper, { db, pubsub, config, log });
-  registerWaitSweeps(sweeper, service);
+  registerRecoveryTasks(sweeper, { db, commit: services.commit, config, log });
+  registerWaitSweeps(sweeper, services);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });
@@ -94,12 +95,12 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const delivery = new ProcessBudget(config.subscriptionProcessBytes);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, service, keys, revocations, live, delivery, log, metrics, ready, tracing });
+  const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing });
   return {
     config,
     db,
     pubsub,
-    service,
+    services,
     keys,
     revocations,
     live,
@@ -108,12 +109,12 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     yoga,
     drain() {
       draining = true;
-      service.close();
+      services.close();
       live.close();
     },
     async close() {
       draining = true;
-      service.close();
+      services.close();
       live.close();
       revocations.close();
       await sweeper.stop();

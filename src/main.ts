@@ -1,6 +1,6 @@
 import { createAxme } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { ConfigError, loadConfig } from './core/config.ts';
+import { createLogger } from './core/log.ts';
 import { listen } from './server.ts';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Axme } from './app.ts';
 import { attachWebSocket } from './graphql/ws.ts';
 import { crossSiteOptions } from './graphql/yoga.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/log.ts';
 
 export interface RunningServer {
   server: Server;

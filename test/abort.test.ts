@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkSignals } from '../src/abort.ts';
-import type { Caller } from '../src/service.ts';
+import { linkSignals } from '../src/core/abort.ts';
+import type { Caller } from '../src/core/caller.ts';
 import { type TestApp, testApp } from './helpers/app.ts';
 
 /** A signal that is not Node's own, as graphql-yoga hands resolvers over HTTP. */
@@ -41,17 +41,17 @@ describe('claims and the closing signal', () => {
     const caller: Caller = { namespace: 'default', principal: null };
     for (let i = 0; i < 10_000; i += 100) {
       await Promise.all(Array.from({ length: 100 }, () =>
-        t.app.service.claimMany(caller, { types: ['nothing.here'], limit: 1 }, foreignSignal().signal)));
+        t.app.services.intents.claimMany(caller, { types: ['nothing.here'], limit: 1 }, foreignSignal().signal)));
     }
-    expect(getEventListeners(t.app.service.closingSignal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(t.app.services.intents.closingSignal, 'abort')).toHaveLength(0);
   });
 
   it('a long poll whose caller goes away ends with no lease', async () => {
     const caller: Caller = { namespace: 'default', principal: null };
     const f = foreignSignal();
-    const pending = t.app.service.claimMany(caller, { types: ['later'], limit: 1, waitSeconds: 30 }, f.signal);
+    const pending = t.app.services.intents.claimMany(caller, { types: ['later'], limit: 1, waitSeconds: 30 }, f.signal);
     setTimeout(f.abort, 50);
     expect(await pending).toEqual([]);
-    expect(getEventListeners(t.app.service.closingSignal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(t.app.services.intents.closingSignal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUTATION_ROLES, QUERY_ROLES, ROLES, allows, requiredRole, type Role } from '../src/auth/roles.ts';
-import { loadConfig } from '../src/config.ts';
+import { MUTATION_ROLES, QUERY_ROLES, ROLES, allows, requiredRole, type Role } from '../src/core/roles.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { testApp, type GqlResult, type TestApp } from './helpers/app.ts';
 import { sampleOperations } from './helpers/operations.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../src/clock.ts';
+import type { ManualClock } from '../src/core/clock.ts';
 import { code, ok, testApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -169,7 +169,7 @@ describe('races a batch must settle right', () => {
   it('hands no lease to a long poll whose caller went away', async () => {
     const type = uniqueType();
     const gone = new AbortController();
-    const waiting = t.app.service.claimMany({ namespace: 'default', principal: null }, { types: [type], limit: 5, waitSeconds: 10 }, gone.signal);
+    const waiting = t.app.services.intents.claimMany({ namespace: 'default', principal: null }, { types: [type], limit: 5, waitSeconds: 10 }, gone.signal);
     await new Promise((r) => setTimeout(r, 30));
     // work that appears without a wake-up, as when another instance's notice is lost
     const id = await submit({ type: `${type}.elsewhere` });

@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
 import { createClient } from '@axme/client';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 

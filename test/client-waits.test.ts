@@ -2,11 +2,11 @@
 // ends the run, and the handler re-run after the wake gets the decision.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type Axme, type Worker } from '@axme/client';
-import { ManualClock } from '../src/clock.ts';
+import { ManualClock } from '../src/core/clock.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { until } from './helpers/live.ts';
 

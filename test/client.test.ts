@@ -4,9 +4,9 @@ import {
   BadUserInputError, ConflictError, InternalError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, fromGraphQLError, type Axme,
   type ErrorCode as ClientErrorCode,
 } from '@axme/client';
-import { loadConfig } from '../src/config.ts';
-import { ERROR_CODES, type ErrorCode } from '../src/errors.ts';
-import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { ERROR_CODES, type ErrorCode } from '../src/core/errors.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 

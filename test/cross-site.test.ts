@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { post, startInstance, wsClient, type Instance } from './helpers/live.ts';
 

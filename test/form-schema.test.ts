@@ -2,8 +2,8 @@
 // alone (no $id or $ref across requests or namespaces), the cache is a bounded LRU,
 // and nothing is compiled before the lease is known good. Over a listening server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_SIZE, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, cachedSchemas, checkFormSchema, isCached } from '../src/form-schema.ts';
-import { uuidv7 } from '../src/ids.ts';
+import { CACHE_SIZE, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, cachedSchemas, checkFormSchema, isCached } from '../src/core/form-schema.ts';
+import { uuidv7 } from '../src/core/ids.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { post, startInstance, type Instance } from './helpers/live.ts';
 

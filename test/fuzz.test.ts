@@ -5,7 +5,7 @@
  * up, and nothing in the database changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../src/errors.ts';
+import { ERROR_CODES } from '../src/core/errors.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { sampleOperations } from './helpers/operations.ts';
 

@@ -2,9 +2,9 @@ import * as bundle from '@graphql-yoga/render-graphiql/graphiql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { useOfflineGraphiQL } from '../src/graphql/plugins/graphiql.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 

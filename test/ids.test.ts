@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { isUuid, uuidv7 } from '../src/ids.ts';
+import { isUuid, uuidv7 } from '../src/core/ids.ts';
 
 it('uuidv7 carries its millisecond, version 7 and the RFC variant, and sorts by time', () => {
   const ms = Date.UTC(2026, 10, 24, 7, 0, 0, 123);

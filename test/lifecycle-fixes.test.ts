@@ -4,7 +4,7 @@
  * wake-ups that resume an attempt instead of starting a new one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SWEEPER_ACTOR } from '../src/sweeper.ts';
+import { SWEEPER_ACTOR } from '../src/core/sweep.ts';
 import { ok, testApp, type TestApp } from './helpers/app.ts';
 import { CLAIM, REQUEST, RESOLVE, waitHelpers } from './helpers/waits.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIONS, STATUSES, TERMINAL, TRANSITIONS, afterFailure, eventFor, refusal, type IntentState, type Status,
-} from '../src/lifecycle.ts';
+  ACTIONS, STATUSES, TERMINAL, TRANSITIONS, afterFailure, eventFor, refusal, step, targetOf, type IntentState, type Status,
+} from '../src/core/lifecycle.ts';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const later = new Date(now.getTime() + 60_000);
@@ -92,6 +92,15 @@ describe('events and failure', () => {
     expect(eventFor('fail', 'FAILED')).toBe('FAILED');
     expect(eventFor('heartbeat', 'RUNNING')).toBeNull();
     expect(() => eventFor('complete', 'PENDING')).toThrow(/no complete -> PENDING/);
+  });
+
+  it('gives a statement its target and event from the table', () => {
+    expect(step('claim')).toEqual({ action: 'claim', to: 'RUNNING', kind: 'CLAIMED' });
+    expect(step('fail', 'PENDING')).toEqual({ action: 'fail', to: 'PENDING', kind: 'RETRY_SCHEDULED' });
+    expect(targetOf('cancel')).toBe('CANCELLED');
+    expect(() => targetOf('fail')).toThrow(/fail leads to PENDING or FAILED/);
+    expect(() => step('complete', 'PENDING')).toThrow(/no complete -> PENDING/);
+    expect(() => step('heartbeat')).toThrow(/writes no event/);
   });
 
   it('retries while attempts remain and the error is retryable', () => {

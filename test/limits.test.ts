@@ -86,7 +86,7 @@ it('limits each key on its own bucket with auth on', async () => {
 });
 
 it('defaults to 500 operations per second per key with auth on', async () => {
-  const { loadConfig } = await import('../src/config.ts');
+  const { loadConfig } = await import('../src/core/config.ts');
   expect(loadConfig({ AXME_AUTH: 'on' }).rateLimit).toBe(500);
   expect(loadConfig({}).rateLimit).toBe(0);
   expect(loadConfig({ AXME_RATE_LIMIT: '50' }).rateLimit).toBe(50);

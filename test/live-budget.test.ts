@@ -8,7 +8,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/core/config.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { type Instance, post, sseSubscribe, startInstance, until, wsClient, wsSubscribe } from './helpers/live.ts';
 

@@ -7,14 +7,14 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme, type Axme } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { loadConfig } from '../src/core/config.ts';
 import type { Db } from '../src/db/types.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '../src/core/log.ts';
 import { channels } from '../src/pubsub/types.ts';
 import { checkpointIntent, submitIntent } from '../src/store/intents.ts';
 import { encodeCursor, ORIGIN } from '../src/store/stream.ts';
-import { uuidv7 } from '../src/ids.ts';
+import { uuidv7 } from '../src/core/ids.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 
 let tdb: TestDb;
@@ -39,8 +39,8 @@ it('a reader resuming from its cursor again and again gets every event once, per
   const ROUNDS = REAL_PG ? 40 : 15;
   const leases: { id: string; token: string }[] = [];
   for (let i = 0; i < INTENTS; i++) {
-    await app.service.submit(caller, { type: 'race' });
-    const lease = await app.service.claim(caller, { types: ['race'], leaseSeconds: 3600 });
+    await app.services.intents.submit(caller, { type: 'race' });
+    const lease = await app.services.intents.claim(caller, { types: ['race'], leaseSeconds: 3600 });
     leases.push({ id: lease!.intent.id, token: lease!.token });
   }
   const pools: Db[] = Array.from({ length: WRITERS }, () => (REAL_PG ? tdb.another() : tdb.db));

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAxme, type Axme } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { LiveService } from '../src/live/service.ts';
 import type { EventStream } from '../src/live/event-stream.ts';
 import { StreamEnd } from '../src/live/event-stream.ts';
@@ -95,8 +95,8 @@ it('with a batch handed out one listener per turn to hundreds, live and resuming
   const live = new LiveService(tdb.db, clock, app.pubsub, config, createLogger('silent'), { dispatchSlice: 1 });
   const caller = { namespace: 'default', principal: null };
   try {
-    await app.service.submit(caller, { type: 'fan' });
-    const lease = (await app.service.claim(caller, { types: ['fan'], leaseSeconds: 3600 }))!;
+    await app.services.intents.submit(caller, { type: 'fan' });
+    const lease = (await app.services.intents.claim(caller, { types: ['fan'], leaseSeconds: 3600 }))!;
     const id = lease.intent.id;
     const readers: { name: string; after: string | null; seen: string[]; stream: EventStream }[] = [];
     const open = async (name: string, after: string | null) => {
@@ -118,10 +118,10 @@ it('with a batch handed out one listener per turn to hundreds, live and resuming
     // checkpoints in quick succession, so that batches hold several events and slices overlap new reads
     const claimed = await cursorOf(tdb, id, 1);
     for (let n = 0; n < 12; n++) {
-      await app.service.checkpoint(caller, id, lease.token, { n });
+      await app.services.intents.checkpoint(caller, id, lease.token, { n });
       if (n === 5) await open('resumed', claimed);
     }
-    await app.service.complete(caller, id, lease.token, { done: true });
+    await app.services.intents.complete(caller, id, lease.token, { done: true });
 
     const stored = await cursorsOf(tdb, id);
     const expected = (r: (typeof readers)[number]) => (r.after ? stored.slice(stored.indexOf(r.after) + 1) : stored.slice(2));

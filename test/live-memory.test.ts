@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiKeys } from '../src/auth/keys.ts';
-import { systemClock } from '../src/clock.ts';
+import { systemClock } from '../src/core/clock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPgliteDb } from '../src/db/pglite.ts';
 import { type ChildServer, startChildServer } from './helpers/child-server.ts';

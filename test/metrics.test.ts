@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.ts';
+import { ManualClock } from '../src/core/clock.ts';
 import { REAL_PG, freshDb } from './helpers/db.ts';
 import { startInstance } from './helpers/live.ts';
 import { type TestApp, ok, testApp } from './helpers/app.ts';

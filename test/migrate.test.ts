@@ -29,6 +29,13 @@ it('is safe when several instances start at once: each migration is applied exac
   expect(rows.map((r) => r.id)).toEqual((await listMigrations()).map((m) => m.id));
 });
 
+it('leaves only the functions the server calls: a migration that supersedes one drops it', async () => {
+  await migrate(t.db);
+  const { rows } = await t.db.query<{ name: string }>(
+    `select proname as name from pg_proc where proname like 'axme\\_%' and pronamespace = current_schema()::regnamespace order by proname`);
+  expect(rows.map((r) => r.name)).toEqual(['axme_claim_candidates', 'axme_raise_last_tx']);
+});
+
 it('refuses to run against a database migrated by a newer server', async () => {
   await migrate(t.db);
   await t.db.query(`insert into axme_migrations (id, name) values (9999, '9999_future.sql')`);

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 
@@ -59,7 +59,7 @@ it('the README human-in-the-loop walk-through works as pasted after the first', 
 });
 
 it('documents every variable config.ts reads in the configuration section', () => {
-  const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../src/core/config.ts', import.meta.url), 'utf8');
   const names = new Set([...source.matchAll(/\b(?:int|num|bool|str|url|retention|origins|hosts|token)\('([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]!));
   expect(names.size).toBeGreaterThan(40);
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../src/clock.ts';
+import type { ManualClock } from '../src/core/clock.ts';
 import { code, ok, testApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;

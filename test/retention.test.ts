@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { ok, testApp, type TestApp } from './helpers/app.ts';
 
@@ -55,13 +55,13 @@ it('with the real timer and system clock, the sweeper recovers an expired lease 
   const config = loadConfig({ AXME_LOG_LEVEL: 'silent', AXME_SWEEP_MS: '20' });
   const app = await createAxme(config, createLogger('silent'), { db: tdb.db });
   try {
-    const submitted = await app.service.submit({ namespace: 'default', principal: null }, { type: 'ret.timer' });
-    const lease = await app.service.claim({ namespace: 'default', principal: null }, { types: ['ret.timer'], leaseSeconds: 1 });
+    const submitted = await app.services.intents.submit({ namespace: 'default', principal: null }, { type: 'ret.timer' });
+    const lease = await app.services.intents.claim({ namespace: 'default', principal: null }, { types: ['ret.timer'], leaseSeconds: 1 });
     expect(lease?.intent.id).toBe(submitted.id);
     let status = 'RUNNING';
     for (let i = 0; i < 300 && status !== 'PENDING'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      status = (await app.service.get({ namespace: 'default', principal: null }, submitted.id))!.status;
+      status = (await app.services.intents.get({ namespace: 'default', principal: null }, submitted.id))!.status;
     }
     expect(status).toBe('PENDING');
   } finally {

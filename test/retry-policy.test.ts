@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { parseDurationSeconds } from '../src/recovery/duration.ts';
-import { backoffSeconds, resolveRetryPolicy, validateRetryPolicy, type RetryPolicy } from '../src/recovery/retry.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { parseDurationSeconds } from '../src/core/duration.ts';
+import { backoffSeconds, resolveRetryPolicy, validateRetryPolicy, type RetryPolicy } from '../src/core/retry-policy.ts';
 
 const policy: RetryPolicy = { initialIntervalSeconds: 2, backoffCoefficient: 3, maxIntervalSeconds: 100, jitter: 0 };
 

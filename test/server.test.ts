@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
+import { ConfigError, loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { freshDb, type TestDb } from './helpers/db.ts';
 

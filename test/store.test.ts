@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.ts';
+import { ManualClock } from '../src/core/clock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import type { Db } from '../src/db/types.ts';
-import { uuidv7 } from '../src/ids.ts';
+import { uuidv7 } from '../src/core/ids.ts';
 import * as store from '../src/store/intents.ts';
 import { listEvents } from '../src/store/events.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
@@ -21,6 +21,11 @@ afterAll(() => t.close());
 
 let typeSeq = 0;
 const freshType = () => `t${++typeSeq}.store`;
+
+/** As the service completes: the one statement, else under the locks, which finishes a child or says why not. */
+const complete = async (id: string, token: string, output: unknown, actor: string | null) =>
+  (await store.completeIntent(db, NS, id, token, output, actor, clock.now())) ??
+  db.transaction((tx) => store.completeLocked(tx, NS, id, token, output, actor, clock.now()));
 
 const newIntent = (type: string, extra: Partial<store.NewIntent> = {}): store.NewIntent => ({
   id: uuidv7(),
@@ -128,10 +133,10 @@ describe('lease-guarded changes', () => {
     const type = freshType();
     await store.submitIntent(db, NS, newIntent(type), null, clock.now());
     const lease = (await claim(type))!;
-    const done = await store.completeIntent(db, NS, lease.intent.id, lease.intent.leaseToken!, { answer: 42 }, 'agent-1', clock.now());
+    const done = await complete(lease.intent.id, lease.intent.leaseToken!, { answer: 42 }, 'agent-1');
     expect(done.intent).toMatchObject({ status: 'COMPLETED', output: { answer: 42 }, leaseToken: null });
     expect(done.event).toMatchObject({ kind: 'COMPLETED', seq: 3 });
-    await expect(store.completeIntent(db, NS, lease.intent.id, lease.intent.leaseToken!, { answer: 43 }, 'agent-1', clock.now()))
+    await expect(complete(lease.intent.id, lease.intent.leaseToken!, { answer: 43 }, 'agent-1'))
       .rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await store.getIntent(db, NS, lease.intent.id))!.output).toEqual({ answer: 42 });
   });
@@ -147,7 +152,7 @@ describe('lease-guarded changes', () => {
     await db.query(`update intents set status = 'PENDING', lease_token = null, lease_expires_at = null where id = $1`, [first.intent.id]);
     const second = (await claim(type, 'b'))!;
     expect(second.intent.id).toBe(first.intent.id);
-    await expect(store.completeIntent(db, NS, first.intent.id, first.intent.leaseToken!, 'late', 'a', clock.now()))
+    await expect(complete(first.intent.id, first.intent.leaseToken!, 'late', 'a'))
       .rejects.toMatchObject({ code: 'LEASE_LOST' });
     await expect(store.checkpointIntent(db, NS, first.intent.id, first.intent.leaseToken!, { x: 1 }, 'a', clock.now()))
       .rejects.toMatchObject({ code: 'LEASE_LOST' });
@@ -170,12 +175,12 @@ describe('lease-guarded changes', () => {
     const { intent } = await store.submitIntent(db, NS, newIntent(type, { maxAttempts: 2 }), null, clock.now());
     let lease = (await claim(type))!;
     await store.checkpointIntent(db, NS, intent.id, lease.intent.leaseToken!, { step: 1 }, 'agent-1', clock.now());
-    const first = await store.failIntent(db, NS, intent.id, lease.intent.leaseToken!, { message: 'boom 1', code: 'E1', retryable: true, details: null }, 'agent-1', clock.now());
+    const first = await db.transaction((tx) => store.failIntent(tx, NS, intent.id, lease.intent.leaseToken!, { message: 'boom 1', code: 'E1', retryable: true, details: null }, 'agent-1', clock.now()));
     expect(first.intent).toMatchObject({ status: 'PENDING', attempt: 1, checkpoint: { step: 1 } });
     expect(first.event.kind).toBe('RETRY_SCHEDULED');
     lease = (await claim(type))!;
     expect(lease.intent).toMatchObject({ attempt: 2, checkpoint: { step: 1 } });
-    const second = await store.failIntent(db, NS, intent.id, lease.intent.leaseToken!, { message: 'boom 2', code: 'E2', retryable: true, details: null }, 'agent-1', clock.now());
+    const second = await db.transaction((tx) => store.failIntent(tx, NS, intent.id, lease.intent.leaseToken!, { message: 'boom 2', code: 'E2', retryable: true, details: null }, 'agent-1', clock.now()));
     expect(second.intent).toMatchObject({ status: 'FAILED', error: { message: 'boom 2' } });
     const errors = (await listEvents(db, NS, intent.id, 0, 100))
       .filter((e) => e.kind === 'RETRY_SCHEDULED' || e.kind === 'FAILED')
@@ -187,7 +192,7 @@ describe('lease-guarded changes', () => {
     const type = freshType();
     const { intent } = await store.submitIntent(db, NS, newIntent(type, { maxAttempts: 5 }), null, clock.now());
     const lease = (await claim(type))!;
-    const r = await store.failIntent(db, NS, intent.id, lease.intent.leaseToken!, { message: 'bad input', code: null, retryable: false, details: null }, null, clock.now());
+    const r = await db.transaction((tx) => store.failIntent(tx, NS, intent.id, lease.intent.leaseToken!, { message: 'bad input', code: null, retryable: false, details: null }, null, clock.now()));
     expect(r.intent.status).toBe('FAILED');
   });
 });
@@ -197,12 +202,12 @@ describe('cancel and retry', () => {
     const type = freshType();
     await store.submitIntent(db, NS, newIntent(type), null, clock.now());
     const lease = (await claim(type))!;
-    const c = await store.cancelIntent(db, NS, lease.intent.id, 'not needed', 'operator', clock.now());
+    const c = await db.transaction((tx) => store.cancelIntent(tx, NS, lease.intent.id, 'not needed', 'operator', clock.now()));
     expect(c.intent).toMatchObject({ status: 'CANCELLED', leaseToken: null });
     expect(c.event.data).toMatchObject({ reason: 'not needed', from: 'RUNNING' });
     await expect(store.heartbeatIntent(db, NS, lease.intent.id, lease.intent.leaseToken!, 30, clock.now()))
       .rejects.toMatchObject({ code: 'CONFLICT', details: { status: 'CANCELLED' } });
-    await expect(store.cancelIntent(db, NS, lease.intent.id, null, null, clock.now())).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(db.transaction((tx) => store.cancelIntent(tx, NS, lease.intent.id, null, null, clock.now()))).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('retry brings a FAILED intent back under the same id with its input, checkpoint, error and attempts', async () => {
@@ -210,20 +215,20 @@ describe('cancel and retry', () => {
     const { intent } = await store.submitIntent(db, NS, newIntent(type, { maxAttempts: 1, input: { q: 'x' } }), null, clock.now());
     const lease = (await claim(type))!;
     await store.checkpointIntent(db, NS, intent.id, lease.intent.leaseToken!, { half: true }, null, clock.now());
-    await store.failIntent(db, NS, intent.id, lease.intent.leaseToken!, { message: 'once', code: null, retryable: true, details: null }, null, clock.now());
-    const r = await store.retryIntent(db, NS, intent.id, 'operator', clock.now());
+    await db.transaction((tx) => store.failIntent(tx, NS, intent.id, lease.intent.leaseToken!, { message: 'once', code: null, retryable: true, details: null }, null, clock.now()));
+    const r = await db.transaction((tx) => store.retryIntent(tx, NS, intent.id, 'operator', clock.now()));
     expect(r.intent).toMatchObject({ id: intent.id, status: 'PENDING', input: { q: 'x' }, checkpoint: { half: true }, attempt: 1, error: { message: 'once' }, finishedAt: null });
     const again = (await claim(type))!;
     expect(again.intent).toMatchObject({ id: intent.id, attempt: 2 });
-    await expect(store.retryIntent(db, NS, intent.id, null, clock.now())).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    await expect(db.transaction((tx) => store.retryIntent(tx, NS, intent.id, null, clock.now()))).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
   });
 
   it('refuses to retry a COMPLETED intent with CONFLICT', async () => {
     const type = freshType();
     const { intent } = await store.submitIntent(db, NS, newIntent(type), null, clock.now());
     const lease = (await claim(type))!;
-    await store.completeIntent(db, NS, intent.id, lease.intent.leaseToken!, null, null, clock.now());
-    await expect(store.retryIntent(db, NS, intent.id, null, clock.now())).rejects.toMatchObject({ code: 'CONFLICT' });
+    await complete(intent.id, lease.intent.leaseToken!, null, null);
+    await expect(db.transaction((tx) => store.retryIntent(tx, NS, intent.id, null, clock.now()))).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.ts';
-import { createLogger } from '../src/log.ts';
-import { Sweeper } from '../src/sweeper.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import { createLogger } from '../src/core/log.ts';
+import { Sweeper } from '../src/sweeps/sweeper.ts';
 
 it('calls a task again while it reports full batches, and keeps going after a task fails', async () => {
   const s = new Sweeper({ clock: new ManualClock(), log: createLogger('silent'), intervalMs: 1000, batchSize: 10 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/core/config.ts';
 import { type GqlResult, code, ok, testApp } from './helpers/app.ts';
 
 const run = promisify(execFile);
@@ -148,8 +148,8 @@ async function otelModulesLoaded(env: Record<string, string>): Promise<string[]>
     const seen = new Set();
     registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); if (r.url.includes('/@opentelemetry/') && !r.url.includes('/@opentelemetry/api/')) seen.add(r.url); return r; } });
     const { createAxme } = await import('./src/app.ts');
-    const { loadConfig } = await import('./src/config.ts');
-    const { createLogger } = await import('./src/log.ts');
+    const { loadConfig } = await import('./src/core/config.ts');
+    const { createLogger } = await import('./src/core/log.ts');
     const app = await createAxme(loadConfig({ ...process.env, AXME_DATA_DIR: 'memory', AXME_LOG_LEVEL: 'silent' }), createLogger('silent'), { startSweeper: false });
     const res = await app.yoga.fetch('http://axme.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'mutation { submitIntent(input: { type: "t" }) { id } }' }) });

@@ -4,17 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
-import { createLogger } from '../src/log.ts';
-import { type Caller, IntentService } from '../src/service.ts';
-import { ApprovalService, approvalsOf } from '../src/approvals.ts';
-import { WaitService, waitsOf } from '../src/waits.ts';
+import { createLogger } from '../src/core/log.ts';
+import type { Caller } from '../src/core/caller.ts';
+import { type Services, createServices } from '../src/services/index.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { REAL_PG } from './helpers/db.ts';
 import { waitHelpers } from './helpers/waits.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof waitHelpers>;
-let other: { intents: IntentService; waits: WaitService; approvals: ApprovalService };
+let other: Services;
 const c: Caller = { namespace: 'default', principal: null };
 const ROUNDS = 5;
 
@@ -22,16 +21,12 @@ beforeAll(async () => {
   t = await testApp();
   h = waitHelpers(t);
   const db: Db = REAL_PG ? t.tdb.another() : t.app.db;
-  other = {
-    intents: new IntentService(db, t.clock, t.app.pubsub, t.app.config, createLogger('silent')),
-    waits: new WaitService(db, t.clock, t.app.pubsub, t.app.config),
-    approvals: new ApprovalService(db, t.clock, t.app.pubsub, t.app.config),
-  };
+  other = createServices({ db, clock: t.clock, pubsub: t.app.pubsub, config: t.app.config, log: createLogger('silent') });
 });
 afterAll(() => t.close());
 
-const waits = () => waitsOf(t.app.service);
-const approvals = () => approvalsOf(t.app.service);
+const waits = () => t.app.services.waits;
+const approvals = () => t.app.services.approvals;
 const events = async (id: string) => (await h.read(id)).events as { kind: string; status: string; data: Record<string, unknown> | null }[];
 const settle = (ps: Promise<unknown>[]) => Promise.allSettled(ps);
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'OK');
@@ -83,11 +78,11 @@ describe('races', () => {
       const childType = h.uniqueType();
       await h.submit({ type: childType, parentId: id });
       await h.submit({ type: childType, parentId: id });
-      const l1 = (await t.app.service.claim(c, { types: [childType] }))!;
-      const l2 = (await t.app.service.claim(c, { types: [childType] }))!;
+      const l1 = (await t.app.services.intents.claim(c, { types: [childType] }))!;
+      const l2 = (await t.app.services.intents.claim(c, { types: [childType] }))!;
       await waits().waitForChildren(c, { id, leaseToken: token });
       const results = await settle([
-        t.app.service.complete(c, l1.intent.id, l1.token, { n: 1 }),
+        t.app.services.intents.complete(c, l1.intent.id, l1.token, { n: 1 }),
         other.intents.complete(c, l2.intent.id, l2.token, { n: 2 }),
       ]);
       expect(results.map(codeOf)).toEqual(['OK', 'OK']);
@@ -102,14 +97,14 @@ describe('races', () => {
       const childType = h.uniqueType();
       for (let k = 0; k < 3; k++) await h.submit({ type: childType, parentId: id });
       const leases = [];
-      for (let k = 0; k < 3; k++) leases.push((await t.app.service.claim(c, { types: [childType] }))!);
+      for (let k = 0; k < 3; k++) leases.push((await t.app.services.intents.claim(c, { types: [childType] }))!);
       await waits().waitForChildren(c, { id, leaseToken: token });
       const results = await settle([
         other.intents.cancel(c, id, 'stop'),
-        ...leases.map((l, k) => (k % 2 ? other.intents : t.app.service).complete(c, l.intent.id, l.token, null)),
+        ...leases.map((l, k) => (k % 2 ? other.intents : t.app.services.intents).complete(c, l.intent.id, l.token, null)),
       ]);
       for (const r of results) expect(['OK', 'CONFLICT']).toContain(codeOf(r));
-      const kids = await t.app.service.list(c, { filter: { parentId: id } });
+      const kids = await t.app.services.intents.list(c, { filter: { parentId: id } });
       expect(kids.intents.every((k) => ['COMPLETED', 'CANCELLED'].includes(k.status))).toBe(true);
       expect(['CANCELLED', 'PENDING']).toContain((await h.read(id)).status);
     }

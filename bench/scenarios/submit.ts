@@ -1,6 +1,6 @@
 // Scenario 1: intents/s submitted through the GraphQL HTTP API by 8 concurrent clients,
 // against the same rows inserted by plain pg, one transaction each, same concurrency.
-import { uuidv7 } from '../../src/ids.ts';
+import { uuidv7 } from '../../src/core/ids.ts';
 import { migratedPool, startAxmeOnPostgres, submit, warmUp } from '../axme.ts';
 import { CONCURRENCY, SECONDS, alternate, cpuPerOp, metered, rate, scratchSchema } from '../lib.ts';
 import { type Scenario, pct } from '../scenario.ts';

@@ -1,7 +1,7 @@
-import { AxmeError } from '../errors.ts';
-import type { Caller } from '../service.ts';
+import { AxmeError } from '../core/errors.ts';
+import type { Caller } from '../core/caller.ts';
 import type { ApiKeys } from './keys.ts';
-import type { Role } from './roles.ts';
+import type { Role } from '../core/roles.ts';
 
 export interface Auth {
   caller: Caller;

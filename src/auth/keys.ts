@@ -6,13 +6,13 @@
  * auth/revocations.ts hears of it, which also ends the key's open streams).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Db } from '../db/types.ts';
-import { badInput, notFound } from '../errors.ts';
-import { uuidv7 } from '../ids.ts';
+import { badInput, notFound } from '../core/errors.ts';
+import { uuidv7 } from '../core/ids.ts';
 import { type ApiKey, findActiveKey, insertKey, listKeys, revokeKey, touchKey } from '../store/keys.ts';
-import * as v from '../validate.ts';
-import { type Role, isRole, ROLES } from './roles.ts';
+import * as v from '../core/validate.ts';
+import { type Role, isRole, ROLES } from '../core/roles.ts';
 
 export const KEY_CACHE_MS = 5_000;
 

@@ -14,7 +14,7 @@
  *   while some key holds a stream open.
  */
 import type { Db } from '../db/types.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { revokedAmong } from '../store/keys.ts';
 

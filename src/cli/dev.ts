@@ -7,8 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { createAxme } from '../app.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/log.ts';
 import { listen } from '../server.ts';
 
 export interface DevOptions {

@@ -4,12 +4,12 @@
  */
 import type { Command } from 'commander';
 import { ApiKeys } from '../auth/keys.ts';
-import { ROLES } from '../auth/roles.ts';
-import { systemClock } from '../clock.ts';
-import { loadConfig } from '../config.ts';
+import { ROLES } from '../core/roles.ts';
+import { systemClock } from '../core/clock.ts';
+import { loadConfig } from '../core/config.ts';
 import { openDb } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../core/log.ts';
 
 async function withKeys<T>(fn: (keys: ApiKeys) => Promise<T>): Promise<T> {
   const config = loadConfig();

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../core/config.ts';
 import { openDb } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../core/log.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, config.logFormat);

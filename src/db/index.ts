@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
 import { createPgDb } from './pg.ts';
 import { createPgliteDb } from './pglite.ts';
 import type { Db } from './types.ts';

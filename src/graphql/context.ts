@@ -2,15 +2,17 @@ import type { ServerResponse } from 'node:http';
 import type { Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { LiveService } from '../live/service.ts';
-import type { Caller, IntentService } from '../service.ts';
+import type { Caller } from '../core/caller.ts';
+import type { Services } from '../services/index.ts';
 import type { Loaders } from './loaders.ts';
-import type { AbortLike } from '../abort.ts';
+import type { AbortLike } from '../core/abort.ts';
 
 export interface Context {
-  service: IntentService;
+  /** Intents, waits, approvals and operator controls (createServices): what resolvers and loaders call. */
+  services: Services;
   keys: ApiKeys;
-  /** Who is calling: the namespace every read and write is confined to, and the principal. */
   live: LiveService;
+  /** Who is calling: the namespace every read and write is confined to, and the principal. */
   caller: Caller;
   auth: Auth;
   loaders: Loaders;

@@ -2,14 +2,14 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
-import { AxmeError } from '../errors.ts';
+import { AxmeError } from '../core/errors.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import type { ProcessBudget } from './delivery-budget.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import type { LiveService } from '../live/service.ts';
-import type { Logger } from '../log.ts';
-import type { IntentService } from '../service.ts';
+import type { Logger } from '../core/log.ts';
+import type { Services } from '../services/index.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -22,19 +22,19 @@ import { useOfflineGraphiQL } from './plugins/graphiql.ts';
 import { useHealth } from './plugins/health.ts';
 import { useHttpStreams } from './plugins/http-streams.ts';
 import { useMetrics } from './plugins/metrics.ts';
-import type { AppMetrics } from '../metrics.ts';
+import type { AppMetrics } from '../telemetry/metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
 import { useTracing } from './plugins/tracing.ts';
-import type { Tracing } from '../tracing.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 import { useSharedEvents } from './plugins/shared-events.ts';
 import { useUi } from './plugins/ui.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaOptions {
   config: Config;
-  service: IntentService;
+  services: Services;
   keys: ApiKeys;
   revocations: Revocations;
   live: LiveService;
@@ -71,7 +71,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       // ones already, and the rest are the client's mistakes (BAD_USER_INPUT, NOT_FOUND, ...)
       error: (...a) => (a[0] instanceof GraphQLError ? o.log.debug(a.map(String).join(' ')) : o.log.error(a.map(String).join(' '))),
     },
-    batching: { limit: o.config.maxBatch },
+    batching: { limit: o.config.maxBatchedOperations },
     // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
     // parser reads no more than that; yoga's own limit would pipe every body through a counting stream
     maxRequestBodySize: false,
@@ -84,8 +84,8 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         throw err;
       });
       return {
-        service: o.service, keys: o.keys, live: o.live, caller: auth.caller, auth, transport: transport ?? 'http',
-        loaders: createLoaders(o.service, auth.caller),
+        services: o.services, keys: o.keys, live: o.live, caller: auth.caller, auth, transport: transport ?? 'http',
+        loaders: createLoaders(o.services, auth.caller),
         signal: request?.signal ?? new AbortController().signal,
       };
     },
@@ -107,7 +107,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
         // what a subscription's results may depend on besides the operation: the
         // namespace (every read is confined to it) and the role (refused keys never get here)
         audience: (ctx) => (ctx.auth.refused ? null : `${ctx.caller.namespace}\u0000${ctx.auth.role}`),
-        perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.service, ctx.caller) }),
+        perEvent: (ctx) => ({ ...ctx, loaders: createLoaders(ctx.services, ctx.caller) }),
       }),
       useHttpStreams({
         budget: o.delivery,

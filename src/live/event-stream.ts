@@ -12,7 +12,7 @@
  * with the cursor to resume from, instead of growing memory.
  */
 import type { Db } from '../db/types.ts';
-import { AxmeError } from '../errors.ts';
+import { AxmeError } from '../core/errors.ts';
 import { getIntent } from '../store/intents.ts';
 import {
   type Position, type StreamFilter, comparePositions, encodeCursor, matches, positionOf, readRange,

@@ -9,10 +9,10 @@
  * lost while Redis was away cost latency, never events.
  */
 import type { Db } from '../db/types.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../core/log.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { getIntents } from '../store/intents.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import { type Position, type StreamEvent, readFeed, streamHead } from '../store/stream.ts';
 
 /** A stream event as the feed hands it out: one object per event, shared by every listener. */

@@ -5,9 +5,9 @@
  * gets the latest state rather than a backlog, and memory stays constant.
  */
 import type { Db } from '../db/types.ts';
-import { AxmeError } from '../errors.ts';
+import { AxmeError } from '../core/errors.ts';
 import { getIntent } from '../store/intents.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import type { StreamEvent } from '../store/stream.ts';
 import { StreamEnd } from './event-stream.ts';
 import type { FeedListener } from './feed.ts';

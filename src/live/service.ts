@@ -3,19 +3,19 @@
  * Resolvers call this; it validates input, then hands out streams fed by one
  * shared reader per namespace (live/feed.ts).
  */
-import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
 import type { Db } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import type { EventKind, Status } from '../lifecycle.ts';
-import type { Logger } from '../log.ts';
+import { AxmeError, notFound } from '../core/errors.ts';
+import type { EventKind, Status } from '../core/lifecycle.ts';
+import type { Logger } from '../core/log.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
-import type { Caller } from '../service.ts';
+import type { Caller } from '../core/caller.ts';
 import { getIntent } from '../store/intents.ts';
 import { reportProgress } from '../store/progress.ts';
-import type { Intent } from '../store/rows.ts';
+import type { Intent } from '../core/model.ts';
 import { type StreamFilter, decodeCursor } from '../store/stream.ts';
-import * as v from '../validate.ts';
+import * as v from '../core/validate.ts';
 import { EventStream } from './event-stream.ts';
 import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
 import { IntentWatch } from './intent-watch.ts';

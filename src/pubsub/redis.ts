@@ -6,8 +6,8 @@
  * unhealthy and re-read on recovery), and every command error is caught and logged.
  */
 import { Redis } from 'ioredis';
-import type { Logger } from '../log.ts';
-import { observeRedisPublish } from '../metrics.ts';
+import type { Logger } from '../core/log.ts';
+import { observeRedisPublish } from '../telemetry/metrics.ts';
 import type { PubSub } from './types.ts';
 
 export interface RedisPubSubOptions {

@@ -1,6 +1,7 @@
-import type { EventKind } from '../lifecycle.ts';
+import type { EventKind } from '../core/lifecycle.ts';
 import type { Queryable } from '../db/types.ts';
-import { type Intent, type IntentEvent, json, toEvent, toIntent } from './rows.ts';
+import type { Intent, IntentEvent } from '../core/model.ts';
+import { json, toEvent, toIntent } from './rows.ts';
 
 /**
  * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also

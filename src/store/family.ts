@@ -5,11 +5,13 @@
  * parent's row lock, so the last two children finishing at once wake the parent once.
  */
 import type { Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, TERMINAL, eventFor, isTerminal, refusal } from '../lifecycle.ts';
+import { AxmeError, notFound } from '../core/errors.ts';
+import { type Action, type Step, TERMINAL, isTerminal, refusal, step } from '../core/lifecycle.ts';
 import { cancelPendingApprovals } from './approvals.ts';
-import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { type Intent, toIntent } from './rows.ts';
+import { type Change, toChange, withEvent } from './events.ts';
+import type { Intent } from '../core/model.ts';
+import { toIntent } from './rows.ts';
+import { ending, stepParams } from './transition.ts';
 
 const LOCK_PARENT = `
   select p.id from intents p
@@ -60,8 +62,7 @@ export const unfinished = (counts: Record<string, number>): number =>
   Object.entries(counts).reduce((sum, [s, n]) => (TERMINAL.includes(s as never) ? sum : sum + n), 0);
 
 const CANCEL = withEvent(`
-  update intents set status = 'CANCELLED', waiting_for = null, wait_name = null, wake_at = null,
-    lease_token = null, lease_expires_at = null, finished_at = $3, last_seq = last_seq + 1, updated_at = $3
+  update intents set ${ending('$4', '$3')}, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
 /**
@@ -73,17 +74,22 @@ export async function cancelLocked(
   tx: Queryable, ns: string, cur: Intent, data: Record<string, unknown>, actor: string | null, now: Date,
 ): Promise<Change> {
   const { rows } = await tx.query(CANCEL, [
-    ns, cur.id, now,
-    ...eventParams({ kind: eventFor('cancel', 'CANCELLED')!, actor, data: { ...data, from: cur.status, agent: cur.leaseAgent } }),
+    ns, cur.id, now, ...stepParams(step('cancel'), actor, { ...data, from: cur.status, agent: cur.leaseAgent }),
   ]);
   return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
-/** WAITING → PENDING; every wake event says in data.wake why. The next claim resumes the attempt the wait paused. */
-export const WAKE = withEvent(`
-  update intents set status = 'PENDING', waiting_for = null, wait_name = null, wake_at = null, resume_next = true,
+// WAITING → PENDING: the wait ends and the next claim resumes the attempt it paused.
+const WAKE = withEvent(`
+  update intents set status = $4, waiting_for = null, wait_name = null, wake_at = null, resume_next = true,
     last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
+
+/** Ends the wait of a locked WAITING intent by `wake` (a step to PENDING); every wake event says in data.wake why. */
+export async function wakeIntent(tx: Queryable, ns: string, id: string, wake: Step, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(WAKE, [ns, id, now, ...stepParams(wake, actor, data)]);
+  return toChange(rows[0]!);
+}
 
 /** Wakes the locked parent when it waits for children and none is unfinished. */
 export async function wakeParentIfDone(tx: Queryable, ns: string, parentId: string, actor: string | null, now: Date): Promise<Change | null> {
@@ -92,8 +98,7 @@ export async function wakeParentIfDone(tx: Queryable, ns: string, parentId: stri
   if (!parent || parent.status !== 'WAITING' || parent.waitingFor !== 'CHILDREN') return null;
   const counts = await childCounts(tx, ns, parentId);
   if (unfinished(counts) > 0) return null;
-  const woke = await tx.query(WAKE, [ns, parentId, now, ...eventParams({ kind: eventFor('wake', 'PENDING')!, actor, data: { wake: 'CHILDREN', children: counts } })]);
-  return toChange(woke.rows[0]!);
+  return wakeIntent(tx, ns, parentId, step('wake'), actor, { wake: 'CHILDREN', children: counts }, now);
 }
 
 /**

@@ -2,13 +2,16 @@
  * Every SQL statement that reads or changes intents, one per operation. Callers
  * pass `now` from the service clock; no statement reads the database's own clock.
  */
-import type { Db, Queryable } from '../db/types.ts';
-import { AxmeError, notFound } from '../errors.ts';
-import { type Action, type Status, TRANSITIONS, afterFailure, eventFor, refusal } from '../lifecycle.ts';
+import type { Queryable } from '../db/types.ts';
+import { AxmeError, notFound } from '../core/errors.ts';
+import { type Action, type Status, TRANSITIONS, afterFailure, isTerminal, refusal, step } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
-import { type Intent, type IntentError, json, toIntent } from './rows.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import { retryWhere } from './recovery.ts';
+import { ending, stepParams } from './transition.ts';
+import type { Intent, IntentError } from '../core/model.ts';
+import { json, toIntent } from './rows.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
 export interface NewIntent {
   id: string;
@@ -57,7 +60,7 @@ const SUBMIT_MANY = `
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
                          retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit)
-    select b.id, $1, b.type, 'PENDING', coalesce(b.input, 'null'::jsonb),
+    select b.id, $1, b.type, $4, coalesce(b.input, 'null'::jsonb),
            case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
            b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
            b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit
@@ -93,7 +96,8 @@ export async function submitIntents(q: Queryable, ns: string, items: readonly Su
     attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
     concurrency_limit: n.concurrencyLimit ?? null,
   }));
-  const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), eventFor('submit', 'PENDING')]);
+  const submitted = step('submit');
+  const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to]);
   return new Map(res.rows.map((r) => {
     const change = toChange(r);
     return [change.intent.id, change];
@@ -145,7 +149,7 @@ export interface ClaimArgs {
 // `returning *` does not return a second id.
 const CLAIM = withEvent(`
   update intents i set
-    status = 'RUNNING', attempt = attempt + case when resume_next then 0 else 1 end,
+    status = $6, attempt = attempt + case when resume_next then 0 else 1 end,
     claim_resumed = resume_next, resume_next = false,
     lease_token = gen_random_uuid(), lease_agent = c.c_agent,
     lease_expires_at = least($2::timestamptz + make_interval(secs => $3), $2::timestamptz + make_interval(secs => attempt_timeout_seconds)),
@@ -166,10 +170,8 @@ export interface Claimed {
 
 /** Leases up to `agents.length` of the most urgent runnable intents of the given types, in claim order. */
 export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Claimed[]> {
-  const { rows } = await q.query(CLAIM, [
-    a.agents, now, a.leaseSeconds, ns, a.types,
-    eventFor('claim', 'RUNNING')!, null,
-  ]);
+  const claimed = step('claim');
+  const { rows } = await q.query(CLAIM, [a.agents, now, a.leaseSeconds, ns, a.types, claimed.to, claimed.kind, null]);
   return rows.map((r) => ({ change: toChange(r), slot: Number(r.c_slot) - 1 })).sort((x, y) => x.slot - y.slot);
 }
 
@@ -207,31 +209,39 @@ export async function checkpointIntent(
 ): Promise<Change> {
   const { rows } = await q.query(CHECKPOINT, [
     ns, id, TRANSITIONS.checkpoint.from, token, now, json(checkpoint),
-    ...eventParams({ kind: eventFor('checkpoint', 'RUNNING')!, actor }),
+    ...eventParams({ kind: step('checkpoint').kind, actor }),
   ]);
   if (rows[0]) return toChange(rows[0]);
   throw await whyNot(q, ns, id, 'checkpoint', token, now);
 }
 
 const COMPLETE_SET = `
-  update intents set status = 'COMPLETED', output = $6::jsonb, error = null, lease_token = null, lease_expires_at = null,
-    finished_at = $5, last_seq = last_seq + 1, updated_at = $5
+  update intents set ${ending('$7', '$5')}, output = $6::jsonb, error = null, last_seq = last_seq + 1, updated_at = $5
   where ${LEASED}`;
 const COMPLETE = withEvent(`${COMPLETE_SET} and parent_id is null`, { actorIsLeaseHolder: true });
 const COMPLETE_CHILD = withEvent(COMPLETE_SET, { actorIsLeaseHolder: true });
 
-/** One statement for an intent without a parent; a child finishes in a transaction that may wake its parent. */
+const completeParams = (ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date) =>
+  [ns, id, TRANSITIONS.complete.from, token, now, json(output), ...stepParams(step('complete'), actor)];
+
+/**
+ * One statement for an intent without a parent; null when it changed nothing: a child
+ * then finishes by completeLocked, anything else is for whyNot to explain.
+ */
 export async function completeIntent(
-  db: Db, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+  q: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
+): Promise<Change | null> {
+  const { rows } = await q.query(COMPLETE, completeParams(ns, id, token, output, actor, now));
+  return rows[0] ? toChange(rows[0]) : null;
+}
+
+/** Completes the intent under its parent's lock and its own, waking a waiting parent whose last child it was. */
+export async function completeLocked(
+  tx: Queryable, ns: string, id: string, token: string, output: unknown, actor: string | null, now: Date,
 ): Promise<Change> {
-  const params = [ns, id, TRANSITIONS.complete.from, token, now, json(output), ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor })];
-  const { rows } = await db.query(COMPLETE, params);
-  if (rows[0]) return toChange(rows[0]);
-  if ((await getIntent(db, ns, id))?.parentId) {
-    return locked(db, ns, id, 'complete', token, now, async (tx) =>
-      withFamily(tx, ns, toChange((await tx.query(COMPLETE_CHILD, params)).rows[0]!), actor, now));
-  }
-  throw await whyNot(db, ns, id, 'complete', token, now);
+  await lockIntent(tx, ns, id, 'complete', token, now);
+  const { rows } = await tx.query(COMPLETE_CHILD, completeParams(ns, id, token, output, actor, now));
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
 export interface Completion {
@@ -245,8 +255,8 @@ export interface Completion {
 // `returning *` does not return a second id. A child intent is left out: it finishes
 // in a transaction that may wake its parent (completeIntent).
 const COMPLETE_MANY = withEvent(`
-  update intents set status = 'COMPLETED', output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb), error = null,
-    lease_token = null, lease_expires_at = null, finished_at = $5, last_seq = last_seq + 1, updated_at = $5
+  update intents set ${ending('$7', '$5')}, output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb), error = null,
+    last_seq = last_seq + 1, updated_at = $5
   from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
   where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
     and lease_expires_at > $5 and parent_id is null`, { actorIsLeaseHolder: true });
@@ -264,58 +274,42 @@ export async function completeIntents(
   const { rows } = await q.query(COMPLETE_MANY, [
     ns, items.map((i) => i.id), TRANSITIONS.complete.from, items.map((i) => i.token), now,
     JSON.stringify(items.map((i) => i.output ?? null)),
-    ...eventParams({ kind: eventFor('complete', 'COMPLETED')!, actor }),
+    ...stepParams(step('complete'), actor),
   ]);
   return new Map(rows.map((r) => [Number(r.n) - 1, toChange(r)]));
 }
 
-/** Locks the intent (after its parent), checks the table, then lets `apply` write the change. */
-async function locked<T>(
-  db: Db, ns: string, id: string, action: Action, token: string | null, now: Date,
-  apply: (tx: Queryable, current: Intent) => Promise<T>,
-): Promise<T> {
-  return db.transaction(async (tx) => apply(tx, await lockIntent(tx, ns, id, action, token, now)));
-}
-
 const FAIL = withEvent(`
-  update intents set status = $3, error = $4::jsonb, run_at = $5, lease_token = null, lease_expires_at = null,
-    finished_at = case when $3 = 'FAILED' then $6::timestamptz end, last_seq = last_seq + 1, updated_at = $6
+  update intents set ${ending('$3', '$6')}, error = $4::jsonb, run_at = $5, last_seq = last_seq + 1, updated_at = $6
   where namespace = $1 and id = $2`, { actorIsLeaseHolder: true });
 
 /** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
 export async function failIntent(
-  db: Db, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
+  tx: Queryable, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
   nextRunAt?: (tx: Queryable, cur: Intent) => Promise<Date>,
 ): Promise<Change> {
-  return locked(db, ns, id, 'fail', token, now, async (tx, cur) => {
-    const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
-    const runAt = to === 'PENDING' ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
-    const { rows } = await tx.query(FAIL, [
-      ns, id, to, json(error), runAt, now,
-      ...eventParams({ kind: eventFor('fail', to)!, actor, data: { attempt: cur.attempt, error, ...(to === 'PENDING' ? { runAt } : {}) } }),
-    ]);
-    return withFamily(tx, ns, toChange(rows[0]!), actor, now);
-  });
+  const cur = await lockIntent(tx, ns, id, 'fail', token, now);
+  const failed = step('fail', afterFailure(cur.attempt, cur.maxAttempts, error.retryable));
+  const again = !isTerminal(failed.to);
+  const runAt = again ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
+  const { rows } = await tx.query(FAIL, [
+    ns, id, failed.to, json(error), runAt, now,
+    ...eventParams({ kind: failed.kind, actor, data: { attempt: cur.attempt, error, ...(again ? { runAt } : {}) } }),
+  ]);
+  return withFamily(tx, ns, toChange(rows[0]!), actor, now);
 }
 
 export async function cancelIntent(
-  db: Db, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
+  tx: Queryable, ns: string, id: string, reason: string | null, actor: string | null, now: Date,
 ): Promise<Change> {
-  return locked(db, ns, id, 'cancel', null, now, (tx, cur) => cancelLocked(tx, ns, cur, { reason }, actor, now));
+  return cancelLocked(tx, ns, await lockIntent(tx, ns, id, 'cancel', null, now), { reason }, actor, now);
 }
 
-const RETRY = withEvent(`
-  update intents set status = 'PENDING', run_at = $3, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $3
-  where namespace = $1 and id = $2`);
-
 /** Puts a FAILED or CANCELLED intent back to PENDING under the same id; input, checkpoint, error and attempts stay. */
-export async function retryIntent(db: Db, ns: string, id: string, actor: string | null, now: Date): Promise<Change> {
-  return locked(db, ns, id, 'retry', null, now, async (tx, cur) => {
-    const { rows } = await tx.query(RETRY, [
-      ns, id, now, ...eventParams({ kind: eventFor('retry', 'PENDING')!, actor, data: { from: cur.status, attempt: cur.attempt } }),
-    ]);
-    return toChange(rows[0]!);
-  });
+export async function retryIntent(tx: Queryable, ns: string, id: string, actor: string | null, now: Date): Promise<Change> {
+  await lockIntent(tx, ns, id, 'retry', null, now);
+  const [change] = await retryWhere(tx, ns, { statuses: [...TRANSITIONS.retry.from], id }, actor, now, 1);
+  return change!;
 }
 
 export type { Status };

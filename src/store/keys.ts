@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../core/roles.ts';
 import { date, maybeDate } from './rows.ts';
 
 export interface ApiKey {

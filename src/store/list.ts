@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/types.ts';
-import { badInput } from '../errors.ts';
-import type { Status } from '../lifecycle.ts';
-import { type Intent, toIntent } from './rows.ts';
+import { badInput } from '../core/errors.ts';
+import type { Status } from '../core/lifecycle.ts';
+import type { Intent } from '../core/model.ts';
+import { toIntent } from './rows.ts';
 
 export interface IntentFilter {
   statuses?: Status[] | null;

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/types.ts';
-import { TRANSITIONS } from '../lifecycle.ts';
+import { TRANSITIONS } from '../core/lifecycle.ts';
 import { whyNot } from './intents.ts';
-import { type Intent, json, toIntent } from './rows.ts';
+import type { Intent } from '../core/model.ts';
+import { json, toIntent } from './rows.ts';
 
 /**
  * Live progress replaces one value on the intent and writes no event: a token

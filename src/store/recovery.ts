@@ -4,28 +4,28 @@
  * parameter. Statements that change many intents write one event per intent in
  * the same statement (see withEvent).
  */
-import type { Db, Queryable } from '../db/types.ts';
-import { type Status, TERMINAL, TRANSITIONS, afterFailure, eventFor } from '../lifecycle.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import type { Queryable } from '../db/types.ts';
+import { type Status, TERMINAL, TRANSITIONS, afterFailure, isTerminal, step } from '../core/lifecycle.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
-import { cancelLocked, lockIntent, wakeParentIfDone } from './family.ts';
-import { type Intent, json, toIntent } from './rows.ts';
-import { SWEEPER_ACTOR } from '../sweeper.ts';
+import { cancelLocked, lockIntent } from './family.ts';
+import type { Intent } from '../core/model.ts';
+import { json, toIntent } from './rows.ts';
+import { ending } from './transition.ts';
+import { SWEEPER_ACTOR } from '../core/sweep.ts';
 
 const EXPIRED_LEASES = `
   select i.*, p.retry_policy as type_retry_policy
   from intents i left join intent_type_policies p on p.namespace = i.namespace and p.type = i.type
-  where i.status = 'RUNNING' and i.lease_expires_at <= $1
+  where i.status = any($3::text[]) and i.lease_expires_at <= $1
   order by i.lease_expires_at limit $2
   for update of i skip locked`;
 
 // One row of jsonb_to_recordset per expired intent, decided in JS: the u_ prefix keeps
 // its columns apart from the intent's in `returning *`.
 const EXPIRE_LEASES = withEvent(`
-  update intents i set
-    status = u.u_status, error = u.u_error, run_at = u.u_run_at, lease_token = null, lease_expires_at = null,
-    finished_at = case when u.u_status = 'FAILED' then $1::timestamptz end,
+  update intents i set ${ending('u.u_status', '$1')}, error = u.u_error, run_at = u.u_run_at,
     last_seq = last_seq + 1, updated_at = $1
   from jsonb_to_recordset($2::jsonb) as u(u_id uuid, u_status text, u_error jsonb, u_run_at timestamptz, u_data jsonb)
   where i.id = u.u_id`, { data: 'u_data' });
@@ -38,37 +38,36 @@ export type NextRunAt = (cur: Intent, typeRetry: RetryPolicyPatch | null) => Dat
  * failure: back to PENDING after the retry policy's backoff while attempts remain
  * (lifecycle afterFailure), else FAILED.
  */
-export async function expireLeases(db: Db, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
-  const kind = eventFor('expireLease', 'PENDING');
-  if (kind !== eventFor('expireLease', 'FAILED')) throw new Error('expireLease writes one kind for both targets here');
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query(EXPIRED_LEASES, [now, batch]);
-    if (rows.length === 0) return [];
-    const decided = rows.map((r) => {
-      const cur = toIntent(r);
-      const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
-      const error = {
-        message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
-        code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
-        retryable: true,
-        details: { agent: cur.leaseAgent },
-      };
-      const to = afterFailure(cur.attempt, cur.maxAttempts, error.retryable);
-      const runAt = to === 'PENDING' ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
-      const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(to === 'PENDING' ? { runAt } : {}) };
-      return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
-    });
-    const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
-    return updated.rows.map(toChange);
+export async function expireLeases(tx: Queryable, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
+  const { kind } = step('expireLease', 'PENDING');
+  if (kind !== step('expireLease', 'FAILED').kind) throw new Error('expireLease writes one kind for both targets here');
+  const { rows } = await tx.query(EXPIRED_LEASES, [now, batch, TRANSITIONS.expireLease.from]);
+  if (rows.length === 0) return [];
+  const decided = rows.map((r) => {
+    const cur = toIntent(r);
+    const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
+    const error = {
+      message: timedOut ? 'the attempt ran longer than attemptTimeoutSeconds' : 'the lease expired without a heartbeat',
+      code: timedOut ? 'ATTEMPT_TIMEOUT' : 'LEASE_EXPIRED',
+      retryable: true,
+      details: { agent: cur.leaseAgent },
+    };
+    const { to } = step('expireLease', afterFailure(cur.attempt, cur.maxAttempts, error.retryable));
+    const again = !isTerminal(to);
+    const runAt = again ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
+    const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(again ? { runAt } : {}) };
+    return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
   });
+  const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
+  return updated.rows.map(toChange);
 }
 
+// The error reads status and waiting_for as they were: SET expressions see the row before the update.
 const EXPIRE_DEADLINES = withEvent(`
-  update intents i set
-    status = 'FAILED', waiting_for = null, wait_name = null, wake_at = null, lease_token = null, lease_expires_at = null,
+  update intents i set ${ending('$4', '$1')},
     error = jsonb_build_object('message', 'the deadline passed before the intent finished', 'code', 'DEADLINE_EXCEEDED',
       'retryable', false, 'details', jsonb_build_object('deadline', deadline, 'from', status, 'waitingFor', waiting_for)),
-    finished_at = $1, last_seq = last_seq + 1, updated_at = $1
+    last_seq = last_seq + 1, updated_at = $1
   where i.id in (
     select id from intents where status = any($3::text[]) and deadline <= $1
     order by deadline limit $2 for update skip locked)`,
@@ -79,31 +78,14 @@ const EXPIRE_DEADLINES = withEvent(`
  * their pending approvals are cancelled in the same transaction. Waiting parents are
  * woken by the caller (wakeParentsOf) after the commit, parent first as always.
  */
-export async function expireDeadlines(db: Db, now: Date, batch: number): Promise<Change[]> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query(EXPIRE_DEADLINES, [
-      now, batch, TRANSITIONS.expireDeadline.from, eventFor('expireDeadline', 'FAILED'), SWEEPER_ACTOR,
-    ]);
-    const changes = rows.map(toChange);
-    await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
-    return changes;
-  });
+export async function expireDeadlines(tx: Queryable, now: Date, batch: number): Promise<Change[]> {
+  const failed = step('expireDeadline');
+  const { rows } = await tx.query(EXPIRE_DEADLINES, [now, batch, TRANSITIONS.expireDeadline.from, failed.to, failed.kind, SWEEPER_ACTOR]);
+  const changes = rows.map(toChange);
+  await cancelPendingApprovals(tx, changes.map((c) => c.intent.id), now);
+  return changes;
 }
 
-/**
- * Wakes the waiting parents of intents that just finished outside afterTerminal (a
- * batch of deadline failures), one transaction each holding only the parent's lock.
- * The waiting-parents sweep remains the safety net if this is interrupted.
- */
-export async function wakeParentsOf(db: Db, finished: readonly Change[], now: Date): Promise<Change[]> {
-  const woke: Change[] = [];
-  const parents = new Map(finished.filter((c) => c.intent.parentId).map((c) => [c.intent.parentId!, c.intent.namespace]));
-  for (const [parentId, ns] of parents) {
-    const change = await db.transaction((tx) => wakeParentIfDone(tx, ns, parentId, SWEEPER_ACTOR, now));
-    if (change) woke.push(change);
-  }
-  return woke;
-}
 
 const DELETE_FINISHED = `
   delete from intents where id in (
@@ -118,10 +100,12 @@ export async function deleteFinished(q: Queryable, cutoff: Date, batch: number):
 
 export interface BulkFilter {
   statuses: Status[];
-  types: string[] | null;
-  labels: string[] | null;
-  parentId: string | null;
-  errorCode: string | null;
+  types?: string[] | null;
+  labels?: string[] | null;
+  parentId?: string | null;
+  errorCode?: string | null;
+  /** One intent (retryIntent); absent for a bulk change. */
+  id?: string | null;
 }
 
 const BULK_WHERE = `
@@ -129,23 +113,36 @@ const BULK_WHERE = `
   and ($3::text[] is null or type = any($3::text[]))
   and ($4::text[] is null or labels @> $4::text[])
   and ($5::uuid is null or parent_id = $5::uuid)
-  and ($6::text is null or error->>'code' = $6)`;
+  and ($6::text is null or error->>'code' = $6)
+  and ($7::uuid is null or id = $7::uuid)`;
 
-const bulkParams = (ns: string, f: BulkFilter) => [ns, f.statuses, f.types, f.labels, f.parentId, f.errorCode];
+const bulkParams = (ns: string, f: BulkFilter) =>
+  [ns, f.statuses, f.types ?? null, f.labels ?? null, f.parentId ?? null, f.errorCode ?? null, f.id ?? null];
 
-// Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an
-// agent holds for a moment must not be silently left out of the count.
-const REDRIVE = withEvent(`
-  update intents set status = 'PENDING', run_at = $7, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $7
-  where id in (select id from intents where ${BULK_WHERE} order by id limit $8 for update)`,
-  { data: `jsonb_build_object('attempt', attempt, 'bulk', true)` });
+// The retry action, for one intent (retryIntent, which holds its lock) or a batch by filter.
+// Bulk changes lock in id order and wait for busy rows (no SKIP LOCKED): a row an agent
+// holds for a moment must not be silently left out of the count. r_from is the status
+// before the update, which the event data keeps.
+const RETRY = withEvent(`
+  update intents i set status = $10, run_at = $8, finished_at = null, resume_next = false, last_seq = last_seq + 1, updated_at = $8
+  from (select id as r_id, status as r_from from intents where ${BULK_WHERE} order by id limit $9 for update) r
+  where i.id = r.r_id`,
+  { data: `jsonb_build_object('from', r_from, 'attempt', attempt) || coalesce($13::jsonb, '{}'::jsonb)` });
 
-const BULK_IDS = `select id from intents where ${BULK_WHERE} order by id limit $7`;
+const BULK_IDS = `select id from intents where ${BULK_WHERE} order by id limit $8`;
+
+/** Up to `batch` intents matching the filter back to PENDING, each with its RETRIED event; `data` adds to the event's. */
+export async function retryWhere(
+  q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number, data?: Record<string, unknown>,
+): Promise<Change[]> {
+  const retried = step('retry');
+  const { rows } = await q.query(RETRY, [...bulkParams(ns, f), now, batch, retried.to, retried.kind, actor, json(data)]);
+  return rows.map(toChange);
+}
 
 /** One batch of the `retry` action over a filter; call again until it returns fewer than `batch`. */
 export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, actor: string | null, now: Date, batch: number): Promise<Change[]> {
-  const { rows } = await q.query(REDRIVE, [...bulkParams(ns, f), now, batch, eventFor('retry', 'PENDING'), actor]);
-  return rows.map(toChange);
+  return retryWhere(q, ns, f, actor, now, batch, { bulk: true });
 }
 
 /**
@@ -155,18 +152,16 @@ export async function redriveBatch(q: Queryable, ns: string, f: BulkFilter, acto
  * since the batch was picked (e.g. cancelled with its parent) is left out of the count.
  */
 export async function cancelBatch(
-  db: Db, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
+  tx: Queryable, ns: string, f: BulkFilter, reason: string | null, actor: string | null, now: Date, batch: number,
 ): Promise<{ changes: Change[]; more: boolean }> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
-    const changes: Change[] = [];
-    for (const { id } of rows) {
-      const cur = await lockIntent(tx, ns, id, null, null, now);
-      if (!f.statuses.includes(cur.status) || (f.errorCode !== null && cur.error?.code !== f.errorCode)) continue;
-      changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
-    }
-    return { changes, more: rows.length === batch };
-  });
+  const { rows } = await tx.query<{ id: string }>(BULK_IDS, [...bulkParams(ns, f), batch]);
+  const changes: Change[] = [];
+  for (const { id } of rows) {
+    const cur = await lockIntent(tx, ns, id, null, null, now);
+    if (!f.statuses.includes(cur.status) || (f.errorCode != null && cur.error?.code !== f.errorCode)) continue;
+    changes.push(await cancelLocked(tx, ns, cur, { reason, bulk: true }, actor, now));
+  }
+  return { changes, more: rows.length === batch };
 }
 
 export interface TypePolicy {

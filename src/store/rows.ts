@@ -1,63 +1,8 @@
-import type { EventKind, Status, WaitingFor } from '../lifecycle.ts';
-import type { RetryPolicyPatch } from '../recovery/retry.ts';
+import type { EventKind, Status, WaitingFor } from '../core/lifecycle.ts';
+import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
+import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
-export interface IntentError {
-  message: string;
-  code: string | null;
-  retryable: boolean;
-  details: unknown;
-}
-
-export interface Intent {
-  id: string;
-  namespace: string;
-  type: string;
-  status: Status;
-  waitingFor: WaitingFor | null;
-  input: unknown;
-  output: unknown;
-  error: IntentError | null;
-  checkpoint: unknown;
-  attempt: number;
-  maxAttempts: number;
-  priority: number;
-  idempotencyKey: string | null;
-  parentId: string | null;
-  labels: string[];
-  leaseToken: string | null;
-  leaseAgent: string | null;
-  leaseExpiresAt: Date | null;
-  runAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-  lastSeq: number;
-  /** The intent's own retry settings (migration 002); type and server defaults fill the rest. */
-  retryPolicy: RetryPolicyPatch | null;
-  deadline: Date | null;
-  attemptTimeoutSeconds: number | null;
-  concurrencyKey: string | null;
-  concurrencyLimit: number | null;
-  /** The latest reportProgress value; not part of the event log. */
-  progress: unknown;
-}
-
-export interface IntentEvent {
-  /** Position in the namespace-wide log (bigserial, as text). */
-  id: string;
-  namespace: string;
-  intentId: string;
-  seq: number;
-  kind: EventKind;
-  status: Status;
-  waitingFor: WaitingFor | null;
-  actor: string | null;
-  data: unknown;
-  at: Date;
-  /** Stream position, with id: see store/stream.ts. Decimal text (xid8). */
-  tx: string;
-}
-
+/** Table rows to the model types of core/model.ts. */
 type Row = Record<string, unknown>;
 
 export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));

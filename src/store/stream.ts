@@ -29,10 +29,11 @@
  * The alternative, a single sequencer numbering events after commit, costs an extra
  * serialized write per event and its own lag; this costs one column and an index.
  */
-import { badInput } from '../errors.ts';
+import { badInput } from '../core/errors.ts';
 import type { Queryable } from '../db/types.ts';
-import type { EventKind, Status } from '../lifecycle.ts';
-import { type IntentEvent, toEvent } from './rows.ts';
+import type { EventKind, Status } from '../core/lifecycle.ts';
+import type { IntentEvent } from '../core/model.ts';
+import { toEvent } from './rows.ts';
 
 export interface Position {
   /** xid8 as decimal text */

@@ -1,11 +1,12 @@
 /** SQL for the intent side of waits and for signals. Callers hold the intent's row lock (lockIntent). */
 import type { Queryable } from '../db/types.ts';
-import type { EventKind, WaitingFor } from '../lifecycle.ts';
+import type { Step, WaitingFor } from '../core/lifecycle.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
-import { WAKE } from './family.ts';
-import { type IntentEvent, json, toEvent } from './rows.ts';
+import type { IntentEvent } from '../core/model.ts';
+import { json, toEvent } from './rows.ts';
+import { ending, stepParams } from './transition.ts';
 
-export { type LockedIntent, lockIntent } from './family.ts';
+export { type LockedIntent, lockIntent, wakeIntent } from './family.ts';
 
 export interface WaitSpec {
   waitingFor: WaitingFor;
@@ -18,49 +19,43 @@ export interface WaitSpec {
 }
 
 const WAIT = withEvent(`
-  update intents set status = 'WAITING', waiting_for = $3, wait_name = $4, wake_at = $5, checkpoint = coalesce($6::jsonb, checkpoint),
+  update intents set status = $8, waiting_for = $3, wait_name = $4, wake_at = $5, checkpoint = coalesce($6::jsonb, checkpoint),
     lease_token = null, lease_expires_at = null, last_seq = last_seq + 1, updated_at = $7
   where namespace = $1 and id = $2`);
 
-/** RUNNING → WAITING, releasing the lease. */
+/** RUNNING → WAITING by `wait` (a step to WAITING), releasing the lease. */
 export async function enterWait(
-  tx: Queryable, ns: string, id: string, w: WaitSpec, kind: EventKind, actor: string | null, data: unknown, now: Date,
+  tx: Queryable, ns: string, id: string, w: WaitSpec, wait: Step, actor: string | null, data: unknown, now: Date,
 ): Promise<Change> {
-  const { rows } = await tx.query(WAIT, [ns, id, w.waitingFor, w.name, w.wakeAt, json(w.checkpoint), now, ...eventParams({ kind, actor, data })]);
-  return toChange(rows[0]!);
-}
-
-/** WAITING → PENDING; data.wake says why. */
-export async function wakeIntent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
-  const { rows } = await tx.query(WAKE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+  const { rows } = await tx.query(WAIT, [ns, id, w.waitingFor, w.name, w.wakeAt, json(w.checkpoint), now, ...stepParams(wait, actor, data)]);
   return toChange(rows[0]!);
 }
 
 const NOTE = withEvent(`update intents set last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
 
-/** An event that leaves the status and the wait as they are (a kept signal). */
-export async function noteEvent(tx: Queryable, ns: string, id: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
-  const { rows } = await tx.query(NOTE, [ns, id, now, ...eventParams({ kind, actor, data })]);
+/** An event that leaves the status and the wait as they are (a kept signal: a step to the status it has). */
+export async function noteEvent(tx: Queryable, ns: string, id: string, note: Step, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(NOTE, [ns, id, now, ...eventParams({ kind: note.kind, actor, data })]);
   return toChange(rows[0]!);
 }
 
 const REWAIT = withEvent(`update intents set wait_name = $4, last_seq = last_seq + 1, updated_at = $3 where namespace = $1 and id = $2`);
 
-/** The intent keeps waiting, now for `name` (an escalated approval's successor). */
-export async function rewait(tx: Queryable, ns: string, id: string, name: string, kind: EventKind, actor: string | null, data: unknown, now: Date): Promise<Change> {
-  const { rows } = await tx.query(REWAIT, [ns, id, now, name, ...eventParams({ kind, actor, data })]);
+/** The intent keeps waiting, now for `name` (an escalated approval's successor: a step to WAITING). */
+export async function rewait(tx: Queryable, ns: string, id: string, name: string, again: Step, actor: string | null, data: unknown, now: Date): Promise<Change> {
+  const { rows } = await tx.query(REWAIT, [ns, id, now, name, ...eventParams({ kind: again.kind, actor, data })]);
   return toChange(rows[0]!);
 }
 
 const FAIL_WAITING = withEvent(`
-  update intents set status = 'FAILED', error = $4::jsonb, waiting_for = null, wait_name = null, wake_at = null,
-    finished_at = $3, last_seq = last_seq + 1, updated_at = $3
+  update intents set ${ending('$5', '$3')}, error = $4::jsonb, last_seq = last_seq + 1, updated_at = $3
   where namespace = $1 and id = $2`);
 
+/** WAITING → FAILED by `fail` (a step to FAILED), ending the wait. */
 export async function failWaiting(
-  tx: Queryable, ns: string, id: string, error: unknown, kind: EventKind, actor: string | null, data: unknown, now: Date,
+  tx: Queryable, ns: string, id: string, error: unknown, fail: Step, actor: string | null, data: unknown, now: Date,
 ): Promise<Change> {
-  const { rows } = await tx.query(FAIL_WAITING, [ns, id, now, json(error), ...eventParams({ kind, actor, data })]);
+  const { rows } = await tx.query(FAIL_WAITING, [ns, id, now, json(error), ...stepParams(fail, actor, data)]);
   return toChange(rows[0]!);
 }
 

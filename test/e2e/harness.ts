@@ -10,11 +10,11 @@ import { createAxme } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/keys.ts';
 import { AxmeClient } from '../../packages/client/src/client.ts';
 import * as ops from '../../packages/client/src/generated/graphql.ts';
-import { systemClock } from '../../src/clock.ts';
+import { systemClock } from '../../src/core/clock.ts';
 import { TypedDocumentString } from '../../packages/client/src/generated/graphql.ts';
 import type { Db } from '../../src/db/types.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 
 export const ARTIFACTS = 'test-results/e2e';

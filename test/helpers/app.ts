@@ -1,7 +1,7 @@
 import { createAxme, type Axme } from '../../src/app.ts';
-import { ManualClock, type Clock } from '../../src/clock.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { ManualClock, type Clock } from '../../src/core/clock.ts';
+import { type Config, loadConfig } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { freshDb, type TestDb } from './db.ts';
 
 export interface TestApp {

@@ -4,10 +4,10 @@ import { createServer as createNetServer } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createAxme, type Axme } from '../../src/app.ts';
-import { ManualClock } from '../../src/clock.ts';
+import { ManualClock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/db/types.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/log.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? null;

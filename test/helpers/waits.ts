@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ManualClock } from '../../src/clock.ts';
+import type { ManualClock } from '../../src/core/clock.ts';
 import { ok, type TestApp } from './app.ts';
 
 export const SUBMIT = `mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id status } }`;

@@ -2,7 +2,7 @@
 
 /**
  * The codes the server puts in `extensions.code` (its own list is ERROR_CODES in the
- * server's src/errors.ts; test/client.test.ts fails when the two differ).
+ * server's src/core/errors.ts; test/client.test.ts fails when the two differ).
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'

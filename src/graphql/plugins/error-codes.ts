@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { type ErrorCode, isErrorCode } from '../../errors.ts';
+import { type ErrorCode, isErrorCode } from '../../core/errors.ts';
 
 /** yoga's own codes for errors that reject a request before it runs: all the client's input. */
 const INPUT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);

@@ -4,7 +4,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../../config.ts';
+import type { Config } from '../../core/config.ts';
 
 /** Limits on the shape of an operation (GraphQL Armor), so one request cannot eat the server. */
 export function operationLimits(c: Config): Plugin[] {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { AxmeError, isErrorCode } from '../../errors.ts';
-import type { Logger } from '../../log.ts';
+import { AxmeError, isErrorCode } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
 
 /**
  * yoga's maskError: every error leaves with an `extensions.code` from the

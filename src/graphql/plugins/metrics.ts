@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { AppMetrics } from '../../metrics.ts';
+import type { AppMetrics } from '../../telemetry/metrics.ts';
 
 /**
  * GET /metrics answers the Prometheus text exposition on the API's own port. Its

@@ -1,6 +1,6 @@
 import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { allows, requiredRole } from '../../auth/roles.ts';
+import { allows, requiredRole } from '../../core/roles.ts';
 import type { Context } from '../context.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Tracing } from '../../tracing.ts';
+import type { Tracing } from '../../telemetry/tracing.ts';
 import type { Context } from '../context.ts';
 import { publicCode } from './error-codes.ts';
 
@@ -9,7 +9,7 @@ import { publicCode } from './error-codes.ts';
  * A SERVER span per GraphQL operation (each of a batch), a child of the caller's
  * trace when the request carries a W3C `traceparent`. Named `mutation submitIntent`
  * (the operation's name, or its first field when anonymous); the database spans
- * and the intent the operation changed hang off it (src/db/traced.ts, traceChanges).
+ * and the intent the operation changed hang off it (src/telemetry/traced-db.ts, traceChanges).
  * Operations over graphql-ws (src/graphql/ws.ts calls getEnveloped itself) are not traced.
  */
 export function useTracing(t: Tracing): Plugin<Partial<Context>> {

@@ -1,7 +1,7 @@
 import { APPROVAL_STATUSES, type Approval as ApprovalRow, TIMEOUT_ACTIONS } from '../../store/approvals.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import { approvalsOf } from '../../approvals.ts';
 import { builder } from '../builder.ts';
+import { connection, pageArgs } from './connection.ts';
 import { Intent } from './intent.ts';
 
 export const ApprovalStatus = builder.enumType('ApprovalStatus', {
@@ -21,7 +21,7 @@ Approval.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     intentId: t.exposeID('intentId'),
-    intent: t.field({ type: Intent, nullable: true, resolve: (a, _x, ctx) => ctx.service.get(ctx.caller, a.intentId) }),
+    intent: t.field({ type: Intent, nullable: true, resolve: (a, _x, ctx) => ctx.services.intents.get(ctx.caller, a.intentId) }),
     type: t.exposeString('type', { description: 'A kind of task, e.g. approval, review, provide_data. Default approval.' }),
     title: t.exposeString('title'),
     description: t.exposeString('description', { nullable: true }),
@@ -45,31 +45,11 @@ Approval.implement({
   }),
 });
 
-interface ApprovalPage {
-  approvals: ApprovalRow[];
-  hasNextPage: boolean;
-}
-
-const ApprovalEdge = builder.objectRef<ApprovalRow>('ApprovalEdge').implement({
-  fields: (t) => ({
-    cursor: t.string({ resolve: (a) => encodeListCursor(a) }),
-    node: t.field({ type: Approval, resolve: (a) => a }),
-  }),
-});
-
-const ApprovalPageInfo = builder.objectRef<ApprovalPage>('ApprovalPageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.string({ nullable: true, resolve: (p) => (p.approvals.length ? encodeListCursor(p.approvals.at(-1)!) : null) }),
-  }),
-});
-
-const ApprovalConnection = builder.objectRef<ApprovalPage>('ApprovalConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [ApprovalEdge], resolve: (p) => p.approvals }),
-    nodes: t.field({ type: [Approval], resolve: (p) => p.approvals }),
-    pageInfo: t.field({ type: ApprovalPageInfo, resolve: (p) => p }),
-  }),
+const ApprovalConnection = connection('Approval', {
+  node: Approval,
+  rows: (p: { approvals: ApprovalRow[]; hasNextPage: boolean }) => p.approvals,
+  cursor: encodeListCursor,
+  pageInfo: 'ApprovalPageInfo',
 });
 
 const ApprovalFilter = builder.inputType('ApprovalFilter', {
@@ -81,27 +61,22 @@ const ApprovalFilter = builder.inputType('ApprovalFilter', {
   }),
 });
 
-const pageArgs = (t: any) => ({
-  first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
-  after: t.arg.string({ description: 'endCursor of the previous page.' }),
-});
-
 builder.queryFields((t) => ({
   approval: t.field({
     type: Approval,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => approvalsOf(ctx.service).approval(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.approvals.approval(ctx.caller, a.id),
   }),
   approvals: t.field({
     type: ApprovalConnection,
     description: 'The approval inbox, newest first: e.g. filter {status: [PENDING], assignee: "alice"}.',
-    args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t) },
-    resolve: (_r, a, ctx) => approvalsOf(ctx.service).approvals(ctx.caller, {
+    args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t.arg) },
+    resolve: (_r, a, ctx) => ctx.services.approvals.approvals(ctx.caller, {
       statuses: a.filter?.status ?? null,
       assignee: a.filter?.assignee ?? null,
       types: a.filter?.type ?? null,
-      intentId: a.filter?.intentId == null ? null : String(a.filter.intentId),
+      intentId: a.filter?.intentId ?? null,
       first: a.first as number | null,
       after: a.after as string | null,
     }),
@@ -113,7 +88,7 @@ builder.objectField(Intent, 'approvals', (t) =>
     type: [Approval],
     description: 'The intent’s approvals, newest first: the decision an agent resumes with is approvals(first: 1).',
     args: { first: t.arg.int({ description: '0–500. Default 20.' }) },
-    resolve: async (i, a, ctx) => (await approvalsOf(ctx.service).approvals(ctx.caller, { intentId: i.id, first: a.first })).approvals,
+    resolve: async (i, a, ctx) => (await ctx.services.approvals.approvals(ctx.caller, { intentId: i.id, first: a.first })).approvals,
   }));
 
 const ApprovalRequestInput = builder.inputType('ApprovalRequestInput', {
@@ -156,12 +131,12 @@ builder.mutationFields((t) => ({
     description: 'Asks a human: the intent becomes WAITING (APPROVAL), the lease is released and the checkpoint kept.',
     args: { input: t.arg({ type: RequestApprovalInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      approvalsOf(ctx.service).requestApproval(ctx.caller, { id: String(a.id), leaseToken: String(a.leaseToken), checkpoint: a.checkpoint, approval: a.approval }),
+      ctx.services.approvals.requestApproval(ctx.caller, { id: a.id, leaseToken: a.leaseToken, checkpoint: a.checkpoint, approval: a.approval }),
   }),
   resolveApproval: t.field({
     type: Approval,
     description: 'Decides a PENDING approval; the intent goes back to PENDING for any agent to claim. The same resolution again returns the same approval; a different one fails with CONFLICT.',
     args: { input: t.arg({ type: ResolveApprovalInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => approvalsOf(ctx.service).resolveApproval(ctx.caller, { ...a, approvalId: String(a.approvalId) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.approvals.resolveApproval(ctx.caller, a),
   }),
 }));

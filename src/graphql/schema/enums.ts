@@ -1,4 +1,4 @@
-import { EVENT_KINDS, STATUSES, WAITING_REASONS } from '../../lifecycle.ts';
+import { EVENT_KINDS, STATUSES, WAITING_REASONS } from '../../core/lifecycle.ts';
 import { builder } from '../builder.ts';
 
 export const IntentStatus = builder.enumType('IntentStatus', {

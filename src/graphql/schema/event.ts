@@ -1,4 +1,4 @@
-import type { IntentEvent as IntentEventRow } from '../../store/rows.ts';
+import type { IntentEvent as IntentEventRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 
@@ -28,6 +28,6 @@ builder.queryFields((t) => ({
       after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }),
       first: t.arg.int({ description: 'At most this many, 1–10000. Default 1000.' }),
     },
-    resolve: (_r, a, ctx) => ctx.service.events(ctx.caller, String(a.intentId), a.after, a.first),
+    resolve: (_r, a, ctx) => ctx.services.intents.events(ctx.caller, a.intentId, a.after, a.first),
   }),
 }));

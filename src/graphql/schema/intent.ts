@@ -1,8 +1,9 @@
-import { foldAttempts } from '../../attempts.ts';
-import type { Attempt } from '../../attempts.ts';
+import { foldAttempts } from '../../core/attempts.ts';
+import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../store/rows.ts';
+import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
+import { connection, pageArgs } from './connection.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
@@ -78,7 +79,7 @@ Intent.implement({
       type: [IntentEvent],
       args: { after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }), first: t.arg.int() },
       // without arguments, one query for every intent of the page
-      resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.service.events(ctx.caller, i.id, a.after, a.first)),
+      resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.services.intents.events(ctx.caller, i.id, a.after, a.first)),
     }),
     attempts: t.field({
       type: [AttemptRef],
@@ -102,51 +103,26 @@ interface Page {
   count: () => Promise<number>;
 }
 
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
-  }),
-});
+export const IntentConnection = connection('Intent', { node: Intent, rows: (p: Page) => p.intents, cursor: encodeListCursor });
 
-const IntentEdge = builder.objectRef<IntentRow>('IntentEdge').implement({
-  fields: (t) => ({
-    cursor: t.string({ resolve: (i) => encodeListCursor(i) }),
-    node: t.field({ type: Intent, resolve: (i) => i }),
-  }),
-});
-
-export const IntentConnection = builder.objectRef<Page>('IntentConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [IntentEdge], resolve: (p) => p.intents }),
-    nodes: t.field({ type: [Intent], resolve: (p) => p.intents }),
-    pageInfo: t.field({
-      type: PageInfo,
-      resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.intents.length ? encodeListCursor(p.intents.at(-1)!) : null }),
-    }),
-    totalCount: t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }),
-  }),
-});
+builder.objectField(IntentConnection, 'totalCount', (t) =>
+  t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }));
 
 builder.queryFields((t) => ({
   intent: t.field({
     type: Intent,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.service.get(ctx.caller, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.services.intents.get(ctx.caller, a.id),
   }),
   intents: t.field({
     type: IntentConnection,
     description: 'Intents newest first, filtered; a relay connection.',
-    args: {
-      filter: t.arg({ type: IntentFilter }),
-      first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
-      after: t.arg.string({ description: 'endCursor of the previous page.' }),
-    },
+    args: { filter: t.arg({ type: IntentFilter }), ...pageArgs(t.arg) },
     resolve: (_r, a, ctx) =>
-      ctx.service.list(ctx.caller, {
+      ctx.services.intents.list(ctx.caller, {
         filter: a.filter
-          ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId == null ? null : String(a.filter.parentId), labels: a.filter.label }
+          ? { statuses: a.filter.status, types: a.filter.type, parentId: a.filter.parentId ?? null, labels: a.filter.label }
           : null,
         first: a.first,
         after: a.after,
@@ -181,18 +157,18 @@ builder.mutationFields((t) => ({
     type: Intent,
     args: { input: t.arg({ type: SubmitIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.service.submit(ctx.caller, { ...a, parentId: a.parentId == null ? null : String(a.parentId) }),
+      ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null }),
   }),
   cancelIntent: t.field({
     type: Intent,
     description: 'Cancels a PENDING, RUNNING or WAITING intent. A running agent’s next call fails with CONFLICT.',
     args: { input: t.arg({ type: CancelIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.cancel(ctx.caller, String(a.id), a.reason),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.cancel(ctx.caller, a.id, a.reason),
   }),
   retryIntent: t.field({
     type: Intent,
     description: 'Puts a FAILED or CANCELLED intent back to PENDING under the same id, keeping input, checkpoint, errors and attempt count; it runs at least once more.',
     args: { input: t.arg({ type: RetryIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.retry(ctx.caller, String(a.id)),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.retry(ctx.caller, a.id),
   }),
 }));

@@ -1,5 +1,5 @@
 import type { ApiKey as ApiKeyRow } from '../../store/keys.ts';
-import { ROLES } from '../../auth/roles.ts';
+import { ROLES } from '../../core/roles.ts';
 import { builder } from '../builder.ts';
 
 const Role = builder.enumType('Role', {
@@ -53,6 +53,6 @@ builder.mutationFields((t) => ({
     type: ApiKey,
     description: 'Revokes a key of the caller’s namespace (admin). New requests with it are refused, and its open subscriptions end (graphql-ws sockets close with 4403, SSE streams end with UNAUTHENTICATED): at once on this instance and, with Redis, on the others; without Redis within 5 seconds (AXME_KEY_RECHECK_MS).',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, String(a.id)),
+    resolve: (_r, a, ctx) => ctx.keys.revoke(ctx.caller.namespace, a.id),
   }),
 }));

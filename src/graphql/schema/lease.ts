@@ -1,5 +1,5 @@
-import type { ItemResult, Lease as LeaseRow } from '../../service.ts';
-import { MAX_BATCH } from '../../write-groups.ts';
+import type { ItemResult, Lease as LeaseRow } from '../../services/intents.ts';
+import { MAX_ITEMS_PER_STATEMENT } from '../../services/write-groups.ts';
 import { builder } from '../builder.ts';
 import { Intent } from './intent.ts';
 
@@ -26,7 +26,7 @@ const ClaimIntentInput = builder.inputType('ClaimIntentInput', {
 const ClaimIntentsInput = builder.inputType('ClaimIntentsInput', {
   fields: (t) => ({
     types: t.stringList({ required: true, description: 'Intent types this agent handles.' }),
-    limit: t.int({ required: true, description: `At most this many intents (1–${MAX_BATCH}).` }),
+    limit: t.int({ required: true, description: `At most this many intents (1–${MAX_ITEMS_PER_STATEMENT}).` }),
     agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
     leaseSeconds: t.int({ description: 'How long each lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
     waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0.' }),
@@ -59,7 +59,7 @@ const CompleteIntentInput = builder.inputType('CompleteIntentInput', {
 
 const CompleteIntentsInput = builder.inputType('CompleteIntentsInput', {
   fields: (t) => ({
-    items: t.field({ type: [CompleteIntentInput], required: true, description: `Up to ${MAX_BATCH} completions.` }),
+    items: t.field({ type: [CompleteIntentInput], required: true, description: `Up to ${MAX_ITEMS_PER_STATEMENT} completions.` }),
   }),
 });
 
@@ -107,41 +107,41 @@ builder.mutationFields((t) => ({
     nullable: true,
     description: 'Leases the most urgent PENDING intent of the given types (highest priority, then oldest runAt), or null when there is none.',
     args: { input: t.arg({ type: ClaimIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.claim(ctx.caller, a, ctx.signal),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.claim(ctx.caller, a, ctx.signal),
   }),
   claimIntents: t.field({
     type: [Lease],
     description: 'Leases up to `limit` of the most urgent PENDING intents of the given types in one statement, in claim order; each has its own lease token. An empty list when there are none.',
     args: { input: t.arg({ type: ClaimIntentsInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.claimMany(ctx.caller, a, ctx.signal),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.claimMany(ctx.caller, a, ctx.signal),
   }),
   heartbeatIntent: t.field({
     type: Lease,
     description: 'Extends the lease. Fails with LEASE_LOST when the lease expired or was superseded, CONFLICT when the intent was cancelled.',
     args: { input: t.arg({ type: HeartbeatIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.heartbeat(ctx.caller, String(a.id), String(a.leaseToken), a.leaseSeconds),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.heartbeat(ctx.caller, a.id, a.leaseToken, a.leaseSeconds),
   }),
   checkpointIntent: t.field({
     type: Intent,
     args: { input: t.arg({ type: CheckpointIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.checkpoint(ctx.caller, String(a.id), String(a.leaseToken), a.checkpoint),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.checkpoint(ctx.caller, a.id, a.leaseToken, a.checkpoint),
   }),
   completeIntent: t.field({
     type: Intent,
     args: { input: t.arg({ type: CompleteIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.complete(ctx.caller, String(a.id), String(a.leaseToken), a.output ?? null),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.complete(ctx.caller, a.id, a.leaseToken, a.output ?? null),
   }),
   completeIntents: t.field({
     type: [IntentResult],
     description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
     args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.service.completeMany(ctx.caller, a.items.map((i) => ({ id: String(i.id), leaseToken: String(i.leaseToken), output: i.output ?? null }))),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null }))),
   }),
   failIntent: t.field({
     type: Intent,
     description: 'Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED.',
     args: { input: t.arg({ type: FailIntentInput, required: true }) },
     resolve: (_r, { input: a }, ctx) =>
-      ctx.service.fail(ctx.caller, String(a.id), String(a.leaseToken), { ...a.error, retryAfterSeconds: a.retryAfterSeconds }),
+      ctx.services.intents.fail(ctx.caller, a.id, a.leaseToken, { ...a.error, retryAfterSeconds: a.retryAfterSeconds }),
   }),
 }));

@@ -1,4 +1,3 @@
-import { operatorsFor } from '../../recovery/operator.ts';
 import type { TypePause, TypePolicy } from '../../store/recovery.ts';
 import { builder } from '../builder.ts';
 import { IntentStatus } from './enums.ts';
@@ -49,20 +48,20 @@ const BulkResult = builder.objectRef<{ count: number }>('BulkResult').implement(
 });
 
 const toFilter = (f: typeof BulkIntentFilter.$inferInput) => ({
-  types: f.type, labels: f.label, parentId: f.parentId == null ? null : String(f.parentId), statuses: f.status, errorCode: f.errorCode,
+  types: f.type, labels: f.label, parentId: f.parentId ?? null, statuses: f.status, errorCode: f.errorCode,
 });
 
 builder.queryFields((t) => ({
   pausedIntentTypes: t.field({
     type: [IntentTypePause],
     description: 'Types whose claims are paused in this namespace.',
-    resolve: (_r, _a, ctx) => operatorsFor(ctx.service).pausedTypes(ctx.caller),
+    resolve: (_r, _a, ctx) => ctx.services.operator.pausedTypes(ctx.caller),
   }),
   intentTypePolicy: t.field({
     type: IntentTypePolicy,
     nullable: true,
     args: { type: t.arg.string({ required: true }) },
-    resolve: (_r, a, ctx) => operatorsFor(ctx.service).typePolicy(ctx.caller, a.type),
+    resolve: (_r, a, ctx) => ctx.services.operator.typePolicy(ctx.caller, a.type),
   }),
 }));
 
@@ -71,30 +70,30 @@ builder.mutationFields((t) => ({
     type: IntentTypePause,
     description: 'Stops claims of a type; its intents stay PENDING and running ones finish. Types with no intents yet may be paused (ahead of a deploy). Pausing again keeps the first pause.',
     args: { type: t.arg.string({ required: true }), reason: t.arg.string() },
-    resolve: (_r, a, ctx) => operatorsFor(ctx.service).pauseType(ctx.caller, a.type, a.reason),
+    resolve: (_r, a, ctx) => ctx.services.operator.pauseType(ctx.caller, a.type, a.reason),
   }),
   resumeIntentType: t.boolean({
     description: 'Lets claims take the type again; answers whether it was paused.',
     args: { type: t.arg.string({ required: true }) },
-    resolve: (_r, a, ctx) => operatorsFor(ctx.service).resumeType(ctx.caller, a.type),
+    resolve: (_r, a, ctx) => ctx.services.operator.resumeType(ctx.caller, a.type),
   }),
   setIntentTypePolicy: t.field({
     type: IntentTypePolicy,
     nullable: true,
     description: 'Replaces the defaults of a type; giving neither maxAttempts nor retry removes them (answers null).',
     args: { type: t.arg.string({ required: true }), maxAttempts: t.arg.int({ description: '1–100.' }), retry: t.arg({ type: RetryPolicyInput }) },
-    resolve: (_r, a, ctx) => operatorsFor(ctx.service).setTypePolicy(ctx.caller, a),
+    resolve: (_r, a, ctx) => ctx.services.operator.setTypePolicy(ctx.caller, a),
   }),
   redriveIntents: t.field({
     type: BulkResult,
     description: 'Puts every matching FAILED intent (or CANCELLED, with status) back to PENDING, like retryIntent for each.',
     args: { filter: t.arg({ type: BulkIntentFilter, required: true }) },
-    resolve: async (_r, a, ctx) => ({ count: await operatorsFor(ctx.service).redrive(ctx.caller, toFilter(a.filter)) }),
+    resolve: async (_r, a, ctx) => ({ count: await ctx.services.operator.redrive(ctx.caller, toFilter(a.filter)) }),
   }),
   cancelIntents: t.field({
     type: BulkResult,
     description: 'Cancels every matching unfinished intent, like cancelIntent for each.',
     args: { filter: t.arg({ type: BulkIntentFilter, required: true }), reason: t.arg.string() },
-    resolve: async (_r, a, ctx) => ({ count: await operatorsFor(ctx.service).cancel(ctx.caller, toFilter(a.filter), a.reason) }),
+    resolve: async (_r, a, ctx) => ({ count: await ctx.services.operator.cancel(ctx.caller, toFilter(a.filter), a.reason) }),
   }),
 }));

@@ -1,8 +1,6 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import type { RetryPolicyPatch } from '../../recovery/retry.ts';
-import { builder } from '../builder.ts';
-
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+import type { RetryPolicyPatch } from '../../core/retry-policy.ts';
+import { type Types, builder } from '../builder.ts';
 
 export const RetryPolicyInput = builder.inputType('RetryPolicyInput', {
   description: 'Delays between attempts; fields left out come from the type’s policy (setIntentTypePolicy), then the server’s AXME_RETRY_* settings.',

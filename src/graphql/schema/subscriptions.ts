@@ -1,6 +1,6 @@
 import { StreamEnd } from '../../live/event-stream.ts';
 import type { LiveEvent } from '../../live/event-stream.ts';
-import type { IntentEvent as IntentEventRow } from '../../store/rows.ts';
+import type { IntentEvent as IntentEventRow } from '../../core/model.ts';
 import { encodeCursor, positionOf } from '../../store/stream.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus } from './enums.ts';
@@ -16,7 +16,7 @@ builder.objectFields(IntentEvent, (t) => ({
     type: Intent,
     description: 'The intent as it is now (not as of this event).',
     resolve: async (e: IntentEventRow & Partial<Pick<LiveEvent, 'loadIntent'>>, _a, ctx) => {
-      const intent = await (e.loadIntent ? e.loadIntent(e.intentId) : ctx.service.get(ctx.caller, e.intentId));
+      const intent = await (e.loadIntent ? e.loadIntent(e.intentId) : ctx.services.intents.get(ctx.caller, e.intentId));
       if (!intent) throw new Error(`intent ${e.intentId} of event ${e.id} is gone`);
       return intent;
     },
@@ -57,16 +57,14 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: 'A cursor from an event (subscription or query).' }),
     },
     subscribe: (_r, a, ctx) =>
-      ctx.live.events(ctx.caller, a.filter
-        ? { ...a.filter, intentId: a.filter.intentId == null ? null : String(a.filter.intentId), parentId: a.filter.parentId == null ? null : String(a.filter.parentId) }
-        : null, a.after),
+      ctx.live.events(ctx.caller, a.filter, a.after),
     resolve: (item: LiveEvent | StreamEnd) => unwrap(item),
   }),
   intentChanged: t.field({
     type: Intent,
     description: 'The intent now, then its latest state after every change (events and progress). Rapid changes may arrive as one; use intentEvents for every transition.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_r, a, ctx) => ctx.live.intentChanged(ctx.caller, String(a.id)),
+    subscribe: (_r, a, ctx) => ctx.live.intentChanged(ctx.caller, a.id),
     resolve: (item) => unwrap(item),
   }),
 }));
@@ -84,6 +82,6 @@ builder.mutationFields((t) => ({
     type: Intent,
     description: 'Live progress of a RUNNING intent for its watchers (intentChanged), stored as Intent.progress; writes no event. Needs the live lease.',
     args: { input: t.arg({ type: ReportProgressInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.live.reportProgress(ctx.caller, String(a.id), String(a.leaseToken), a.progress),
+    resolve: (_r, { input: a }, ctx) => ctx.live.reportProgress(ctx.caller, a.id, a.leaseToken, a.progress),
   }),
 }));

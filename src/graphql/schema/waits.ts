@@ -1,6 +1,6 @@
+import type { InputFieldBuilder } from '@pothos/core';
 import type { Signal as SignalRow } from '../../store/waits.ts';
-import { waitsOf } from '../../waits.ts';
-import { builder } from '../builder.ts';
+import { type Types, builder } from '../builder.ts';
 import { IntentEvent } from './event.ts';
 import { Intent, IntentConnection } from './intent.ts';
 
@@ -11,7 +11,7 @@ Signal.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     intentId: t.exposeID('intentId'),
-    intent: t.field({ type: Intent, nullable: true, resolve: (s, _a, ctx) => ctx.service.get(ctx.caller, s.intentId) }),
+    intent: t.field({ type: Intent, nullable: true, resolve: (s, _a, ctx) => ctx.services.intents.get(ctx.caller, s.intentId) }),
     name: t.exposeString('name'),
     payload: t.expose('payload', { type: 'JSON', nullable: true }),
     sentBy: t.exposeString('sentBy', { nullable: true }),
@@ -29,13 +29,13 @@ builder.objectFields(Intent, (t) => ({
       first: t.arg.int({ description: '1–500. Default 100.' }),
       after: t.arg.id({ description: 'Only signals received after this one.' }),
     },
-    resolve: (i, a, ctx) => waitsOf(ctx.service).signals(ctx.caller, i.id, a.name, a.first, a.after == null ? null : String(a.after)),
+    resolve: (i, a, ctx) => ctx.services.waits.signals(ctx.caller, i.id, a.name, a.first, a.after ?? null),
   }),
   children: t.field({
     type: IntentConnection,
     description: 'Child intents (submitted with parentId), newest first, with their status and output.',
     args: { first: t.arg.int({ description: '0–500. Default 20.' }), after: t.arg.string() },
-    resolve: (i, a, ctx) => ctx.service.list(ctx.caller, { filter: { parentId: i.id }, first: a.first, after: a.after }),
+    resolve: (i, a, ctx) => ctx.services.intents.list(ctx.caller, { filter: { parentId: i.id }, first: a.first, after: a.after }),
   }),
   lastWake: t.field({
     type: IntentEvent,
@@ -45,7 +45,7 @@ builder.objectFields(Intent, (t) => ({
   }),
 }));
 
-const leased = (t: any) => ({
+const leased = (t: InputFieldBuilder<Types, 'InputObject'>) => ({
   id: t.id({ required: true }),
   leaseToken: t.id({ required: true }),
   checkpoint: t.field({ type: 'JSON', description: 'Saved with the wait (replaces the stored checkpoint); omit to keep it.' }),
@@ -69,31 +69,29 @@ const SleepIntentInput = builder.inputType('SleepIntentInput', {
   fields: (t) => ({ ...leased(t), until: t.field({ type: 'DateTime', required: true }) }),
 });
 
-const ids = (a: { id?: unknown; leaseToken?: unknown }) => ({ id: String(a.id), leaseToken: String(a.leaseToken) });
-
 builder.mutationFields((t) => ({
   waitForSignal: t.field({
     type: Intent,
     description: 'WAITING (SIGNAL) until signalIntent delivers `name`; a signal that arrived earlier is consumed and the intent is PENDING at once. The lease is released either way.',
     args: { input: t.arg({ type: WaitForSignalInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).waitForSignal(ctx.caller, { ...a, ...ids(a) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.waits.waitForSignal(ctx.caller, a),
   }),
   signalIntent: t.field({
     type: Signal,
     description: 'Delivers a signal to a non-terminal intent: it wakes a wait for this name, or is kept for the next one.',
     args: { input: t.arg({ type: SignalIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).signalIntent(ctx.caller, { ...a, id: String(a.id) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.waits.signalIntent(ctx.caller, a),
   }),
   waitForChildren: t.field({
     type: Intent,
     description: 'WAITING (CHILDREN) until every child is COMPLETED, FAILED or CANCELLED, then PENDING; at once when they all are already.',
     args: { input: t.arg({ type: WaitForChildrenInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).waitForChildren(ctx.caller, { ...a, ...ids(a) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.waits.waitForChildren(ctx.caller, a),
   }),
   sleepIntent: t.field({
     type: Intent,
     description: 'WAITING (TIME) until `until`, then PENDING (at once when it is past).',
     args: { input: t.arg({ type: SleepIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => waitsOf(ctx.service).sleep(ctx.caller, { ...a, ...ids(a) }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.waits.sleep(ctx.caller, a),
   }),
 }));

@@ -5,24 +5,27 @@
  * idle server adds no wait. Each caller still gets its own answer: a row the
  * database refuses fails only its own call.
  */
-import { announceChanges } from './announce.ts';
 import { Coalescer, type Pending } from './coalesce.ts';
-import type { Db } from './db/types.ts';
-import type { PubSub } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
-import * as store from './store/intents.ts';
-import type { Intent } from './store/rows.ts';
-import type { Clock } from './clock.ts';
+import { type Commit, changed } from './commit.ts';
+import type { Db } from '../db/types.ts';
+import type { Change } from '../store/events.ts';
+import * as store from '../store/intents.ts';
+import type { Intent } from '../core/model.ts';
+import type { Clock } from '../core/clock.ts';
 
-/** Items per statement; also the batch API's limit. */
-export const MAX_BATCH = 1000;
+/**
+ * Intents one grouped statement writes at most; also the limit of one claimIntents or
+ * completeIntents call. (Config's maxBatchedOperations is another thing: GraphQL
+ * operations in one HTTP request.)
+ */
+export const MAX_ITEMS_PER_STATEMENT = 1000;
 
 // One statement of each kind in flight per instance (coalesce.ts): measured with 8
 // busy clients, two in flight grouped only ~1.4 claims or completes per statement and
 // cost 15–20% more server CPU per operation. None of these statements waits on a lock
 // held for long: claims skip locked rows, completes and submits touch rows that only
 // short single-statement or single-row transactions hold, and a statement writes at
-// most MAX_BATCH rows.
+// most MAX_ITEMS_PER_STATEMENT rows.
 
 interface QueuedSubmit {
   namespace: string;
@@ -47,16 +50,16 @@ export type Settled = { intent: Intent } | { error: unknown };
 
 export class WriteGroups {
   private readonly db: Db;
-  private readonly pubsub: PubSub;
   private readonly clock: Clock;
-  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxBatch: MAX_BATCH });
-  private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxBatch: MAX_BATCH });
-  private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxBatch: MAX_BATCH });
+  private readonly commit: Commit;
+  private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
+  private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
+  private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
 
-  constructor(db: Db, pubsub: PubSub, clock: Clock) {
+  constructor(db: Db, clock: Clock, commit: Commit) {
     this.db = db;
-    this.pubsub = pubsub;
     this.clock = clock;
+    this.commit = commit;
   }
 
   submit(namespace: string, submission: store.Submission): Promise<Intent> {
@@ -77,8 +80,13 @@ export class WriteGroups {
    * lease, a repeat) goes alone, which completes it or says why not.
    */
   async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
-    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<number, Change>();
-    announceChanges(this.pubsub, [...done.values()]);
+    const now = this.clock.now();
+    const { done } = items.length
+      ? await this.commit.statement(async (q) => {
+        const done = await store.completeIntents(q, ns, items, actor, now);
+        return { done, changes: [...done.values()] };
+      })
+      : { done: new Map<number, Change>() };
     const out: Settled[] = [];
     for (const [at, item] of items.entries()) {
       const change = done.get(at);
@@ -87,14 +95,22 @@ export class WriteGroups {
         continue;
       }
       try {
-        const alone = await store.completeIntent(this.db, ns, item.id, item.token, item.output, actor, this.clock.now());
-        announceChanges(this.pubsub, [alone]);
-        out.push({ intent: alone.intent });
+        out.push({ intent: (await this.completeOne(ns, actor, item)).intent });
       } catch (error) {
         out.push({ error });
       }
     }
     return out;
+  }
+
+  /** One statement for an intent without a parent; a child finishes in a transaction that may wake its parent. */
+  private async completeOne(ns: string, actor: string | null, item: store.Completion): Promise<Change> {
+    const now = this.clock.now();
+    const alone = await this.commit.statement(async (q) => changed(await store.completeIntent(q, ns, item.id, item.token, item.output, actor, now)));
+    if (alone.changes[0]) return alone.changes[0];
+    if (!(await store.getIntent(this.db, ns, item.id))?.parentId) throw await store.whyNot(this.db, ns, item.id, 'complete', item.token, now);
+    const locked = await this.commit(async (tx) => changed(await store.completeLocked(tx, ns, item.id, item.token, item.output, actor, now)));
+    return locked.changes[0]!;
   }
 
   /** One statement per namespace. */
@@ -103,11 +119,13 @@ export class WriteGroups {
       const ns = group[0]!.item.namespace;
       let inserted: Map<string, Change>;
       try {
-        inserted = await store.submitIntents(this.db, ns, group.map((p) => p.item.submission));
+        ({ inserted } = await this.commit.statement(async (q) => {
+          const inserted = await store.submitIntents(q, ns, group.map((p) => p.item.submission));
+          return { inserted, changes: [...inserted.values()] };
+        }));
       } catch (err) {
         return this.eachAlone(group, err, (p) => this.writeSubmits([p]));
       }
-      announceChanges(this.pubsub, [...inserted.values()]);
       await Promise.all(group.map(async (p) => {
         const n = p.item.submission.intent;
         const change = inserted.get(n.id);
@@ -119,7 +137,7 @@ export class WriteGroups {
 
   /**
    * One statement per namespace, types and lease length, for the claimers' summed
-   * limits (at most MAX_BATCH a statement); the leases go out in claim order, the
+   * limits (at most MAX_ITEMS_PER_STATEMENT a statement); the leases go out in claim order, the
    * first claimer's share first.
    */
   private async writeClaims(batch: Pending<QueuedClaim, Change[]>[]): Promise<void> {
@@ -130,13 +148,15 @@ export class WriteGroups {
       const agents = owner.map((i) => group[i]!.item.agent);
       let claimed: store.Claimed[];
       try {
-        claimed = await store.claimIntents(this.db, namespace, { types, leaseSeconds, agents }, this.clock.now());
+        ({ claimed } = await this.commit.statement(async (q) => {
+          const claimed = await store.claimIntents(q, namespace, { types, leaseSeconds, agents }, this.clock.now());
+          return { claimed, changes: claimed.map((c) => c.change) };
+        }));
       } catch (err) {
         return this.eachAlone(group, err, (p) => this.writeClaims([p]));
       }
       const shares = group.map((): Change[] => []);
       for (const { change, slot } of claimed) shares[owner[slot]!]!.push(change);
-      announceChanges(this.pubsub, claimed.map((c) => c.change));
       group.forEach((p, i) => p.resolve(shares[i]!));
     });
   }
@@ -173,12 +193,12 @@ async function eachGroup<T, R>(groups: Iterable<Pending<T, R>[]>, write: (group:
   })));
 }
 
-/** Consecutive runs of claims whose limits add up to at most MAX_BATCH. */
+/** Consecutive runs of claims whose limits add up to at most MAX_ITEMS_PER_STATEMENT. */
 function bySlots(group: Pending<QueuedClaim, Change[]>[]): Pending<QueuedClaim, Change[]>[][] {
   const runs: Pending<QueuedClaim, Change[]>[][] = [];
   let slots = Infinity;
   for (const p of group) {
-    if (slots + p.item.limit > MAX_BATCH) {
+    if (slots + p.item.limit > MAX_ITEMS_PER_STATEMENT) {
       runs.push([]);
       slots = 0;
     }

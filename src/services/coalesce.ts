@@ -19,7 +19,7 @@ interface Queued<T, R> extends Pending<T, R> {
 
 export class Coalescer<T, R> {
   private readonly flush: (batch: Pending<T, R>[]) => Promise<void>;
-  private readonly maxBatch: number;
+  private readonly maxItems: number;
   private queue: Queued<T, R>[] = [];
   private running = false;
 
@@ -27,9 +27,9 @@ export class Coalescer<T, R> {
    * `flush` settles every entry of its batch; any it leaves unsettled, or all of
    * them when it throws, are rejected with its error.
    */
-  constructor(flush: (batch: Pending<T, R>[]) => Promise<void>, o: { maxBatch: number }) {
+  constructor(flush: (batch: Pending<T, R>[]) => Promise<void>, o: { maxItems: number }) {
     this.flush = flush;
-    this.maxBatch = o.maxBatch;
+    this.maxItems = o.maxItems;
   }
 
   run(item: T): Promise<R> {
@@ -43,7 +43,7 @@ export class Coalescer<T, R> {
     this.running = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.queue.splice(0, this.maxItems);
         // rejecting a settled promise does nothing, so these reach only the entries flush left open
         try {
           // in the first caller's context, whose request waits for this batch, not the

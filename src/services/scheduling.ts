@@ -2,14 +2,14 @@
  * Submit-time scheduling fields (retry policy, deadline, attempt timeout,
  * concurrency key) and the runAt of a retry: what IntentService adds to submit and fail.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../core/config.ts';
 import type { Queryable } from '../db/types.ts';
-import { badInput } from '../errors.ts';
+import { badInput } from '../core/errors.ts';
 import type { NewIntent } from '../store/intents.ts';
 import { getTypePolicy } from '../store/recovery.ts';
-import type { Intent } from '../store/rows.ts';
-import * as v from '../validate.ts';
-import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from './retry.ts';
+import type { Intent } from '../core/model.ts';
+import * as v from '../core/validate.ts';
+import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from '../core/retry-policy.ts';
 
 export interface RetryPolicyInput {
   initialIntervalSeconds?: number | null;

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
-import type { Tracing } from '../tracing.ts';
-import type { Db, Queryable, QueryResult } from './types.ts';
+import type { Tracing } from './tracing.ts';
+import type { Db, Queryable, QueryResult } from '../db/types.ts';
 
 /** Longest db.statement kept; the SQL has `$n` placeholders, and parameter values (user data) are never recorded. */
 const STATEMENT_CHARS = 1_000;

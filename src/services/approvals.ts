@@ -5,21 +5,24 @@
  * change is an intent event written under the intent's row lock.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { ServiceCompanion } from './companion.ts';
-import type { Queryable } from './db/types.ts';
-import { AxmeError, badInput, notFound } from './errors.ts';
-import { checkFormData, checkFormSchema } from './form-schema.ts';
-import { uuidv7 } from './ids.ts';
-import { eventFor, refusal } from './lifecycle.ts';
-import { type Caller, type IntentService, perService } from './service.ts';
-import * as ap from './store/approvals.ts';
-import type { Change } from './store/events.ts';
-import { withFamily } from './store/family.ts';
-import { decodeListCursor } from './store/list.ts';
-import type { Intent } from './store/rows.ts';
-import * as w from './store/waits.ts';
-import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
-import * as v from './validate.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { AxmeError, badInput, notFound } from '../core/errors.ts';
+import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
+import { uuidv7 } from '../core/ids.ts';
+import { refusal, step } from '../core/lifecycle.ts';
+import type { Caller } from '../core/caller.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
+import * as ap from '../store/approvals.ts';
+import type { Change } from '../store/events.ts';
+import { withFamily } from '../store/family.ts';
+import { decodeListCursor } from '../store/list.ts';
+import type { Intent } from '../core/model.ts';
+import * as w from '../store/waits.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
+import * as v from '../core/validate.ts';
 import { type LeasedWait, MAX_TIMEOUT_SECONDS } from './waits.ts';
 
 export interface ApprovalInput {
@@ -76,14 +79,26 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
   };
 }
 
-export class ApprovalService extends ServiceCompanion {
+export class ApprovalService {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly config: Config;
+  private readonly commit: Commit;
+
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.config = d.config;
+    this.commit = d.commit;
+  }
+
   async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
     const id = v.id('id', input.id);
     const token = v.id('leaseToken', input.leaseToken);
     const req = approvalRequest(input.approval, this.config.maxPayloadBytes);
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    const { approval, changes } = await this.db.transaction(async (tx) => {
+    const { approval } = await this.commit(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'requestApproval', token, now);
       // only after the lease: a made-up id or stale token costs no compile and no cache entry
       if (req.formSchema !== null) checkFormSchema(c.namespace, req.formSchema);
@@ -91,12 +106,11 @@ export class ApprovalService extends ServiceCompanion {
       const approval = await ap.insertApproval(tx, c.namespace, uuidv7(now.getTime()), id, req, null, agent, now);
       const change = await w.enterWait(
         tx, c.namespace, id, { waitingFor: 'APPROVAL', name: approval.id, wakeAt: null, checkpoint },
-        eventFor('requestApproval', 'WAITING')!, agent,
+        step('requestApproval'), agent,
         { approvalId: approval.id, type: req.type, title: req.title, assignees: req.assignees, options: req.options, expiresAt: approval.expiresAt }, now,
       );
       return { approval, changes: [change] };
     });
-    this.announce(changes);
     return approval;
   }
 
@@ -112,7 +126,7 @@ export class ApprovalService extends ServiceCompanion {
     const comment = v.text('comment', input.comment, 20_000);
     const by = c.principal ?? v.text('resolvedBy', input.resolvedBy, 200) ?? 'anonymous';
     const now = this.clock.now();
-    const { approval, changes, stale } = await this.db.transaction(async (tx): Promise<{
+    const { approval, stale } = await this.commit(async (tx): Promise<{
       approval: ap.Approval | null; changes: Change[]; stale?: Record<string, unknown>;
     }> => {
       const a0 = await ap.getApproval(tx, c.namespace, approvalId);
@@ -144,7 +158,7 @@ export class ApprovalService extends ServiceCompanion {
         return { approval: null, changes: [], stale: { intentId: cur.id, status: cur.status, waitingFor: cur.waitingFor } };
       }
       const resolved = (await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now))!;
-      const change = await w.wakeIntent(tx, c.namespace, cur.id, eventFor('resolveApproval', 'PENDING')!, by,
+      const change = await w.wakeIntent(tx, c.namespace, cur.id, step('resolveApproval'), by,
         { wake: 'APPROVAL', approvalId, outcome, comment }, now);
       return { approval: resolved, changes: [change] };
     });
@@ -153,7 +167,6 @@ export class ApprovalService extends ServiceCompanion {
         approvalId, reason: 'NOT_WAITING_FOR_APPROVAL', ...stale,
       });
     }
-    this.announce(changes);
     return approval!;
   }
 
@@ -172,25 +185,24 @@ export class ApprovalService extends ServiceCompanion {
     }, first, after);
   }
 
-  // ---- the timeout sweep (registered in waits-sweep.ts)
+  // ---- the timeout sweep (registered in sweeps/waits.ts)
 
   /** Approvals past expiresAt: REJECT → PENDING, FAIL → FAILED, ESCALATE → a fresh approval for escalateTo. */
   async sweepApprovals(now: Date): Promise<number> {
     let changed = 0;
     for (const due of await ap.dueApprovals(this.db, now, SWEEP_BATCH)) {
-      const changes = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         const cur = await w.lockIntent(tx, due.namespace, due.intent_id, null, null, now);
         const a = await ap.getApproval(tx, due.namespace, due.id);
-        if (!a || a.status !== 'PENDING') return [];
+        if (!a || a.status !== 'PENDING') return { changes: [] };
         if (refusal('timeOutApproval', cur, null, now) || cur.waitingFor !== 'APPROVAL' || cur.waitName !== a.id) {
           // the intent left the wait some other way (a deadline, an operator): the request is moot
           await ap.cancelApprovalRow(tx, due.namespace, a.id, now);
-          return [];
+          return { changes: [] };
         }
-        return this.timeOut(tx, cur, a, now);
+        return { changes: await this.timeOut(tx, cur, a, now) };
       });
       changed += changes.length;
-      this.announce(changes);
     }
     return changed;
   }
@@ -201,23 +213,20 @@ export class ApprovalService extends ServiceCompanion {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'ESCALATED', null, null, now))) return [];
       const next = await ap.insertApproval(tx, ns, uuidv7(now.getTime()), cur.id,
         { ...a, assignees: a.escalateTo, escalateTo: [], onTimeout: 'REJECT' }, a.id, a.requestedBy, now);
-      return [await w.rewait(tx, ns, cur.id, next.id, eventFor('timeOutApproval', 'WAITING')!, SWEEPER_ACTOR,
+      return [await w.rewait(tx, ns, cur.id, next.id, step('timeOutApproval', 'WAITING'), SWEEPER_ACTOR,
         { approvalId: next.id, escalatedFrom: a.id, assignees: next.assignees, expiresAt: next.expiresAt }, now)];
     }
     if (a.onTimeout === 'FAIL') {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', null, null, now))) return [];
       const error = { message: 'approval timed out', code: 'APPROVAL_TIMED_OUT', retryable: false, details: { approvalId: a.id } };
-      const failed = await w.failWaiting(tx, ns, cur.id, error, eventFor('timeOutApproval', 'FAILED')!, SWEEPER_ACTOR,
+      const failed = await w.failWaiting(tx, ns, cur.id, error, step('timeOutApproval', 'FAILED'), SWEEPER_ACTOR,
         { approvalId: a.id, onTimeout: 'FAIL', error }, now);
       const withParent = await withFamily(tx, ns, failed, SWEEPER_ACTOR, now);
       return [withParent];
     }
     if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', 'reject', null, now))) return [];
-    return [await w.wakeIntent(tx, ns, cur.id, eventFor('timeOutApproval', 'PENDING')!, SWEEPER_ACTOR,
+    return [await w.wakeIntent(tx, ns, cur.id, step('timeOutApproval', 'PENDING'), SWEEPER_ACTOR,
       { wake: 'APPROVAL_TIMEOUT', approvalId: a.id, outcome: 'reject' }, now)];
   }
 
 }
-
-/** The approval operations over the same database, clock and notifications as a service. */
-export const approvalsOf = perService((s) => new ApprovalService(s.db, s.clock, s.pubsub, s.config));

@@ -4,9 +4,9 @@
  * Only type imports at the top (erased), never a value import.
  */
 import type * as otel from '@opentelemetry/api';
-import type { TracingConfig } from './config.ts';
-import type { Logger } from './log.ts';
-import type { Change } from './store/events.ts';
+import type { TracingConfig } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import type { Change } from '../store/events.ts';
 
 export interface Tracing {
   api: typeof otel;

@@ -2,7 +2,7 @@
  * Configuration from environment variables, validated once at start-up. Every bad
  * value is reported, one line each, before anything starts.
  */
-import { parseDurationSeconds } from './recovery/duration.ts';
+import { parseDurationSeconds } from './duration.ts';
 
 export interface Config {
   /** PORT: HTTP port. Default 4000. */
@@ -58,7 +58,7 @@ export interface Config {
   /** AXME_MAX_TOKENS: tokens in an operation's text. Default 5000. */
   maxTokens: number;
   /** AXME_MAX_BATCH: operations in one batched HTTP request. Default 10. */
-  maxBatch: number;
+  maxBatchedOperations: number;
   /**
    * AXME_RATE_LIMIT: operations per second per API key, per instance; 0 is unlimited.
    * Default 500 with auth on; unlimited with auth off, where every caller would share one
@@ -266,7 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxAliases: int('AXME_MAX_ALIASES', 30, 0, 1000),
     maxCost: int('AXME_MAX_COST', 5000, 10, 1_000_000),
     maxTokens: int('AXME_MAX_TOKENS', 5000, 100, 1_000_000),
-    maxBatch: int('AXME_MAX_BATCH', 10, 1, 1000),
+    maxBatchedOperations: int('AXME_MAX_BATCH', 10, 1, 1000),
     rateLimit: int('AXME_RATE_LIMIT', bool('AXME_AUTH', str('DATABASE_URL') !== null) ? 500 : 0, 0, 1_000_000),
     rateBurst: int('AXME_RATE_BURST', 1000, 1, 10_000_000),
     maxSubscriptionsPerConnection: int('AXME_MAX_SUBSCRIPTIONS', 100, 1, 100_000),

@@ -1,36 +1,30 @@
 /**
- * The intent operations as the API offers them: validate input, run the store's
- * SQL with the service clock's `now`, and announce committed changes. Resolvers call
- * this and nothing below it.
+ * The intent operations as the API offers them: validate input, run the store's SQL
+ * with the service clock's `now`, and write through commit() (commit.ts), which
+ * announces the changes once they committed. Hot writes go through group commit
+ * (write-groups.ts). Resolvers and loaders reach intents only through here.
  */
-import type { Role } from './auth/roles.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db } from './db/types.ts';
-import { AxmeError, badInput } from './errors.ts';
-import { uuidv7 } from './ids.ts';
-import type { Logger } from './log.ts';
-import type { PubSub } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
-import { listEvents } from './store/events.ts';
-import * as store from './store/intents.ts';
-import { type IntentFilter, countIntents, decodeListCursor, listIntents } from './store/list.ts';
-import type { Intent, IntentError, IntentEvent } from './store/rows.ts';
-import * as v from './validate.ts';
-import { waitForWork } from './wake.ts';
-import { type AbortLike, linkSignals } from './abort.ts';
-import { observeClaimWait } from './metrics.ts';
-import { announceChanges } from './announce.ts';
-import { MAX_BATCH, WriteGroups } from './write-groups.ts';
-import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './recovery/scheduling.ts';
-
-/** Who is calling: the namespace they act in and the principal written as the event actor. */
-export interface Caller {
-  namespace: string;
-  principal: string | null;
-  /** Set when the caller authenticated with a key; absent means full rights (auth off). */
-  role?: Role;
-}
+import type { Caller } from '../core/caller.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { AxmeError, badInput } from '../core/errors.ts';
+import { uuidv7 } from '../core/ids.ts';
+import type { Logger } from '../core/log.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import type { Change } from '../store/events.ts';
+import { listEvents, listEventsOfMany } from '../store/events.ts';
+import * as store from '../store/intents.ts';
+import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '../store/list.ts';
+import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
+import * as v from '../core/validate.ts';
+import { waitForWork } from './wait-for-work.ts';
+import { type AbortLike, linkSignals } from '../core/abort.ts';
+import { observeClaimWait } from '../telemetry/metrics.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
+import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
+import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 
 export interface Lease {
   token: string;
@@ -91,24 +85,36 @@ export class IntentService {
     return this.closing.signal;
   }
 
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly pubsub: PubSub;
-  readonly config: Config;
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly pubsub: PubSub;
+  private readonly config: Config;
   private readonly log: Logger;
+  private readonly commit: Commit;
   private readonly writes: WriteGroups;
 
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger) {
-    this.db = db;
-    this.clock = clock;
-    this.pubsub = pubsub;
-    this.config = config;
-    this.log = log;
-    this.writes = new WriteGroups(db, pubsub, clock);
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.pubsub = d.pubsub;
+    this.config = d.config;
+    this.log = d.log;
+    this.commit = d.commit;
+    this.writes = new WriteGroups(d.db, d.clock, d.commit);
   }
 
   async get(c: Caller, id: string): Promise<Intent | null> {
     return store.getIntent(this.db, c.namespace, v.id('id', id));
+  }
+
+  /** Several intents in one query, for per-request loaders; ids come from stored rows, so they are not validated. */
+  async getMany(c: Caller, ids: readonly string[]): Promise<Intent[]> {
+    return store.getIntents(this.db, c.namespace, ids);
+  }
+
+  /** The first `limit` events of each of several intents in one query, for per-request loaders. */
+  async eventsOfMany(c: Caller, ids: readonly string[], limit: number): Promise<Map<string, IntentEvent[]>> {
+    return listEventsOfMany(this.db, c.namespace, ids, limit);
   }
 
   async list(c: Caller, a: ListInput) {
@@ -163,7 +169,7 @@ export class IntentService {
    * waits for at least one before answering with none.
    */
   async claimMany(c: Caller, a: ClaimInput & { limit: number }, signal?: AbortLike): Promise<Lease[]> {
-    const limit = v.intInRange('limit', a.limit, 1, 1, MAX_BATCH);
+    const limit = v.intInRange('limit', a.limit, 1, 1, MAX_ITEMS_PER_STATEMENT);
     const types = v.nonEmptyNames('types', a.types);
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
@@ -210,7 +216,10 @@ export class IntentService {
 
   async checkpoint(c: Caller, id: string, token: string, checkpoint: unknown): Promise<Intent> {
     const data = v.payload('checkpoint', checkpoint, this.config.maxPayloadBytes);
-    return this.apply(store.checkpointIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, c.principal, this.clock.now()));
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    const now = this.clock.now();
+    const { changes } = await this.commit.statement(async (q) => ({ changes: [await store.checkpointIntent(q, c.namespace, i, t, data, c.principal, now)] }));
+    return changes[0]!.intent;
   }
 
   async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
@@ -224,7 +233,7 @@ export class IntentService {
    * others complete.
    */
   async completeMany(c: Caller, items: readonly CompleteItem[]): Promise<ItemResult[]> {
-    if (items.length > MAX_BATCH) throw badInput(`at most ${MAX_BATCH} items per request`, { limit: MAX_BATCH });
+    if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     const valid: { at: number; item: store.Completion }[] = [];
     items.forEach((i, at) => {
@@ -254,16 +263,21 @@ export class IntentService {
     v.payload('error', error, this.config.maxPayloadBytes);
     const now = this.clock.now();
     const runAt = retryRunAt(this.config, now, validRetryAfter(e.retryAfterSeconds));
-    return this.apply(store.failIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), error, c.principal, now, runAt));
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    return this.apply((tx) => store.failIntent(tx, c.namespace, i, t, error, c.principal, now, runAt));
   }
 
   async cancel(c: Caller, id: string, reason: string | null | undefined): Promise<Intent> {
     const why = v.text('reason', reason, 2000);
-    return this.apply(store.cancelIntent(this.db, c.namespace, v.id('id', id), why, c.principal, this.clock.now()));
+    const i = v.id('id', id);
+    const now = this.clock.now();
+    return this.apply((tx) => store.cancelIntent(tx, c.namespace, i, why, c.principal, now));
   }
 
   async retry(c: Caller, id: string): Promise<Intent> {
-    return this.apply(store.retryIntent(this.db, c.namespace, v.id('id', id), c.principal, this.clock.now()));
+    const i = v.id('id', id);
+    const now = this.clock.now();
+    return this.apply((tx) => store.retryIntent(tx, c.namespace, i, c.principal, now));
   }
 
   /** An item's own error; an unexpected one is logged and reported as INTERNAL, as a request's would be. */
@@ -278,27 +292,9 @@ export class IntentService {
     this.closing.abort();
   }
 
-  private async apply(pending: Promise<Change>): Promise<Intent> {
-    const change = await pending;
-    this.announce(change);
-    return change.intent;
+  /** One change in one transaction: the intent as it left it. */
+  private async apply(write: (tx: Queryable) => Promise<Change>): Promise<Intent> {
+    const { changes } = await this.commit(async (tx) => ({ changes: [await write(tx)] }));
+    return changes[0]!.intent;
   }
-
-  /** Called only after the change's transaction committed. */
-  private announce(change: Change): void {
-    announceChanges(this.pubsub, [change]);
-  }
-}
-
-/**
- * A companion of the service (waits, approvals, operator controls) made once per
- * service instance, over the same database, clock and notifications.
- */
-export function perService<T>(make: (service: IntentService) => T): (service: IntentService) => T {
-  const made = new WeakMap<IntentService, T>();
-  return (service) => {
-    let companion = made.get(service);
-    if (!companion) made.set(service, (companion = make(service)));
-    return companion;
-  };
 }

@@ -35,26 +35,6 @@ export const EVENT_KINDS = [
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-export type Action =
-  | 'submit'
-  | 'claim'
-  | 'heartbeat'
-  | 'checkpoint'
-  | 'complete'
-  | 'fail'
-  | 'cancel'
-  | 'retry'
-  | 'wait'
-  | 'wake'
-  | 'expireLease'
-  | 'expireDeadline'
-  | 'requestApproval'
-  | 'resolveApproval'
-  | 'timeOutApproval'
-  | 'signal'
-  | 'timeOutWait'
-  | 'reportProgress';
-
 export interface Rule {
   /** Statuses the action may start from. */
   readonly from: readonly Status[];
@@ -64,7 +44,7 @@ export interface Rule {
   readonly lease: boolean;
 }
 
-export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
+export const TRANSITIONS = {
   submit: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
   claim: { from: ['PENDING'], to: { RUNNING: 'CLAIMED' }, lease: false },
   heartbeat: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
@@ -78,7 +58,7 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   expireLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_EXPIRED', FAILED: 'LEASE_EXPIRED' }, lease: false },
   // past its deadline an unfinished intent fails however far it got: the lease is revoked, a wait ends
   expireDeadline: { from: ['PENDING', 'RUNNING', 'WAITING'], to: { FAILED: 'FAILED' }, lease: false },
-  // Waits (src/waits.ts). `wait` covers SIGNAL, CHILDREN and TIME; `wake` is their wake-up (timer due,
+  // Waits (src/services/waits.ts). `wait` covers SIGNAL, CHILDREN and TIME; `wake` is their wake-up (timer due,
   // last child finished, or the awaited signal already there).
   requestApproval: { from: ['RUNNING'], to: { WAITING: 'APPROVAL_REQUESTED' }, lease: true },
   resolveApproval: { from: ['WAITING'], to: { PENDING: 'APPROVAL_RESOLVED' }, lease: false },
@@ -89,7 +69,10 @@ export const TRANSITIONS: Readonly<Record<Action, Rule>> = {
   timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
   // live progress replaces a value on the intent and writes no event (issue 4)
   reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
-};
+} as const satisfies Readonly<Record<string, Rule>>;
+
+/** What may happen to an intent: the table's rows. */
+export type Action = keyof typeof TRANSITIONS;
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];
 
@@ -112,7 +95,7 @@ export interface Refusal {
  * status the action cannot start from gets INVALID_TRANSITION.
  */
 export function refusal(action: Action, intent: IntentState, leaseToken: string | null, now: Date): Refusal | null {
-  const rule = TRANSITIONS[action];
+  const rule: Rule = TRANSITIONS[action];
   const allowed = rule.from.includes(intent.status);
   if (!allowed && isTerminal(intent.status)) {
     return { code: 'CONFLICT', message: `intent is ${intent.status}; a finished intent cannot ${action}` };
@@ -133,9 +116,33 @@ export function refusal(action: Action, intent: IntentState, leaseToken: string 
 
 /** The event an allowed transition writes. Throws on a target the table does not list. */
 export function eventFor(action: Action, to: Status): EventKind | null {
-  const kinds = TRANSITIONS[action].to;
+  const kinds: Rule['to'] = TRANSITIONS[action].to;
   if (!(to in kinds)) throw new Error(`transition table has no ${action} -> ${to}`);
   return kinds[to] ?? null;
+}
+
+/** The status `action` leads to, for an action with one target; the others' callers choose theirs. */
+export function targetOf(action: Action): Status {
+  const targets = Object.keys(TRANSITIONS[action].to) as Status[];
+  if (targets.length !== 1) throw new Error(`${action} leads to ${targets.join(' or ')}; name the target`);
+  return targets[0]!;
+}
+
+/** What a statement writes for one transition: the status it leads to and the event it writes there. */
+export interface Step {
+  action: Action;
+  to: Status;
+  kind: EventKind;
+}
+
+/**
+ * The step of `action` to `to` (default: its only target), as the store passes it into
+ * SQL. Throws on a target the table does not list, or one that writes no event.
+ */
+export function step(action: Action, to: Status = targetOf(action)): Step {
+  const kind = eventFor(action, to);
+  if (kind === null) throw new Error(`${action} -> ${to} writes no event`);
+  return { action, to, kind };
 }
 
 /** A failed attempt goes back to PENDING while attempts remain and the error is retryable. */

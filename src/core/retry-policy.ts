@@ -2,7 +2,7 @@
  * Retry policy: which settings apply to a failed attempt and how long to wait
  * before the next. Pure: the store asks it for a delay and writes the runAt.
  */
-import { badInput } from '../errors.ts';
+import { badInput } from './errors.ts';
 
 export interface RetryPolicy {
   /** Delay after the first failed attempt. */

@@ -8,17 +8,20 @@
  * already past) still releases the lease: it writes WAITING and the wake in one
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
-import { ServiceCompanion } from './companion.ts';
-import type { Queryable } from './db/types.ts';
-import { uuidv7 } from './ids.ts';
-import { TERMINAL, eventFor } from './lifecycle.ts';
-import { type Caller, type IntentService, perService } from './service.ts';
-import type { Change } from './store/events.ts';
-import { childCounts, unfinished, wakeParentIfDone } from './store/family.ts';
-import type { Intent } from './store/rows.ts';
-import * as w from './store/waits.ts';
-import * as v from './validate.ts';
-import { SWEEPER_ACTOR, SWEEP_BATCH } from './sweeper.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { uuidv7 } from '../core/ids.ts';
+import { TERMINAL, step } from '../core/lifecycle.ts';
+import type { Caller } from '../core/caller.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
+import type { Change } from '../store/events.ts';
+import { childCounts, unfinished, wakeParentIfDone } from '../store/family.ts';
+import type { Intent, IntentEvent } from '../core/model.ts';
+import * as w from '../store/waits.ts';
+import * as v from '../core/validate.ts';
+import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
 
 /** The longest wait timeout, for signal waits and approvals alike. */
 export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
@@ -32,7 +35,19 @@ export interface LeasedWait {
   checkpoint?: unknown;
 }
 
-export class WaitService extends ServiceCompanion {
+export class WaitService {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly config: Config;
+  private readonly commit: Commit;
+
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.config = d.config;
+    this.commit = d.commit;
+  }
+
   // ---- signals
 
   /** Consumes a kept signal of that name at once (→ PENDING), or waits for one. */
@@ -49,9 +64,9 @@ export class WaitService extends ServiceCompanion {
       const kept = await w.takeSignal(tx, c.namespace, id, name, now);
       const wakeAt = timeout === null ? null : new Date(now.getTime() + timeout * 1000);
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'SIGNAL', name, wakeAt, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { name, timeoutAt: wakeAt }, now);
+        step('wait'), agent, { name, timeoutAt: wakeAt }, now);
       if (!kept) return [waited];
-      const woke = await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent,
+      const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent,
         { wake: 'SIGNAL', name, signalId: kept.id, kept: true }, now);
       return [waited, woke];
     });
@@ -63,17 +78,15 @@ export class WaitService extends ServiceCompanion {
     const name = v.name('name', input.name);
     const payload = v.payload('payload', input.payload, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    const { signal, changes } = await this.db.transaction(async (tx) => {
+    const { signal } = await this.commit(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'signal', null, now);
       const wakes = cur.status === 'WAITING' && cur.waitingFor === 'SIGNAL' && cur.waitName === name;
       const signal = await w.insertSignal(tx, c.namespace, uuidv7(now.getTime()), id, name, payload, c.principal, now, wakes);
-      const kind = eventFor('signal', wakes ? 'PENDING' : cur.status)!;
       const change = wakes
-        ? await w.wakeIntent(tx, c.namespace, id, kind, c.principal, { wake: 'SIGNAL', name, signalId: signal.id }, now)
-        : await w.noteEvent(tx, c.namespace, id, kind, c.principal, { name, signalId: signal.id, kept: true }, now);
+        ? await w.wakeIntent(tx, c.namespace, id, step('signal', 'PENDING'), c.principal, { wake: 'SIGNAL', name, signalId: signal.id }, now)
+        : await w.noteEvent(tx, c.namespace, id, step('signal', cur.status), c.principal, { name, signalId: signal.id, kept: true }, now);
       return { signal, changes: [change] };
     });
-    this.announce(changes);
     return signal;
   }
 
@@ -83,6 +96,11 @@ export class WaitService extends ServiceCompanion {
   ): Promise<w.Signal[]> {
     const limit = v.intInRange('first', first, 100, 1, MAX_SIGNALS_PAGE);
     return w.listSignals(this.db, c.namespace, intentId, name ?? null, limit, v.optionalId('after', after));
+  }
+
+  /** The newest event that took each intent out of WAITING, in one query, for per-request loaders. */
+  async lastWakes(c: Caller, ids: readonly string[]): Promise<Map<string, IntentEvent>> {
+    return w.lastWakes(this.db, c.namespace, ids);
   }
 
   // ---- children and timers
@@ -98,9 +116,9 @@ export class WaitService extends ServiceCompanion {
       // Children finishing lock this parent first (family.ts), so the count cannot go stale under us.
       const counts = await childCounts(tx, c.namespace, id);
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'CHILDREN', name: null, wakeAt: null, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { children: counts }, now);
+        step('wait'), agent, { children: counts }, now);
       if (unfinished(counts) > 0) return [waited];
-      const woke = await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent, { wake: 'CHILDREN', children: counts }, now);
+      const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'CHILDREN', children: counts }, now);
       return [waited, woke];
     });
   }
@@ -115,29 +133,28 @@ export class WaitService extends ServiceCompanion {
       const cur = await w.lockIntent(tx, c.namespace, id, 'wait', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'TIME', name: null, wakeAt: until, checkpoint },
-        eventFor('wait', 'WAITING')!, agent, { until }, now);
+        step('wait'), agent, { until }, now);
       if (until.getTime() > now.getTime()) return [waited];
-      return [waited, await w.wakeIntent(tx, c.namespace, id, eventFor('wake', 'PENDING')!, agent, { wake: 'TIME', until }, now)];
+      return [waited, await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'TIME', until }, now)];
     });
   }
 
-  // ---- sweeps (registered in waits-sweep.ts)
+  // ---- sweeps (registered in sweeps/waits.ts)
 
   /** Timers that are due and signal waits that timed out. */
   async sweepWaits(now: Date): Promise<number> {
     let changed = 0;
     for (const due of await w.dueWaits(this.db, now, SWEEP_BATCH)) {
-      const changes = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         const cur = await w.lockIntent(tx, due.namespace, due.id, null, null, now);
-        if (cur.status !== 'WAITING' || !cur.wakeAt || cur.wakeAt.getTime() > now.getTime()) return [];
+        if (cur.status !== 'WAITING' || !cur.wakeAt || cur.wakeAt.getTime() > now.getTime()) return { changes: [] };
         if (cur.waitingFor === 'TIME') {
-          return [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('wake', 'PENDING')!, SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)];
+          return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, step('wake'), SWEEPER_ACTOR, { wake: 'TIME', until: cur.wakeAt }, now)] };
         }
-        return [await w.wakeIntent(tx, cur.namespace, cur.id, eventFor('timeOutWait', 'PENDING')!, SWEEPER_ACTOR,
-          { wake: 'TIMEOUT', waitingFor: cur.waitingFor, name: cur.waitName }, now)];
+        return { changes: [await w.wakeIntent(tx, cur.namespace, cur.id, step('timeOutWait'), SWEEPER_ACTOR,
+          { wake: 'TIMEOUT', waitingFor: cur.waitingFor, name: cur.waitName }, now)] };
       });
       changed += changes.length;
-      this.announce(changes);
     }
     return changed;
   }
@@ -149,25 +166,19 @@ export class WaitService extends ServiceCompanion {
   async sweepParents(now: Date): Promise<number> {
     let changed = 0;
     for (const p of await w.parentsWithAllChildrenDone(this.db, TERMINAL, SWEEP_BATCH)) {
-      const woke = await this.db.transaction(async (tx) => {
+      const { changes } = await this.commit(async (tx) => {
         await w.lockIntent(tx, p.namespace, p.id, null, null, now);
-        return wakeParentIfDone(tx, p.namespace, p.id, SWEEPER_ACTOR, now);
+        const woke = await wakeParentIfDone(tx, p.namespace, p.id, SWEEPER_ACTOR, now);
+        return { changes: woke ? [woke] : [] };
       });
-      if (woke) {
-        changed++;
-        this.announce([woke]);
-      }
+      changed += changes.length;
     }
     return changed;
   }
 
+  /** A wait (and its wake, when the condition already holds) in one transaction: the intent as it left it. */
   private async run(fn: (tx: Queryable) => Promise<Change[]>): Promise<Intent> {
-    const changes = await this.db.transaction(fn);
-    this.announce(changes);
+    const { changes } = await this.commit(async (tx) => ({ changes: await fn(tx) }));
     return changes.at(-1)!.intent;
   }
-
 }
-
-/** The wait operations over the same database, clock and notifications as a service. */
-export const waitsOf = perService((s) => new WaitService(s.db, s.clock, s.pubsub, s.config));

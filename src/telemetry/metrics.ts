@@ -6,9 +6,9 @@
  * that many scrapers cost one query.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from './db/types.ts';
-import type { Change } from './store/events.ts';
-import { countApprovalsWaiting, countUnfinishedIntents } from './store/metrics.ts';
+import type { Db } from '../db/types.ts';
+import type { Change } from '../store/events.ts';
+import { countApprovalsWaiting, countUnfinishedIntents } from '../store/metrics.ts';
 
 const shared = new Registry();
 collectDefaultMetrics({ register: shared });

@@ -5,14 +5,9 @@
  * updates) and do bounded work per call; the sweeper calls a task again at once
  * while it reports a full batch.
  */
-import type { Clock } from './clock.ts';
-import type { Logger } from './log.ts';
-
-/** The actor of every change the sweeper makes (expiries, timeouts, wakes nobody asked for). */
-export const SWEEPER_ACTOR = 'axme:sweeper';
-
-/** Rows a task handles per call; a task that handled this many is called again at once. */
-export const SWEEP_BATCH = 100;
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import { SWEEP_BATCH } from '../core/sweep.ts';
 
 /** Handles what is due at `now`; returns how many rows it changed. */
 export type SweepTask = (now: Date) => Promise<number>;

@@ -1,4 +1,4 @@
-import { type PubSub, channels } from './pubsub/types.ts';
+import { type PubSub, channels } from '../pubsub/types.ts';
 
 /**
  * Resolves when an intent of one of `types` becomes claimable in the namespace,

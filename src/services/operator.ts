@@ -1,18 +1,20 @@
 /**
  * Operator controls: pause and resume claiming per type, per-type retry defaults,
- * and bulk redrive / cancel by filter. Uses the IntentService's database, clock and
- * notifications so resolvers need nothing new in their context.
+ * and bulk redrive / cancel by filter, each batch committed (and announced) on its own.
  */
-import { badInput } from '../errors.ts';
-import { type Status, TRANSITIONS } from '../lifecycle.ts';
-import { channels } from '../pubsub/types.ts';
-import { type Caller, type IntentService, perService } from '../service.ts';
+import type { Clock } from '../core/clock.ts';
+import { badInput } from '../core/errors.ts';
+import { type Status, TRANSITIONS } from '../core/lifecycle.ts';
+import type { Db } from '../db/types.ts';
+import { type PubSub, channels } from '../pubsub/types.ts';
+import type { Caller } from '../core/caller.ts';
+import type { Commit } from './commit.ts';
+import type { ServiceDeps } from './deps.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
-import * as v from '../validate.ts';
-import { announceChanges } from '../announce.ts';
+import * as v from '../core/validate.ts';
 import type { RetryPolicyInput } from './scheduling.ts';
-import { validateRetryPolicy } from './retry.ts';
+import { validateRetryPolicy } from '../core/retry-policy.ts';
 
 export interface BulkFilterInput {
   types?: readonly string[] | null;
@@ -26,30 +28,36 @@ export interface BulkFilterInput {
 const BULK_BATCH = 500;
 
 export class OperatorService {
-  private readonly s: IntentService;
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly pubsub: PubSub;
+  private readonly commit: Commit;
 
-  constructor(s: IntentService) {
-    this.s = s;
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.pubsub = d.pubsub;
+    this.commit = d.commit;
   }
 
   /** Pausing a type no intent has yet is allowed: operators pause ahead of a deploy. */
   pauseType(c: Caller, type: string, reason: string | null | undefined) {
-    return store.pauseType(this.s.db, c.namespace, v.name('type', type), v.text('reason', reason, 2000), c.principal, this.s.clock.now());
+    return store.pauseType(this.db, c.namespace, v.name('type', type), v.text('reason', reason, 2000), c.principal, this.clock.now());
   }
 
   async resumeType(c: Caller, type: string): Promise<boolean> {
     const t = v.name('type', type);
-    const was = await store.resumeType(this.s.db, c.namespace, t);
-    if (was) this.s.pubsub.publish(channels.work(c.namespace), t);
+    const was = await store.resumeType(this.db, c.namespace, t);
+    if (was) this.pubsub.publish(channels.work(c.namespace), t);
     return was;
   }
 
   pausedTypes(c: Caller) {
-    return store.pausedTypes(this.s.db, c.namespace);
+    return store.pausedTypes(this.db, c.namespace);
   }
 
   typePolicy(c: Caller, type: string) {
-    return store.getTypePolicy(this.s.db, c.namespace, v.name('type', type));
+    return store.getTypePolicy(this.db, c.namespace, v.name('type', type));
   }
 
   /** Replaces the type's defaults (maxAttempts applies at submit, retry at each failure); giving neither removes them. */
@@ -57,30 +65,30 @@ export class OperatorService {
     const type = v.name('type', a.type);
     const maxAttempts = a.maxAttempts == null ? null : v.intInRange('maxAttempts', a.maxAttempts, 0, 1, 100);
     const retry = validateRetryPolicy('retry', a.retry);
-    return store.setTypePolicy(this.s.db, c.namespace, type, maxAttempts, retry, this.s.clock.now());
+    return store.setTypePolicy(this.db, c.namespace, type, maxAttempts, retry, this.clock.now());
   }
 
   /** Puts every FAILED (or, if asked, CANCELLED) intent matching the filter back to PENDING; returns how many. */
   redrive(c: Caller, f: BulkFilterInput): Promise<number> {
     const filter = this.filter(f, TRANSITIONS.retry.from, ['FAILED']);
-    return this.inBatches(async (now) => {
-      const changes = await store.redriveBatch(this.s.db, c.namespace, filter, c.principal, now, BULK_BATCH);
+    return this.inBatches((now) => this.commit.statement(async (q) => {
+      const changes = await store.redriveBatch(q, c.namespace, filter, c.principal, now, BULK_BATCH);
       return { changes, more: changes.length === BULK_BATCH };
-    });
+    }));
   }
 
   /** Cancels every unfinished intent matching the filter as cancelIntent would; running agents get CONFLICT on their next call. */
   cancel(c: Caller, f: BulkFilterInput, reason: string | null | undefined): Promise<number> {
     const why = v.text('reason', reason, 2000);
     const filter = this.filter(f, TRANSITIONS.cancel.from, TRANSITIONS.cancel.from);
-    return this.inBatches((now) => store.cancelBatch(this.s.db, c.namespace, filter, why, c.principal, now, BULK_BATCH));
+    return this.inBatches((now) => this.commit((tx) => store.cancelBatch(tx, c.namespace, filter, why, c.principal, now, BULK_BATCH)));
   }
 
-  private async inBatches(batch: (now: Date) => Promise<{ changes: Change[]; more: boolean }>): Promise<number> {
+  /** Runs committed batches until one says there is no more; returns how many intents changed. */
+  private async inBatches(batch: (now: Date) => Promise<{ changes: readonly Change[]; more: boolean }>): Promise<number> {
     let total = 0;
     for (;;) {
-      const { changes, more } = await batch(this.s.clock.now());
-      announceChanges(this.s.pubsub, changes);
+      const { changes, more } = await batch(this.clock.now());
       total += changes.length;
       if (!more) return total;
     }
@@ -100,5 +108,3 @@ export class OperatorService {
     return { statuses, types, labels, parentId, errorCode };
   }
 }
-
-export const operatorsFor = perService((s) => new OperatorService(s));

@@ -1,7 +1,7 @@
-import { countChanges } from './metrics.ts';
-import { type PubSub, channels } from './pubsub/types.ts';
-import type { Change } from './store/events.ts';
-import { traceChanges } from './tracing.ts';
+import { countChanges } from '../telemetry/metrics.ts';
+import { type PubSub, channels } from '../pubsub/types.ts';
+import type { Change } from '../store/events.ts';
+import { traceChanges } from '../telemetry/tracing.ts';
 
 /**
  * Tells readers and claimers that changes committed; call only after the commit.

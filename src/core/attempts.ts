@@ -1,5 +1,5 @@
 import type { EventKind } from './lifecycle.ts';
-import type { IntentError, IntentEvent } from './store/rows.ts';
+import type { IntentError, IntentEvent } from './model.ts';
 
 export interface Attempt {
   number: number;

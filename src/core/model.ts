@@ -1,0 +1,63 @@
+/**
+ * What the service talks about: an intent, its error and its events, as every layer
+ * above the database sees them. store/rows.ts maps table rows to these.
+ */
+import type { EventKind, Status, WaitingFor } from './lifecycle.ts';
+import type { RetryPolicyPatch } from './retry-policy.ts';
+
+export interface IntentError {
+  message: string;
+  code: string | null;
+  retryable: boolean;
+  details: unknown;
+}
+
+export interface Intent {
+  id: string;
+  namespace: string;
+  type: string;
+  status: Status;
+  waitingFor: WaitingFor | null;
+  input: unknown;
+  output: unknown;
+  error: IntentError | null;
+  checkpoint: unknown;
+  attempt: number;
+  maxAttempts: number;
+  priority: number;
+  idempotencyKey: string | null;
+  parentId: string | null;
+  labels: string[];
+  leaseToken: string | null;
+  leaseAgent: string | null;
+  leaseExpiresAt: Date | null;
+  runAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  lastSeq: number;
+  /** The intent's own retry settings (migration 002); type and server defaults fill the rest. */
+  retryPolicy: RetryPolicyPatch | null;
+  deadline: Date | null;
+  attemptTimeoutSeconds: number | null;
+  concurrencyKey: string | null;
+  concurrencyLimit: number | null;
+  /** The latest reportProgress value; not part of the event log. */
+  progress: unknown;
+}
+
+export interface IntentEvent {
+  /** Position in the namespace-wide log (bigserial, as text). */
+  id: string;
+  namespace: string;
+  intentId: string;
+  seq: number;
+  kind: EventKind;
+  status: Status;
+  waitingFor: WaitingFor | null;
+  actor: string | null;
+  data: unknown;
+  at: Date;
+  /** Stream position, with id: see store/stream.ts. Decimal text (xid8). */
+  tx: string;
+}

@@ -1,0 +1,39 @@
+/**
+ * What resolvers and sweeps call, made once per instance over one database, clock and
+ * notifications. Every write goes through the one `commit`, so a change is announced
+ * only after it committed.
+ */
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import type { Db } from '../db/types.ts';
+import type { PubSub } from '../pubsub/types.ts';
+import { ApprovalService } from './approvals.ts';
+import { type Commit, createCommit } from './commit.ts';
+import { IntentService } from './intents.ts';
+import { OperatorService } from './operator.ts';
+import { WaitService } from './waits.ts';
+
+export interface Services {
+  intents: IntentService;
+  waits: WaitService;
+  approvals: ApprovalService;
+  operator: OperatorService;
+  /** The services' own commit-then-announce, for the sweeps' writes. */
+  commit: Commit;
+  /** Ends waiting claims so shutdown is not held up by long polls. */
+  close(): void;
+}
+
+export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
+  const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
+  const intents = new IntentService(deps);
+  return {
+    intents,
+    waits: new WaitService(deps),
+    approvals: new ApprovalService(deps),
+    operator: new OperatorService(deps),
+    commit: deps.commit,
+    close: () => intents.close(),
+  };
+}
