@@ -189,6 +189,22 @@ describe('worker', () => {
     expect(done.output).toEqual({ state: { seen: ['first'] } });
   });
 
+  it('refuses a second step of the same name in one run, and fails the intent at once', async () => {
+    const type = uniqueType();
+    const intent = await client.submit({ type, maxAttempts: 3 });
+    let calls = 0;
+    const w = client.worker({ types: [type], ...quiet }, async (run) => {
+      await run.step('search', () => ++calls);
+      await run.step('search', () => ++calls);
+      return 'unreachable';
+    });
+    const r = await client.result(intent.id);
+    await w.stop();
+    expect(calls).toBe(1);
+    expect(r).toMatchObject({ status: 'FAILED', attempt: 1, error: { code: 'DUPLICATE_STEP', retryable: false } });
+    expect(r.error?.message).toMatch(/step "search" already ran in this run/);
+  });
+
   it('fails without retrying on NonRetryableError, and schedules a RetryAfterError’s retry no sooner than it says', async () => {
     const type = uniqueType();
     const bad = await client.submit({ type, input: { kind: 'bad' }, maxAttempts: 5 });

@@ -66,6 +66,12 @@ export class NonRetryableError extends Error {
   override name = 'NonRetryableError';
 }
 
+/** A run called `run.step` twice with one name: a mistake in the handler, so no retry. */
+export class DuplicateStepError extends NonRetryableError {
+  override name = 'DuplicateStepError';
+  readonly code = 'DUPLICATE_STEP';
+}
+
 /** Thrown by a worker handler: retry no sooner than `seconds` from now (a rate-limited provider). */
 export class RetryAfterError extends Error {
   override name = 'RetryAfterError';

@@ -4,7 +4,7 @@
  * on another machine picks up where this attempt left off.
  */
 import type { AxmeClient, Intent, Lease } from './client.ts';
-import { NonRetryableError } from './errors.ts';
+import { DuplicateStepError, NonRetryableError } from './errors.ts';
 import * as ops from './generated/graphql.ts';
 import {
   type ApprovalDecision, type ChildrenResult, type SignalResult, type Wake, type WaitKind, type WaitRecord, outcomeOf,
@@ -66,6 +66,7 @@ export class IntentRun<Input = unknown> {
   /** Aborted when the lease is lost or the intent is cancelled: stop and return. */
   readonly signal: AbortSignal;
   private readonly client: AxmeClient;
+  private readonly stepsThisRun = new Set<string>();
   private cp: SdkCheckpoint;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
@@ -111,6 +112,12 @@ export class IntentRun<Input = unknown> {
    * call, sampling, a payment. Names must be unique within the intent.
    */
   async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    // a step's name is its identity across runs; numbering repeats by call order (as
+    // inngest-js does) would give a step another's result when a run takes another branch
+    if (this.stepsThisRun.has(name)) {
+      throw new DuplicateStepError(`step "${name}" already ran in this run: give each step its own name (for example "search:\${i}")`);
+    }
+    this.stepsThisRun.add(name);
     if (Object.hasOwn(this.cp.steps, name)) return this.cp.steps[name]!.value as T;
     this.signal.throwIfAborted();
     const value = await fn();

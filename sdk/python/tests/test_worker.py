@@ -59,6 +59,31 @@ async def test_a_step_runs_once_per_intent_across_a_retry(
     assert checkpoint["steps"]["draft"] == {"value": ["draft", 1]}
 
 
+async def test_a_second_step_of_the_same_name_in_one_run_fails_the_intent_at_once(
+    client: AxmeClient, intent_type: str, start_worker: StartWorker
+) -> None:
+    calls = {"search": 0}
+
+    def search() -> int:
+        calls["search"] += 1
+        return calls["search"]
+
+    async def handle(run: IntentRun) -> str:
+        await run.step("search", search)
+        await run.step("search", search)
+        return "unreachable"
+
+    start_worker(handle, types=[intent_type])
+    intent = await client.submit(intent_type, max_attempts=3)
+    done = await client.result(intent.id, timeout=30)
+    assert done.status is IntentStatus.FAILED
+    assert done.attempt == 1
+    assert calls == {"search": 1}
+    assert done.error is not None
+    assert done.error.code == "DUPLICATE_STEP"
+    assert 'step "search" already ran in this run' in done.error.message
+
+
 async def test_a_non_retryable_error_fails_at_once_and_others_keep_their_code(
     client: AxmeClient, intent_type: str, start_worker: StartWorker
 ) -> None:

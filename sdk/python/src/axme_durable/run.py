@@ -82,6 +82,7 @@ class IntentRun:
         self.intent: Intent = lease.intent
         self.lease_token: str = lease.token
         self._cp = _read_checkpoint(lease.intent.checkpoint)
+        self._steps_this_run: set[str] = set()
         self._last_wake = lease.intent.last_wake
         self._seq = lease.intent.last_seq
         self._wait_calls = 0
@@ -137,6 +138,15 @@ class IntentRun:
         The result is stored as JSON (pydantic's ``to_jsonable_python``: models and
         dataclasses become dicts, tuples lists, datetimes strings), and that JSON form is
         what ``step`` returns, the first time as on every later run."""
+        # a step's name is its identity across runs; numbering repeats by call order
+        # would give a step another's result when a run takes another branch
+        if name in self._steps_this_run:
+            raise NonRetryableError(
+                f'step "{name}" already ran in this run: give each step its own name '
+                '(for example f"search:{i}")',
+                code="DUPLICATE_STEP",
+            )
+        self._steps_this_run.add(name)
         steps: dict[str, Any] = self._cp["steps"]
         if name in steps:
             stored = steps[name]
