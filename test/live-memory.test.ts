@@ -23,6 +23,7 @@ import { post, sseSubscribe, until, wsClient, wsSubscribe } from './helpers/live
 const MB = 1_000_000;
 /** Intents submitted during the attack, each with an input of about 1 MB. */
 const INTENTS = 6;
+const METRICS_TOKEN = 'live-memory-operator-token';
 /** Subscriptions per attacking socket (AXME_MAX_SUBSCRIPTIONS' default). */
 const PER_SOCKET = 100;
 /** Sockets selecting the input 4 times (4 MB a result): over the 16 MiB a connection may hold after 4 results. */
@@ -68,7 +69,7 @@ beforeAll(async () => {
     }
     env = { AXME_DATA_DIR: dir };
   }
-  server = await startChildServer({ ...env, AXME_AUTH: 'on', AXME_RATE_LIMIT: '0' }, { maxOldSpaceMb: HEAP_MB });
+  server = await startChildServer({ ...env, AXME_AUTH: 'on', AXME_RATE_LIMIT: '0', AXME_METRICS_TOKEN: METRICS_TOKEN }, { maxOldSpaceMb: HEAP_MB });
 });
 
 afterAll(async () => {
@@ -119,7 +120,9 @@ async function attack(query: string, n: number, o: { distinct: boolean }): Promi
 }
 
 async function openSubscriptions(): Promise<number> {
-  const res = await fetch(`${server!.base}/metrics`, { headers: { authorization: `Bearer ${secrets.admin}` } });
+  // /metrics takes the operator's token, not an API key
+  const res = await fetch(`${server!.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return Number(/^axme_subscriptions_open (\d+)/m.exec(await res.text())?.[1] ?? 0);
 }
 

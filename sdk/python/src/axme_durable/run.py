@@ -142,8 +142,7 @@ class IntentRun:
         # would give a step another's result when a run takes another branch
         if name in self._steps_this_run:
             raise NonRetryableError(
-                f'step "{name}" already ran in this run: give each step its own name '
-                '(for example f"search:{i}")',
+                f'step "{name}" already ran in this run: give each step its own name (for example f"search:{{i}}")',
                 code="DUPLICATE_STEP",
             )
         self._steps_this_run.add(name)
