@@ -10,7 +10,7 @@ import type { IntentService } from '../service.ts';
 import type { Context } from './context.ts';
 import { createLoaders } from './loaders.ts';
 import { useBodyLimit } from './plugins/body-limit.ts';
-import { createMaskError } from './plugins/mask-errors.ts';
+import { createMaskError, isRefusal } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useHealth } from './plugins/health.ts';
 import { useMetrics } from './plugins/metrics.ts';
@@ -51,7 +51,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
-      error: (...a) => o.log.error(a.map(String).join(' ')),
+      // yoga logs every error its masking replaced, refusals of bad input included: those
+      // are the client's mistakes (useErrorCodes logs them at debug), not the server's
+      error: (...a) => (a.every(isRefusal) ? o.log.trace : o.log.error).call(o.log, a.map(String).join(' ')),
     },
     batching: { limit: o.config.maxBatch },
     // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
@@ -77,7 +79,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
       useUi(),
       useBodyLimit(o.config.maxBodyBytes),
-      useErrorCodes(),
+      useErrorCodes({ log: o.log }),
       ...operationLimits(o.config),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
