@@ -12,6 +12,8 @@ import { createLoaders } from './loaders.ts';
 import { useBodyLimit } from './plugins/body-limit.ts';
 import { createMaskError, isRefusal } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
+import { useGetParams } from './plugins/get-params.ts';
+import { useInputGuard } from './plugins/input-guard.ts';
 import { useHealth } from './plugins/health.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import type { AppMetrics } from '../metrics.ts';
@@ -79,7 +81,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       ...(o.metrics ? [useMetrics(o.metrics, metricsAccess(o))] : []),
       useUi(),
       useBodyLimit(o.config.maxBodyBytes),
+      useGetParams(),
       useErrorCodes({ log: o.log }),
+      useInputGuard(),
       ...operationLimits(o.config),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
