@@ -74,10 +74,13 @@ export class WriteGroups {
 
   /**
    * Completes the items in one statement; each it left out (a child intent, a stale
-   * lease, a repeat) goes alone, which completes it or says why not.
+   * lease, a repeat) goes alone, which completes it or says why not. When the database
+   * refuses the statement (one item's output, say), none of it was written, so every
+   * item goes alone and only the refused one fails.
    */
   async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
-    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()) : new Map<number, Change>();
+    const none = new Map<number, Change>();
+    const done = items.length ? await store.completeIntents(this.db, ns, items, actor, this.clock.now()).catch(() => none) : none;
     announceChanges(this.pubsub, [...done.values()]);
     const out: Settled[] = [];
     for (const [at, item] of items.entries()) {
