@@ -17,6 +17,7 @@ import { registerRecoveryTasks } from './recovery/tasks.ts';
 import { registerWaitSweeps } from './waits-sweep.ts';
 import { startTracing } from './tracing.ts';
 import { traceDb } from './db/traced.ts';
+import { budgetDb } from './db/budget.ts';
 
 export interface Axme {
   config: Config;
@@ -69,7 +70,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   }
   // imported only when configured: without it nothing of OpenTelemetry loads
   const tracing = config.tracing ? await startTracing(config.tracing, log) : undefined;
-  const db = tracing ? traceDb(opened, tracing) : opened;
+  // outermost, so a statement the request's budget refuses is not even traced
+  const db = budgetDb(tracing ? traceDb(opened, tracing) : opened);
   const pubsub =
     deps.pubsub ??
     (config.redisUrl

@@ -14,6 +14,8 @@ import { createMaskError, isRefusal } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useGetParams } from './plugins/get-params.ts';
 import { useInputGuard } from './plugins/input-guard.ts';
+import { useDbBudget } from './plugins/db-budget.ts';
+import { useQueryCost } from './plugins/query-cost.ts';
 import { useHealth } from './plugins/health.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import type { AppMetrics } from '../metrics.ts';
@@ -85,6 +87,8 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useErrorCodes({ log: o.log }),
       useInputGuard(),
       ...operationLimits(o.config),
+      useQueryCost({ maxCost: o.config.maxCost }),
+      useDbBudget({ statements: o.config.maxRequestStatements, rows: o.config.maxRequestRows }),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
       useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),

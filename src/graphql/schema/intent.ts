@@ -3,6 +3,7 @@ import type { Attempt } from '../../attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
 import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../store/rows.ts';
 import { builder } from '../builder.ts';
+import { leafCost, listSize } from '../cost.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
@@ -77,11 +78,14 @@ Intent.implement({
     events: t.field({
       type: [IntentEvent],
       args: { after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }), first: t.arg.int() },
+      extensions: listSize({ arg: 'first', default: 1000, max: 10_000 }),
       // without arguments, one query for every intent of the page
       resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.service.events(ctx.caller, i.id, a.after, a.first)),
     }),
     attempts: t.field({
       type: [AttemptRef],
+      // no argument: the attempts of an intent's first 10,000 events, taken to be at most 100
+      extensions: listSize({ default: 100 }),
       resolve: async (i, _a, ctx) => foldAttempts(await ctx.loaders.events.load(i.id)),
     }),
   }),
@@ -124,7 +128,7 @@ export const IntentConnection = builder.objectRef<Page>('IntentConnection').impl
       type: PageInfo,
       resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.intents.length ? encodeListCursor(p.intents.at(-1)!) : null }),
     }),
-    totalCount: t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }),
+    totalCount: t.int({ description: 'All intents that match the filter, across every page.', extensions: leafCost(1), resolve: (p) => p.count() }),
   }),
 });
 
@@ -138,6 +142,7 @@ builder.queryFields((t) => ({
   intents: t.field({
     type: IntentConnection,
     description: 'Intents newest first, filtered; a relay connection.',
+    extensions: listSize({ arg: 'first', default: 20, max: 500, sized: ['nodes', 'edges'] }),
     args: {
       filter: t.arg({ type: IntentFilter }),
       first: t.arg.int({ description: 'Page size, 0–500. Default 20.' }),
