@@ -1,12 +1,14 @@
 /**
  * Bad input to every operation. A property-based fuzz (fast-check) walks every
- * Query and Mutation field of the schema and sends its arguments hostile values
- * (helpers/hostile.ts): no answer is INTERNAL or a 5xx, nothing is logged as an
- * error, and a refused mutation writes nothing. Then malformed bodies, deep and wide
- * queries, huge texts, invalid cursors and oversized payloads, one by one. Replay a
- * failure with FUZZ_SEED=<seed>; FUZZ_RUNS sets the number of runs (default 300).
+ * Query and Mutation field of the schema, and the fields of Intent that take
+ * arguments, and sends them hostile values (helpers/hostile.ts): no answer is
+ * INTERNAL or a 5xx, nothing is logged as an error, and a refused mutation writes
+ * nothing. Then malformed bodies, deep and wide queries, huge texts, invalid cursors
+ * and oversized payloads, one by one. Replay a failure with FUZZ_SEED=<seed>;
+ * FUZZ_RUNS sets the number of runs (default 300).
  */
 import fc from 'fast-check';
+import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors.ts';
 import { schema } from '../src/graphql/schema/index.ts';
@@ -55,6 +57,18 @@ function expectCodedError(r: { status: number; json: any; text: string }, what: 
 const ops = sampleOperations().filter((o) => o.kind !== 'subscription');
 const mutations = ops.filter((o) => o.kind === 'mutation');
 
+/** The arguments of fields below the root too: each field of Intent that takes any, on a real intent. */
+function nestedCases() {
+  const intent = schema.getType('Intent') as GraphQLObjectType;
+  return Object.values(intent.getFields()).filter((f) => f.args.length > 0).map((field) => {
+    const decl = field.args.map((a) => `, $${a.name}: ${String(a.type)}`).join('');
+    const use = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+    const query = `query($intentId: ID!${decl}) { intent(id: $intentId) { ${field.name}(${use}) { __typename } } }`;
+    const op = { kind: 'query' as const, field: 'intent', query, variables: {} };
+    return hostileArgs(field, { ids: () => known }).map((variables) => ({ op, variables: { ...variables, intentId: known[1] } }));
+  });
+}
+
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
@@ -66,7 +80,7 @@ describe('every operation', () => {
     const cases = fc.oneof(...roots.flatMap((root) => Object.values(root.getFields()).map((field) => {
       const op = sampled.get(`${root === schema.getQueryType() ? 'query' : 'mutation'}.${field.name}`)!;
       return hostileArgs(field, { ids: () => known }).map((variables) => ({ op, variables }));
-    })));
+    }), ...nestedCases()));
     const property = fc.asyncProperty(cases, async ({ op, variables }) => {
       captured.lines.length = 0;
       const before = op.kind === 'mutation' ? await fingerprint() : null;
