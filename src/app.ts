@@ -19,6 +19,7 @@ import { registerRecoveryTasks } from './sweeps/recovery.ts';
 import { registerWaitSweeps } from './sweeps/waits.ts';
 import { startTracing } from './telemetry/tracing.ts';
 import { traceDb } from './telemetry/traced-db.ts';
+import { budgetDb } from './db/budget.ts';
 
 export interface Axme {
   config: Config;
@@ -76,7 +77,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   }
   // imported only when configured: without it nothing of OpenTelemetry loads
   const tracing = config.tracing ? await startTracing(config.tracing, log) : undefined;
-  const db = tracing ? traceDb(opened, tracing) : opened;
+  // outermost, so a statement the request's budget refuses is not even traced
+  const db = budgetDb(tracing ? traceDb(opened, tracing) : opened);
   const pubsub =
     deps.pubsub ??
     (config.redisUrl

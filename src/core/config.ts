@@ -53,8 +53,12 @@ export interface Config {
   maxDepth: number;
   /** AXME_MAX_ALIASES: aliases in an operation. Default 30. */
   maxAliases: number;
-  /** AXME_MAX_COST: static cost of an operation (GraphQL Armor's cost model). Default 5000. */
+  /** AXME_MAX_COST: the most one request may cost, its batched operations together (graphql/cost.ts: objects it may return). Default 10000. */
   maxCost: number;
+  /** AXME_MAX_REQUEST_STATEMENTS: database statements one request may run (db/budget.ts). Default 1000. */
+  maxRequestStatements: number;
+  /** AXME_MAX_REQUEST_ROWS: rows those statements may return in all. Default 50000. */
+  maxRequestRows: number;
   /** AXME_MAX_TOKENS: tokens in an operation's text. Default 5000. */
   maxTokens: number;
   /** AXME_MAX_BATCH: operations in one batched HTTP request. Default 10. */
@@ -264,7 +268,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: int('AXME_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     maxDepth: int('AXME_MAX_DEPTH', 12, 2, 100),
     maxAliases: int('AXME_MAX_ALIASES', 30, 0, 1000),
-    maxCost: int('AXME_MAX_COST', 5000, 10, 1_000_000),
+    maxCost: int('AXME_MAX_COST', 10_000, 10, 10_000_000),
+    maxRequestStatements: int('AXME_MAX_REQUEST_STATEMENTS', 1000, 10, 10_000_000),
+    maxRequestRows: int('AXME_MAX_REQUEST_ROWS', 50_000, 100, 100_000_000),
     maxTokens: int('AXME_MAX_TOKENS', 5000, 100, 1_000_000),
     maxBatchedOperations: int('AXME_MAX_BATCH', 10, 1, 1000),
     rateLimit: int('AXME_RATE_LIMIT', bool('AXME_AUTH', str('DATABASE_URL') !== null) ? 500 : 0, 0, 1_000_000),

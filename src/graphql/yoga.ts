@@ -16,9 +16,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { useBodyLimit } from './plugins/body-limit.ts';
 import { useCrossSite } from './plugins/cross-site.ts';
 import { useSecurityHeaders } from './plugins/security-headers.ts';
-import { createMaskError } from './plugins/mask-errors.ts';
+import { createMaskError, isRefusal } from './plugins/mask-errors.ts';
 import { useErrorCodes } from './plugins/error-codes.ts';
 import { useOfflineGraphiQL } from './plugins/graphiql.ts';
+import { useGetParams } from './plugins/get-params.ts';
+import { useInputGuard } from './plugins/input-guard.ts';
+import { useDbBudget } from './plugins/db-budget.ts';
+import { useQueryCost } from './plugins/query-cost.ts';
 import { useHealth } from './plugins/health.ts';
 import { useHttpStreams } from './plugins/http-streams.ts';
 import { useMetrics } from './plugins/metrics.ts';
@@ -67,9 +71,9 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       debug: (...a) => o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
-      // yoga logs every error its maskError changed; maskError has logged the unexpected
-      // ones already, and the rest are the client's mistakes (BAD_USER_INPUT, NOT_FOUND, ...)
-      error: (...a) => (a[0] instanceof GraphQLError ? o.log.debug(a.map(String).join(' ')) : o.log.error(a.map(String).join(' '))),
+      // yoga logs every error its masking replaced, refusals of bad input included: those
+      // are the client's mistakes (useErrorCodes logs them at debug), not the server's
+      error: (...a) => (a.every(isRefusal) ? o.log.trace : o.log.error).call(o.log, a.map(String).join(' ')),
     },
     batching: { limit: o.config.maxBatchedOperations },
     // useBodyLimit refuses bodies by Content-Length (and bodies without one), and Node's
@@ -98,8 +102,12 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useUi(),
       graphiql,
       useBodyLimit(o.config.maxBodyBytes),
-      useErrorCodes(),
+      useGetParams(),
+      useErrorCodes({ log: o.log }),
+      useInputGuard(),
       ...operationLimits(o.config),
+      useQueryCost({ maxCost: o.config.maxCost }),
+      useDbBudget({ statements: o.config.maxRequestStatements, rows: o.config.maxRequestRows }),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
       useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),

@@ -38,6 +38,8 @@ export interface EventStreamOptions {
   limit: number;
   batchSize: number;
   onClose: () => void;
+  /** A replay read failed (the stream then ends with INTERNAL and the cursor to resume from). */
+  onError: (err: unknown) => void;
 }
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };
@@ -65,9 +67,10 @@ export class EventStream implements FeedListener, AsyncIterableIterator<LiveEven
   /** Starts the replay; call after the stream is registered with the feed. */
   start(): void {
     this.catchUp().catch((err) => {
+      // the database's message is for the log, not the client (it can quote values)
+      this.o.onError(err);
       this.endWith(new AxmeError('INTERNAL', 'reading stored events failed; resume from the cursor', {
         cursor: encodeCursor(this.handedOut),
-        reason: String((err as Error)?.message ?? err).slice(0, 200),
       }));
     });
   }

@@ -35,6 +35,7 @@ export class LiveService {
   private readonly clock: Clock;
   private readonly pubsub: PubSub;
   private readonly config: Config;
+  private readonly log: Logger;
   private readonly feeds: FeedRegistry;
   private readonly open = new Set<{ end(): void }>();
   /** Existence checks in flight, by namespace and intent: a burst of subscribers to one intent asks once. */
@@ -47,6 +48,7 @@ export class LiveService {
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
+    this.log = log;
     this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH, ...feed });
   }
 
@@ -70,7 +72,8 @@ export class LiveService {
         onClose: () => {
           this.feeds.leave(c.namespace, holder);
           this.open.delete(stream!);
-        } },
+        },
+        onError: (err) => this.log.error({ err }, 'replaying stored events failed') },
       start ?? feed.position,
     );
     this.open.add(stream);

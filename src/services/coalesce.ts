@@ -25,7 +25,9 @@ export class Coalescer<T, R> {
 
   /**
    * `flush` settles every entry of its batch; any it leaves unsettled, or all of
-   * them when it throws, are rejected with its error.
+   * them when it throws, are rejected with its error. A flush must not throw for one
+   * refused row: write-groups.ts retries a refused statement one entry at a time, so
+   * each caller gets its own answer.
    */
   constructor(flush: (batch: Pending<T, R>[]) => Promise<void>, o: { maxItems: number }) {
     this.flush = flush;

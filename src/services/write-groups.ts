@@ -77,16 +77,21 @@ export class WriteGroups {
 
   /**
    * Completes the items in one statement; each it left out (a child intent, a stale
-   * lease, a repeat) goes alone, which completes it or says why not.
+   * lease, a repeat) goes alone, which completes it or says why not. When the database
+   * refuses the statement (one item's output, say), none of it was written, so every
+   * item goes alone and only the refused one fails.
    */
   async completeAll(ns: string, actor: string | null, items: readonly store.Completion[]): Promise<Settled[]> {
     const now = this.clock.now();
+    const none = { done: new Map<number, Change>() };
     const { done } = items.length
-      ? await this.commit.statement(async (q) => {
-        const done = await store.completeIntents(q, ns, items, actor, now);
-        return { done, changes: [...done.values()] };
-      })
-      : { done: new Map<number, Change>() };
+      ? await this.commit
+        .statement(async (q) => {
+          const done = await store.completeIntents(q, ns, items, actor, now);
+          return { done, changes: [...done.values()] };
+        })
+        .catch(() => none)
+      : none;
     const out: Settled[] = [];
     for (const [at, item] of items.entries()) {
       const change = done.get(at);

@@ -3,6 +3,7 @@ import { badInput } from '../core/errors.ts';
 import type { Status } from '../core/lifecycle.ts';
 import type { Intent } from '../core/model.ts';
 import { toIntent } from './rows.ts';
+import { dateInRange } from '../core/validate.ts';
 
 export interface IntentFilter {
   statuses?: Status[] | null;
@@ -21,13 +22,17 @@ export function encodeListCursor(i: Pick<Intent, 'createdAt' | 'id'>): string {
   return Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
 }
 
-export function decodeListCursor(s: string): ListCursor {
-  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw badInput('invalid cursor', { cursor: s });
+// exactly what encodeListCursor writes: toISOString of a four-digit year, then a uuid
+const LIST_CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** A cursor from encodeListCursor; anything else (a forged date PostgreSQL cannot hold, say) is BAD_USER_INPUT. */
+export function decodeListCursor(s: string, field = 'after'): ListCursor {
+  const m = LIST_CURSOR.exec(Buffer.from(s, 'base64url').toString('utf8'));
+  const createdAt = new Date(m?.[1] ?? '');
+  if (!m || Number.isNaN(createdAt.getTime()) || !dateInRange(createdAt) || createdAt.toISOString() !== m[1]) {
+    throw badInput(`${field} is not a cursor from this list`, { field, value: s.slice(0, 200) });
   }
-  return { createdAt, id };
+  return { createdAt, id: m[2]!.toLowerCase() };
 }
 
 const WHERE = `

@@ -70,10 +70,18 @@ export function encodeCursor(p: Position): string {
   return Buffer.from(`e1:${p.tx}:${p.id}`).toString('base64url');
 }
 
-export function decodeCursor(s: string): Position {
-  const m = /^e1:(\d{1,20}):(\d{1,20})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
-  if (!m) throw badInput('invalid event cursor', { cursor: s });
-  return { tx: m[1]!, id: m[2]! };
+// a transaction id is an unsigned 64-bit xid8, an event id a signed 64-bit bigserial
+const MAX_TX = 2n ** 64n - 1n;
+const MAX_ID = 2n ** 63n - 1n;
+
+/** A cursor from encodeCursor; one whose numbers no xid8 or bigint can hold is BAD_USER_INPUT, before any SQL sees it. */
+export function decodeCursor(s: string, field = 'after'): Position {
+  const m = /^e1:(\d{1,20}):(\d{1,19})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
+  if (!m || BigInt(m[1]!) > MAX_TX || BigInt(m[2]!) > MAX_ID) {
+    throw badInput(`${field} is not an event cursor`, { field, value: s.slice(0, 200) });
+  }
+  // canonical decimal text (no leading zeros), as positions are compared and echoed back
+  return { tx: BigInt(m[1]!).toString(), id: BigInt(m[2]!).toString() };
 }
 
 export function matches(f: StreamFilter, e: StreamEvent): boolean {

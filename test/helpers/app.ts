@@ -1,7 +1,7 @@
 import { createAxme, type Axme } from '../../src/app.ts';
 import { ManualClock, type Clock } from '../../src/core/clock.ts';
 import { type Config, loadConfig } from '../../src/core/config.ts';
-import { createLogger } from '../../src/core/log.ts';
+import { type Logger, createLogger } from '../../src/core/log.ts';
 import { freshDb, type TestDb } from './db.ts';
 
 export interface TestApp {
@@ -19,11 +19,12 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
 }
 
-export async function testApp(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+/** `log` replaces the silent logger (helpers/log.ts captures one). */
+export async function testApp(opts: { clock?: Clock; env?: Record<string, string>; log?: Logger } = {}): Promise<TestApp> {
   const tdb = await freshDb();
   const config: Config = loadConfig({ AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', ...opts.env });
   const clock = opts.clock ?? new ManualClock(new Date());
-  const app = await createAxme(config, createLogger(config.logLevel), { db: tdb.db, clock, startSweeper: false });
+  const app = await createAxme(config, opts.log ?? createLogger(config.logLevel), { db: tdb.db, clock, startSweeper: false });
   return {
     app,
     tdb,

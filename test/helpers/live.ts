@@ -7,7 +7,7 @@ import { createAxme, type Axme } from '../../src/app.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadConfig } from '../../src/core/config.ts';
-import { createLogger } from '../../src/core/log.ts';
+import { type Logger, createLogger } from '../../src/core/log.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? null;
@@ -19,10 +19,10 @@ export interface Instance {
   wsUrl: string;
 }
 
-/** A real server on port 0. Pass redisUrl and a per-test prefix to fan out through Redis. */
-export async function startInstance(db: Db, env: Record<string, string> = {}): Promise<Instance> {
+/** A real server on port 0. Pass redisUrl and a per-test prefix to fan out through Redis; `log` replaces the silent logger. */
+export async function startInstance(db: Db, env: Record<string, string> = {}, log?: Logger): Promise<Instance> {
   const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SUBSCRIPTION_POLL_MS: '50', ...env });
-  const app = await createAxme(config, createLogger('silent'), { db, clock: new ManualClock(new Date()), startSweeper: false });
+  const app = await createAxme(config, log ?? createLogger('silent'), { db, clock: new ManualClock(new Date()), startSweeper: false });
   const running = await listen(app, createLogger('silent'));
   return { app, running, url: running.url, wsUrl: running.url.replace(/^http/, 'ws') };
 }

@@ -19,22 +19,38 @@ export function createMaskError(log: Logger) {
         extensions: { code: original.code, ...original.details },
       });
     }
-    if (original instanceof GraphQLError) return createMaskError(log)(original);
-    if (gql && !original) {
+    if (original instanceof GraphQLError && isErrorCode(original.extensions?.code)) {
+      return new GraphQLError(original.message, { nodes: gql?.nodes, path: gql?.path, extensions: original.extensions });
+    }
+    if (gql && (!original || original instanceof GraphQLError || isBadInputFromGraphQL(original))) {
       const code = gql.extensions?.code;
       if (isErrorCode(code)) return gql;
+      // the outer message, which names the variable and the path to the bad value
       return new GraphQLError(gql.message, {
         nodes: gql.nodes,
         path: gql.path,
         extensions: { ...withoutStack(gql.extensions), code: 'BAD_USER_INPUT' },
       });
     }
-    if (gql && isBadInputFromGraphQL(original)) {
-      return new GraphQLError(gql.message, { nodes: gql.nodes, path: gql.path, extensions: { code: 'BAD_USER_INPUT' } });
-    }
     log.error({ err: original ?? error, path: gql?.path }, 'unexpected error');
     return new GraphQLError('Unexpected error.', { nodes: gql?.nodes, path: gql?.path, extensions: { code: 'INTERNAL' } });
   };
+}
+
+/**
+ * Whether an error is a refusal of the client's request (a documented code other than
+ * INTERNAL, or graphql's own syntax, validation and coercion errors) rather than a
+ * fault of the server: the masking above, told as a yes or no, so that loggers can
+ * keep client mistakes out of the error log.
+ */
+export function isRefusal(error: unknown): boolean {
+  const gql = error instanceof GraphQLError ? error : null;
+  const original = gql?.originalError ?? (gql ? null : error);
+  if (original instanceof AxmeError) return original.code !== 'INTERNAL';
+  if (original instanceof GraphQLError) return isRefusal(original);
+  const code = gql?.extensions?.code;
+  if (isErrorCode(code)) return code !== 'INTERNAL';
+  return gql !== null && (!original || isBadInputFromGraphQL(original));
 }
 
 /** Scalar parsing (DateTime, JSON) throws TypeErrors on bad literals; they are input errors too. */

@@ -2,6 +2,7 @@ import { APPROVAL_STATUSES, type Approval as ApprovalRow, TIMEOUT_ACTIONS } from
 import { encodeListCursor } from '../../store/list.ts';
 import { builder } from '../builder.ts';
 import { connection, pageArgs } from './connection.ts';
+import { listSize } from '../cost.ts';
 import { Intent } from './intent.ts';
 
 export const ApprovalStatus = builder.enumType('ApprovalStatus', {
@@ -71,6 +72,7 @@ builder.queryFields((t) => ({
   approvals: t.field({
     type: ApprovalConnection,
     description: 'The approval inbox, newest first: e.g. filter {status: [PENDING], assignee: "alice"}.',
+    extensions: listSize({ arg: 'first', default: 20, max: 500, sized: ['nodes', 'edges'] }),
     args: { filter: t.arg({ type: ApprovalFilter }), ...pageArgs(t.arg) },
     resolve: (_r, a, ctx) => ctx.services.approvals.approvals(ctx.caller, {
       statuses: a.filter?.status ?? null,
@@ -87,6 +89,7 @@ builder.objectField(Intent, 'approvals', (t) =>
   t.field({
     type: [Approval],
     description: 'The intent’s approvals, newest first: the decision an agent resumes with is approvals(first: 1).',
+    extensions: listSize({ arg: 'first', default: 20, max: 500 }),
     args: { first: t.arg.int({ description: '0–500. Default 20.' }) },
     resolve: async (i, a, ctx) => (await ctx.services.approvals.approvals(ctx.caller, { intentId: i.id, first: a.first })).approvals,
   }));

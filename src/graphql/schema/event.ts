@@ -1,5 +1,6 @@
 import type { IntentEvent as IntentEventRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
+import { listSize } from '../cost.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 
 export const IntentEvent = builder.objectRef<IntentEventRow>('IntentEvent');
@@ -23,6 +24,7 @@ builder.queryFields((t) => ({
   intentEvents: t.field({
     type: [IntentEvent],
     description: 'An intent’s events in seq order.',
+    extensions: listSize({ arg: 'first', default: 1000, max: 10_000 }),
     args: {
       intentId: t.arg.id({ required: true }),
       after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }),

@@ -4,6 +4,7 @@ import { encodeListCursor } from '../../store/list.ts';
 import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { connection, pageArgs } from './connection.ts';
+import { leafCost, listSize } from '../cost.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
@@ -78,11 +79,14 @@ Intent.implement({
     events: t.field({
       type: [IntentEvent],
       args: { after: t.arg.int({ description: 'Only events with a larger seq. Default 0.' }), first: t.arg.int() },
+      extensions: listSize({ arg: 'first', default: 1000, max: 10_000 }),
       // without arguments, one query for every intent of the page
       resolve: (i, a, ctx) => (a.after == null && a.first == null ? ctx.loaders.events.load(i.id).then((e) => e.slice(0, 1000)) : ctx.services.intents.events(ctx.caller, i.id, a.after, a.first)),
     }),
     attempts: t.field({
       type: [AttemptRef],
+      // no argument: the attempts of an intent's first 10,000 events, taken to be at most 100
+      extensions: listSize({ default: 100 }),
       resolve: async (i, _a, ctx) => foldAttempts(await ctx.loaders.events.load(i.id)),
     }),
   }),
@@ -106,7 +110,7 @@ interface Page {
 export const IntentConnection = connection('Intent', { node: Intent, rows: (p: Page) => p.intents, cursor: encodeListCursor });
 
 builder.objectField(IntentConnection, 'totalCount', (t) =>
-  t.int({ description: 'All intents that match the filter, across every page.', resolve: (p) => p.count() }));
+  t.int({ description: 'All intents that match the filter, across every page.', extensions: leafCost(1), resolve: (p) => p.count() }));
 
 builder.queryFields((t) => ({
   intent: t.field({
@@ -118,6 +122,7 @@ builder.queryFields((t) => ({
   intents: t.field({
     type: IntentConnection,
     description: 'Intents newest first, filtered; a relay connection.',
+    extensions: listSize({ arg: 'first', default: 20, max: 500, sized: ['nodes', 'edges'] }),
     args: { filter: t.arg({ type: IntentFilter }), ...pageArgs(t.arg) },
     resolve: (_r, a, ctx) =>
       ctx.services.intents.list(ctx.caller, {

@@ -1,6 +1,7 @@
 import type { ApiKey as ApiKeyRow } from '../../store/keys.ts';
 import { ROLES } from '../../core/roles.ts';
 import { builder } from '../builder.ts';
+import { listSize } from '../cost.ts';
 
 const Role = builder.enumType('Role', {
   description: 'viewer reads and subscribes; agent also submits and works intents; approver also resolves approvals; admin also manages keys and operations.',
@@ -38,6 +39,8 @@ builder.queryFields((t) => ({
   apiKeys: t.field({
     type: [ApiKey],
     description: 'The keys of the caller’s namespace, newest first (admin).',
+    // unpaged: a namespace's keys, taken to be at most 100
+    extensions: listSize({ default: 100 }),
     resolve: (_r, _a, ctx) => ctx.keys.list(ctx.caller.namespace),
   }),
 }));

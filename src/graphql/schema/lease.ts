@@ -1,6 +1,7 @@
 import type { ItemResult, Lease as LeaseRow } from '../../services/intents.ts';
 import { MAX_ITEMS_PER_STATEMENT } from '../../services/write-groups.ts';
 import { builder } from '../builder.ts';
+import { listSize } from '../cost.ts';
 import { Intent } from './intent.ts';
 
 const Lease = builder.objectRef<LeaseRow>('Lease');
@@ -112,6 +113,7 @@ builder.mutationFields((t) => ({
   claimIntents: t.field({
     type: [Lease],
     description: 'Leases up to `limit` of the most urgent PENDING intents of the given types in one statement, in claim order; each has its own lease token. An empty list when there are none.',
+    extensions: listSize({ arg: 'input.limit', default: 1, max: MAX_ITEMS_PER_STATEMENT }),
     args: { input: t.arg({ type: ClaimIntentsInput, required: true }) },
     resolve: (_r, { input: a }, ctx) => ctx.services.intents.claimMany(ctx.caller, a, ctx.signal),
   }),
@@ -134,6 +136,7 @@ builder.mutationFields((t) => ({
   completeIntents: t.field({
     type: [IntentResult],
     description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
+    extensions: listSize({ arg: 'input.items', default: 0, max: MAX_ITEMS_PER_STATEMENT }),
     args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
     resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null }))),
   }),

@@ -1,5 +1,6 @@
 import type { TypePause, TypePolicy } from '../../store/recovery.ts';
 import { builder } from '../builder.ts';
+import { listSize } from '../cost.ts';
 import { IntentStatus } from './enums.ts';
 import { Intent } from './intent.ts';
 import { RetryPolicy, RetryPolicyInput } from './retry-policy.ts';
@@ -55,6 +56,8 @@ builder.queryFields((t) => ({
   pausedIntentTypes: t.field({
     type: [IntentTypePause],
     description: 'Types whose claims are paused in this namespace.',
+    // unpaged: a namespace's paused types, taken to be at most 100
+    extensions: listSize({ default: 100 }),
     resolve: (_r, _a, ctx) => ctx.services.operator.pausedTypes(ctx.caller),
   }),
   intentTypePolicy: t.field({

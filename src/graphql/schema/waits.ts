@@ -1,6 +1,7 @@
 import type { InputFieldBuilder } from '@pothos/core';
 import type { Signal as SignalRow } from '../../store/waits.ts';
 import { type Types, builder } from '../builder.ts';
+import { listSize } from '../cost.ts';
 import { IntentEvent } from './event.ts';
 import { Intent, IntentConnection } from './intent.ts';
 
@@ -24,6 +25,7 @@ builder.objectFields(Intent, (t) => ({
   signals: t.field({
     type: [Signal],
     description: 'Signals received, oldest first, a page at a time: pass the last id of a full page as `after` for the next.',
+    extensions: listSize({ arg: 'first', default: 100, max: 500 }),
     args: {
       name: t.arg.string(),
       first: t.arg.int({ description: '1–500. Default 100.' }),
@@ -34,6 +36,7 @@ builder.objectFields(Intent, (t) => ({
   children: t.field({
     type: IntentConnection,
     description: 'Child intents (submitted with parentId), newest first, with their status and output.',
+    extensions: listSize({ arg: 'first', default: 20, max: 500, sized: ['nodes', 'edges'] }),
     args: { first: t.arg.int({ description: '0–500. Default 20.' }), after: t.arg.string() },
     resolve: (i, a, ctx) => ctx.services.intents.list(ctx.caller, { filter: { parentId: i.id }, first: a.first, after: a.after }),
   }),
