@@ -47,6 +47,11 @@ export interface YogaOptions {
   metrics?: AppMetrics | undefined;
   /** A span per operation when set (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing?: Tracing | undefined;
+  /**
+   * Other endpoints on this port (the MCP endpoint, src/mcp), run after the security
+   * headers, the cross-site checks and the body limit, so they pass the same gates.
+   */
+  endpoints?: Plugin[];
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -98,6 +103,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useUi(),
       graphiql,
       useBodyLimit(o.config.maxBodyBytes),
+      ...(o.endpoints ?? []),
       useErrorCodes(),
       ...operationLimits(o.config),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
