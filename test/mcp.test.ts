@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createClient } from '@axme/client';
+import { createTaskSessionFromClient, resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { startInstance, type Instance } from './helpers/live.ts';
 import { INLINE_MAX_BYTES } from '../src/mcp/tools.ts';
@@ -225,5 +226,213 @@ describe('MCP cross-site checks', () => {
   it('refuses a POST a page can send without a preflight (text/plain)', async () => {
     const res = await fetch(mcpUrl(open), { method: 'POST', headers: { 'content-type': 'text/plain', accept: 'application/json, text/event-stream' }, body: JSON.stringify(init) });
     expect(res.status).toBe(415);
+  });
+});
+
+/**
+ * The Tasks extension through the official requester (@modelcontextprotocol/ext-tasks).
+ * The SDK Client's codecs do not carry V2 task wire shapes, so the session sends
+ * tools/call and tasks/* through a raw dispatch, as ext-tasks documents: here a plain
+ * JSON-RPC POST to /mcp.
+ */
+const FRAMING = { protocolVersion: '2026-07-28', clientInfo: { name: 'axme-test', version: '1.0.0' }, clientCapabilities: {} };
+let rpcId = 0;
+function rawDispatch(i: Instance, key?: string) {
+  return async (request: unknown) => {
+    const req = request as { method: string; params?: Record<string, unknown> };
+    const res = await fetch(mcpUrl(i), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': FRAMING.protocolVersion,
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, ...req }),
+    });
+    const body = (await res.json()) as { result?: any; error?: any };
+    return body.error ? { kind: 'error' as const, error: body.error } : { kind: 'result' as const, result: body.result };
+  };
+}
+
+async function taskSession(i: Instance, opts: { key?: string; onInputRequest?: (r: any) => Promise<any> } = {}) {
+  const client = await connect(i, opts.key);
+  const session = createTaskSessionFromClient(client, {
+    endpointId: `axme-${i.url}`,
+    rawDispatch: rawDispatch(i, opts.key),
+    v2RequestFraming: FRAMING,
+    ...(opts.onInputRequest ? { onInputRequest: opts.onInputRequest as never } : {}),
+  });
+  return { client, session };
+}
+
+const getTask = (i: Instance, taskId: string, key?: string) => rawDispatch(i, key)({ method: 'tasks/get', params: { taskId } }) as Promise<any>;
+
+describe('MCP Tasks (io.modelcontextprotocol/tasks)', () => {
+  it('advertises the extension; submit_intent returns a task backed by the intent, completed with the output', async () => {
+    const type = uniqueType();
+    const { client, session } = await taskSession(open);
+    expect(client.getServerCapabilities()?.extensions?.['io.modelcontextprotocol/tasks']).toEqual({});
+    const execution = await session.callTool('submit_intent', { type, input: { n: 2 } });
+    expect(execution.kind).toBe('task');
+    const taskId = execution.handle!.taskId as string;
+    // the intent is there, durably, before anything runs it
+    const intent = await open.app.services.intents.get({ namespace: 'default', principal: null }, taskId);
+    expect(intent).toMatchObject({ type, status: 'PENDING', input: { n: 2 } });
+    expect((await getTask(open, taskId)).result).toMatchObject({ status: 'working', taskId, resultType: 'complete' });
+
+    const w = createClient({ url: open.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async (run) => ({ doubled: (run.input as { n: number }).n * 2 }));
+    try {
+      const { outcome } = await execution.settle();
+      const result = resultFromTaskOutcome(outcome) as { structuredContent: Structured };
+      expect(result.structuredContent).toMatchObject({ id: taskId, status: 'COMPLETED', output: { doubled: 4 } });
+    } finally {
+      await w.stop();
+      await session.close();
+    }
+  });
+
+  it('reaches input_required on an approval, is answered through tasks/update (checked against formSchema), and completes', async () => {
+    const type = uniqueType();
+    const asked: any[] = [];
+    let answer: Record<string, unknown> = { axme_decision: 'approve', amount: 'lots' }; // wrong first: amount is a number
+    const { session } = await taskSession(open, {
+      onInputRequest: async (r) => {
+        asked.push(r);
+        return { action: 'accept', content: answer };
+      },
+    });
+    const w = createClient({ url: open.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async (run) => {
+      const d = await run.requestApproval({
+        title: 'Pay the refund?',
+        formSchema: { type: 'object', properties: { amount: { type: 'number', maximum: 100 } }, required: ['amount'] },
+      });
+      return { approved: d.approved, data: d.data };
+    });
+    try {
+      const execution = await session.callTool('submit_intent', { type });
+      const taskId = execution.handle!.taskId as string;
+      // wait until the worker asked: the task is input_required with a form-mode elicitation
+      let task: any;
+      for (let k = 0; k < 100; k++) {
+        task = (await getTask(open, taskId)).result;
+        if (task.status === 'input_required') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(task.status).toBe('input_required');
+      const [key, request] = Object.entries(task.inputRequests)[0] as [string, any];
+      expect(key).toMatch(/^approval-/);
+      expect(request).toMatchObject({ method: 'elicitation/create', params: { mode: 'form', message: 'Pay the refund?' } });
+      expect(request.params.requestedSchema.properties).toMatchObject({ axme_decision: { enum: ['approve', 'reject'] }, amount: { type: 'number' } });
+
+      // an answer that breaks the form is refused and changes nothing
+      const bad = await rawDispatch(open)({ method: 'tasks/update', params: { taskId, inputResponses: { [key]: { action: 'accept', content: answer } } } });
+      expect(bad.kind).toBe('error');
+      expect((await getTask(open, taskId)).result.status).toBe('input_required');
+      // an unknown key too
+      const unknown = await rawDispatch(open)({ method: 'tasks/update', params: { taskId, inputResponses: { 'approval-nope': { action: 'accept', content: { axme_decision: 'approve' } } } } });
+      expect(unknown.kind).toBe('error');
+
+      answer = { axme_decision: 'approve', axme_comment: 'fine', amount: 80 };
+      const { outcome } = await execution.settle();
+      const result = resultFromTaskOutcome(outcome) as { structuredContent: Structured };
+      expect(result.structuredContent.output).toEqual({ approved: true, data: { amount: 80 } });
+      expect(asked.length).toBeGreaterThanOrEqual(1);
+      expect(asked[0].kind).toBe('elicitation');
+    } finally {
+      await w.stop();
+      await session.close();
+    }
+  });
+
+  it('asks a form richer than MCP elicitation allows in URL mode, pointing at the dashboard', async () => {
+    const type = uniqueType();
+    const id = (await open.app.services.intents.submit({ namespace: 'default', principal: null }, { type })).id;
+    const w = createClient({ url: open.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async (run) => {
+      await run.requestApproval({ title: 'Choose items', formSchema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } });
+      return null;
+    });
+    try {
+      let task: any;
+      for (let k = 0; k < 100; k++) {
+        task = (await getTask(open, id)).result;
+        if (task.status === 'input_required') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const request = Object.values(task.inputRequests)[0] as any;
+      expect(request.params).toMatchObject({ mode: 'url', url: `${new URL(open.url).origin}/ui/intents/${id}` });
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('tasks/cancel cancels the intent', async () => {
+    const { session } = await taskSession(open);
+    const execution = await session.callTool('submit_intent', { type: uniqueType() });
+    const taskId = execution.handle!.taskId as string;
+    await execution.cancel();
+    expect((await open.app.services.intents.get({ namespace: 'default', principal: null }, taskId))!.status).toBe('CANCELLED');
+    expect((await getTask(open, taskId)).result.status).toBe('cancelled');
+    await session.close();
+  });
+
+  it('a failed intent is a failed task with its error', async () => {
+    const type = uniqueType();
+    const id = (await open.app.services.intents.submit({ namespace: 'default', principal: null }, { type, maxAttempts: 1 })).id;
+    const w = createClient({ url: open.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async () => {
+      throw new Error('the model refused');
+    });
+    try {
+      let task: any;
+      for (let k = 0; k < 100; k++) {
+        task = (await getTask(open, id)).result;
+        if (task.status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(task).toMatchObject({ status: 'failed', error: { message: 'the model refused' } });
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('loses nothing across a server restart between submit and tasks/get', async () => {
+    const type = uniqueType();
+    const first = await startInstance(tdb.db, { AXME_CLAIM_POLL_MS: '50' });
+    const { session } = await taskSession(first);
+    const execution = await session.callTool('submit_intent', { type, input: { x: 1 } });
+    const taskId = execution.handle!.taskId as string;
+    await execution.detach();
+    await session.close();
+    await first.running.shutdown();
+
+    const second = await startInstance(tdb.db, { AXME_CLAIM_POLL_MS: '50' });
+    try {
+      expect((await getTask(second, taskId)).result).toMatchObject({ taskId, status: 'working' });
+      const w = createClient({ url: second.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async (run) => run.input);
+      try {
+        let task: any;
+        for (let k = 0; k < 100; k++) {
+          task = (await getTask(second, taskId)).result;
+          if (task.status === 'completed') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(task.result.structuredContent.output).toEqual({ x: 1 });
+      } finally {
+        await w.stop();
+      }
+    } finally {
+      await second.running.shutdown();
+    }
+  });
+
+  it('holds tasks to namespaces and roles', async () => {
+    const id = (await call(await connect(secured, secrets['a-agent']), 'submit_intent', { type: uniqueType() })).structuredContent!.id;
+    expect((await getTask(secured, id, secrets['b-agent'])).error.message).toMatch(/^NOT_FOUND/);
+    expect((await rawDispatch(secured, secrets['b-agent'])({ method: 'tasks/cancel', params: { taskId: id } })).error.message).toMatch(/^NOT_FOUND/);
+    expect((await rawDispatch(secured, secrets['a-viewer'])({ method: 'tasks/cancel', params: { taskId: id } })).error.message).toMatch(/^FORBIDDEN/);
+    expect((await rawDispatch(secured, secrets['a-agent'])({ method: 'tasks/update', params: { taskId: id, inputResponses: {} } })).error.message).toMatch(/^FORBIDDEN/);
+    expect((await getTask(secured, id, secrets['a-viewer'])).result.status).toBe('working');
+    const viaTask = await rawDispatch(secured, secrets['a-viewer'])({
+      method: 'tools/call', params: { name: 'submit_intent', arguments: { type: 'x' }, _meta: { 'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } } } },
+    });
+    expect(viaTask.error.message).toMatch(/^FORBIDDEN/);
   });
 });

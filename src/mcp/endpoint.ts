@@ -4,6 +4,7 @@ import { authenticate, type Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import { AxmeError } from '../core/errors.ts';
 import type { Services } from '../services/index.ts';
+import { answerTaskRequest, isTaskRequest } from './tasks.ts';
 import { createMcpServer } from './tools.ts';
 
 export const MCP_PATH = '/mcp';
@@ -52,7 +53,25 @@ export function useMcp(o: McpEndpointOptions): Plugin & { handler: McpHttpHandle
         return;
       }
       const authInfo: AuthInfo = { token: '', clientId: auth.keyId ?? 'open', scopes: [auth.role], extra: { axme: auth } };
-      endResponse(await handler.fetch(request as unknown as Request, { authInfo }));
+      if (request.method !== 'POST') {
+        endResponse(await handler.fetch(request as unknown as Request, { authInfo }));
+        return;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await request.text());
+      } catch {
+        endResponse(new fetchAPI.Response(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'the body is not JSON' } }), {
+          status: 400, headers: { 'content-type': 'application/json' },
+        }));
+        return;
+      }
+      if (isTaskRequest(body)) {
+        const answer = await answerTaskRequest(body, { services: o.services, auth, origin: url.origin });
+        endResponse(new fetchAPI.Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } }));
+        return;
+      }
+      endResponse(await handler.fetch(request as unknown as Request, { authInfo, parsedBody: body }));
     },
   };
 }

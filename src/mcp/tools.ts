@@ -67,7 +67,7 @@ function intentView(i: Intent) {
   return { view: { ...summary, truncated: true, resourceUri: uri }, link: uri };
 }
 
-function intentResult<T extends Record<string, unknown>>(i: Intent, extra?: T): CallToolResult {
+export function intentResult<T extends Record<string, unknown>>(i: Intent, extra?: T): CallToolResult {
   const { view, link } = intentView(i);
   const structured = { ...view, ...extra };
   const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(structured) }];
@@ -112,6 +112,25 @@ const approvalOut = z.object({
   expiresAt: z.string().nullable(),
 });
 
+/** The Tasks extension's id (tasks.ts serves it); advertised in the server's capabilities. */
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+const submitInput = z.object({
+  type: z.string().min(1).describe('the intent type, e.g. "research.answer"'),
+  input: json.optional().describe('the JSON input of the work'),
+  idempotencyKey: z.string().optional().describe('the same key and input return the same intent; the same key with other input is a CONFLICT'),
+  labels: z.array(z.string()).optional().describe('labels to filter by later'),
+  deadline: z.string().datetime({ offset: true }).optional().describe('ISO 8601 time after which an unfinished intent fails with DEADLINE_EXCEEDED'),
+});
+export type SubmitArgs = z.infer<typeof submitInput>;
+
+/** submit_intent's arguments, checked as the SDK checks them for a plain tools/call. */
+export function submitArgs(v: unknown): SubmitArgs {
+  const r = submitInput.safeParse(v ?? {});
+  if (!r.success) throw new AxmeError('BAD_USER_INPUT', `invalid submit_intent arguments: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
 export interface McpDeps {
   services: Services;
 }
@@ -122,6 +141,8 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
   const server = new McpServer(
     { name: 'axme', version: '0.1.0' },
     {
+      // tasks.ts answers the extension's traffic; a client declaring it gets submit_intent as a task
+      capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
       instructions:
         'Axme keeps durable state for agent work. Submit work as an intent (submit_intent), then await_intent until it is COMPLETED, FAILED or CANCELLED. ' +
         'Intents WAITING for an approval need a human decision: list_approvals and decide_approval. Large intents are returned as a resource_link to axme://intents/{id}.',
@@ -132,14 +153,9 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
     title: 'Submit an intent',
     description:
       'Submit a unit of work (an intent) for an agent to run. `type` names the kind of work (for example "research.answer"); `input` is its JSON input. ' +
-      'Pass an `idempotencyKey` so a retried call returns the same intent instead of a second one. Returns the intent (status PENDING); follow it with await_intent.',
-    inputSchema: z.object({
-      type: z.string().min(1).describe('the intent type, e.g. "research.answer"'),
-      input: json.optional().describe('the JSON input of the work'),
-      idempotencyKey: z.string().optional().describe('the same key and input return the same intent; the same key with other input is a CONFLICT'),
-      labels: z.array(z.string()).optional().describe('labels to filter by later'),
-      deadline: z.string().datetime({ offset: true }).optional().describe('ISO 8601 time after which an unfinished intent fails with DEADLINE_EXCEEDED'),
-    }),
+      'Pass an `idempotencyKey` so a retried call returns the same intent instead of a second one. Returns the intent (status PENDING); follow it with await_intent. ' +
+      'A client that negotiated the MCP Tasks extension gets a task backed by the intent instead.',
+    inputSchema: submitInput,
     outputSchema: intentOut,
     annotations: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
   }, (a) => run(async () => {
