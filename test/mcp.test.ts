@@ -436,3 +436,23 @@ describe('MCP Tasks (io.modelcontextprotocol/tasks)', () => {
     expect(viaTask.error.message).toMatch(/^FORBIDDEN/);
   });
 });
+
+describe('axme mcp (stdio bridge)', () => {
+  it('serves the official client over stdio, with the key, through /mcp', async () => {
+    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
+    for (const mode of ['legacy', 'auto'] as const) {
+      const client = new Client({ name: 'desktop', version: '1.0.0' }, { versionNegotiation: { mode } });
+      await client.connect(new StdioClientTransport({
+        command: 'sh', args: ['bin/axme', '--url', secured.url, 'mcp'], cwd: process.cwd(),
+        env: { ...process.env as Record<string, string>, AXME_API_KEY: secrets['a-agent']! }, stderr: 'pipe',
+      }));
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('submit_intent');
+      const r = await call(client, 'submit_intent', { type: uniqueType(), input: { via: 'stdio' } });
+      expect(r.structuredContent).toMatchObject({ status: 'PENDING', input: { via: 'stdio' } });
+      // in team-a, as the key says
+      expect((await secured.app.services.intents.get({ namespace: 'team-a', principal: null }, r.structuredContent!.id))!.input).toEqual({ via: 'stdio' });
+      await client.close();
+    }
+  }, 60_000);
+});
