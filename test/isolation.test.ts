@@ -107,6 +107,7 @@ it('every MCP tool, resource and Tasks method at /mcp, given B’s ids, shows an
   const args: Record<string, Record<string, unknown>[]> = {
     submit_intent: [{ type: 'b.work', input: { mine: true }, idempotencyKey: MARK }],
     get_intent: [{ id: ids.parent }, { id: ids.child }, { id: ids.waiting }, { id: ids.running }],
+    list_intent_types: [{}],
     list_intents: [{}, { labels: [MARK] }, { types: ['b.work'] }, { statuses: ['WAITING', 'RUNNING', 'PENDING'] }],
     await_intent: [{ id: ids.parent, timeoutSeconds: 0 }, { id: ids.waiting, timeoutSeconds: 0 }],
     cancel_intent: [{ id: ids.parent }, { id: ids.waiting }, { id: ids.running }],

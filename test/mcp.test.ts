@@ -50,7 +50,7 @@ describe('MCP endpoint /mcp', () => {
       const c = await connect(open, undefined, mode);
       const { tools } = await c.listTools();
       const names = tools.map((t) => t.name).sort();
-      expect(names).toEqual(['await_intent', 'cancel_intent', 'decide_approval', 'get_intent', 'list_approvals', 'list_intents', 'retry_intent', 'signal_intent', 'submit_intent']);
+      expect(names).toEqual(['await_intent', 'cancel_intent', 'decide_approval', 'get_intent', 'list_approvals', 'list_intent_types', 'list_intents', 'retry_intent', 'signal_intent', 'submit_intent']);
       for (const t of tools) {
         expect(t.description!.length).toBeGreaterThan(30);
         expect(t.inputSchema.type).toBe('object');
@@ -134,6 +134,18 @@ describe('MCP endpoint /mcp', () => {
     } finally {
       await w.stop();
     }
+    await c.close();
+  });
+
+  it('makes the intent types in use discoverable, with an example input', async () => {
+    const c = await connect(open);
+    const type = uniqueType();
+    await call(c, 'submit_intent', { type, input: { question: 'first' } });
+    await call(c, 'submit_intent', { type, input: { question: 'why?' } });
+    await open.app.services.operator.pauseType({ namespace: 'default', principal: null }, `${type}.paused`, null);
+    const types = (await call(c, 'list_intent_types', {})).structuredContent!.types as Structured[];
+    expect(types.find((t) => t.type === type)).toMatchObject({ recent: 2, inputSchema: null, exampleInput: { question: 'why?' }, paused: false });
+    expect(types.find((t) => t.type === `${type}.paused`)).toMatchObject({ recent: 0, paused: true });
     await c.close();
   });
 

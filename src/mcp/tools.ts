@@ -152,7 +152,7 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
   server.registerTool('submit_intent', {
     title: 'Submit an intent',
     description:
-      'Submit a unit of work (an intent) for an agent to run. `type` names the kind of work (for example "research.answer"); `input` is its JSON input. ' +
+      'Submit a unit of work (an intent) for an agent to run. `type` names the kind of work (for example "research.answer"; list_intent_types shows the types in use); `input` is its JSON input. ' +
       'Pass an `idempotencyKey` so a retried call returns the same intent instead of a second one. Returns the intent (status PENDING); follow it with await_intent. ' +
       'A client that negotiated the MCP Tasks extension gets a task backed by the intent instead.',
     inputSchema: submitInput,
@@ -165,6 +165,33 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
       deadline: a.deadline ? new Date(a.deadline) : null,
     });
     return intentResult(i);
+  }));
+
+  server.registerTool('list_intent_types', {
+    title: 'List intent types',
+    description:
+      'The intent types this namespace uses, to pick a `type` for submit_intent: those among the newest 1,000 intents (with how many, when last submitted, ' +
+      'and the newest one\'s input as an example of the input shape), and those with a retry policy or a pause (a paused type is not claimed until resumed). ' +
+      'Axme keeps no registry of input schemas: `inputSchema` is null and the example input shows the shape agents have used.',
+    inputSchema: z.object({}),
+    outputSchema: z.object({
+      types: z.array(z.object({
+        type: z.string(), recent: z.number(), lastSubmittedAt: z.string().nullable(), inputSchema: z.null(),
+        exampleInput: json.optional(), paused: z.boolean(), hasPolicy: z.boolean(),
+      })),
+    }),
+    annotations: { readOnlyHint: true },
+  }, () => run(async () => {
+    const types = (await services.intents.knownTypes(caller)).map((t) => {
+      // an example is a hint, not a payload: a large one is left out
+      const small = t.exampleInput !== null && Buffer.byteLength(JSON.stringify(t.exampleInput)) <= 2_048;
+      return {
+        type: t.type, recent: t.recent, lastSubmittedAt: t.lastSubmittedAt?.toISOString() ?? null, inputSchema: null,
+        ...(small ? { exampleInput: t.exampleInput } : {}), paused: t.paused, hasPolicy: t.hasPolicy,
+      };
+    });
+    const out = { types };
+    return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
   }));
 
   server.registerTool('get_intent', {
