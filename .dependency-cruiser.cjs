@@ -18,6 +18,7 @@ const LAYERS = [
   ['sweeps', '^src/sweeps/', 'everything on a timer: the sweeper and its tasks'],
   ['live', '^src/live/', 'subscriptions: one shared event reader per namespace'],
   ['graphql', '^src/graphql/', 'the Pothos schema, yoga and its plugins, graphql-ws'],
+  ['mcp', '^src/mcp/', 'the MCP endpoint (/mcp): tools and resources over the same services, keys and roles as GraphQL'],
   ['entry', '^src/[^/]+\\.ts$', 'wiring: app.ts builds one instance, server.ts listens, main.ts starts it'],
   ['cli', '^src/cli/', 'the axme command'],
 ];

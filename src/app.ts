@@ -8,6 +8,7 @@ import type { Db } from './db/types.ts';
 import { ProcessBudget } from './graphql/delivery-budget.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
+import { useMcp } from './mcp/endpoint.ts';
 import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
@@ -97,7 +98,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const delivery = new ProcessBudget(config.subscriptionProcessBytes);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing });
+  const mcp = config.mcp ? useMcp({ services, keys, authRequired: config.authRequired, maxBodyBytes: config.maxBodyBytes }) : null;
+  const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing, endpoints: mcp ? [mcp] : [] });
   return {
     config,
     db,
@@ -116,6 +118,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     },
     async close() {
       draining = true;
+      await mcp?.handler.close();
       services.close();
       live.close();
       revocations.close();

@@ -3,6 +3,7 @@
  * and names of namespace B's data, over HTTP, SSE and WebSocket. It must see
  * nothing of B and change nothing of B.
  */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshDb, type TestDb } from './helpers/db.ts';
 import { post, sseSubscribe, startInstance, wsClient, wsSubscribe, type Instance } from './helpers/live.ts';
@@ -96,6 +97,64 @@ it('every query and mutation, given B’s ids, tokens and names, shows and chang
   }`, { p: ids.parent });
   expect(lists.data).toMatchObject({ intents: { totalCount: 0 }, byParent: { totalCount: 0 }, approvals: { nodes: [] }, pausedIntentTypes: [], intent: null });
   expect(JSON.stringify(lists.data.apiKeys)).not.toContain('admin-b');
+  expect(await fingerprintB()).toBe(before);
+}, 120_000);
+
+it('every MCP tool, resource and Tasks method at /mcp, given B’s ids, shows and changes nothing of B', async () => {
+  const before = await fingerprintB();
+  const client = new Client({ name: 'isolation', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', inst.url), { requestInit: { headers: { authorization: `Bearer ${a}` } } }));
+  const args: Record<string, Record<string, unknown>[]> = {
+    submit_intent: [{ type: 'b.work', input: { mine: true }, idempotencyKey: MARK }],
+    get_intent: [{ id: ids.parent }, { id: ids.child }, { id: ids.waiting }, { id: ids.running }],
+    list_intent_types: [{}],
+    list_intents: [{}, { labels: [MARK] }, { types: ['b.work'] }, { statuses: ['WAITING', 'RUNNING', 'PENDING'] }],
+    await_intent: [{ id: ids.parent, timeoutSeconds: 0 }, { id: ids.waiting, timeoutSeconds: 0 }],
+    cancel_intent: [{ id: ids.parent }, { id: ids.waiting }, { id: ids.running }],
+    retry_intent: [{ id: ids.parent }],
+    signal_intent: [{ id: ids.parent, name: 'ping', payload: { note: MARK } }],
+    list_approvals: [{}, { intentId: ids.waiting }, { statuses: ['PENDING', 'RESOLVED'] }],
+    decide_approval: [{ approvalId: ids.approval, outcome: 'approve' }],
+  };
+  const seen: string[] = [];
+  const check = (what: string, body: string) => {
+    seen.push(what);
+    expect(body, what).not.toContain(`note":"${MARK}`);
+    expect(body, what).not.toContain(`approve ${MARK}`);
+  };
+  const { tools } = await client.listTools();
+  // a tool added without a case here fails the walk
+  expect(tools.map((t) => t.name).sort()).toEqual(Object.keys(args).sort());
+  for (const t of tools) {
+    for (const a of args[t.name]!) {
+      const r = await client.callTool({ name: t.name, arguments: a });
+      const body = JSON.stringify(r);
+      check(t.name, body);
+      for (const id of [ids.child, ids.waiting, ids.approval, ids.running]) {
+        if (!JSON.stringify(a).includes(id)) expect(body, `${t.name} leaks ${id}`).not.toContain(id);
+      }
+    }
+  }
+  for (const id of [ids.parent, ids.child, ids.waiting]) {
+    await expect(client.readResource({ uri: `axme://intents/${id}` })).rejects.toThrow();
+  }
+  await client.close();
+  // the Tasks extension's own methods (tasks.ts), as JSON-RPC
+  const rpc = async (method: string, params: Record<string, unknown>) => {
+    const res = await fetch(new URL('/mcp', inst.url), {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${a}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const body = await res.text();
+    check(method, body);
+    return JSON.parse(body) as { result?: unknown; error?: { message: string } };
+  };
+  for (const taskId of [ids.parent, ids.child, ids.waiting, ids.running]) {
+    expect((await rpc('tasks/get', { taskId })).error!.message).toMatch(/^NOT_FOUND/);
+    expect((await rpc('tasks/update', { taskId, inputResponses: { [`approval-${ids.approval}`]: { action: 'accept', content: { axme_decision: 'approve' } } } })).error!.message).toMatch(/^NOT_FOUND/);
+    expect((await rpc('tasks/cancel', { taskId })).error!.message).toMatch(/^NOT_FOUND/);
+  }
+  expect(seen.length).toBeGreaterThan(30);
   expect(await fingerprintB()).toBe(before);
 }, 120_000);
 

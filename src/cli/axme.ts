@@ -50,6 +50,16 @@ program
   });
 
 program
+  .command('mcp')
+  .description('MCP over stdio for desktop clients (Claude Desktop and the like), bridged to the server\'s /mcp with the API key')
+  .option('--mcp-url <url>', 'the MCP endpoint (default: --url with /graphql replaced by /mcp)')
+  .action(async (o: { mcpUrl?: string }) => {
+    const g = program.opts<{ url: string; apiKey?: string }>();
+    const mcpUrl = o.mcpUrl ?? new URL('/mcp', g.url).href;
+    await (await import('./mcp.ts')).mcpBridge({ mcpUrl, apiKey: g.apiKey });
+  });
+
+program
   .command('serve')
   .description('run the server as configured by the environment (same as npm start)')
   .option('-p, --port <port>', 'HTTP port (default: PORT, else 4000)')

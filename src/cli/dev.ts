@@ -57,6 +57,7 @@ export async function dev(o: DevOptions): Promise<void> {
     'Axme dev server (embedded PostgreSQL, no API keys: for development only)',
     `  GraphQL and GraphiQL  ${running.url}`,
     `  Dashboard             ${base}/ui/`,
+    ...(config.mcp ? [`  MCP (for LLM agents)  ${base}/mcp`] : []),
     `  Data                  ${config.dataDir ? resolve(config.dataDir) : 'in memory: nothing is kept'}`,
     ...(ignored.length ? [`  Ignored               ${ignored.join(', ')} (axme serve uses them)`] : []),
     '',

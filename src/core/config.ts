@@ -99,6 +99,8 @@ export interface Config {
   keyRecheckMs: number;
   /** AXME_METRICS: serve Prometheus metrics at /metrics on the API port (on/off). Default on. */
   metrics: boolean;
+  /** AXME_MCP: serve the MCP endpoint at /mcp (true/false). Default true. */
+  mcp: boolean;
   /** AXME_METRICS_PUBLIC: serve /metrics with no credential even when auth is on (true/false). Default false. */
   metricsPublic: boolean;
   /**
@@ -290,6 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
     keyRecheckMs: int('AXME_KEY_RECHECK_MS', 5000, 10, 3_600_000),
     metrics: bool('AXME_METRICS', true),
     metricsPublic: bool('AXME_METRICS_PUBLIC', false),
+    mcp: bool('AXME_MCP', true),
     metricsToken: token('AXME_METRICS_TOKEN', 16),
     allowedOrigins: origins('AXME_ALLOWED_ORIGINS'),
     allowedHosts: hosts('AXME_ALLOWED_HOSTS'),

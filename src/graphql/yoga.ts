@@ -51,6 +51,11 @@ export interface YogaOptions {
   metrics?: AppMetrics | undefined;
   /** A span per operation when set (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing?: Tracing | undefined;
+  /**
+   * Other endpoints on this port (the MCP endpoint, src/mcp), run after the security
+   * headers, the cross-site checks and the body limit, so they pass the same gates.
+   */
+  endpoints?: Plugin[];
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -102,6 +107,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useUi(),
       graphiql,
       useBodyLimit(o.config.maxBodyBytes),
+      ...(o.endpoints ?? []),
       useGetParams(),
       useErrorCodes({ log: o.log }),
       useInputGuard(),

@@ -4,6 +4,7 @@
  * announces the changes once they committed. Hot writes go through group commit
  * (write-groups.ts). Resolvers and loaders reach intents only through here.
  */
+import { knownIntentTypes } from '../store/intent-types.ts';
 import type { Caller } from '../core/caller.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
@@ -129,6 +130,11 @@ export class IntentService {
     };
     const page = await listIntents(this.db, c.namespace, filter, first, after);
     return { ...page, count: () => countIntents(this.db, c.namespace, filter) };
+  }
+
+  /** The intent types the namespace uses (store/intent-types.ts): among its newest `window` intents, or with a policy or pause. */
+  async knownTypes(c: Caller, window = 1_000) {
+    return knownIntentTypes(this.db, c.namespace, v.intInRange('window', window, 1_000, 1, 10_000));
   }
 
   async events(c: Caller, intentId: string, afterSeq: number | null | undefined, first: number | null | undefined): Promise<IntentEvent[]> {
