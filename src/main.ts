@@ -1,7 +1,7 @@
 import { createAxme } from './app.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { createLogger } from './core/log.ts';
-import { listen } from './server.ts';
+import { listen, stopOnSignals } from './server.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -30,24 +30,12 @@ async function main(): Promise<void> {
   log.info(`Axme is serving GraphQL at ${running.url}`);
   log.info(`  GraphiQL (try a query):  ${running.url}`);
   log.info(`  dashboard:               ${base}/ui`);
+  if (config.mcp) log.info(`  MCP (for LLM agents):    ${base}/mcp`);
   if (config.metrics) log.info(`  Prometheus metrics:      ${base}/metrics`);
   log.info(`  health:                  ${base}/healthz, ${base}/readyz`);
 
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
-    running.shutdown().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(running, log, (stage, signal) =>
+    stage === 'stopping' ? log.info({ signal }, 'shutting down: no new requests, finishing in-flight ones') : log.info('stopped'));
 }
 
 main().catch((err) => {

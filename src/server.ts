@@ -72,3 +72,25 @@ export async function listen(app: Axme, log: Logger): Promise<RunningServer> {
 
   return { server, url, shutdown };
 }
+
+/**
+ * SIGTERM and SIGINT drain the server (no new requests, in-flight ones finish) and
+ * end the process: 0 once stopped, 1 if shutdown failed. `say` reports each stage.
+ */
+export function stopOnSignals(running: RunningServer, log: Logger, say: (stage: 'stopping' | 'stopped', signal: string) => void): void {
+  const stop = (signal: string) => {
+    say('stopping', signal);
+    running.shutdown().then(
+      () => {
+        say('stopped', signal);
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { createAxme } from '../app.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/log.ts';
-import { listen } from '../server.ts';
+import { listen, stopOnSignals } from '../server.ts';
 
 export interface DevOptions {
   port?: string;
@@ -66,19 +66,6 @@ export async function dev(o: DevOptions): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const stop = (signal: string) => {
-    process.stdout.write(`axme dev: ${signal}, stopping\n`);
-    running.shutdown().then(
-      () => {
-        process.stdout.write('axme dev: stopped\n');
-        process.exit(0);
-      },
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(running, log, (stage, signal) =>
+    process.stdout.write(stage === 'stopping' ? `axme dev: ${signal}, stopping\n` : 'axme dev: stopped\n'));
 }
