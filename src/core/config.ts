@@ -37,6 +37,8 @@ export interface Config {
   claimPollMs: number;
   /** AXME_MAX_PAYLOAD_BYTES: largest input, output, checkpoint or error. Default 1 MiB. */
   maxPayloadBytes: number;
+  /** AXME_MAX_STEP_BYTES: largest output of one durable step (recordStep), apart from the checkpoint's limit. Default 1 MiB. */
+  maxStepBytes: number;
   /** AXME_SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for in-flight requests. Default 10000. */
   shutdownTimeoutMs: number;
   /** AXME_MIGRATE: apply migrations at start-up (true/false). Default true. */
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxWaitSeconds: int('AXME_MAX_WAIT_SECONDS', 60, 0, 3600),
     claimPollMs: int('AXME_CLAIM_POLL_MS', 1000, 10, 60_000),
     maxPayloadBytes: int('AXME_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxStepBytes: int('AXME_MAX_STEP_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     migrateOnStart: bool('AXME_MIGRATE', true),
     sweepMs: int('AXME_SWEEP_MS', 1000, 10, 3_600_000),

@@ -32,6 +32,9 @@ export const EVENT_KINDS = [
   'APPROVAL_ESCALATED',
   'SIGNAL_RECEIVED',
   'WAIT_TIMED_OUT',
+  // a durable step's record (migration 012): its name, attempt, duration and size, never its output
+  'STEP_COMPLETED',
+  'STEP_FAILED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -69,6 +72,9 @@ export const TRANSITIONS = {
   timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
   // live progress replaces a value on the intent and writes no event (issue 4)
   reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  // a step's result or error, written once in its own row (store/steps.ts); the intent stays RUNNING
+  recordStep: { from: ['RUNNING'], to: { RUNNING: 'STEP_COMPLETED' }, lease: true },
+  recordStepFailure: { from: ['RUNNING'], to: { RUNNING: 'STEP_FAILED' }, lease: true },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

@@ -61,3 +61,17 @@ export interface IntentEvent {
   /** Stream position, with id: see store/stream.ts. Decimal text (xid8). */
   tx: string;
 }
+
+/** One durable step's record (migration 012): its result written once, or an error it threw. */
+export interface IntentStep {
+  intentId: string;
+  /** The seq of its STEP_COMPLETED or STEP_FAILED event. */
+  seq: number;
+  name: string;
+  attempt: number;
+  status: 'COMPLETED' | 'FAILED';
+  outputBytes: number;
+  durationMs: number;
+  error: IntentError | null;
+  recordedAt: Date;
+}

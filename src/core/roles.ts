@@ -22,6 +22,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   claimIntents: 'agent',
   heartbeatIntent: 'agent',
   checkpointIntent: 'agent',
+  recordStep: 'agent',
   reportProgress: 'agent',
   completeIntent: 'agent',
   completeIntents: 'agent',

@@ -4,16 +4,23 @@
  */
 import DataLoader from 'dataloader';
 import type { Caller } from '../core/caller.ts';
-import type { Intent, IntentEvent } from '../core/model.ts';
+import type { Intent, IntentEvent, IntentStep } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
 
+/** The most step records read per intent for `steps`. */
+export const STEPS_PER_INTENT = 10_000;
+
 export interface Loaders {
   intent: DataLoader<string, Intent | null>;
   events: DataLoader<string, IntentEvent[]>;
   lastWake: DataLoader<string, IntentEvent | null>;
+  /** Step records without outputs, by intent id. */
+  steps: DataLoader<string, IntentStep[]>;
+  /** One step's output, by `${intentId}/${seq}`: read only when a selection asks for it. */
+  stepOutput: DataLoader<string, unknown>;
 }
 
 /**
@@ -29,6 +36,8 @@ class LazyLoaders implements Loaders {
   #intent: Loaders['intent'] | null = null;
   #events: Loaders['events'] | null = null;
   #lastWake: Loaders['lastWake'] | null = null;
+  #steps: Loaders['steps'] | null = null;
+  #stepOutput: Loaders['stepOutput'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -61,6 +70,27 @@ class LazyLoaders implements Loaders {
     return (this.#lastWake ??= new DataLoader(async (ids) => {
       const found = await waits.lastWakes(caller, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get steps(): Loaders['steps'] {
+    const { steps } = this.#services;
+    const caller = this.#caller;
+    return (this.#steps ??= new DataLoader(async (ids) => {
+      const byIntent = await steps.ofMany(caller, ids, STEPS_PER_INTENT);
+      return ids.map((id) => byIntent.get(id) ?? []);
+    }));
+  }
+
+  get stepOutput(): Loaders['stepOutput'] {
+    const { steps } = this.#services;
+    const caller = this.#caller;
+    return (this.#stepOutput ??= new DataLoader(async (keys) => {
+      const found = await steps.outputs(caller, keys.map((k) => {
+        const [intentId, seq] = k.split('/');
+        return { intentId: intentId!, seq: Number(seq) };
+      }));
+      return keys.map((k) => found.get(k) ?? null);
     }));
   }
 }

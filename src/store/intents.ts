@@ -185,7 +185,7 @@ export async function whyNot(q: Queryable, ns: string, id: string, action: Actio
 }
 
 // Lease-guarded statements: change the row only while the caller's lease is live.
-const LEASED = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
+export const LEASED = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
 
 const HEARTBEAT = `
   update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)

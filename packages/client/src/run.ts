@@ -1,7 +1,8 @@
 /**
- * One attempt of one intent inside a worker: the handler's view of it. Durable
- * steps and state live in the intent's checkpoint, so a retry, a crash or a resume
- * on another machine picks up where this attempt left off.
+ * One attempt of one intent inside a worker: the handler's view of it. Each durable
+ * step is recorded once in its own record (recordStep), and waits and the handler's
+ * state live in the checkpoint, so a retry, a crash or a resume on another machine
+ * picks up where this attempt left off.
  */
 import type { AxmeClient, Intent, Lease } from './client.ts';
 import { DuplicateStepError, NonRetryableError } from './errors.ts';
@@ -10,7 +11,11 @@ import {
   type ApprovalDecision, type ChildrenResult, type SignalResult, type Wake, type WaitKind, type WaitRecord, outcomeOf,
 } from './wait-outcomes.ts';
 
-/** The checkpoint layout the SDK writes: step results by name, durable waits by key, and the handler's own state. */
+/**
+ * The checkpoint layout the SDK writes: durable waits by key and the handler's own state.
+ * `steps` holds results by name as SDKs before step records (migration 012) wrote them:
+ * they are replayed, never added to.
+ */
 interface SdkCheckpoint {
   steps: Record<string, { value: unknown }>;
   waits?: Record<string, WaitRecord>;
@@ -67,6 +72,8 @@ export class IntentRun<Input = unknown> {
   readonly signal: AbortSignal;
   private readonly client: AxmeClient;
   private readonly stepsThisRun = new Set<string>();
+  /** Steps with a stored result (the claim's stepNames): replayed, their outputs read as they are reached. */
+  private readonly recorded: Set<string>;
   private cp: SdkCheckpoint;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
@@ -83,6 +90,7 @@ export class IntentRun<Input = unknown> {
     this.leaseToken = lease.token;
     this.signal = signal;
     this.cp = readCheckpoint(lease.intent.checkpoint);
+    this.recorded = new Set(lease.intent.stepNames ?? []);
     this.lastWake = lease.intent.lastWake ?? null;
     this.seq = lease.intent.lastSeq;
     this.onSuspend = onSuspend;
@@ -107,9 +115,10 @@ export class IntentRun<Input = unknown> {
   }
 
   /**
-   * Runs fn once per intent: its result is stored in the checkpoint, and every later
-   * attempt gets the stored result without calling fn. fn may be anything: an LLM
-   * call, sampling, a payment. Names must be unique within the intent.
+   * Runs fn once per intent: its result is recorded on its own (recordStep), and every
+   * later attempt gets the recorded result without calling fn. fn may be anything: an
+   * LLM call, sampling, a payment. Names must be unique within the intent. A step that
+   * throws records its error (STEP_FAILED) and the error goes on to the handler.
    */
   async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
     // a step's name is its identity across runs; numbering repeats by call order (as
@@ -119,11 +128,37 @@ export class IntentRun<Input = unknown> {
     }
     this.stepsThisRun.add(name);
     if (Object.hasOwn(this.cp.steps, name)) return this.cp.steps[name]!.value as T;
+    if (this.recorded.has(name)) return (await this.recordedOutput(name)) as T;
     this.signal.throwIfAborted();
-    const value = await fn();
-    this.cp.steps[name] = { value };
-    await this.save();
+    const started = performance.now();
+    let value: T;
+    try {
+      value = await fn();
+    } catch (err) {
+      if (!this.signal.aborted && !(err instanceof Suspended)) await this.record(name, started, { error: stepError(err) }).catch(() => {});
+      throw err;
+    }
+    await this.record(name, started, { output: value ?? null });
     return value;
+  }
+
+  /** A recorded step's output, read when the step is replayed (the claim carries only names). */
+  private async recordedOutput(name: string): Promise<unknown> {
+    const d = await this.client.request(ops.StepOutputDocument, { id: this.id, name });
+    const rec = d.intent?.steps.find((s) => s.status === 'COMPLETED');
+    if (!rec) throw new NonRetryableError(`step "${name}" was recorded but its result is gone`);
+    return rec.output ?? null;
+  }
+
+  /** Writes one step record in turn with checkpoint writes, so the log keeps the order they happened in. */
+  private record(name: string, started: number, r: { output?: unknown; error?: ops.StepErrorInput }): Promise<void> {
+    const durationMs = Math.max(0, Math.round(performance.now() - started));
+    return this.write(async () => {
+      const d = await this.client.request(ops.RecordStepDocument, {
+        input: { id: this.id, leaseToken: this.leaseToken, name, durationMs, output: r.output ?? null, error: r.error ?? null },
+      });
+      this.seq = Math.max(this.seq, d.recordStep.seq);
+    });
   }
 
   /** Replaces the handler's saved state. */
@@ -226,20 +261,34 @@ export class IntentRun<Input = unknown> {
     throw this.suspended;
   }
 
-  // Writes go one at a time, each with the whole checkpoint as it is then, so
+  // Writes go one at a time, each checkpoint with the whole checkpoint as it is then, so
   // steps run in parallel cannot overwrite each other.
   private save(): Promise<void> {
+    return this.write(async () => {
+      const d = await this.client.request(ops.CheckpointIntentDocument, {
+        input: { id: this.intent.id, leaseToken: this.leaseToken, checkpoint: structuredClone(this.cp) },
+      });
+      this.seq = Math.max(this.seq, d.checkpointIntent.lastSeq);
+    });
+  }
+
+  /** Queues one write after the others; the first that fails fails every later flush. */
+  private write(w: () => Promise<void>): Promise<void> {
     this.writes = this.writes.then(async () => {
       if (this.writeError) return;
       try {
-        const d = await this.client.request(ops.CheckpointIntentDocument, {
-          input: { id: this.intent.id, leaseToken: this.leaseToken, checkpoint: structuredClone(this.cp) },
-        });
-        this.seq = Math.max(this.seq, d.checkpointIntent.lastSeq);
+        await w();
       } catch (err) {
         this.writeError = err;
       }
     });
     return this.flush();
   }
+}
+
+/** What the log keeps of an error a step threw. */
+function stepError(err: unknown): ops.StepErrorInput {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return { message: (e.message || e.name).slice(0, 10_000), code: (code != null ? String(code) : e.name).slice(0, 200), details: null };
 }

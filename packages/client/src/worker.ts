@@ -24,6 +24,8 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Called with errors the worker handled itself (network, a lost lease). Default: console.error. */
   onError?: (err: unknown, intentId?: string) => void;
+  /** Called with each error a handler threw, before the intent is failed with it. Default: console.error with id, type and attempt. */
+  onHandlerError?: (err: unknown, intent: { id: string; type: string; attempt: number }) => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Worker {
       waitSeconds: o.waitSeconds ?? 20,
       heartbeatMs: o.heartbeatMs ?? (leaseSeconds * 1000) / 3,
       onError: o.onError ?? ((err, id) => console.error(`axme worker${id ? ` (intent ${id})` : ''}:`, err)),
+      onHandlerError: o.onHandlerError ?? ((err, i) => console.error(`axme worker: handler failed (intent ${i.id}, type ${i.type}, attempt ${i.attempt}):`, err)),
     };
     if (!Number.isInteger(this.o.concurrency) || this.o.concurrency < 1) {
       throw new RangeError(`concurrency must be a whole number of at least 1, not ${o.concurrency}`);
@@ -131,6 +134,7 @@ export class Worker {
         await run.flush();
       } catch (err) {
         if (lost.signal.aborted) return;
+        this.o.onHandlerError(err, { id, type: lease.intent.type, attempt: lease.intent.attempt });
         await this.fail(id, lease.token, err);
         return;
       }

@@ -41,6 +41,8 @@ export type IntentEventKind =
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
   | 'SIGNAL_RECEIVED'
+  | 'STEP_COMPLETED'
+  | 'STEP_FAILED'
   | 'SUBMITTED'
   | 'WAITING'
   | 'WAIT_TIMED_OUT';

@@ -148,6 +148,8 @@ export type IntentEventKind =
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
   | 'SIGNAL_RECEIVED'
+  | 'STEP_COMPLETED'
+  | 'STEP_FAILED'
   | 'SUBMITTED'
   | 'WAITING'
   | 'WAIT_TIMED_OUT';
@@ -171,6 +173,19 @@ export type IntentStatus =
   | 'PENDING'
   | 'RUNNING'
   | 'WAITING';
+
+export type RecordStepInput = {
+  /** How long the step ran. */
+  durationMs: number;
+  /** Set when the step threw: a FAILED record, and output is ignored. */
+  error?: StepErrorInput | null | undefined;
+  id: string | number;
+  leaseToken: string | number;
+  /** The step’s identity across attempts (1–200 characters). */
+  name: string;
+  /** The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE. */
+  output?: unknown;
+};
 
 export type ReportProgressInput = {
   id: string | number;
@@ -227,6 +242,17 @@ export type SleepIntentInput = {
   leaseToken: string | number;
   until: string;
 };
+
+export type StepErrorInput = {
+  code?: string | null | undefined;
+  details?: unknown;
+  message: string;
+};
+
+/** COMPLETED: the step returned and its result is stored (once per name). FAILED: it threw; the error is stored. */
+export type StepStatus =
+  | 'COMPLETED'
+  | 'FAILED';
 
 export type SubmitIntentInput = {
   /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
@@ -334,14 +360,14 @@ export type ClaimIntentMutationVariables = Exact<{
 }>;
 
 
-export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
+export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
 
 export type ClaimIntentsMutationVariables = Exact<{
   input: ClaimIntentsInput;
 }>;
 
 
-export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
+export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
 
 export type HeartbeatIntentMutationVariables = Exact<{
   input: HeartbeatIntentInput;
@@ -356,6 +382,31 @@ export type CheckpointIntentMutationVariables = Exact<{
 
 
 export type CheckpointIntentMutation = { checkpointIntent: { id: string, lastSeq: number, checkpoint: unknown } };
+
+export type RecordStepMutationVariables = Exact<{
+  input: RecordStepInput;
+}>;
+
+
+export type RecordStepMutation = { recordStep: { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number } };
+
+export type StepOutputQueryVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+
+export type StepOutputQuery = { intent: { steps: Array<{ status: StepStatus, output: unknown }> } | null };
+
+export type StepFieldsFragment = { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null };
+
+export type IntentStepsQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+}>;
+
+
+export type IntentStepsQuery = { intent: { id: string, attempt: number, steps: Array<{ seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null }> } | null };
 
 export type CompleteIntentMutationVariables = Exact<{
   input: CompleteIntentInput;
@@ -537,6 +588,22 @@ export const IntentFieldsFragmentDoc = new TypedDocumentString(`
   progress
 }
     `, {"fragmentName":"IntentFields"}) as unknown as TypedDocumentString<IntentFieldsFragment, unknown>;
+export const StepFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StepFields on IntentStep {
+  seq
+  name
+  attempt
+  status
+  durationMs
+  outputBytes
+  error {
+    message
+    code
+    details
+  }
+  recordedAt
+}
+    `, {"fragmentName":"StepFields"}) as unknown as TypedDocumentString<StepFieldsFragment, unknown>;
 export const EventFieldsFragmentDoc = new TypedDocumentString(`
     fragment EventFields on IntentEvent {
   id
@@ -797,6 +864,7 @@ export const ClaimIntentDocument = new TypedDocumentString(`
         data
         at
       }
+      stepNames
     }
   }
 }
@@ -844,6 +912,7 @@ export const ClaimIntentsDocument = new TypedDocumentString(`
         data
         at
       }
+      stepNames
     }
   }
 }
@@ -895,6 +964,52 @@ export const CheckpointIntentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CheckpointIntentMutation, CheckpointIntentMutationVariables>;
+export const RecordStepDocument = new TypedDocumentString(`
+    mutation RecordStep($input: RecordStepInput!) {
+  recordStep(input: $input) {
+    seq
+    name
+    attempt
+    status
+    durationMs
+    outputBytes
+  }
+}
+    `) as unknown as TypedDocumentString<RecordStepMutation, RecordStepMutationVariables>;
+export const StepOutputDocument = new TypedDocumentString(`
+    query StepOutput($id: ID!, $name: String!) {
+  intent(id: $id) {
+    steps(name: $name) {
+      status
+      output
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StepOutputQuery, StepOutputQueryVariables>;
+export const IntentStepsDocument = new TypedDocumentString(`
+    query IntentSteps($id: ID!, $first: Int) {
+  intent(id: $id) {
+    id
+    attempt
+    steps(first: $first) {
+      ...StepFields
+    }
+  }
+}
+    fragment StepFields on IntentStep {
+  seq
+  name
+  attempt
+  status
+  durationMs
+  outputBytes
+  error {
+    message
+    code
+    details
+  }
+  recordedAt
+}`) as unknown as TypedDocumentString<IntentStepsQuery, IntentStepsQueryVariables>;
 export const CompleteIntentDocument = new TypedDocumentString(`
     mutation CompleteIntent($input: CompleteIntentInput!) {
   completeIntent(input: $input) {

@@ -1,0 +1,123 @@
+/**
+ * Durable step records (migration 012): one row per step result or step error, written
+ * once with its event, never rewritten. Lists leave the output out; it is read on its
+ * own, by (intent, seq), only when someone asks for it.
+ */
+import type { Queryable } from '../db/types.ts';
+import { TRANSITIONS, step } from '../core/lifecycle.ts';
+import type { IntentError, IntentStep } from '../core/model.ts';
+import { type Change, toChange, withEvent } from './events.ts';
+import { LEASED, whyNot } from './intents.ts';
+import { date, json } from './rows.ts';
+
+export interface StepRecord {
+  name: string;
+  /** Serialized JSON of the result (null for a failure); its length is the step's size. */
+  outputJson: string | null;
+  outputBytes: number;
+  durationMs: number;
+  error: IntentError | null;
+}
+
+// The intent's seq moves under its lease like a checkpoint's, and the event's data is
+// what the log shows of the step. A COMPLETED record whose name already has one changes
+// nothing: the first result stands (recordStep answers with it).
+const RECORD_EVENT = withEvent(`
+  update intents set last_seq = last_seq + 1, updated_at = $5
+  where ${LEASED} and not ($7::text = 'COMPLETED' and exists (
+    select 1 from intent_steps s where s.intent_id = $2 and s.name = $6 and s.status = 'COMPLETED'))`,
+{
+  actorIsLeaseHolder: true,
+  data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb))`,
+});
+
+const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
+
+const INSERT = `
+  insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
+  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11)
+  returning ${COLUMNS}`;
+
+export function toStep(r: Record<string, unknown>): IntentStep {
+  return {
+    intentId: r.intent_id as string,
+    seq: r.seq as number,
+    name: r.name as string,
+    attempt: r.attempt as number,
+    status: r.status as IntentStep['status'],
+    outputBytes: r.output_bytes as number,
+    durationMs: r.duration_ms as number,
+    error: (r.error as IntentError | null) ?? null,
+    recordedAt: date(r.recorded_at),
+  };
+}
+
+/**
+ * Records a step under the caller's lease, in the caller's transaction: the event, then
+ * the row with the event's seq. Answers the step and the change, or (change null) the
+ * result already recorded under that name.
+ */
+export async function recordStep(
+  tx: Queryable, ns: string, id: string, token: string, s: StepRecord, actor: string | null, now: Date,
+): Promise<{ step: IntentStep; change: Change | null }> {
+  const failed = s.error !== null;
+  const action = failed ? 'recordStepFailure' : 'recordStep';
+  const status = failed ? 'FAILED' : 'COMPLETED';
+  const { rows } = await tx.query(RECORD_EVENT, [
+    ns, id, TRANSITIONS[action].from, token, now, s.name, status,
+    step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error),
+  ]);
+  if (!rows[0]) {
+    const refused = await whyNot(tx, ns, id, action, token, now);
+    const existing = refused.code === 'CONFLICT' && !failed ? await completedStep(tx, ns, id, s.name) : null;
+    if (existing) return { step: existing, change: null };
+    throw refused;
+  }
+  const change = toChange(rows[0]);
+  const ins = await tx.query(INSERT, [
+    id, change.intent.lastSeq, ns, s.name, change.intent.attempt, status, s.outputJson, s.outputBytes, s.durationMs,
+    json(s.error), now,
+  ]);
+  return { step: toStep(ins.rows[0]!), change };
+}
+
+export async function completedStep(q: Queryable, ns: string, id: string, name: string): Promise<IntentStep | null> {
+  const { rows } = await q.query(
+    `select ${COLUMNS} from intent_steps where namespace = $1 and intent_id = $2 and name = $3 and status = 'COMPLETED'`,
+    [ns, id, name]);
+  return rows[0] ? toStep(rows[0]) : null;
+}
+
+const STEPS_OF_MANY = `
+  select ${COLUMNS} from (
+    select s.*, row_number() over (partition by s.intent_id order by s.seq) as rn
+    from intent_steps s where s.namespace = $1 and s.intent_id = any($2::uuid[]) and ($4::text is null or s.name = $4)
+  ) x where rn <= $3
+  order by intent_id, seq`;
+
+/** The first `limit` step records of each of several intents (optionally of one name), without outputs, in one query. */
+export async function listStepsOfMany(
+  q: Queryable, ns: string, ids: readonly string[], limit: number, name: string | null = null,
+): Promise<Map<string, IntentStep[]>> {
+  const { rows } = await q.query(STEPS_OF_MANY, [ns, ids, limit, name]);
+  const byIntent = new Map<string, IntentStep[]>();
+  for (const r of rows) {
+    const s = toStep(r);
+    let list = byIntent.get(s.intentId);
+    if (!list) byIntent.set(s.intentId, (list = []));
+    list.push(s);
+  }
+  return byIntent;
+}
+
+/** Outputs of several step records, by `${intentId}/${seq}`, in one query. */
+export async function stepOutputs(
+  q: Queryable, ns: string, keys: readonly { intentId: string; seq: number }[],
+): Promise<Map<string, unknown>> {
+  const { rows } = await q.query(
+    `select s.intent_id, s.seq, s.output from intent_steps s
+     join unnest($2::uuid[], $3::int[]) as k(intent_id, seq) on s.intent_id = k.intent_id and s.seq = k.seq
+     where s.namespace = $1`,
+    [ns, keys.map((k) => k.intentId), keys.map((k) => k.seq)]);
+  return new Map(rows.map((r) => [`${r.intent_id as string}/${r.seq as number}`, r.output ?? null]));
+}
