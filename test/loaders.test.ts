@@ -29,3 +29,30 @@ it('reads parents, events, attempts and last wakes of a whole page in a constant
     db.query = query;
   }
 });
+
+it('reads the steps of a whole page, and their outputs, in one query each', async () => {
+  for (let i = 0; i < 10; i++) {
+    ok(await t.gql(`mutation { submitIntent(input: { type: "n1.steps" }) { id } }`));
+    const lease = ok(await t.gql(`mutation { claimIntent(input: { types: ["n1.steps"] }) { token intent { id } } }`)).claimIntent;
+    for (const name of ['a', 'b']) {
+      ok(await t.gql(`mutation($id: ID!, $t: ID!, $n: String!) { recordStep(input: { id: $id, leaseToken: $t, name: $n, output: { n: $n }, durationMs: 1 }) { seq } }`,
+        { id: lease.intent.id, t: lease.token, n: name }));
+    }
+  }
+  const db = t.app.db;
+  const query = db.query.bind(db);
+  let count = 0;
+  db.query = ((sql: string, params?: readonly unknown[]) => {
+    count++;
+    return query(sql, params);
+  }) as typeof db.query;
+  try {
+    const r = ok(await t.gql(`{ intents(first: 10, filter: { type: ["n1.steps"] }) { nodes { stepNames steps { name output } } } }`));
+    expect(r.intents.nodes.map((n: { stepNames: string[]; steps: { output: unknown }[] }) => [n.stepNames, n.steps.map((s) => s.output)]))
+      .toEqual(Array.from({ length: 10 }, () => [['a', 'b'], [{ n: 'a' }, { n: 'b' }]]));
+    // the page, one for every step record (stepNames shares it), one for every output
+    expect(count).toBeLessThanOrEqual(3);
+  } finally {
+    db.query = query;
+  }
+});

@@ -170,7 +170,7 @@ for await (const intent of axme.changes(submitted.id, { transport: 'ws', maxConn
 }
 await worker.stop();
 const events = (await axme.events(submitted.id)).map((e) => e.kind);
-console.log(JSON.stringify({ node: process.version, status: finished.status, attempt: finished.attempt, output: finished.output, checkpoint: finished.checkpoint, events }));
+console.log(JSON.stringify({ node: process.version, status: finished.status, attempt: finished.attempt, output: finished.output, steps: (await axme.steps(submitted.id, { withOutput: true })).filter((s) => s.status === 'COMPLETED').map((s) => [s.name, s.output]), events }));
 `;
 
 async function runWorker(nodeBin: string, url: string) {
@@ -214,7 +214,7 @@ async function devServerOn(nodeBin: string, version: string) {
     // a worker of the packed client, on the same Node
     const result = await runWorker(nodeBin, dev.url);
     expect(result).toMatchObject({ node: version, status: 'COMPLETED', attempt: 2, output: { a: 40, b: 41, doubled: 1 } });
-    expect(result.checkpoint.steps).toEqual({ double: { value: 40 }, add: { value: 41 } });
+    expect(result.steps).toEqual([['double', 40], ['add', 41]]);
     expect(result.events).toEqual(expect.arrayContaining(['SUBMITTED', 'CLAIMED', 'RETRY_SCHEDULED', 'COMPLETED']));
   } finally {
     expect(await dev.stop(), `still running after SIGTERM:\n${dev.output()}`).toBe(true);

@@ -72,6 +72,13 @@ export interface IntentStep {
   status: 'COMPLETED' | 'FAILED';
   outputBytes: number;
   durationMs: number;
-  error: IntentError | null;
+  error: StepError | null;
   recordedAt: Date;
+}
+
+/** What a step threw, as its worker reported it. */
+export interface StepError {
+  message: string;
+  code: string | null;
+  details: unknown;
 }

@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../db/types.ts';
 import { AxmeError } from '../core/errors.ts';
-import type { IntentError, IntentStep } from '../core/model.ts';
+import type { IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
 import type { Commit } from './commit.ts';
@@ -45,8 +45,8 @@ export class StepService {
     const [id, token] = [v.id('id', a.id), v.id('leaseToken', a.leaseToken)];
     const name = v.text('name', a.name, 200) ?? '';
     const durationMs = v.intInRange('durationMs', a.durationMs, 0, 0, MAX_DURATION_MS);
-    const error: IntentError | null = a.error
-      ? { message: v.text('error.message', a.error.message, 10_000) ?? '', code: v.text('error.code', a.error.code, 200), retryable: true, details: a.error.details ?? null }
+    const error: StepError | null = a.error
+      ? { message: v.text('error.message', a.error.message, 10_000) ?? '', code: v.text('error.code', a.error.code, 200), details: a.error.details ?? null }
       : null;
     if (error) v.payload('error', error, this.config.maxPayloadBytes);
     const output = error ? null : this.output(a.output);

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, step } from '../core/lifecycle.ts';
-import type { IntentError, IntentStep } from '../core/model.ts';
+import type { IntentStep, StepError } from '../core/model.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { LEASED, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
@@ -16,7 +16,7 @@ export interface StepRecord {
   outputJson: string | null;
   outputBytes: number;
   durationMs: number;
-  error: IntentError | null;
+  error: StepError | null;
 }
 
 // The intent's seq moves under its lease like a checkpoint's, and the event's data is
@@ -47,7 +47,7 @@ export function toStep(r: Record<string, unknown>): IntentStep {
     status: r.status as IntentStep['status'],
     outputBytes: r.output_bytes as number,
     durationMs: r.duration_ms as number,
-    error: (r.error as IntentError | null) ?? null,
+    error: (r.error as StepError | null) ?? null,
     recordedAt: date(r.recorded_at),
   };
 }

@@ -93,6 +93,11 @@ export class AxmeClient {
     return (await this.request(ops.IntentEventsDocument, { intentId, after })).intentEvents;
   }
 
+  /** The intent's step records in the order written (every attempt's); outputs only with `withOutput`. Null: no such intent. */
+  async steps(id: string, o: { withOutput?: boolean; first?: number } = {}) {
+    return (await this.request(ops.IntentStepsDocument, { id, first: o.first ?? null, withOutput: o.withOutput ?? false })).intent?.steps ?? null;
+  }
+
   async cancel(id: string, reason?: string): Promise<Intent> {
     return (await this.request(ops.CancelIntentDocument, { input: { id, reason: reason ?? null } })).cancelIntent;
   }

@@ -403,10 +403,11 @@ export type StepFieldsFragment = { seq: number, name: string, attempt: number, s
 export type IntentStepsQueryVariables = Exact<{
   id: string | number;
   first?: number | null | undefined;
+  withOutput?: boolean | null | undefined;
 }>;
 
 
-export type IntentStepsQuery = { intent: { id: string, attempt: number, steps: Array<{ seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null }> } | null };
+export type IntentStepsQuery = { intent: { id: string, attempt: number, steps: Array<{ output?: unknown, seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null }> } | null };
 
 export type CompleteIntentMutationVariables = Exact<{
   input: CompleteIntentInput;
@@ -987,12 +988,13 @@ export const StepOutputDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<StepOutputQuery, StepOutputQueryVariables>;
 export const IntentStepsDocument = new TypedDocumentString(`
-    query IntentSteps($id: ID!, $first: Int) {
+    query IntentSteps($id: ID!, $first: Int, $withOutput: Boolean = false) {
   intent(id: $id) {
     id
     attempt
     steps(first: $first) {
       ...StepFields
+      output @include(if: $withOutput)
     }
   }
 }
