@@ -178,6 +178,15 @@ class AxmeClient:
             (await self.gql.intent_events(intent_id=intent_id, after=after, first=first)).intent_events
         )
 
+    async def steps(
+        self, intent_id: str, *, with_output: bool = False, first: int | None = None
+    ) -> builtins.list[Any] | None:
+        """The intent's step records in the order written (every attempt's): ``name``,
+        ``attempt``, ``status``, ``duration_ms``, ``output_bytes``, ``error``, and ``output``
+        with ``with_output``. None when there is no such intent."""
+        d = await self.gql.intent_steps(id=intent_id, first=first, with_output=with_output)
+        return builtins.list(d.intent.steps) if d.intent else None
+
     async def cancel(self, id: str, reason: str | None = None) -> Intent:
         return (await self.gql.cancel_intent(model(CancelIntentInput, id=id, reason=reason))).cancel_intent
 

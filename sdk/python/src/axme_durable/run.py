@@ -1,15 +1,18 @@
-"""One attempt of one intent inside a worker: the handler's view of it. Durable steps
-and state live in the intent's checkpoint, so a retry, a crash or a resume on another
-machine picks up where this attempt left off.
+"""One attempt of one intent inside a worker: the handler's view of it. Each durable step
+is recorded once in its own record (``recordStep``), and waits and the handler's state
+live in the intent's checkpoint, so a retry, a crash or a resume on another machine
+picks up where this attempt left off.
 
 The checkpoint layout is the TypeScript SDK's: ``{"steps": {name: {"value": ...}},
-"waits": {key: {...}}, "state": ...}``."""
+"waits": {key: {...}}, "state": ...}``, where ``steps`` holds results as SDKs before
+step records wrote them: they are replayed, never added to."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -22,6 +25,7 @@ from .generated import (
     ApprovalRequestInput,
     ApprovalTimeoutAction,
     CheckpointIntentInput,
+    RecordStepInput,
     ReportProgressInput,
     RequestApprovalInput,
     SleepIntentInput,
@@ -83,6 +87,8 @@ class IntentRun:
         self.lease_token: str = lease.token
         self._cp = _read_checkpoint(lease.intent.checkpoint)
         self._steps_this_run: set[str] = set()
+        # steps with a recorded result (the claim's stepNames): replayed, outputs read as reached
+        self._recorded: set[str] = set(getattr(lease.intent, "step_names", None) or [])
         self._last_wake = lease.intent.last_wake
         self._seq = lease.intent.last_seq
         self._wait_calls = 0
@@ -130,10 +136,12 @@ class IntentRun:
     async def step(self, name: str, fn: Callable[[], T]) -> T: ...
 
     async def step(self, name: str, fn: Callable[[], Any]) -> Any:
-        """Runs ``fn`` (sync or async) once per intent and stores its result in the
-        checkpoint: every later run of this intent (a retry, a resume after a wait, another
-        machine after a crash) returns the stored result without calling ``fn``. ``fn`` may
-        be anything: an LLM call, sampling, a payment. Names must be unique within the intent.
+        """Runs ``fn`` (sync or async) once per intent and records its result on its own
+        (``recordStep``): every later run of this intent (a retry, a resume after a wait,
+        another machine after a crash) returns the recorded result without calling ``fn``.
+        ``fn`` may be anything: an LLM call, sampling, a payment. Names must be unique
+        within the intent. A step that raises records its error (STEP_FAILED) and the
+        exception goes on to the handler.
 
         The result is stored as JSON (pydantic's ``to_jsonable_python``: models and
         dataclasses become dicts, tuples lists, datetimes strings), and that JSON form is
@@ -150,14 +158,62 @@ class IntentRun:
         if name in steps:
             stored = steps[name]
             return stored.get("value") if isinstance(stored, dict) else None
+        if name in self._recorded:
+            return await self._recorded_output(name)
         self._raise_if_lost()
-        value = fn()
-        if inspect.isawaitable(value):
-            value = await value
+        started = time.monotonic()
+        try:
+            value = fn()
+            if inspect.isawaitable(value):
+                value = await value
+        except Exception as err:
+            if self.lost is None:
+                code = getattr(err, "code", None)
+                error = {
+                    "message": (str(err) or type(err).__name__)[:10_000],
+                    "code": str(code if code is not None else type(err).__name__)[:200],
+                }
+                try:
+                    await self._record(name, started, error=error)
+                except Exception:
+                    pass  # the step's own error is the one the handler gets
+            raise
         value = to_jsonable_python(value)
-        steps[name] = {"value": value}
-        await self._save()
+        await self._record(name, started, output=value)
         return value
+
+    async def _recorded_output(self, name: str) -> Any:
+        """A recorded step's output, read when the step is replayed (the claim carries only names)."""
+        d = await self.client.gql.step_output(self.id, name)
+        for rec in d.intent.steps if d.intent else []:
+            if rec.status.value == "COMPLETED":
+                return rec.output
+        raise NonRetryableError(f'step "{name}" was recorded but its result is gone')
+
+    async def _record(
+        self, name: str, started: float, *, output: Any = None, error: dict[str, Any] | None = None
+    ) -> None:
+        """One step record, in turn with checkpoint writes, so the log keeps their order."""
+        duration_ms = max(0, round((time.monotonic() - started) * 1000))
+        async with self._writes:
+            if self._write_error is not None:
+                raise self._write_error
+            inp = RecordStepInput.model_validate(
+                {
+                    "id": self.id,
+                    "leaseToken": self.lease_token,
+                    "name": name,
+                    "durationMs": duration_ms,
+                    "output": output,
+                    "error": error,
+                }
+            )
+            try:
+                d = await self._call(self.client.gql.record_step(inp))
+            except Exception as err:
+                self._write_error = err
+                raise
+            self._seq = max(self._seq, d.record_step.seq)
 
     async def checkpoint(self, state: Any) -> None:
         """Replaces the handler's saved state (``run.state`` on later runs)."""

@@ -261,6 +261,14 @@ class Worker:
                 return
             err = handler_task.exception()
             if err is not None:
+                log.error(
+                    "axme worker: handler failed (intent %s, type %s, attempt %d): %s",
+                    run.id,
+                    run.type,
+                    run.attempt,
+                    err,
+                    exc_info=err,
+                )
                 await self._fail(run, err)
                 return
             await self.completions.complete(run.id, run.lease_token, handler_task.result())

@@ -43,6 +43,7 @@ from .enums import (
     IntentEventKind,
     IntentStatus,
     Role,
+    StepStatus,
     WaitingFor,
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
@@ -52,6 +53,8 @@ from .fragments import (
     IntentFields,
     IntentFieldsError,
     IntentFieldsLease,
+    StepFields,
+    StepFieldsError,
 )
 from .get_approval import GetApproval, GetApprovalApproval
 from .get_intent import GetIntent, GetIntentIntent
@@ -72,6 +75,7 @@ from .input_types import (
     IntentErrorInput,
     IntentEventFilter,
     IntentFilter,
+    RecordStepInput,
     ReportProgressInput,
     RequestApprovalInput,
     ResolveApprovalInput,
@@ -79,11 +83,13 @@ from .input_types import (
     RetryPolicyInput,
     SignalIntentInput,
     SleepIntentInput,
+    StepErrorInput,
     SubmitIntentInput,
     WaitForChildrenInput,
     WaitForSignalInput,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
+from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
 from .list_approvals import (
     ListApprovals,
     ListApprovalsApprovals,
@@ -96,6 +102,7 @@ from .list_intents import (
     ListIntentsIntentsNodes,
     ListIntentsIntentsPageInfo,
 )
+from .record_step import RecordStep, RecordStepRecordStep
 from .report_progress import ReportProgress, ReportProgressReportProgress
 from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
@@ -107,6 +114,7 @@ from .signal_outcome import (
     SignalOutcomeIntentSignals,
 )
 from .sleep_intent import SleepIntent, SleepIntentSleepIntent
+from .step_output import StepOutput, StepOutputIntent, StepOutputIntentSteps
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
@@ -178,6 +186,9 @@ __all__ = [
     "IntentFieldsLease",
     "IntentFilter",
     "IntentStatus",
+    "IntentSteps",
+    "IntentStepsIntent",
+    "IntentStepsIntentSteps",
     "ListApprovals",
     "ListApprovalsApprovals",
     "ListApprovalsApprovalsNodes",
@@ -186,6 +197,9 @@ __all__ = [
     "ListIntentsIntents",
     "ListIntentsIntentsNodes",
     "ListIntentsIntentsPageInfo",
+    "RecordStep",
+    "RecordStepInput",
+    "RecordStepRecordStep",
     "ReportProgress",
     "ReportProgressInput",
     "ReportProgressReportProgress",
@@ -209,6 +223,13 @@ __all__ = [
     "SleepIntent",
     "SleepIntentInput",
     "SleepIntentSleepIntent",
+    "StepErrorInput",
+    "StepFields",
+    "StepFieldsError",
+    "StepOutput",
+    "StepOutputIntent",
+    "StepOutputIntentSteps",
+    "StepStatus",
     "SubmitIntent",
     "SubmitIntentInput",
     "SubmitIntentSubmitIntent",

@@ -25,6 +25,7 @@ class ClaimIntentClaimIntentIntent(IntentFields):
     last_wake: Optional["ClaimIntentClaimIntentIntentLastWake"] = Field(
         alias="lastWake"
     )
+    step_names: list[str] = Field(alias="stepNames")
 
 
 class ClaimIntentClaimIntentIntentLastWake(BaseModel):

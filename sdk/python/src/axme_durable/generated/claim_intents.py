@@ -25,6 +25,7 @@ class ClaimIntentsClaimIntentsIntent(IntentFields):
     last_wake: Optional["ClaimIntentsClaimIntentsIntentLastWake"] = Field(
         alias="lastWake"
     )
+    step_names: list[str] = Field(alias="stepNames")
 
 
 class ClaimIntentsClaimIntentsIntentLastWake(BaseModel):

@@ -30,6 +30,7 @@ from .input_types import (
     HeartbeatIntentInput,
     IntentEventFilter,
     IntentFilter,
+    RecordStepInput,
     ReportProgressInput,
     RequestApprovalInput,
     ResolveApprovalInput,
@@ -41,8 +42,10 @@ from .input_types import (
     WaitForSignalInput,
 )
 from .intent_events import IntentEvents
+from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
+from .record_step import RecordStep
 from .report_progress import ReportProgress
 from .request_approval import RequestApproval
 from .resolve_approval import ResolveApproval
@@ -50,6 +53,7 @@ from .retry_intent import RetryIntent
 from .signal_intent import SignalIntent
 from .signal_outcome import SignalOutcome
 from .sleep_intent import SleepIntent
+from .step_output import StepOutput
 from .submit_intent import SubmitIntent
 from .wait_for_children import WaitForChildren
 from .wait_for_signal import WaitForSignal
@@ -370,6 +374,7 @@ class GraphQLClient(AxmeBaseClient):
                     data
                     at
                   }
+                  stepNames
                 }
               }
             }
@@ -429,6 +434,7 @@ class GraphQLClient(AxmeBaseClient):
                     data
                     at
                   }
+                  stepNames
                 }
               }
             }
@@ -511,6 +517,89 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return CheckpointIntent.model_validate(data)
+
+    async def record_step(self, input: RecordStepInput, **kwargs: Any) -> RecordStep:
+        query = gql("""
+            mutation RecordStep($input: RecordStepInput!) {
+              recordStep(input: $input) {
+                seq
+                name
+                attempt
+                status
+                durationMs
+                outputBytes
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="RecordStep", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RecordStep.model_validate(data)
+
+    async def step_output(self, id: str, name: str, **kwargs: Any) -> StepOutput:
+        query = gql("""
+            query StepOutput($id: ID!, $name: String!) {
+              intent(id: $id) {
+                steps(name: $name) {
+                  status
+                  output
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "name": name}
+        response = await self.execute(
+            query=query, operation_name="StepOutput", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return StepOutput.model_validate(data)
+
+    async def intent_steps(
+        self,
+        id: str,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        with_output: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> IntentSteps:
+        query = gql("""
+            query IntentSteps($id: ID!, $first: Int, $withOutput: Boolean = false) {
+              intent(id: $id) {
+                id
+                attempt
+                steps(first: $first) {
+                  ...StepFields
+                  output @include(if: $withOutput)
+                }
+              }
+            }
+
+            fragment StepFields on IntentStep {
+              seq
+              name
+              attempt
+              status
+              durationMs
+              outputBytes
+              error {
+                message
+                code
+                details
+              }
+              recordedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "first": first,
+            "withOutput": with_output,
+        }
+        response = await self.execute(
+            query=query, operation_name="IntentSteps", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IntentSteps.model_validate(data)
 
     async def complete_intent(
         self, input: CompleteIntentInput, **kwargs: Any

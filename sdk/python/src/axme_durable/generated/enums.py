@@ -33,6 +33,8 @@ class IntentEventKind(str, Enum):
     RETRIED = "RETRIED"
     RETRY_SCHEDULED = "RETRY_SCHEDULED"
     SIGNAL_RECEIVED = "SIGNAL_RECEIVED"
+    STEP_COMPLETED = "STEP_COMPLETED"
+    STEP_FAILED = "STEP_FAILED"
     SUBMITTED = "SUBMITTED"
     WAITING = "WAITING"
     WAIT_TIMED_OUT = "WAIT_TIMED_OUT"
@@ -52,6 +54,11 @@ class Role(str, Enum):
     AGENT = "AGENT"
     APPROVER = "APPROVER"
     VIEWER = "VIEWER"
+
+
+class StepStatus(str, Enum):
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
 
 
 class WaitingFor(str, Enum):

@@ -7,7 +7,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import ApprovalStatus, IntentEventKind, IntentStatus, WaitingFor
+from .enums import ApprovalStatus, IntentEventKind, IntentStatus, StepStatus, WaitingFor
 
 
 class ApprovalFields(BaseModel):
@@ -81,6 +81,24 @@ class IntentFieldsLease(BaseModel):
     expires_at: datetime = Field(alias="expiresAt")
 
 
+class StepFields(BaseModel):
+    seq: int
+    name: str
+    attempt: int
+    status: StepStatus
+    duration_ms: int = Field(alias="durationMs")
+    output_bytes: int = Field(alias="outputBytes")
+    error: Optional["StepFieldsError"]
+    recorded_at: datetime = Field(alias="recordedAt")
+
+
+class StepFieldsError(BaseModel):
+    message: str
+    code: Optional[str]
+    details: Optional[Any]
+
+
 ApprovalFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
+StepFields.model_rebuild()

@@ -164,6 +164,19 @@ class IntentFilter(BaseModel):
     "Any of these types."
 
 
+class RecordStepInput(BaseModel):
+    duration_ms: int = Field(alias="durationMs")
+    "How long the step ran."
+    error: Optional["StepErrorInput"] = None
+    "Set when the step threw: a FAILED record, and output is ignored."
+    id: str
+    lease_token: str = Field(alias="leaseToken")
+    name: str
+    "The step’s identity across attempts (1–200 characters)."
+    output: Optional[Any] = None
+    "The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE."
+
+
 class ReportProgressInput(BaseModel):
     id: str
     lease_token: str = Field(alias="leaseToken")
@@ -227,6 +240,12 @@ class SleepIntentInput(BaseModel):
     until: datetime
 
 
+class StepErrorInput(BaseModel):
+    code: Optional[str] = None
+    details: Optional[Any] = None
+    message: str
+
+
 class SubmitIntentInput(BaseModel):
     attempt_timeout_seconds: Optional[int] = Field(
         alias="attemptTimeoutSeconds", default=None
@@ -277,5 +296,6 @@ class WaitForSignalInput(BaseModel):
 
 CompleteIntentsInput.model_rebuild()
 FailIntentInput.model_rebuild()
+RecordStepInput.model_rebuild()
 RequestApprovalInput.model_rebuild()
 SubmitIntentInput.model_rebuild()
