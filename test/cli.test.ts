@@ -95,3 +95,24 @@ it('lists the approval inbox, approves with a comment and data, signals, and wat
     await w.stop();
   }
 }, 60_000);
+
+it('events prints step lines by name with duration and size; get shows a steps table', async () => {
+  const c = createClient({ url: server.url });
+  const type = 'cli.steps';
+  const intent = await c.submit({ type, input: {} });
+  const worker = c.worker({ types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    await run.step('fetch page', () => 'x'.repeat(2000));
+    await run.step('summarize', () => ({ ok: true }));
+    return 'done';
+  });
+  await c.result(intent.id, { signal: AbortSignal.timeout(20_000) });
+  await worker.stop();
+  const events = (await axme('events', intent.id)).stdout;
+  expect(events).toMatch(/STEP_COMPLETED\s+→ RUNNING.*"fetch page"\s+\d+ ms\s+2\.0 KiB\s+attempt 1/);
+  expect(events).toMatch(/STEP_COMPLETED\s+→ RUNNING.*"summarize"\s+\d+ ms\s+11 B\s+attempt 1/);
+  const get = (await axme('get', intent.id)).stdout;
+  expect(get).toMatch(/steps\s+name\s+attempt\s+status/);
+  expect(get).toMatch(/fetch page\s+1\s+COMPLETED\s+\d+ ms\s+2\.0 KiB/);
+  const json = JSON.parse((await axme('--json', 'get', intent.id)).stdout);
+  expect(json.steps.map((s: { name: string }) => s.name)).toEqual(['fetch page', 'summarize']);
+});

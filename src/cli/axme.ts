@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AxmeClientError, createClient } from '@axme/client';
-import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow } from './format.ts';
+import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow, stepsTable } from './format.ts';
 import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
 
@@ -99,9 +99,10 @@ program
   });
 
 program.command('get <id>').description('show an intent').action(async (id: string) => {
-  const intent = await client().get(id);
+  const c = client();
+  const [intent, steps] = await Promise.all([c.get(id), c.steps(id)]);
   if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
-  print(intent, () => intentDetails(intent!));
+  print({ ...intent!, steps: steps ?? [] }, () => `${intentDetails(intent!)}\n${stepsTable(steps ?? [])}`);
 });
 
 program

@@ -31,9 +31,54 @@ export function intentRow(i: Intent): string {
   return `${i.id}  ${status(i.status.padEnd(9))}  ${i.type.padEnd(24)}  attempt ${i.attempt}/${i.maxAttempts}  ${i.createdAt}`;
 }
 
+/** 1.2 s, 340 ms */
+export const duration = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+
+/** 14 B, 195.3 KiB, 1.2 MiB */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+interface StepEventData {
+  name?: string;
+  attempt?: number;
+  durationMs?: number;
+  outputBytes?: number;
+  error?: { message?: string; code?: string | null };
+}
+
+/** A step's event by name, duration and size (its output is not in the log). */
+function stepSummary(d: StepEventData): string {
+  const error = d.error ? `  error: ${d.error.code ? `[${d.error.code}] ` : ''}${d.error.message ?? ''}` : '';
+  return `  "${d.name ?? '?'}"  ${duration(d.durationMs ?? 0)}  ${bytes(d.outputBytes ?? 0)}  attempt ${d.attempt ?? '?'}${error}`;
+}
+
 export function eventLine(e: IntentEvent): string {
-  const data = e.data == null ? '' : `  ${JSON.stringify(e.data)}`;
+  const isStep = e.kind === 'STEP_COMPLETED' || e.kind === 'STEP_FAILED';
+  const data = e.data == null ? '' : isStep ? stepSummary(e.data as StepEventData) : `  ${JSON.stringify(e.data)}`;
   return `#${String(e.seq).padStart(3)}  ${e.at}  ${e.kind.padEnd(16)} → ${status(e.status)}${e.actor ? `  by ${e.actor}` : ''}${data}`;
+}
+
+export interface StepRow {
+  name: string;
+  attempt: number;
+  status: string;
+  durationMs: number;
+  outputBytes: number;
+  error?: { message: string; code?: string | null } | null;
+}
+
+/** The steps table of `axme get`: one line per record, in the order written. */
+export function stepsTable(steps: readonly StepRow[]): string {
+  if (steps.length === 0) return '  steps     none recorded';
+  const width = Math.min(40, Math.max(4, ...steps.map((s) => s.name.length)));
+  const head = `  steps     ${'name'.padEnd(width)}  attempt  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  ${'size'.padStart(10)}`;
+  const rows = steps.map((s) => {
+    const error = s.error ? `  ${s.error.code ? `[${s.error.code}] ` : ''}${s.error.message}` : '';
+    return `            ${s.name.slice(0, width).padEnd(width)}  ${String(s.attempt).padStart(7)}  ${status(s.status.padEnd(9))}  ${duration(s.durationMs).padStart(8)}  ${bytes(s.outputBytes).padStart(10)}${error}`;
+  });
+  return [head, ...rows].join('\n');
 }
 
 export function approvalRow(a: Approval): string {
