@@ -21,6 +21,7 @@ import { intentHref, Link } from '../router.tsx';
 import { ChildrenTree } from './children-tree.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { StepTimeline } from './step-timeline.tsx';
 import { Timeline } from './timeline.tsx';
 
 const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
@@ -174,6 +175,8 @@ export function IntentPage(p: { id: string }) {
           ) : (
             <p class="muted">Not claimed yet.</p>
           )}
+          <h2>Steps</h2>
+          <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} />
           <h2>Children</h2>
           {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
         </div>

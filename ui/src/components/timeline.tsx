@@ -12,6 +12,7 @@ export function Timeline(p: { events: TimelineEventFragment[] }) {
           <div class="timeline-head">
             <span class="seq">#{e.seq}</span>
             <strong>{e.kind.replace(/_/g, ' ').toLowerCase()}</strong>
+            {e.kind.startsWith('STEP_') ? <span class="mono" data-step-name>{(e.data as { name?: string } | null)?.name}</span> : null}
             <StatusBadge status={e.status} waitingFor={e.waitingFor} />
             <span class="muted" title={e.at}>
               {relative(e.at)}

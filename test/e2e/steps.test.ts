@@ -1,0 +1,74 @@
+// The intent page's step timeline in Chromium: a worker runs two durable steps, the
+// second throws on the first attempt; the page shows per attempt which steps ran
+// (with duration and size), which failed, and which a later attempt replayed from
+// their records, and it follows new steps live.
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AxmeClient } from '../../packages/client/src/client.ts';
+import { Worker } from '../../packages/client/src/worker.ts';
+import { freshDb, type TestDb } from '../helpers/db.ts';
+import { adminKey, launchBrowser, openContext, type Server, shot, startServer } from './harness.ts';
+
+let tdb: TestDb;
+let server: Server;
+let browser: Browser;
+let key: string;
+let client: AxmeClient;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  server = await startServer(tdb.db, 0, `axme-e2e-${randomBytes(4).toString('hex')}`);
+  key = await adminKey(tdb.db);
+  client = new AxmeClient({ url: server.graphql, apiKey: key });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.close().catch(() => {});
+  await tdb?.close();
+});
+
+it('shows the steps of each attempt: ran, failed, and replayed from an earlier attempt', async () => {
+  const type = 'e2e.steps';
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const worker = new Worker(client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    const plan = await run.step('plan', () => ({ items: ['a', 'b', 'c'] }));
+    await run.step('call tool', () => {
+      if (run.attempt === 1) throw Object.assign(new Error('tool timed out'), { code: 'TIMEOUT' });
+      return 'x'.repeat(3000);
+    });
+    await gate; // holds attempt 2 open, so the page is seen following its next step live
+    await run.step('draft', () => `${plan.items.length} items`);
+    return { ok: true };
+  });
+  try {
+    const intent = await client.submit({ type, input: {}, maxAttempts: 2, retry: { initialIntervalSeconds: 0, jitter: 0 } });
+    const context = await openContext(browser, { key });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/ui/intents/${intent.id}`);
+
+    const attempt2 = page.locator('.step-attempt[data-attempt="2"]');
+    await attempt2.locator('[data-step="call tool"][data-state="ran"]').waitFor();
+    const attempt1 = page.locator('.step-attempt[data-attempt="1"]');
+    expect(await attempt1.locator('[data-step="plan"][data-state="ran"]').textContent()).toMatch(/\d+ ms · \d+ B/);
+    expect(await attempt1.locator('[data-step="call tool"][data-state="failed"]').textContent()).toContain('[TIMEOUT] tool timed out');
+    expect(await attempt2.locator('[data-step="plan"][data-state="replayed"]').textContent()).toContain('recorded in attempt 1');
+    expect(await attempt2.locator('[data-step="call tool"][data-state="ran"]').textContent()).toContain('2.9 KiB');
+    expect(await attempt2.locator('[data-step="draft"]').count()).toBe(0);
+
+    release();
+    await attempt2.locator('[data-step="draft"][data-state="ran"]').waitFor();
+    await page.locator('[data-field="status"] [data-status="COMPLETED"]').waitFor();
+    // the event log names each step too
+    expect(await page.locator('.timeline li[data-kind="STEP_FAILED"] [data-step-name]').textContent()).toBe('call tool');
+    await shot(page, 'intent-steps');
+  } finally {
+    release();
+    await worker.stop();
+  }
+});

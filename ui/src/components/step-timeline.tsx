@@ -1,0 +1,70 @@
+import type { TimelineEventFragment } from '../generated/graphql.ts';
+
+/** What a STEP_COMPLETED or STEP_FAILED event says of its step (never its output). */
+interface StepEvent {
+  seq: number;
+  name: string;
+  attempt: number;
+  failed: boolean;
+  durationMs: number;
+  outputBytes: number;
+  error: { message?: string; code?: string | null } | null;
+}
+
+const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
+
+function stepEvents(events: TimelineEventFragment[]): StepEvent[] {
+  return events
+    .filter((e) => e.kind === 'STEP_COMPLETED' || e.kind === 'STEP_FAILED')
+    .map((e) => {
+      const d = (e.data ?? {}) as Partial<StepEvent> & { error?: StepEvent['error'] };
+      return {
+        seq: e.seq, name: d.name ?? '?', attempt: d.attempt ?? 0, failed: e.kind === 'STEP_FAILED',
+        durationMs: d.durationMs ?? 0, outputBytes: d.outputBytes ?? 0, error: d.error ?? null,
+      };
+    });
+}
+
+/**
+ * The steps of each attempt, from the event log: those that ran in it (with duration,
+ * size, error), and before them those an earlier attempt recorded, which a re-run
+ * returns from their records without running them again.
+ */
+export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: number[] }) {
+  const steps = stepEvents(p.events);
+  if (steps.length === 0) return <p class="muted">No durable steps recorded.</p>;
+  const numbers = [...new Set([...p.attempts, ...steps.map((s) => s.attempt)])].sort((a, b) => a - b);
+  return (
+    <div class="step-timeline">
+      {numbers.map((n) => {
+        const replayed = steps.filter((s) => s.attempt < n && !s.failed);
+        const ran = steps.filter((s) => s.attempt === n);
+        return (
+          <section key={n} class="step-attempt" data-attempt={n}>
+            <h3>Attempt {n}</h3>
+            {replayed.length + ran.length === 0 ? <p class="muted">No steps.</p> : null}
+            <ol class="steps">
+              {replayed.map((s) => (
+                <li key={`r${s.seq}`} class="step replayed" data-step={s.name} data-state="replayed">
+                  <span class="step-name mono">{s.name}</span>
+                  <span class="muted">replayed · recorded in attempt {s.attempt} · {size(s.outputBytes)}</span>
+                </li>
+              ))}
+              {ran.map((s) => (
+                <li key={s.seq} class={`step ${s.failed ? 'failed' : 'ran'}`} data-step={s.name} data-state={s.failed ? 'failed' : 'ran'}>
+                  <span class="step-name mono">{s.name}</span>
+                  <span class="step-bar" style={{ width: `${Math.max(2, Math.min(100, Math.log10(s.durationMs + 1) * 25))}%` }} />
+                  <span>
+                    {duration(s.durationMs)} · {s.failed ? 'failed' : size(s.outputBytes)}
+                  </span>
+                  {s.error ? <span class="error-text"> {s.error.code ? `[${s.error.code}] ` : ''}{s.error.message}</span> : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
