@@ -95,6 +95,10 @@ describe('recordStep over GraphQL', () => {
     const ok = await gql(RECORD, { input: { id: first.id, leaseToken: second.token, name: 'late', output: 2, durationMs: 1 } });
     expect(ok.data.recordStep).toMatchObject({ attempt: 2, output: 2 });
     expect((await axme.steps(first.id))!.map((s) => [s.name, s.attempt])).toEqual([['late', 2]]);
+    // once the intent is finished, even a name already recorded is refused, not answered
+    await axme.cancel(first.id);
+    const afterCancel = await gql(RECORD, { input: { id: first.id, leaseToken: second.token, name: 'late', output: 2, durationMs: 1 } });
+    expect(afterCancel.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
   it('refuses an output over AXME_MAX_STEP_BYTES with PAYLOAD_TOO_LARGE, apart from the checkpoint limit', async () => {

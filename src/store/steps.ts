@@ -4,10 +4,10 @@
  * own, by (intent, seq), only when someone asks for it.
  */
 import type { Queryable } from '../db/types.ts';
-import { TRANSITIONS, step } from '../core/lifecycle.ts';
+import { TRANSITIONS, refusal, step } from '../core/lifecycle.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
 import { type Change, toChange, withEvent } from './events.ts';
-import { LEASED, whyNot } from './intents.ts';
+import { LEASED, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
 
 export interface StepRecord {
@@ -68,10 +68,12 @@ export async function recordStep(
     step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error),
   ]);
   if (!rows[0]) {
-    const refused = await whyNot(tx, ns, id, action, token, now);
-    const existing = refused.code === 'CONFLICT' && !failed ? await completedStep(tx, ns, id, s.name) : null;
+    // under a live lease the only reason left is a result already recorded under the name;
+    // a lost lease or a finished intent is refused as for any other lease call
+    const current = await getIntent(tx, ns, id);
+    const existing = current && !failed && !refusal(action, current, token, now) ? await completedStep(tx, ns, id, s.name) : null;
     if (existing) return { step: existing, change: null };
-    throw refused;
+    throw await whyNot(tx, ns, id, action, token, now);
   }
   const change = toChange(rows[0]);
   const ins = await tx.query(INSERT, [
