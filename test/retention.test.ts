@@ -18,13 +18,14 @@ afterEach(async () => {
 const SUBMIT = `mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id } }`;
 const CLAIM = `mutation($types: [String!]!) { claimIntent(input: { types: $types }) { token intent { id } } }`;
 
-it('deletes only finished intents older than AXME_RETENTION, with their events; children stay valid', async () => {
+it('deletes only finished intents older than AXME_RETENTION, with their events and steps; children stay valid', async () => {
   t = await testApp({ env: { AXME_RETENTION: '1h' } });
   const clock = t.clock as ManualClock;
   const gql = t.gql;
   const submit = async (input: Record<string, unknown>) => ok(await gql(SUBMIT, { input })).submitIntent.id as string;
   const finish = async (type: string) => {
     const l = ok(await gql(CLAIM, { types: [type] })).claimIntent;
+    ok(await gql(`mutation($id: ID!, $tok: ID!) { recordStep(input: { id: $id, leaseToken: $tok, name: "s", output: 1, durationMs: 1 }) { seq } }`, { id: l.intent.id, tok: l.token }));
     ok(await gql(`mutation($id: ID!, $tok: ID!) { completeIntent(input: { id: $id, leaseToken: $tok }) { id } }`, { id: l.intent.id, tok: l.token }));
     return l.intent.id as string;
   };
@@ -46,6 +47,9 @@ it('deletes only finished intents older than AXME_RETENTION, with their events; 
   expect(rows.find((r) => r.id === child)!.parent_id).toBeNull();
   const events = await t.app.db.query<{ n: number }>(`select count(*)::int as n from intent_events where intent_id = any($1::uuid[])`, [[oldParent, oldCancelled]]);
   expect(events.rows[0]!.n).toBe(0);
+  // their step records go with them; the recent intent keeps its own
+  const steps = await t.app.db.query<{ intent_id: string }>(`select intent_id from intent_steps`);
+  expect(steps.rows.map((r) => r.intent_id)).toEqual([recent]);
   const childRead = ok(await gql(`query($id: ID!) { intent(id: $id) { status parent { id } events { kind } } }`, { id: child })).intent;
   expect(childRead).toEqual({ status: 'PENDING', parent: null, events: [{ kind: 'SUBMITTED' }] });
 });
