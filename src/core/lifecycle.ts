@@ -32,6 +32,7 @@ export const EVENT_KINDS = [
   'APPROVAL_ESCALATED',
   'SIGNAL_RECEIVED',
   'WAIT_TIMED_OUT',
+  'LEASE_RELEASED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -69,6 +70,12 @@ export const TRANSITIONS = {
   timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
   // live progress replaces a value on the intent and writes no event (issue 4)
   reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  // Worker sessions (issue 18). The holder hands back a lease it never started work on: PENDING at
+  // once, the attempt not spent (store/workers.ts).
+  releaseIntent: { from: ['RUNNING'], to: { PENDING: 'LEASE_RELEASED' }, lease: true },
+  // The worker session holding the lease ended (stopped, replaced by a restart, heartbeats missed):
+  // like an expired lease (the attempt is spent, so a poison pill still ends FAILED) but at once.
+  releaseLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_RELEASED', FAILED: 'LEASE_RELEASED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

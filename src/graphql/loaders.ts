@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../core/caller.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
+import type { WorkerSession } from '../store/workers.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -14,6 +15,9 @@ export interface Loaders {
   intent: DataLoader<string, Intent | null>;
   events: DataLoader<string, IntentEvent[]>;
   lastWake: DataLoader<string, IntentEvent | null>;
+  /** Worker sessions by id (Intent.worker), and the ids of the RUNNING intents each leases (Worker.inFlight). */
+  worker: DataLoader<string, WorkerSession | null>;
+  inFlight: DataLoader<string, string[]>;
 }
 
 /**
@@ -29,6 +33,8 @@ class LazyLoaders implements Loaders {
   #intent: Loaders['intent'] | null = null;
   #events: Loaders['events'] | null = null;
   #lastWake: Loaders['lastWake'] | null = null;
+  #worker: Loaders['worker'] | null = null;
+  #inFlight: Loaders['inFlight'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -61,6 +67,24 @@ class LazyLoaders implements Loaders {
     return (this.#lastWake ??= new DataLoader(async (ids) => {
       const found = await waits.lastWakes(caller, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get worker(): Loaders['worker'] {
+    const { workers } = this.#services;
+    const caller = this.#caller;
+    return (this.#worker ??= new DataLoader(async (ids) => {
+      const found = new Map((await workers.getMany(caller, ids)).map((w) => [w.id, w]));
+      return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get inFlight(): Loaders['inFlight'] {
+    const { workers } = this.#services;
+    const caller = this.#caller;
+    return (this.#inFlight ??= new DataLoader(async (ids) => {
+      const found = await workers.inFlight(caller, ids);
+      return ids.map((id) => found.get(id) ?? []);
     }));
   }
 }

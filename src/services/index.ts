@@ -13,12 +13,14 @@ import { type Commit, createCommit } from './commit.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { WaitService } from './waits.ts';
+import { WorkerService } from './workers.ts';
 
 export interface Services {
   intents: IntentService;
   waits: WaitService;
   approvals: ApprovalService;
   operator: OperatorService;
+  workers: WorkerService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -33,6 +35,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     waits: new WaitService(deps),
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
+    workers: new WorkerService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };
