@@ -37,6 +37,7 @@ export type IntentEventKind =
   | 'COMPLETED'
   | 'FAILED'
   | 'LEASE_EXPIRED'
+  | 'LEASE_RELEASED'
   | 'RESUMED'
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
