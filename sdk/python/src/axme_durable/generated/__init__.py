@@ -44,6 +44,7 @@ from .enums import (
     IntentStatus,
     Role,
     WaitingFor,
+    WorkerStatus,
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
 from .fragments import (
@@ -52,10 +53,14 @@ from .fragments import (
     IntentFields,
     IntentFieldsError,
     IntentFieldsLease,
+    WorkerFields,
+    WorkerSessionFields,
+    WorkerSessionFieldsWorker,
 )
 from .get_approval import GetApproval, GetApprovalApproval
 from .get_intent import GetIntent, GetIntentIntent
 from .heartbeat_intent import HeartbeatIntent, HeartbeatIntentHeartbeatIntent
+from .heartbeat_worker import HeartbeatWorker, HeartbeatWorkerHeartbeatWorker
 from .input_types import (
     ApprovalFilter,
     ApprovalRequestInput,
@@ -72,6 +77,8 @@ from .input_types import (
     IntentErrorInput,
     IntentEventFilter,
     IntentFilter,
+    RegisterWorkerInput,
+    ReleaseIntentInput,
     ReportProgressInput,
     RequestApprovalInput,
     ResolveApprovalInput,
@@ -82,6 +89,8 @@ from .input_types import (
     SubmitIntentInput,
     WaitForChildrenInput,
     WaitForSignalInput,
+    WorkerIdInput,
+    WorkersFilter,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
 from .list_approvals import (
@@ -96,6 +105,9 @@ from .list_intents import (
     ListIntentsIntentsNodes,
     ListIntentsIntentsPageInfo,
 )
+from .list_workers import ListWorkers, ListWorkersWorkers, ListWorkersWorkersInFlight
+from .register_worker import RegisterWorker, RegisterWorkerRegisterWorker
+from .release_intent import ReleaseIntent, ReleaseIntentReleaseIntent
 from .report_progress import ReportProgress, ReportProgressReportProgress
 from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
@@ -107,6 +119,7 @@ from .signal_outcome import (
     SignalOutcomeIntentSignals,
 )
 from .sleep_intent import SleepIntent, SleepIntentSleepIntent
+from .stop_worker import StopWorker, StopWorkerStopWorker
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
@@ -168,6 +181,8 @@ __all__ = [
     "HeartbeatIntent",
     "HeartbeatIntentHeartbeatIntent",
     "HeartbeatIntentInput",
+    "HeartbeatWorker",
+    "HeartbeatWorkerHeartbeatWorker",
     "IntentErrorInput",
     "IntentEventFilter",
     "IntentEventKind",
@@ -186,6 +201,15 @@ __all__ = [
     "ListIntentsIntents",
     "ListIntentsIntentsNodes",
     "ListIntentsIntentsPageInfo",
+    "ListWorkers",
+    "ListWorkersWorkers",
+    "ListWorkersWorkersInFlight",
+    "RegisterWorker",
+    "RegisterWorkerInput",
+    "RegisterWorkerRegisterWorker",
+    "ReleaseIntent",
+    "ReleaseIntentInput",
+    "ReleaseIntentReleaseIntent",
     "ReportProgress",
     "ReportProgressInput",
     "ReportProgressReportProgress",
@@ -209,6 +233,8 @@ __all__ = [
     "SleepIntent",
     "SleepIntentInput",
     "SleepIntentSleepIntent",
+    "StopWorker",
+    "StopWorkerStopWorker",
     "SubmitIntent",
     "SubmitIntentInput",
     "SubmitIntentSubmitIntent",
@@ -224,4 +250,10 @@ __all__ = [
     "WatchEventsIntentEvents",
     "WatchIntent",
     "WatchIntentIntentChanged",
+    "WorkerFields",
+    "WorkerIdInput",
+    "WorkerSessionFields",
+    "WorkerSessionFieldsWorker",
+    "WorkerStatus",
+    "WorkersFilter",
 ]
