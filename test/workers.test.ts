@@ -8,7 +8,7 @@ import { ManualClock } from '../src/core/clock.ts';
 import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 import { post } from './helpers/live.ts';
 
 let tdb: TestDb;
@@ -20,7 +20,7 @@ const clock = new ManualClock(new Date());
 beforeAll(async () => {
   tdb = await freshDb();
   const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_WORKER_SESSION_SECONDS: '5' });
-  app = await createAxme(config, createLogger(process.env.TEST_LOG as 'error' ?? 'silent'), { db: tdb.db, clock, startSweeper: false });
+  app = await createAxme(config, createLogger('silent'), { db: tdb.db, clock, startSweeper: false });
   running = await listen(app, createLogger('silent'));
   url = running.url;
 });
@@ -170,5 +170,29 @@ describe('worker sessions', () => {
     await register(type);
     const text = await (await fetch(`${url.replace(/\/graphql$/, '')}/metrics`)).text();
     expect(Number(/^axme_workers_connected (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+  });
+
+  it.runIf(REAL_PG)('instances sweeping at once release each lost session\'s leases exactly once', async () => {
+    const other = await createAxme(loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_WORKER_SESSION_SECONDS: '5' }), createLogger('silent'), {
+      db: tdb.another(), clock, startSweeper: false,
+    });
+    try {
+      const type = uniqueType();
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const s = await register(type);
+        ids.push(await submit(type));
+        await claim(type, s.id);
+      }
+      clock.advance(6_000);
+      await Promise.all([sweep(), other.sweeper.sweep(), sweep(), other.sweeper.sweep()]);
+      for (const id of ids) {
+        const i = await intent(id);
+        expect(i.status).toBe('PENDING');
+        expect(i.events.filter((e: { kind: string }) => e.kind === 'LEASE_RELEASED')).toHaveLength(1);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
