@@ -44,19 +44,26 @@ export class WorkerSessionKeeper {
   private readonly o: SessionOptions;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
-  private registering: Promise<void> | null = null;
+  private registering: Promise<boolean> | null = null;
 
   constructor(client: AxmeClient, o: SessionOptions) {
     this.client = client;
     this.o = o;
   }
 
-  /** Registers (retrying until it succeeds or the keeper stops) and starts heartbeating. */
-  start(): Promise<void> {
-    return (this.registering ??= this.register().finally(() => (this.registering = null)));
+  /**
+   * Registers and starts heartbeating. Resolves after the first attempt: when it failed (the
+   * server is away, or too old to know sessions) it keeps trying in the background, and the
+   * worker claims without a session meanwhile (its leases then last until they expire).
+   */
+  async start(): Promise<void> {
+    const first = (this.registering ??= this.register(true).finally(() => (this.registering = null)));
+    if (await first) return;
+    void (this.registering ??= this.register(false).finally(() => (this.registering = null)));
   }
 
-  private async register(): Promise<void> {
+  /** Whether a session was registered; `once` gives up after one failed attempt. */
+  private async register(once: boolean): Promise<boolean> {
     let backoff = 200;
     while (!this.stopped) {
       try {
@@ -68,17 +75,19 @@ export class WorkerSessionKeeper {
         })).registerWorker;
         if (this.stopped) {
           await this.client.request(ops.StopWorkerDocument, { input: { id: s.id } }).catch(() => {});
-          return;
+          return false;
         }
         this.id = s.id;
         this.schedule(s.heartbeatSeconds);
-        return;
+        return true;
       } catch (err) {
         this.o.onError(err);
+        if (once) return false;
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 5000);
       }
     }
+    return false;
   }
 
   private schedule(seconds: number): void {

@@ -63,12 +63,24 @@ class SessionKeeper:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Registers (until it succeeds or stop()), then heartbeats in the background."""
-        interval = await self._register()
-        if interval is not None and not self._stopped:
-            self._task = asyncio.get_running_loop().create_task(self._beat(interval), name="axme worker session")
+        """Registers, then heartbeats in the background. Returns after the first attempt: when
+        it failed (the server is away, or too old to know sessions) it keeps trying in the
+        background, and the worker claims without a session meanwhile (leases then expire)."""
+        if self._stopped:
+            return
+        interval = await self._register(once=True)
+        loop = asyncio.get_running_loop()
+        if interval is not None:
+            self._task = loop.create_task(self._beat(interval), name="axme worker session")
+        elif not self._stopped:
+            self._task = loop.create_task(self._register_then_beat(), name="axme worker session")
 
-    async def _register(self) -> float | None:
+    async def _register_then_beat(self) -> None:
+        interval = await self._register()
+        if interval is not None:
+            await self._beat(interval)
+
+    async def _register(self, once: bool = False) -> float | None:
         from . import __version__
 
         inp = RegisterWorkerInput.model_validate(
@@ -89,6 +101,8 @@ class SessionKeeper:
                 s = (await self.client.gql.register_worker(inp)).register_worker
             except Exception as err:
                 self._on_error(err)
+                if once:
+                    return None
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
