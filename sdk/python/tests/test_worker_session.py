@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import StartWorker, until
+from conftest import Server, StartWorker, until
 
-from axme_durable import AxmeClient, IntentRun, IntentStatus
+from axme_durable import AxmeClient, IntentRun, IntentStatus, SyncAxmeClient
 
 
 async def test_a_worker_registers_heartbeats_and_stops_its_session(
@@ -41,3 +41,14 @@ async def test_a_worker_registers_heartbeats_and_stops_its_session(
     assert done.status is IntentStatus.COMPLETED
     [ended] = [w for w in await client.workers(types=[intent_type]) if w.name == "py-session"]
     assert ended.status.value == "STOPPED"
+
+
+def test_the_sync_client_lists_workers_and_releases_unstarted_work(server: Server, intent_type: str) -> None:
+    with SyncAxmeClient(server.url) as axme:
+        intent = axme.submit(intent_type, {})
+        [lease] = axme.claim_many([intent_type], agent="py-sync")
+        axme.release(lease.intent.id, lease.token)
+        again = axme.get(intent.id)
+        assert again is not None
+        assert (again.status, again.attempt) == (IntentStatus.PENDING, 0)
+        assert isinstance(axme.workers(status=["CONNECTED", "STOPPED", "LOST"]), list)
