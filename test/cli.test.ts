@@ -116,3 +116,21 @@ it('events prints step lines by name with duration and size; get shows a steps t
   const json = JSON.parse((await axme('--json', 'get', intent.id)).stdout);
   expect(json.steps.map((s: { name: string }) => s.name)).toEqual(['fetch page', 'summarize']);
 });
+it('axme workers lists worker sessions as a table and as JSON', async () => {
+  const client = createClient({ url: server.url });
+  const worker = client.worker({ types: ['cli.workers'], identity: 'cli-test-worker', agent: 'cli-worker', waitSeconds: 1 }, () => ({}));
+  try {
+    let rows: { name: string; status: string; sdk: string }[] = [];
+    for (let i = 0; i < 100 && !rows.some((w) => w.name === 'cli-worker'); i++) {
+      rows = JSON.parse((await axme('--json', 'workers', '--status', 'connected')).stdout);
+      if (!rows.some((w) => w.name === 'cli-worker')) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rows.find((w) => w.name === 'cli-worker')).toMatchObject({ status: 'CONNECTED', sdk: '@axme/client' });
+    const table = (await axme('workers')).stdout;
+    expect(table.split('\n')[0]).toMatch(/^ID\s+NAME\s+STATUS\s+IN FLIGHT\s+LAST SEEN/);
+    expect(table).toMatch(/cli-worker\s+CONNECTED\s+0\/1/);
+  } finally {
+    await worker.stop();
+  }
+  expect((await axme('workers', '--status', 'stopped')).stdout).toMatch(/cli-worker\s+STOPPED/);
+}, 60_000);

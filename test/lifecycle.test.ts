@@ -33,6 +33,8 @@ describe('transition table', () => {
     reportProgress: ['RUNNING'],
     recordStep: ['RUNNING'],
     recordStepFailure: ['RUNNING'],
+    releaseIntent: ['RUNNING'],
+    releaseLease: ['RUNNING'],
   };
 
   for (const action of ACTIONS) {

@@ -156,6 +156,20 @@ it('a lease that expires with attempts left and for good, and a deadline', async
   await expectSteps(late.id, ['expireDeadline'], sweep);
 });
 
+it('worker sessions: a holder releases unstarted work; an ended session releases with attempts left and for good', async () => {
+  const r = await running();
+  await expectSteps(r.id, ['releaseIntent'], () => services().intents.release(c, r.id, r.token));
+
+  const type = freshType();
+  const { id } = await services().intents.submit(c, { type, maxAttempts: 2 });
+  for (const to of ['PENDING', 'FAILED']) {
+    const s = await services().workers.register(c, { name: 'w', identity: 'transitions', types: [type] });
+    await services().intents.claim(c, { types: [type], workerId: s.session.id });
+    await expectSteps(id, ['releaseLease'], () => services().workers.stop(c, s.session.id));
+    expect((await services().intents.get(c, id))!.status).toBe(to);
+  }
+});
+
 it('every action and every target the table lists was reached', () => {
   const expected = Object.fromEntries(ACTIONS.map((a) => [a, Object.keys(TRANSITIONS[a].to).sort()]));
   const got = Object.fromEntries(ACTIONS.map((a) => [a, [...(reached.get(a) ?? [])].sort()]));

@@ -7,8 +7,9 @@
  *   node examples/research-agent/worker.ts
  *
  * Env: AXME_URL, AXME_API_KEY, OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL,
- * AXME_LEASE_SECONDS (see README.md).
+ * AXME_LEASE_SECONDS, AXME_WORKER_IDENTITY (see README.md).
  */
+import { hostname } from 'node:os';
 import { createClient, NonRetryableError, RetryAfterError } from '@axme/client';
 
 const env = (name: string, fallback?: string) => process.env[name] || fallback;
@@ -41,7 +42,13 @@ const ANGLES = ['a sceptic', 'a historian', 'an engineer', 'an economist', 'a te
 
 const axme = createClient({ url: env('AXME_URL', 'http://localhost:4000/graphql')!, ...(env('AXME_API_KEY') ? { apiKey: env('AXME_API_KEY') } : {}) });
 
-const worker = axme.worker<Input>({ types: ['research.answer'], leaseSeconds: Number(env('AXME_LEASE_SECONDS', '60')) }, async (run) => {
+// A stable identity: restarted after a crash (even SIGKILL), this worker ends its previous
+// session on the server, whose leases go back at once, and resumes within a second or two
+// instead of waiting out the 60 s lease. Run a second replica on the same host with its own
+// AXME_WORKER_IDENTITY, or the newer one takes the older one's place.
+const identity = env('AXME_WORKER_IDENTITY', `research-agent@${hostname()}`);
+const leaseSeconds = Number(env('AXME_LEASE_SECONDS', '60'));
+const worker = axme.worker<Input>({ types: ['research.answer'], leaseSeconds, identity }, async (run) => {
   const { question } = run.input;
   if (!question) throw new NonRetryableError('input.question is required');
 

@@ -10,6 +10,7 @@ import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow, stepsTable } from './format.ts';
 import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
+import { workersCommand } from './workers.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -204,6 +205,7 @@ program
   });
 
 keysCommand(program, print);
+workersCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

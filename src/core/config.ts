@@ -45,6 +45,11 @@ export interface Config {
   migrateOnStart: boolean;
   /** AXME_SWEEP_MS: how often each instance looks for expired leases, deadlines and due timers. Default 1000. */
   sweepMs: number;
+  /**
+   * AXME_WORKER_SESSION_SECONDS: a worker session that sends no heartbeat for this long is
+   * LOST and its leases are released. Default 10 (SDKs heartbeat every fifth of it).
+   */
+  workerSessionSeconds: number;
   /** AXME_AUTH: require API keys (on/off). Default off on the embedded backend, on with DATABASE_URL. */
   authRequired: boolean;
   /** AXME_INTROSPECTION: schema introspection for GraphiQL and codegen (true/false). Default true. */
@@ -268,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: int('AXME_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     migrateOnStart: bool('AXME_MIGRATE', true),
     sweepMs: int('AXME_SWEEP_MS', 1000, 10, 3_600_000),
+    workerSessionSeconds: int('AXME_WORKER_SESSION_SECONDS', 10, 2, 3600),
     authRequired: bool('AXME_AUTH', str('DATABASE_URL') !== null),
     introspection: bool('AXME_INTROSPECTION', true),
     maxBodyBytes: int('AXME_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),

@@ -35,6 +35,7 @@ export const EVENT_KINDS = [
   // a durable step's record (migration 012): its name, attempt, duration and size, never its output
   'STEP_COMPLETED',
   'STEP_FAILED',
+  'LEASE_RELEASED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -75,6 +76,12 @@ export const TRANSITIONS = {
   // a step's result or error, written once in its own row (store/steps.ts); the intent stays RUNNING
   recordStep: { from: ['RUNNING'], to: { RUNNING: 'STEP_COMPLETED' }, lease: true },
   recordStepFailure: { from: ['RUNNING'], to: { RUNNING: 'STEP_FAILED' }, lease: true },
+  // Worker sessions (issue 18). The holder hands back a lease it never started work on: PENDING at
+  // once, the attempt not spent (store/workers.ts).
+  releaseIntent: { from: ['RUNNING'], to: { PENDING: 'LEASE_RELEASED' }, lease: true },
+  // The worker session holding the lease ended (stopped, replaced by a restart, heartbeats missed):
+  // like an expired lease (the attempt is spent, so a poison pill still ends FAILED) but at once.
+  releaseLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_RELEASED', FAILED: 'LEASE_RELEASED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

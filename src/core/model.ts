@@ -31,6 +31,8 @@ export interface Intent {
   leaseToken: string | null;
   leaseAgent: string | null;
   leaseExpiresAt: Date | null;
+  /** The worker session of the latest claim (migration 011); it holds the lease while the intent is RUNNING. */
+  leaseWorker: string | null;
   runAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -34,6 +34,11 @@ export const MUTATION_ROLES: Record<string, Role> = {
   waitForChildren: 'agent',
   sleepIntent: 'agent',
   signalIntent: 'agent',
+  releaseIntent: 'agent',
+  // worker processes (issue 18)
+  registerWorker: 'agent',
+  heartbeatWorker: 'agent',
+  stopWorker: 'agent',
   // people deciding
   resolveApproval: 'approver',
   // operators

@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../core/caller.ts';
 import type { Intent, IntentEvent, IntentStep } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
+import type { WorkerSession } from '../store/workers.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -21,6 +22,9 @@ export interface Loaders {
   steps: DataLoader<string, IntentStep[]>;
   /** One step's output, by `${intentId}/${seq}`: read only when a selection asks for it. */
   stepOutput: DataLoader<string, unknown>;
+  /** Worker sessions by id (Intent.worker), and the ids of the RUNNING intents each leases (Worker.inFlight). */
+  worker: DataLoader<string, WorkerSession | null>;
+  inFlight: DataLoader<string, string[]>;
 }
 
 /**
@@ -38,6 +42,8 @@ class LazyLoaders implements Loaders {
   #lastWake: Loaders['lastWake'] | null = null;
   #steps: Loaders['steps'] | null = null;
   #stepOutput: Loaders['stepOutput'] | null = null;
+  #worker: Loaders['worker'] | null = null;
+  #inFlight: Loaders['inFlight'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -91,6 +97,24 @@ class LazyLoaders implements Loaders {
         return { intentId: intentId!, seq: Number(seq) };
       }));
       return keys.map((k) => found.get(k) ?? null);
+    }));
+  }
+
+  get worker(): Loaders['worker'] {
+    const { workers } = this.#services;
+    const caller = this.#caller;
+    return (this.#worker ??= new DataLoader(async (ids) => {
+      const found = new Map((await workers.getMany(caller, ids)).map((w) => [w.id, w]));
+      return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get inFlight(): Loaders['inFlight'] {
+    const { workers } = this.#services;
+    const caller = this.#caller;
+    return (this.#inFlight ??= new DataLoader(async (ids) => {
+      const found = await workers.inFlight(caller, ids);
+      return ids.map((id) => found.get(id) ?? []);
     }));
   }
 }

@@ -14,6 +14,7 @@ import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { StepService } from './steps.ts';
 import { WaitService } from './waits.ts';
+import { WorkerService } from './workers.ts';
 
 export interface Services {
   intents: IntentService;
@@ -21,6 +22,7 @@ export interface Services {
   approvals: ApprovalService;
   operator: OperatorService;
   steps: StepService;
+  workers: WorkerService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -36,6 +38,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
     steps: new StepService(deps),
+    workers: new WorkerService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };

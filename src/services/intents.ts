@@ -25,6 +25,7 @@ import { observeClaimWait } from '../telemetry/metrics.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
 import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
+import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 
 export interface Lease {
@@ -49,6 +50,8 @@ export interface ClaimInput {
   agent?: string | null;
   leaseSeconds?: number | null;
   waitSeconds?: number | null;
+  /** The worker session (registerWorker) the leases are for; they are released at once when it ends. */
+  workerId?: string | null;
 }
 
 export interface FailInput {
@@ -180,22 +183,32 @@ export class IntentService {
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
     const waitSeconds = v.intInRange('waitSeconds', a.waitSeconds, 0, 0, this.config.maxWaitSeconds);
+    const workerId = v.optionalId('workerId', a.workerId);
+    if (workerId) await liveSessionOrThrow(this.db, c.namespace, workerId);
     const giveUpAt = Date.now() + waitSeconds * 1000;
     const started = performance.now();
     const link = linkSignals([signal, this.closing.signal]);
     try {
-      return await this.claimUntil(c.namespace, types, leaseSeconds, c.principal ?? agent, limit, giveUpAt, started, link.signal);
+      const who = { agent: c.principal ?? agent, worker: workerId };
+      return await this.claimUntil(c.namespace, types, leaseSeconds, who, limit, giveUpAt, started, link.signal);
     } finally {
       link.dispose();
     }
   }
 
   private async claimUntil(
-    namespace: string, types: string[], leaseSeconds: number, agent: string, limit: number,
+    namespace: string, types: string[], leaseSeconds: number, who: { agent: string; worker: string | null }, limit: number,
     giveUpAt: number, started: number, stop: AbortSignal,
   ): Promise<Lease[]> {
     for (;;) {
-      const changes = await this.writes.claim(namespace, types, leaseSeconds, agent, limit);
+      const changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+      if (changes.length > 0 && stop.aborted) {
+        // the caller went away while the claim statement ran: nobody will work on these, so
+        // they go back now (attempt not spent) instead of waiting out their leases
+        await this.releaseUnstarted(namespace, changes);
+        observeClaimWait(started, false);
+        return [];
+      }
       if (changes.length > 0) {
         observeClaimWait(started, true);
         return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
@@ -284,6 +297,33 @@ export class IntentService {
     const i = v.id('id', id);
     const now = this.clock.now();
     return this.apply((tx) => store.retryIntent(tx, c.namespace, i, c.principal, now));
+  }
+
+  /**
+   * The holder gives back a lease it never started work on: PENDING at once, the attempt
+   * not spent (lifecycle `releaseIntent`). LEASE_LOST when the lease is not the caller's.
+   */
+  async release(c: Caller, id: string, token: string): Promise<Intent> {
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    const now = this.clock.now();
+    const { changes } = await this.commit.statement(async (q) => {
+      const change = await releaseHeldLease(q, c.namespace, i, t, c.principal, now);
+      if (!change) throw await store.whyNot(q, c.namespace, i, 'releaseIntent', t, now);
+      return { changes: [change] };
+    });
+    return changes[0]!.intent;
+  }
+
+  private async releaseUnstarted(namespace: string, changes: readonly Change[]): Promise<void> {
+    const now = this.clock.now();
+    await this.commit.statement(async (q) => {
+      const released: Change[] = [];
+      for (const { intent } of changes) {
+        const r = await releaseHeldLease(q, namespace, intent.id, intent.leaseToken!, null, now);
+        if (r) released.push(r);
+      }
+      return { changes: released };
+    }).catch((err: unknown) => this.log.warn({ err }, 'could not release the leases of an abandoned claim; they expire instead'));
   }
 
   /** An item's own error; an unexpected one is logged and reported as INTERNAL, as a request's would be. */

@@ -37,6 +37,8 @@ interface QueuedClaim {
   types: string[];
   leaseSeconds: number;
   agent: string;
+  /** The worker session the leases are for (claims of several sessions share a statement). */
+  worker: string | null;
   limit: number;
 }
 
@@ -67,8 +69,8 @@ export class WriteGroups {
   }
 
   /** Leases up to `limit` intents for `agent`; claims waiting at the same time for the same types share the statement. */
-  claim(namespace: string, types: string[], leaseSeconds: number, agent: string, limit: number): Promise<Change[]> {
-    return this.claims.run({ namespace, types, leaseSeconds, agent, limit });
+  claim(namespace: string, types: string[], leaseSeconds: number, agent: string, limit: number, worker: string | null = null): Promise<Change[]> {
+    return this.claims.run({ namespace, types, leaseSeconds, agent, worker, limit });
   }
 
   complete(namespace: string, actor: string | null, completion: store.Completion): Promise<Intent> {
@@ -151,10 +153,11 @@ export class WriteGroups {
       const { namespace, types, leaseSeconds } = group[0]!.item;
       const owner: number[] = group.flatMap((p, i) => Array<number>(p.item.limit).fill(i));
       const agents = owner.map((i) => group[i]!.item.agent);
+      const workers = owner.map((i) => group[i]!.item.worker);
       let claimed: store.Claimed[];
       try {
         ({ claimed } = await this.commit.statement(async (q) => {
-          const claimed = await store.claimIntents(q, namespace, { types, leaseSeconds, agents }, this.clock.now());
+          const claimed = await store.claimIntents(q, namespace, { types, leaseSeconds, agents, workers }, this.clock.now());
           return { claimed, changes: claimed.map((c) => c.change) };
         }));
       } catch (err) {

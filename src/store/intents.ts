@@ -140,6 +140,8 @@ export interface ClaimArgs {
   leaseSeconds: number;
   /** One per intent wanted, in the order they are handed out: the lease holder and event actor of each. */
   agents: string[];
+  /** One per intent wanted, beside agents: the worker session that will hold each lease (null: none named). */
+  workers?: (string | null)[];
 }
 
 // axme_claim_candidates (migration 008) picks and locks the rows: candidates in claim
@@ -149,14 +151,14 @@ export interface ClaimArgs {
 // `returning *` does not return a second id.
 const CLAIM = withEvent(`
   update intents i set
-    status = $6, attempt = attempt + case when resume_next then 0 else 1 end,
+    status = $7, attempt = attempt + case when resume_next then 0 else 1 end,
     claim_resumed = resume_next, resume_next = false,
-    lease_token = gen_random_uuid(), lease_agent = c.c_agent,
+    lease_token = gen_random_uuid(), lease_agent = c.c_agent, lease_worker = c.c_worker,
     lease_expires_at = least($2::timestamptz + make_interval(secs => $3), $2::timestamptz + make_interval(secs => attempt_timeout_seconds)),
     attempt_expires_at = $2::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $2
   from (
-    select c_id, c_slot, ($1::text[])[c_slot] as c_agent
+    select c_id, c_slot, ($1::text[])[c_slot] as c_agent, ($6::uuid[])[c_slot] as c_worker
     from unnest((select axme_claim_candidates($4, $5::text[], $2, cardinality($1::text[])))) with ordinality as u(c_id, c_slot)
   ) c
   where i.id = c.c_id`,
@@ -171,7 +173,8 @@ export interface Claimed {
 /** Leases up to `agents.length` of the most urgent runnable intents of the given types, in claim order. */
 export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Claimed[]> {
   const claimed = step('claim');
-  const { rows } = await q.query(CLAIM, [a.agents, now, a.leaseSeconds, ns, a.types, claimed.to, claimed.kind, null]);
+  const workers = a.workers ?? a.agents.map(() => null);
+  const { rows } = await q.query(CLAIM, [a.agents, now, a.leaseSeconds, ns, a.types, workers, claimed.to, claimed.kind, null]);
   return rows.map((r) => ({ change: toChange(r), slot: Number(r.c_slot) - 1 })).sort((x, y) => x.slot - y.slot);
 }
 

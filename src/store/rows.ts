@@ -28,6 +28,7 @@ export function toIntent(r: Row): Intent {
     leaseToken: (r.lease_token as string | null) ?? null,
     leaseAgent: (r.lease_agent as string | null) ?? null,
     leaseExpiresAt: maybeDate(r.lease_expires_at),
+    leaseWorker: (r.lease_worker as string | null) ?? null,
     runAt: date(r.run_at),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),

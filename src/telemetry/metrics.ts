@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Db } from '../db/types.ts';
 import type { Change } from '../store/events.ts';
 import { countApprovalsWaiting, countUnfinishedIntents } from '../store/metrics.ts';
+import { countConnected } from '../store/workers.ts';
 
 const shared = new Registry();
 collectDefaultMetrics({ register: shared });
@@ -100,10 +101,11 @@ export interface AppMetrics {
 export function createAppMetrics(d: AppMetricsDeps): AppMetrics {
   const own = new Registry();
   const cacheMs = d.cacheMs ?? 5000;
-  let cached: { at: number; counts: Promise<{ intents: Awaited<ReturnType<typeof countUnfinishedIntents>>; approvals: number }> } | null = null;
+  let cached: { at: number; counts: Promise<{ intents: Awaited<ReturnType<typeof countUnfinishedIntents>>; approvals: number; workers: number }> } | null = null;
   const counts = () => {
     if (!cached || Date.now() - cached.at >= cacheMs) {
-      const p = Promise.all([countUnfinishedIntents(d.db), countApprovalsWaiting(d.db)]).then(([intents, approvals]) => ({ intents, approvals }));
+      const p = Promise.all([countUnfinishedIntents(d.db), countApprovalsWaiting(d.db), countConnected(d.db)])
+        .then(([intents, approvals, workers]) => ({ intents, approvals, workers }));
       cached = { at: Date.now(), counts: p };
       // a failed read is not cached: the next scrape asks again
       p.catch(() => (cached = null));
@@ -131,6 +133,16 @@ export function createAppMetrics(d: AppMetricsDeps): AppMetrics {
       this.reset();
       const read = await counts().catch(() => null);
       if (read) this.set(read.approvals);
+    },
+  });
+  new Gauge({
+    name: 'axme_workers_connected',
+    help: 'Worker sessions CONNECTED (heartbeating), all namespaces; read at scrape time, cached 5 s.',
+    registers: [own],
+    async collect() {
+      this.reset();
+      const read = await counts().catch(() => null);
+      if (read) this.set(read.workers);
     },
   });
   new Gauge({

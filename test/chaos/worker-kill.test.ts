@@ -130,7 +130,8 @@ it.skipIf(!PG_URL)(`SIGKILL a worker mid-lease ${KILLS} times: every intent comp
     const before = log.slice(0, at);
     const lastClaim = before.map((e) => e.kind).lastIndexOf('CLAIMED');
     const holder = lastClaim >= 0 ? before[lastClaim]!.actor : null;
-    const expiredSince = before.slice(lastClaim + 1).some((e) => e.kind === 'LEASE_EXPIRED');
+    // a lease released with its worker session (issue 18) ends the holder's lease as an expiry does
+    const expiredSince = before.slice(lastClaim + 1).some((e) => e.kind === 'LEASE_EXPIRED' || e.kind === 'LEASE_RELEASED');
     const completer = log[at]!.actor;
     if (holder !== completer || expiredSince || intent.output?.agent !== completer || !ran.get(intent.id)?.has(completer!)) stale++;
   }

@@ -12,6 +12,8 @@ export type IntentEvent = ops.EventFieldsFragment;
 export type Approval = ops.ApprovalFieldsFragment;
 export type Signal = ops.SignalIntentMutation['signalIntent'];
 export type Lease = NonNullable<ops.ClaimIntentMutation['claimIntent']>;
+export type WorkerInfo = ops.ListWorkersQuery['workers'][number];
+export type WorkerSession = ops.WorkerSessionFieldsFragment;
 export type { SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter, ResolveApprovalInput } from './generated/graphql.ts';
 export type { Transport } from './live.ts';
 
@@ -124,6 +126,16 @@ export class AxmeClient {
     return results.map((r) => r.intent
       ? { intent: r.intent }
       : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+  }
+
+  /** Worker sessions of the namespace: CONNECTED first, then the most recently seen. */
+  async workers(filter: ops.WorkersFilter = {}, first?: number): Promise<WorkerInfo[]> {
+    return (await this.request(ops.ListWorkersDocument, { filter, first: first ?? null })).workers;
+  }
+
+  /** The lease holder hands back an intent it never started: PENDING at once, the attempt not spent. */
+  async release(id: string, leaseToken: string): Promise<void> {
+    await this.request(ops.ReleaseIntentDocument, { input: { id, leaseToken } });
   }
 
   /** Delivers a named signal: it wakes a waitForSignal(name), or is kept for the next one. */

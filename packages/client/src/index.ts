@@ -15,7 +15,7 @@ export function createClient(o: ClientOptions): Axme {
 
 export type {
   ClientOptions, Intent, IntentEvent, Lease, Approval, Signal, SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter,
-  ResolveApprovalInput, Transport, WatchOptions,
+  ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession,
 } from './client.ts';
 export type { Handler, WorkerOptions } from './worker.ts';
 export { Worker } from './worker.ts';

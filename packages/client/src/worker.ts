@@ -8,6 +8,7 @@ import { Completions } from './completions.ts';
 import { ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
 import * as ops from './generated/graphql.ts';
 import { IntentRun } from './run.ts';
+import { WorkerSessionKeeper, envIdentity } from './session.ts';
 
 export interface WorkerOptions {
   /** Intent types this worker handles. */
@@ -22,6 +23,17 @@ export interface WorkerOptions {
   waitSeconds?: number;
   /** Default leaseSeconds * 1000 / 3. */
   heartbeatMs?: number;
+  /**
+   * Who this worker is across restarts (default: AXME_WORKER_IDENTITY, else none). A
+   * restart announcing the identity of its previous session gets that session's leases
+   * back at once; without one they go back sessionSeconds after the last heartbeat.
+   * Two workers running at once must not share one: the later one takes over.
+   */
+  identity?: string;
+  /** Without a heartbeat for this long the server ends the session and releases its leases. Default: the server's (10 s). */
+  sessionSeconds?: number;
+  /** Register a worker session (default true); false claims without one, leases then last until they expire. */
+  session?: boolean;
   /** Called with errors the worker handled itself (network, a lost lease). Default: console.error. */
   onError?: (err: unknown, intentId?: string) => void;
   /** Called with each error a handler threw, before the intent is failed with it. Default: console.error with id, type and attempt. */
@@ -48,7 +60,8 @@ export class Worker {
   /** Resolves when the worker has stopped and every handler has returned. */
   readonly done: Promise<void>;
   private readonly client: AxmeClient;
-  private readonly o: Required<Omit<WorkerOptions, 'heartbeatMs'>> & { heartbeatMs: number };
+  private readonly o: Required<Omit<WorkerOptions, 'heartbeatMs' | 'identity' | 'sessionSeconds' | 'session'>> & { heartbeatMs: number };
+  private readonly session: WorkerSessionKeeper | null;
   private readonly handler: Handler<any>;
   private readonly stopClaims = new AbortController();
   private readonly completions: Completions;
@@ -73,10 +86,18 @@ export class Worker {
     }
     this.handler = handler;
     this.completions = new Completions(client);
+    this.session = o.session === false ? null : new WorkerSessionKeeper(client, {
+      identity: o.identity ?? envIdentity(), name: this.o.agent, types: this.o.types, concurrency: this.o.concurrency,
+      sessionSeconds: o.sessionSeconds ?? null, onError: (err) => this.o.onError(err), log: (m) => console.warn(m),
+      onReplaced: () => void this.stop(),
+    });
     this.done = this.claimLoop();
   }
 
-  /** Stops claiming, lets running handlers finish, and resolves when they have. */
+  /**
+   * Stops claiming, lets running handlers finish, then ends the worker session; resolves
+   * when all that is done. Work claimed but not started goes back without spending an attempt.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopClaims.abort(new Error('worker stopping'));
@@ -85,6 +106,15 @@ export class Worker {
 
   /** One claim in flight at a time, for as many intents as there are free slots. */
   private async claimLoop(): Promise<void> {
+    await this.session?.start();
+    try {
+      await this.claimWhileRunning();
+    } finally {
+      await this.session?.stop();
+    }
+  }
+
+  private async claimWhileRunning(): Promise<void> {
     let backoff = 100;
     while (!this.stopping) {
       const free = this.o.concurrency - this.running.size;
@@ -95,7 +125,10 @@ export class Worker {
       let leases: Lease[];
       try {
         leases = await this.client.claimMany(
-          { types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds, limit: Math.min(free, MAX_CLAIM) },
+          {
+            types: this.o.types, agent: this.o.agent, leaseSeconds: this.o.leaseSeconds, waitSeconds: this.o.waitSeconds,
+            limit: Math.min(free, MAX_CLAIM), workerId: this.session?.id ?? null,
+          },
           this.stopClaims.signal,
         );
         backoff = 100;
@@ -105,6 +138,11 @@ export class Worker {
         await sleep(backoff).catch(() => {});
         backoff = Math.min(backoff * 2, 5000);
         continue;
+      }
+      if (this.stopping) {
+        // answered after stop(): nothing was started, so the leases go back unspent
+        await Promise.all(leases.map((l) => this.client.release(l.intent.id, l.token).catch((err) => this.o.onError(err, l.intent.id))));
+        break;
       }
       for (const lease of leases) {
         const running: Promise<void> = this.run(lease).finally(() => this.running.delete(running));

@@ -17,6 +17,7 @@ import logging
 import os
 import random
 import re
+import socket
 from datetime import datetime, timezone
 from typing import Any
 
@@ -59,7 +60,15 @@ async def chat(system: str, user: str, temperature: float) -> str:
     return content.strip()
 
 
-@axme.worker(types=["research.answer"], lease_seconds=int(env("AXME_LEASE_SECONDS", "60")))
+# A stable identity: restarted after a crash (even SIGKILL), this worker ends its previous
+# session on the server, whose leases go back at once, and resumes within a second or two
+# instead of waiting out the 60 s lease. A second replica on the same host needs its own
+# AXME_WORKER_IDENTITY, or the newer one takes the older one's place.
+@axme.worker(
+    types=["research.answer"],
+    lease_seconds=int(env("AXME_LEASE_SECONDS", "60")),
+    identity=env("AXME_WORKER_IDENTITY", f"research-agent-py@{socket.gethostname()}"),
+)
 async def research(run: IntentRun) -> dict[str, Any]:
     question = run.input.get("question") if isinstance(run.input, dict) else None
     if not question:

@@ -6,6 +6,7 @@ import './enums.ts';
 import './event.ts';
 import './intent.ts';
 import './lease.ts';
+import './workers.ts';
 import './keys.ts';
 import './recovery.ts';
 import './approval.ts';

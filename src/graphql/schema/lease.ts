@@ -21,6 +21,7 @@ const ClaimIntentInput = builder.inputType('ClaimIntentInput', {
     agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
     leaseSeconds: t.int({ description: 'How long the lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
     waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for work before answering null. Default 0.' }),
+    workerId: t.id({ description: 'The worker session (registerWorker) that will hold the lease: released at once when the session ends.' }),
   }),
 });
 
@@ -31,6 +32,7 @@ const ClaimIntentsInput = builder.inputType('ClaimIntentsInput', {
     agent: t.string({ description: 'A name for the agent, shown as the lease holder and event actor.' }),
     leaseSeconds: t.int({ description: 'How long each lease lasts without a heartbeat. Default 300 (AXME_DEFAULT_LEASE_SECONDS).' }),
     waitSeconds: t.int({ description: 'Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0.' }),
+    workerId: t.id({ description: 'The worker session (registerWorker) that will hold the leases: released at once when the session ends.' }),
   }),
 });
 

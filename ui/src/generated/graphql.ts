@@ -37,6 +37,7 @@ export type IntentEventKind =
   | 'COMPLETED'
   | 'FAILED'
   | 'LEASE_EXPIRED'
+  | 'LEASE_RELEASED'
   | 'RESUMED'
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
@@ -84,6 +85,12 @@ export type WaitingFor =
   | 'CHILDREN'
   | 'SIGNAL'
   | 'TIME';
+
+/** CONNECTED while heartbeats arrive; STOPPED when the worker ended its session; LOST when its heartbeats stopped or a restart took its identity. */
+export type WorkerStatus =
+  | 'CONNECTED'
+  | 'LOST'
+  | 'STOPPED';
 
 export type ApprovalCardFragment = { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null };
 
@@ -202,6 +209,23 @@ export type RetryIntentMutationVariables = Exact<{
 
 
 export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type WorkerRowFragment = { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, startedAt: string, lastSeenAt: string, inFlightCount: number, inFlight: Array<{ id: string, type: string }> };
+
+export type WorkersListQueryVariables = Exact<{
+  status?: Array<WorkerStatus> | WorkerStatus | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type WorkersListQuery = { workers: Array<{ id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, startedAt: string, lastSeenAt: string, inFlightCount: number, inFlight: Array<{ id: string, type: string }> }> };
+
+export type WorkerLeaseEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type WorkerLeaseEventsSubscription = { intentEvents: { cursor: string, kind: IntentEventKind, intentId: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -337,6 +361,27 @@ export const TimelineEventFragmentDoc = new TypedDocumentString(`
   at
 }
     `, {"fragmentName":"TimelineEvent"}) as unknown as TypedDocumentString<TimelineEventFragment, unknown>;
+export const WorkerRowFragmentDoc = new TypedDocumentString(`
+    fragment WorkerRow on Worker {
+  id
+  identity
+  name
+  host
+  sdk
+  sdkVersion
+  types
+  concurrency
+  status
+  endReason
+  startedAt
+  lastSeenAt
+  inFlightCount
+  inFlight {
+    id
+    type
+  }
+}
+    `, {"fragmentName":"WorkerRow"}) as unknown as TypedDocumentString<WorkerRowFragment, unknown>;
 export const ApprovalInboxDocument = new TypedDocumentString(`
     query ApprovalInbox($status: [ApprovalStatus!], $first: Int, $after: String) {
   approvals(filter: {status: $status}, first: $first, after: $after) {
@@ -786,3 +831,40 @@ fragment IntentRow on Intent {
     expiresAt
   }
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
+export const WorkersListDocument = new TypedDocumentString(`
+    query WorkersList($status: [WorkerStatus!], $first: Int) {
+  workers(filter: {status: $status}, first: $first) {
+    ...WorkerRow
+  }
+}
+    fragment WorkerRow on Worker {
+  id
+  identity
+  name
+  host
+  sdk
+  sdkVersion
+  types
+  concurrency
+  status
+  endReason
+  startedAt
+  lastSeenAt
+  inFlightCount
+  inFlight {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<WorkersListQuery, WorkersListQueryVariables>;
+export const WorkerLeaseEventsDocument = new TypedDocumentString(`
+    subscription WorkerLeaseEvents($after: String) {
+  intentEvents(
+    after: $after
+    filter: {kinds: [CLAIMED, COMPLETED, FAILED, RETRY_SCHEDULED, LEASE_EXPIRED, LEASE_RELEASED, WAITING, APPROVAL_REQUESTED, CANCELLED]}
+  ) {
+    cursor
+    kind
+    intentId
+  }
+}
+    `) as unknown as TypedDocumentString<WorkerLeaseEventsSubscription, WorkerLeaseEventsSubscriptionVariables>;

@@ -70,6 +70,8 @@ export type ClaimIntentInput = {
   types: Array<string>;
   /** Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for work before answering null. Default 0. */
   waitSeconds?: number | null | undefined;
+  /** The worker session (registerWorker) that will hold the lease: released at once when the session ends. */
+  workerId?: string | number | null | undefined;
 };
 
 export type ClaimIntentsInput = {
@@ -83,6 +85,8 @@ export type ClaimIntentsInput = {
   types: Array<string>;
   /** Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0. */
   waitSeconds?: number | null | undefined;
+  /** The worker session (registerWorker) that will hold the leases: released at once when the session ends. */
+  workerId?: string | number | null | undefined;
 };
 
 export type CompleteIntentInput = {
@@ -144,6 +148,7 @@ export type IntentEventKind =
   | 'COMPLETED'
   | 'FAILED'
   | 'LEASE_EXPIRED'
+  | 'LEASE_RELEASED'
   | 'RESUMED'
   | 'RETRIED'
   | 'RETRY_SCHEDULED'
@@ -185,6 +190,28 @@ export type RecordStepInput = {
   name: string;
   /** The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE. */
   output?: unknown;
+};
+
+export type RegisterWorkerInput = {
+  /** Intents it runs at once. Default 1. */
+  concurrency?: number | null | undefined;
+  host?: string | null | undefined;
+  /** Stable across restarts of the same worker (e.g. AXME_WORKER_IDENTITY): a new session with it ends the previous one and releases its leases at once. Absent: the session is its own identity. */
+  identity?: string | null | undefined;
+  /** Shown in the dashboard and `axme workers`. */
+  name: string;
+  /** e.g. `@axme/client` or `axme_durable`. */
+  sdk?: string | null | undefined;
+  sdkVersion?: string | null | undefined;
+  /** Without a heartbeat for this long the session is LOST (2–3600). Default 10 (AXME_WORKER_SESSION_SECONDS). */
+  sessionSeconds?: number | null | undefined;
+  /** Intent types the worker handles. */
+  types: Array<string>;
+};
+
+export type ReleaseIntentInput = {
+  id: string | number;
+  leaseToken: string | number;
 };
 
 export type ReportProgressInput = {
@@ -306,6 +333,23 @@ export type WaitingFor =
   | 'CHILDREN'
   | 'SIGNAL'
   | 'TIME';
+
+export type WorkerIdInput = {
+  id: string | number;
+};
+
+/** CONNECTED while heartbeats arrive; STOPPED when the worker ended its session; LOST when its heartbeats stopped or a restart took its identity. */
+export type WorkerStatus =
+  | 'CONNECTED'
+  | 'LOST'
+  | 'STOPPED';
+
+export type WorkersFilter = {
+  /** Any of these statuses. */
+  status?: Array<WorkerStatus> | null | undefined;
+  /** Workers handling any of these types. */
+  type?: Array<string> | null | undefined;
+};
 
 export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
@@ -538,6 +582,46 @@ export type ReportProgressMutationVariables = Exact<{
 
 export type ReportProgressMutation = { reportProgress: { id: string } };
 
+export type WorkerFieldsFragment = { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, sessionSeconds: number, startedAt: string, lastSeenAt: string, endedAt: string | null, inFlightCount: number };
+
+export type WorkerSessionFieldsFragment = { id: string, status: WorkerStatus, valid: boolean, heartbeatSeconds: number, sessionSeconds: number, expiresAt: string, worker: { identity: string, endReason: string | null } };
+
+export type ListWorkersQueryVariables = Exact<{
+  filter?: WorkersFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ListWorkersQuery = { workers: Array<{ id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, sessionSeconds: number, startedAt: string, lastSeenAt: string, endedAt: string | null, inFlightCount: number, inFlight: Array<{ id: string, type: string }> }> };
+
+export type RegisterWorkerMutationVariables = Exact<{
+  input: RegisterWorkerInput;
+}>;
+
+
+export type RegisterWorkerMutation = { registerWorker: { id: string, status: WorkerStatus, valid: boolean, heartbeatSeconds: number, sessionSeconds: number, expiresAt: string, worker: { identity: string, endReason: string | null } } };
+
+export type HeartbeatWorkerMutationVariables = Exact<{
+  input: WorkerIdInput;
+}>;
+
+
+export type HeartbeatWorkerMutation = { heartbeatWorker: { id: string, status: WorkerStatus, valid: boolean, heartbeatSeconds: number, sessionSeconds: number, expiresAt: string, worker: { identity: string, endReason: string | null } } };
+
+export type StopWorkerMutationVariables = Exact<{
+  input: WorkerIdInput;
+}>;
+
+
+export type StopWorkerMutation = { stopWorker: { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, sessionSeconds: number, startedAt: string, lastSeenAt: string, endedAt: string | null, inFlightCount: number } };
+
+export type ReleaseIntentMutationVariables = Exact<{
+  input: ReleaseIntentInput;
+}>;
+
+
+export type ReleaseIntentMutation = { releaseIntent: { id: string, status: IntentStatus, attempt: number } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -642,6 +726,39 @@ export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
   escalatedFromId
 }
     `, {"fragmentName":"ApprovalFields"}) as unknown as TypedDocumentString<ApprovalFieldsFragment, unknown>;
+export const WorkerFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WorkerFields on Worker {
+  id
+  identity
+  name
+  host
+  sdk
+  sdkVersion
+  types
+  concurrency
+  status
+  endReason
+  sessionSeconds
+  startedAt
+  lastSeenAt
+  endedAt
+  inFlightCount
+}
+    `, {"fragmentName":"WorkerFields"}) as unknown as TypedDocumentString<WorkerFieldsFragment, unknown>;
+export const WorkerSessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WorkerSessionFields on WorkerSession {
+  id
+  status
+  valid
+  heartbeatSeconds
+  sessionSeconds
+  expiresAt
+  worker {
+    identity
+    endReason
+  }
+}
+    `, {"fragmentName":"WorkerSessionFields"}) as unknown as TypedDocumentString<WorkerSessionFieldsFragment, unknown>;
 export const GetIntentDocument = new TypedDocumentString(`
     query GetIntent($id: ID!) {
   intent(id: $id) {
@@ -1395,3 +1512,98 @@ export const ReportProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReportProgressMutation, ReportProgressMutationVariables>;
+export const ListWorkersDocument = new TypedDocumentString(`
+    query ListWorkers($filter: WorkersFilter, $first: Int) {
+  workers(filter: $filter, first: $first) {
+    ...WorkerFields
+    inFlight {
+      id
+      type
+    }
+  }
+}
+    fragment WorkerFields on Worker {
+  id
+  identity
+  name
+  host
+  sdk
+  sdkVersion
+  types
+  concurrency
+  status
+  endReason
+  sessionSeconds
+  startedAt
+  lastSeenAt
+  endedAt
+  inFlightCount
+}`) as unknown as TypedDocumentString<ListWorkersQuery, ListWorkersQueryVariables>;
+export const RegisterWorkerDocument = new TypedDocumentString(`
+    mutation RegisterWorker($input: RegisterWorkerInput!) {
+  registerWorker(input: $input) {
+    ...WorkerSessionFields
+  }
+}
+    fragment WorkerSessionFields on WorkerSession {
+  id
+  status
+  valid
+  heartbeatSeconds
+  sessionSeconds
+  expiresAt
+  worker {
+    identity
+    endReason
+  }
+}`) as unknown as TypedDocumentString<RegisterWorkerMutation, RegisterWorkerMutationVariables>;
+export const HeartbeatWorkerDocument = new TypedDocumentString(`
+    mutation HeartbeatWorker($input: WorkerIdInput!) {
+  heartbeatWorker(input: $input) {
+    ...WorkerSessionFields
+  }
+}
+    fragment WorkerSessionFields on WorkerSession {
+  id
+  status
+  valid
+  heartbeatSeconds
+  sessionSeconds
+  expiresAt
+  worker {
+    identity
+    endReason
+  }
+}`) as unknown as TypedDocumentString<HeartbeatWorkerMutation, HeartbeatWorkerMutationVariables>;
+export const StopWorkerDocument = new TypedDocumentString(`
+    mutation StopWorker($input: WorkerIdInput!) {
+  stopWorker(input: $input) {
+    ...WorkerFields
+  }
+}
+    fragment WorkerFields on Worker {
+  id
+  identity
+  name
+  host
+  sdk
+  sdkVersion
+  types
+  concurrency
+  status
+  endReason
+  sessionSeconds
+  startedAt
+  lastSeenAt
+  endedAt
+  inFlightCount
+}`) as unknown as TypedDocumentString<StopWorkerMutation, StopWorkerMutationVariables>;
+export const ReleaseIntentDocument = new TypedDocumentString(`
+    mutation ReleaseIntent($input: ReleaseIntentInput!) {
+  releaseIntent(input: $input) {
+    id
+    status
+    attempt
+  }
+}
+    `) as unknown as TypedDocumentString<ReleaseIntentMutation, ReleaseIntentMutationVariables>;

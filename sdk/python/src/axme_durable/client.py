@@ -34,12 +34,15 @@ from .generated import (
     IntentStatus,
     ListApprovalsApprovals,
     ListIntentsIntents,
+    ListWorkersWorkers,
+    ReleaseIntentInput,
     ResolveApprovalInput,
     RetryIntentInput,
     RetryPolicyInput,
     SignalIntentInput,
     SignalIntentSignalIntent,
     SubmitIntentInput,
+    WorkersFilter,
 )
 from .live import live
 
@@ -204,6 +207,7 @@ class AxmeClient:
         agent: str | None = None,
         lease_seconds: int | None = None,
         wait_seconds: int | None = None,
+        worker_id: str | None = None,
     ) -> builtins.list[Lease]:
         """Leases up to ``limit`` intents of ``types`` in one request (each with its own
         token); with ``wait_seconds``, long-polls for at least one. Empty when there is none."""
@@ -214,10 +218,28 @@ class AxmeClient:
             agent=agent,
             lease_seconds=lease_seconds,
             wait_seconds=wait_seconds,
+            worker_id=worker_id,
         )
         # a long poll may rightly take wait_seconds: give the request that much more time
         timeout = self.timeout + (wait_seconds or 0)
         return builtins.list((await self.gql.claim_intents(data, timeout=timeout)).claim_intents)
+
+    async def workers(
+        self, *, status: Sequence[str] | None = None, types: Sequence[str] | None = None, first: int | None = None
+    ) -> builtins.list[ListWorkersWorkers]:
+        """Worker sessions of the namespace: CONNECTED first, then the most recently seen."""
+        f = WorkersFilter.model_validate(
+            {
+                k: v
+                for k, v in {"status": status and builtins.list(status), "type": types and builtins.list(types)}.items()
+                if v
+            }
+        )
+        return builtins.list((await self.gql.list_workers(filter_=f, first=first)).workers)
+
+    async def release(self, intent_id: str, lease_token: str) -> None:
+        """The lease holder hands back an intent it never started: PENDING at once, the attempt not spent."""
+        await self.gql.release_intent(model(ReleaseIntentInput, id=intent_id, lease_token=lease_token))
 
     async def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
         """Completes many leased intents, ``(id, lease_token, output)`` each, in one request.
@@ -404,6 +426,9 @@ class AxmeClient:
         wait_seconds: int = 20,
         heartbeat_seconds: float | None = None,
         on_error: Callable[[BaseException, str | None], None] | None = None,
+        identity: str | None = None,
+        session_seconds: int | None = None,
+        session: bool = True,
     ) -> Worker: ...
 
     @overload
@@ -418,6 +443,9 @@ class AxmeClient:
         wait_seconds: int = 20,
         heartbeat_seconds: float | None = None,
         on_error: Callable[[BaseException, str | None], None] | None = None,
+        identity: str | None = None,
+        session_seconds: int | None = None,
+        session: bool = True,
     ) -> Callable[[Handler], Worker]: ...
 
     def worker(
@@ -431,13 +459,21 @@ class AxmeClient:
         wait_seconds: int = 20,
         heartbeat_seconds: float | None = None,
         on_error: Callable[[BaseException, str | None], None] | None = None,
+        identity: str | None = None,
+        session_seconds: int | None = None,
+        session: bool = True,
     ) -> Worker | Callable[[Handler], Worker]:
         """A worker that handles intents of ``types`` with ``handler(run)``.
 
         ``client.worker(handle, types=[...])`` returns the ``Worker``, claiming at once
         when called inside a running event loop (else from ``start()``, ``run()`` or
         ``async with``). As a decorator, ``@client.worker(types=[...])`` turns the
-        handler into its ``Worker``: ``asyncio.run(handle.run())``."""
+        handler into its ``Worker``: ``asyncio.run(handle.run())``.
+
+        The worker registers a session and heartbeats it; when the process dies its
+        leases go back when the session ends. ``identity`` (default ``AXME_WORKER_IDENTITY``)
+        names the worker across restarts: a restart with the same identity gets them back
+        at once. Two workers running at once must not share one."""
         from .worker import Worker
 
         def make(h: Handler) -> Worker:
@@ -451,6 +487,9 @@ class AxmeClient:
                 wait_seconds=wait_seconds,
                 heartbeat_seconds=heartbeat_seconds,
                 on_error=on_error,
+                identity=identity,
+                session_seconds=session_seconds,
+                session=session,
             )
             try:
                 asyncio.get_running_loop()

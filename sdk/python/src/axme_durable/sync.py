@@ -23,6 +23,7 @@ from .generated import (
     IntentStatus,
     ListApprovalsApprovals,
     ListIntentsIntents,
+    ListWorkersWorkers,
     RetryPolicyInput,
     SubmitIntentInput,
 )
@@ -191,11 +192,29 @@ class SyncAxmeClient:
         agent: str | None = None,
         lease_seconds: int | None = None,
         wait_seconds: int | None = None,
+        worker_id: str | None = None,
     ) -> builtins.list[Lease]:
         """Leases up to ``limit`` intents of ``types`` in one request; see ``AxmeClient.claim_many``."""
         return self._call(
-            self.aio.claim_many(types, limit=limit, agent=agent, lease_seconds=lease_seconds, wait_seconds=wait_seconds)
+            self.aio.claim_many(
+                types,
+                limit=limit,
+                agent=agent,
+                lease_seconds=lease_seconds,
+                wait_seconds=wait_seconds,
+                worker_id=worker_id,
+            )
         )
+
+    def workers(
+        self, *, status: Sequence[str] | None = None, types: Sequence[str] | None = None, first: int | None = None
+    ) -> builtins.list[ListWorkersWorkers]:
+        """Worker sessions of the namespace; see ``AxmeClient.workers``."""
+        return self._call(self.aio.workers(status=status, types=types, first=first))
+
+    def release(self, intent_id: str, lease_token: str) -> None:
+        """Hands back a leased intent never started: PENDING, the attempt not spent."""
+        self._call(self.aio.release(intent_id, lease_token))
 
     def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
         return self._call(self.aio.complete_many(items))

@@ -21,6 +21,7 @@ from .completions import Completions
 from .errors import ConflictError, LeaseLostError, NonRetryableError, RetryAfterError
 from .generated import FailIntentInput, HeartbeatIntentInput
 from .run import IntentRun, Suspended
+from .session import SessionKeeper, env_identity
 
 if TYPE_CHECKING:
     from .client import AxmeClient, Lease
@@ -60,6 +61,9 @@ class Worker:
         wait_seconds: int = 20,
         heartbeat_seconds: float | None = None,
         on_error: Callable[[BaseException, str | None], None] | None = None,
+        identity: str | None = None,
+        session_seconds: int | None = None,
+        session: bool = True,
     ) -> None:
         if isinstance(types, str) or not types:
             raise ValueError("types must be a non-empty list of intent types")
@@ -80,6 +84,21 @@ class Worker:
         self._wake: asyncio.Event | None = None  # set by stop(); made in start(), inside the loop
         self._main: asyncio.Task[None] | None = None
         self._claim: asyncio.Task[list[Lease]] | None = None
+        # the worker session (session.py): its leases go back at once when the process dies
+        self.session: SessionKeeper | None = (
+            SessionKeeper(
+                client,
+                identity=identity or env_identity(),
+                name=self.agent,
+                types=self.types,
+                concurrency=concurrency,
+                session_seconds=session_seconds,
+                on_error=lambda err: self.on_error(err, None),
+                on_replaced=self._stop_soon,
+            )
+            if session
+            else None
+        )
 
     def __call__(self, run: IntentRun) -> Awaitable[Any]:
         """The handler itself, so a decorated function can still be called directly (in tests)."""
@@ -155,6 +174,15 @@ class Worker:
             pass
 
     async def _claim_loop(self) -> None:
+        if self.session is not None:
+            await self.session.start()
+        try:
+            await self._claim_while_running()
+        finally:
+            if self.session is not None:
+                await asyncio.shield(self.session.stop())
+
+    async def _claim_while_running(self) -> None:
         """One claim in flight at a time, for as many intents as there are free slots."""
         backoff = 0.1
         try:
@@ -170,6 +198,7 @@ class Worker:
                         agent=self.agent,
                         lease_seconds=self.lease_seconds,
                         wait_seconds=self.wait_seconds,
+                        worker_id=self.session.id if self.session is not None else None,
                     )
                 )
                 self._claim = claim
@@ -189,6 +218,10 @@ class Worker:
                     backoff = min(backoff * 2, 5.0)
                     continue
                 backoff = 0.1
+                if self._stopping:
+                    # answered after stop(): nothing was started, so the leases go back unspent
+                    await asyncio.gather(*(self._release(lease) for lease in claim.result()))
+                    break
                 for lease in claim.result():
                     task = asyncio.get_running_loop().create_task(
                         self._run(lease), name=f"axme intent {lease.intent.id}"
@@ -204,6 +237,12 @@ class Worker:
             if self._running:
                 await asyncio.gather(*self._running, return_exceptions=True)
             raise
+
+    async def _release(self, lease: Lease) -> None:
+        try:
+            await self.client.release(lease.intent.id, lease.token)
+        except Exception as err:
+            self.on_error(err, lease.intent.id)
 
     async def _call_handler(self, run: IntentRun) -> Any:
         output = await self.handler(run)

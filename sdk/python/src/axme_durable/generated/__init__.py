@@ -45,6 +45,7 @@ from .enums import (
     Role,
     StepStatus,
     WaitingFor,
+    WorkerStatus,
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
 from .fragments import (
@@ -55,10 +56,14 @@ from .fragments import (
     IntentFieldsLease,
     StepFields,
     StepFieldsError,
+    WorkerFields,
+    WorkerSessionFields,
+    WorkerSessionFieldsWorker,
 )
 from .get_approval import GetApproval, GetApprovalApproval
 from .get_intent import GetIntent, GetIntentIntent
 from .heartbeat_intent import HeartbeatIntent, HeartbeatIntentHeartbeatIntent
+from .heartbeat_worker import HeartbeatWorker, HeartbeatWorkerHeartbeatWorker
 from .input_types import (
     ApprovalFilter,
     ApprovalRequestInput,
@@ -76,6 +81,8 @@ from .input_types import (
     IntentEventFilter,
     IntentFilter,
     RecordStepInput,
+    RegisterWorkerInput,
+    ReleaseIntentInput,
     ReportProgressInput,
     RequestApprovalInput,
     ResolveApprovalInput,
@@ -87,6 +94,8 @@ from .input_types import (
     SubmitIntentInput,
     WaitForChildrenInput,
     WaitForSignalInput,
+    WorkerIdInput,
+    WorkersFilter,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
 from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
@@ -102,7 +111,10 @@ from .list_intents import (
     ListIntentsIntentsNodes,
     ListIntentsIntentsPageInfo,
 )
+from .list_workers import ListWorkers, ListWorkersWorkers, ListWorkersWorkersInFlight
 from .record_step import RecordStep, RecordStepRecordStep
+from .register_worker import RegisterWorker, RegisterWorkerRegisterWorker
+from .release_intent import ReleaseIntent, ReleaseIntentReleaseIntent
 from .report_progress import ReportProgress, ReportProgressReportProgress
 from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
@@ -115,6 +127,7 @@ from .signal_outcome import (
 )
 from .sleep_intent import SleepIntent, SleepIntentSleepIntent
 from .step_output import StepOutput, StepOutputIntent, StepOutputIntentSteps
+from .stop_worker import StopWorker, StopWorkerStopWorker
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
@@ -176,6 +189,8 @@ __all__ = [
     "HeartbeatIntent",
     "HeartbeatIntentHeartbeatIntent",
     "HeartbeatIntentInput",
+    "HeartbeatWorker",
+    "HeartbeatWorkerHeartbeatWorker",
     "IntentErrorInput",
     "IntentEventFilter",
     "IntentEventKind",
@@ -197,9 +212,18 @@ __all__ = [
     "ListIntentsIntents",
     "ListIntentsIntentsNodes",
     "ListIntentsIntentsPageInfo",
+    "ListWorkers",
+    "ListWorkersWorkers",
+    "ListWorkersWorkersInFlight",
     "RecordStep",
     "RecordStepInput",
     "RecordStepRecordStep",
+    "RegisterWorker",
+    "RegisterWorkerInput",
+    "RegisterWorkerRegisterWorker",
+    "ReleaseIntent",
+    "ReleaseIntentInput",
+    "ReleaseIntentReleaseIntent",
     "ReportProgress",
     "ReportProgressInput",
     "ReportProgressReportProgress",
@@ -230,6 +254,8 @@ __all__ = [
     "StepOutputIntent",
     "StepOutputIntentSteps",
     "StepStatus",
+    "StopWorker",
+    "StopWorkerStopWorker",
     "SubmitIntent",
     "SubmitIntentInput",
     "SubmitIntentSubmitIntent",
@@ -245,4 +271,10 @@ __all__ = [
     "WatchEventsIntentEvents",
     "WatchIntent",
     "WatchIntentIntentChanged",
+    "WorkerFields",
+    "WorkerIdInput",
+    "WorkerSessionFields",
+    "WorkerSessionFieldsWorker",
+    "WorkerStatus",
+    "WorkersFilter",
 ]

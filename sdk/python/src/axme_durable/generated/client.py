@@ -18,6 +18,7 @@ from .fail_intent import FailIntent
 from .get_approval import GetApproval
 from .get_intent import GetIntent
 from .heartbeat_intent import HeartbeatIntent
+from .heartbeat_worker import HeartbeatWorker
 from .input_types import (
     ApprovalFilter,
     CancelIntentInput,
@@ -31,6 +32,8 @@ from .input_types import (
     IntentEventFilter,
     IntentFilter,
     RecordStepInput,
+    RegisterWorkerInput,
+    ReleaseIntentInput,
     ReportProgressInput,
     RequestApprovalInput,
     ResolveApprovalInput,
@@ -40,12 +43,17 @@ from .input_types import (
     SubmitIntentInput,
     WaitForChildrenInput,
     WaitForSignalInput,
+    WorkerIdInput,
+    WorkersFilter,
 )
 from .intent_events import IntentEvents
 from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
+from .list_workers import ListWorkers
 from .record_step import RecordStep
+from .register_worker import RegisterWorker
+from .release_intent import ReleaseIntent
 from .report_progress import ReportProgress
 from .request_approval import RequestApproval
 from .resolve_approval import ResolveApproval
@@ -54,6 +62,7 @@ from .signal_intent import SignalIntent
 from .signal_outcome import SignalOutcome
 from .sleep_intent import SleepIntent
 from .step_output import StepOutput
+from .stop_worker import StopWorker
 from .submit_intent import SubmitIntent
 from .wait_for_children import WaitForChildren
 from .wait_for_signal import WaitForSignal
@@ -1174,3 +1183,157 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return ReportProgress.model_validate(data)
+
+    async def list_workers(
+        self,
+        filter_: Union[Optional[WorkersFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListWorkers:
+        query = gql("""
+            query ListWorkers($filter: WorkersFilter, $first: Int) {
+              workers(filter: $filter, first: $first) {
+                ...WorkerFields
+                inFlight {
+                  id
+                  type
+                }
+              }
+            }
+
+            fragment WorkerFields on Worker {
+              id
+              identity
+              name
+              host
+              sdk
+              sdkVersion
+              types
+              concurrency
+              status
+              endReason
+              sessionSeconds
+              startedAt
+              lastSeenAt
+              endedAt
+              inFlightCount
+            }
+            """)
+        variables: dict[str, object] = {"filter": filter_, "first": first}
+        response = await self.execute(
+            query=query, operation_name="ListWorkers", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListWorkers.model_validate(data)
+
+    async def register_worker(
+        self, input: RegisterWorkerInput, **kwargs: Any
+    ) -> RegisterWorker:
+        query = gql("""
+            mutation RegisterWorker($input: RegisterWorkerInput!) {
+              registerWorker(input: $input) {
+                ...WorkerSessionFields
+              }
+            }
+
+            fragment WorkerSessionFields on WorkerSession {
+              id
+              status
+              valid
+              heartbeatSeconds
+              sessionSeconds
+              expiresAt
+              worker {
+                identity
+                endReason
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="RegisterWorker", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RegisterWorker.model_validate(data)
+
+    async def heartbeat_worker(
+        self, input: WorkerIdInput, **kwargs: Any
+    ) -> HeartbeatWorker:
+        query = gql("""
+            mutation HeartbeatWorker($input: WorkerIdInput!) {
+              heartbeatWorker(input: $input) {
+                ...WorkerSessionFields
+              }
+            }
+
+            fragment WorkerSessionFields on WorkerSession {
+              id
+              status
+              valid
+              heartbeatSeconds
+              sessionSeconds
+              expiresAt
+              worker {
+                identity
+                endReason
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="HeartbeatWorker", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return HeartbeatWorker.model_validate(data)
+
+    async def stop_worker(self, input: WorkerIdInput, **kwargs: Any) -> StopWorker:
+        query = gql("""
+            mutation StopWorker($input: WorkerIdInput!) {
+              stopWorker(input: $input) {
+                ...WorkerFields
+              }
+            }
+
+            fragment WorkerFields on Worker {
+              id
+              identity
+              name
+              host
+              sdk
+              sdkVersion
+              types
+              concurrency
+              status
+              endReason
+              sessionSeconds
+              startedAt
+              lastSeenAt
+              endedAt
+              inFlightCount
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="StopWorker", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return StopWorker.model_validate(data)
+
+    async def release_intent(
+        self, input: ReleaseIntentInput, **kwargs: Any
+    ) -> ReleaseIntent:
+        query = gql("""
+            mutation ReleaseIntent($input: ReleaseIntentInput!) {
+              releaseIntent(input: $input) {
+                id
+                status
+                attempt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="ReleaseIntent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ReleaseIntent.model_validate(data)

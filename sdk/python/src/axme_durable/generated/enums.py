@@ -29,6 +29,7 @@ class IntentEventKind(str, Enum):
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     LEASE_EXPIRED = "LEASE_EXPIRED"
+    LEASE_RELEASED = "LEASE_RELEASED"
     RESUMED = "RESUMED"
     RETRIED = "RETRIED"
     RETRY_SCHEDULED = "RETRY_SCHEDULED"
@@ -66,3 +67,9 @@ class WaitingFor(str, Enum):
     CHILDREN = "CHILDREN"
     SIGNAL = "SIGNAL"
     TIME = "TIME"
+
+
+class WorkerStatus(str, Enum):
+    CONNECTED = "CONNECTED"
+    LOST = "LOST"
+    STOPPED = "STOPPED"

@@ -7,7 +7,14 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import ApprovalStatus, IntentEventKind, IntentStatus, StepStatus, WaitingFor
+from .enums import (
+    ApprovalStatus,
+    IntentEventKind,
+    IntentStatus,
+    StepStatus,
+    WaitingFor,
+    WorkerStatus,
+)
 
 
 class ApprovalFields(BaseModel):
@@ -98,7 +105,42 @@ class StepFieldsError(BaseModel):
     details: Optional[Any]
 
 
+class WorkerFields(BaseModel):
+    id: str
+    identity: str
+    name: str
+    host: Optional[str]
+    sdk: Optional[str]
+    sdk_version: Optional[str] = Field(alias="sdkVersion")
+    types: list[str]
+    concurrency: int
+    status: WorkerStatus
+    end_reason: Optional[str] = Field(alias="endReason")
+    session_seconds: int = Field(alias="sessionSeconds")
+    started_at: datetime = Field(alias="startedAt")
+    last_seen_at: datetime = Field(alias="lastSeenAt")
+    ended_at: Optional[datetime] = Field(alias="endedAt")
+    in_flight_count: int = Field(alias="inFlightCount")
+
+
+class WorkerSessionFields(BaseModel):
+    id: str
+    status: WorkerStatus
+    valid: bool
+    heartbeat_seconds: int = Field(alias="heartbeatSeconds")
+    session_seconds: int = Field(alias="sessionSeconds")
+    expires_at: datetime = Field(alias="expiresAt")
+    worker: "WorkerSessionFieldsWorker"
+
+
+class WorkerSessionFieldsWorker(BaseModel):
+    identity: str
+    end_reason: Optional[str] = Field(alias="endReason")
+
+
 ApprovalFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
 StepFields.model_rebuild()
+WorkerFields.model_rebuild()
+WorkerSessionFields.model_rebuild()

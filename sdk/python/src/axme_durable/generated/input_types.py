@@ -13,6 +13,7 @@ from .enums import (
     IntentEventKind,
     IntentStatus,
     Role,
+    WorkerStatus,
 )
 
 
@@ -83,6 +84,8 @@ class ClaimIntentInput(BaseModel):
     "Intent types this agent handles."
     wait_seconds: Optional[int] = Field(alias="waitSeconds", default=None)
     "Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for work before answering null. Default 0."
+    worker_id: Optional[str] = Field(alias="workerId", default=None)
+    "The worker session (registerWorker) that will hold the lease: released at once when the session ends."
 
 
 class ClaimIntentsInput(BaseModel):
@@ -96,6 +99,8 @@ class ClaimIntentsInput(BaseModel):
     "Intent types this agent handles."
     wait_seconds: Optional[int] = Field(alias="waitSeconds", default=None)
     "Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0."
+    worker_id: Optional[str] = Field(alias="workerId", default=None)
+    "The worker session (registerWorker) that will hold the leases: released at once when the session ends."
 
 
 class CompleteIntentInput(BaseModel):
@@ -175,6 +180,28 @@ class RecordStepInput(BaseModel):
     "The step’s identity across attempts (1–200 characters)."
     output: Optional[Any] = None
     "The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE."
+
+
+class RegisterWorkerInput(BaseModel):
+    concurrency: Optional[int] = None
+    "Intents it runs at once. Default 1."
+    host: Optional[str] = None
+    identity: Optional[str] = None
+    "Stable across restarts of the same worker (e.g. AXME_WORKER_IDENTITY): a new session with it ends the previous one and releases its leases at once. Absent: the session is its own identity."
+    name: str
+    "Shown in the dashboard and `axme workers`."
+    sdk: Optional[str] = None
+    "e.g. `@axme/client` or `axme_durable`."
+    sdk_version: Optional[str] = Field(alias="sdkVersion", default=None)
+    session_seconds: Optional[int] = Field(alias="sessionSeconds", default=None)
+    "Without a heartbeat for this long the session is LOST (2–3600). Default 10 (AXME_WORKER_SESSION_SECONDS)."
+    types: list[str]
+    "Intent types the worker handles."
+
+
+class ReleaseIntentInput(BaseModel):
+    id: str
+    lease_token: str = Field(alias="leaseToken")
 
 
 class ReportProgressInput(BaseModel):
@@ -292,6 +319,17 @@ class WaitForSignalInput(BaseModel):
     name: str
     timeout_seconds: Optional[int] = Field(alias="timeoutSeconds", default=None)
     "Back to PENDING (event WAIT_TIMED_OUT) after this long without the signal. Default: no timeout."
+
+
+class WorkerIdInput(BaseModel):
+    id: str
+
+
+class WorkersFilter(BaseModel):
+    status: Optional[list[WorkerStatus]] = None
+    "Any of these statuses."
+    type_: Optional[list[str]] = Field(alias="type", default=None)
+    "Workers handling any of these types."
 
 
 CompleteIntentsInput.model_rebuild()

@@ -1,0 +1,85 @@
+// The Workers view in Chromium: a worker appears when it starts, shows what it has in
+// flight and when it was last seen, follows claims and completions without a reload,
+// and shows STOPPED after a graceful stop and LOST when its heartbeats stop.
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClient, type Axme } from '../../packages/client/src/index.ts';
+import * as ops from '../../packages/client/src/generated/graphql.ts';
+import { freshDb, type TestDb } from '../helpers/db.ts';
+import { adminKey, launchBrowser, markPage, openContext, type Server, shot, startServer, stillSamePage } from './harness.ts';
+
+let tdb: TestDb;
+let server: Server;
+let browser: Browser;
+let key: string;
+let client: Axme;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  server = await startServer(tdb.db, 0, `axme-e2e-${randomBytes(4).toString('hex')}`);
+  key = await adminKey(tdb.db);
+  client = createClient({ url: server.graphql, apiKey: key });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.close().catch(() => {});
+  await tdb?.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const context = await openContext(browser, { key });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(server.origin + path);
+  return page;
+}
+
+const row = (page: Page, id: string, attrs = '') => page.locator(`tr[data-id="${id}"]${attrs}`);
+
+it('shows workers live: in-flight intents, last seen, then STOPPED and LOST', async () => {
+  const page = await open('/ui/workers');
+  await page.locator('[data-connection="connected"]').waitFor();
+  await page.getByText('No workers.').waitFor();
+  await markPage(page);
+
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const worker = client.worker({ types: ['e2e.workers'], identity: 'e2e-worker-1', agent: 'e2e-research-worker', concurrency: 2, waitSeconds: 1 }, async () => {
+    await held;
+    return { ok: true };
+  });
+  try {
+    const intent = await client.submit({ type: 'e2e.workers', input: {} });
+    const sessionId = await page.locator('tr[data-status="CONNECTED"]').first().getAttribute('data-id', { timeout: 20_000 });
+    const connected = row(page, sessionId!, '[data-in-flight="1"]');
+    await connected.waitFor();
+    expect(await connected.textContent()).toContain('e2e-research-worker');
+    expect(await connected.locator('[data-field="in-flight"]').textContent()).toContain('1/2');
+    expect(await connected.locator(`a[href="/ui/intents/${intent.id}"]`).count()).toBe(1);
+    expect(await connected.textContent()).toContain('@axme/client');
+    await shot(page, 'workers', true);
+
+    release();
+    await row(page, sessionId!, '[data-in-flight="0"]').waitFor();
+    await worker.stop();
+    // stopped sessions leave the Connected tab and stay under All
+    await row(page, sessionId!).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'All' }).click();
+    await row(page, sessionId!, '[data-status="STOPPED"]').waitFor();
+
+    // a worker that registers and then goes silent is LOST after sessionSeconds
+    const silent = (await client.request(ops.RegisterWorkerDocument, {
+      input: { name: 'e2e-silent', identity: 'e2e-silent', types: ['e2e.workers'], sessionSeconds: 2 },
+    })).registerWorker;
+    await row(page, silent.id, '[data-status="CONNECTED"]').waitFor();
+    await row(page, silent.id, '[data-status="LOST"]').waitFor({ timeout: 20_000 });
+    expect(await stillSamePage(page)).toBe(true);
+  } finally {
+    release();
+    await worker.stop();
+  }
+});
