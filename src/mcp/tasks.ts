@@ -131,7 +131,8 @@ async function pendingApprovals(i: Intent, t: TaskContext): Promise<Approval[]> 
   return page.approvals;
 }
 
-async function detailedTask(i: Intent, t: TaskContext): Promise<Json> {
+/** The task as tasks/get (and its status notifications) describe it. */
+export async function detailedTask(i: Intent, t: TaskContext): Promise<Json> {
   const base = {
     taskId: i.id, createdAt: i.createdAt.toISOString(), lastUpdatedAt: i.updatedAt.toISOString(),
     // kept until retention deletes the finished intent; the intent's lifetime is not a fixed ttl
