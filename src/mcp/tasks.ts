@@ -22,6 +22,8 @@ import { intentResult, type SubmitArgs, submitArgs, TASKS_EXTENSION } from './to
  * - `tasks/update` resolves the pending approvals its `inputResponses` answer (checked
  *   against options and formSchema by the approval service, as resolveApproval is).
  * - `tasks/cancel` cancels the intent.
+ * - Status notifications (`notifications/tasks`) follow the intent's events on a
+ *   `subscriptions/listen` stream: task-notifications.ts.
  *
  * Input request keys are `approval-<approval id>`: approval ids are UUIDv7, never
  * reused, so a key is unique for the task's life. No opaque `requestState` is handed

@@ -147,7 +147,8 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
       capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
       instructions:
         'Axme keeps durable state for agent work. Submit work as an intent (submit_intent), then await_intent until it is COMPLETED, FAILED or CANCELLED. ' +
-        'Intents WAITING for an approval need a human decision: list_approvals and decide_approval. Large intents are returned as a resource_link to axme://intents/{id}.',
+        'Intents WAITING for an approval need a human decision: list_approvals and decide_approval. ' +
+        `An intent whose JSON is over ${INLINE_MAX_BYTES / 1024} KiB comes back without input, output, error, checkpoint and progress (truncated: true) and with a resource_link to axme://intents/{id}: read that resource for the whole.`,
     },
   );
 
@@ -198,7 +199,9 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
 
   server.registerTool('get_intent', {
     title: 'Get an intent',
-    description: 'The current state of one intent by id: status (PENDING, RUNNING, WAITING, COMPLETED, FAILED, CANCELLED), output when COMPLETED, error when FAILED.',
+    description:
+      'The current state of one intent by id: status (PENDING, RUNNING, WAITING, COMPLETED, FAILED, CANCELLED), output when COMPLETED, error when FAILED. ' +
+      `Over ${INLINE_MAX_BYTES / 1024} KiB of JSON it comes back as a summary (truncated: true) with a resource_link to axme://intents/{id}, which resources/read returns whole.`,
     inputSchema: z.object({ id: z.string().describe('the intent id') }),
     outputSchema: intentOut,
     annotations: { readOnlyHint: true },
@@ -237,7 +240,7 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
     title: 'Wait for an intent',
     description:
       `Wait up to \`timeoutSeconds\` (at most ${AWAIT_MAX_SECONDS}, default 20) for an intent to finish (COMPLETED, FAILED or CANCELLED) or to need a human (WAITING for an approval), ` +
-      'then return its current state. When `done` is false it is still running: call await_intent again with the same id to keep waiting.',
+      'then return its current state; it returns as soon as the intent gets there. When `done` is false it is still running: call await_intent again with the same id to keep waiting.',
     inputSchema: z.object({
       id: z.string().describe('the intent id'),
       timeoutSeconds: z.number().min(0).max(AWAIT_MAX_SECONDS).optional(),
