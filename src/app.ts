@@ -101,7 +101,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
   // one budget per key, whichever door the key comes in by
   const rateLimiter = new RateLimiter({ perSecond: config.rateLimit, burst: config.rateBurst });
-  const mcp = config.mcp ? useMcp({ services, live, keys, rateLimiter, authRequired: config.authRequired, maxBodyBytes: config.maxBodyBytes }) : null;
+  const mcp = config.mcp ? useMcp({ services, live, keys, rateLimiter, revocations, authRequired: config.authRequired, maxBodyBytes: config.maxBodyBytes }) : null;
   const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing, rateLimiter, endpoints: mcp ? [mcp] : [] });
   return {
     config,

@@ -136,6 +136,43 @@ describe('MCP task status notifications', () => {
     expect(bad.error).toMatchObject({ code: -32602 });
   });
 
+  it('end with the graceful close when the server shuts down', async () => {
+    const doomed = await startInstance(tdb.db, {});
+    const taskId = (await doomed.app.services.intents.submit({ namespace: 'default', principal: null }, { type: uniqueType() })).id;
+    const res = await fetch(mcpUrl(doomed), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'listen:s', method: 'subscriptions/listen', params: { notifications: { taskIds: [taskId] } } }),
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('notifications/tasks')) text += new TextDecoder().decode((await reader.read()).value);
+    const stopped = doomed.running.shutdown();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+    await stopped;
+    const last = JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('data: ')).at(-1)!.slice(6));
+    expect(last).toMatchObject({ id: 'listen:s', result: { resultType: 'complete' } });
+  });
+
+  it('end with UNAUTHENTICATED when the key is revoked', async () => {
+    const secured = await startInstance(tdb.db, { AXME_AUTH: 'on' });
+    extra.push(secured);
+    const { key, secret } = await secured.app.keys.create({ namespace: 'rv', name: 'rv', role: 'viewer' });
+    const taskId = (await secured.app.services.intents.submit({ namespace: 'rv', principal: null }, { type: uniqueType() })).id;
+    const res = await fetch(mcpUrl(secured), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'listen:r', method: 'subscriptions/listen', params: { notifications: { taskIds: [taskId] } } }),
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('notifications/tasks')) text += new TextDecoder().decode((await reader.read()).value);
+    await secured.app.keys.revoke('rv', key.id);
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+    const last = JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('data: ')).at(-1)!.slice(6));
+    expect(last).toMatchObject({ id: 'listen:r', error: { code: -32001, message: expect.stringMatching(/^UNAUTHENTICATED/) } });
+  });
+
   it.skipIf(!REAL_PG || !REDIS_URL)('arrive on an instance other than the one the worker talks to (Postgres + Redis)', async () => {
     // polls slower than the test: only Redis wake-ups can move the feed in time
     const env = { REDIS_URL: REDIS_URL!, AXME_REDIS_PREFIX: testPrefix(), AXME_SUBSCRIPTION_POLL_MS: '60000', AXME_CLAIM_POLL_MS: '50' };

@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { authenticate, type Auth } from '../auth/authenticate.ts';
 import type { ApiKeys } from '../auth/keys.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
+import type { Revocations } from '../auth/revocations.ts';
 import { AxmeError } from '../core/errors.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Services } from '../services/index.ts';
@@ -19,6 +20,8 @@ export interface McpEndpointOptions {
   keys: ApiKeys;
   /** The per-key budget GraphQL draws on too (AXME_RATE_LIMIT). */
   rateLimiter: RateLimiter;
+  /** Ends a revoked key's notification streams. */
+  revocations: Revocations;
   authRequired: boolean;
   /** The largest request body the endpoint reads (AXME_MAX_BODY_BYTES). */
   maxBodyBytes: number;
@@ -92,7 +95,7 @@ export function useMcp(o: McpEndpointOptions): Plugin & { handler: McpHttpHandle
         return;
       }
       if (isTaskListen(body)) {
-        const answer = await taskStreams.serve(body, { services: o.services, live: o.live, auth, origin: url.origin, signal: request.signal });
+        const answer = await taskStreams.serve(body, { services: o.services, live: o.live, auth, origin: url.origin, signal: request.signal, revocations: o.revocations });
         endResponse('error' in answer
           ? json(fetchAPI, answer.error, 200)
           : new fetchAPI.Response(answer.stream, { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } }));

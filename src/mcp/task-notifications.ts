@@ -1,4 +1,5 @@
 import type { Auth } from '../auth/authenticate.ts';
+import type { Revocations } from '../auth/revocations.ts';
 import { AxmeError } from '../core/errors.ts';
 import { StreamEnd } from '../live/event-stream.ts';
 import type { IntentWatch } from '../live/intent-watch.ts';
@@ -32,6 +33,8 @@ const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
 const SERVER_INFO = { name: 'axme', version: '0.1.0' };
 
 type Json = Record<string, unknown>;
+/** How a stream ends: the graceful close (an empty listen result), an error response for the listen, or silently (the client left). */
+type End = 'graceful' | 'silent' | { code: number; message: string };
 type ListenRequest = { jsonrpc: '2.0'; id: string | number; method: string; params: { notifications: { taskIds: unknown } } };
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -49,11 +52,13 @@ export interface TaskStreamContext {
   origin: string;
   /** The request's signal: aborted when the client goes away. */
   signal: AbortSignal;
+  /** Ends the stream when its key is revoked, as GraphQL's streams end. */
+  revocations: Revocations;
 }
 
 /** The streams open now, to refuse more than MAX_STREAMS and to end them all on shutdown. */
 export class TaskStreams {
-  private readonly open = new Set<(graceful: boolean) => void>();
+  private readonly open = new Set<(how: End) => void>();
 
   /** Answers a task listen: a JSON-RPC error response, or the SSE stream of notifications. */
   async serve(req: ListenRequest, t: TaskStreamContext): Promise<{ error: Json } | { stream: ReadableStream<Uint8Array> }> {
@@ -82,7 +87,7 @@ export class TaskStreams {
 
   /** Ends every stream with the graceful close (shutdown); clients listen again elsewhere. */
   closeAll(): void {
-    for (const end of [...this.open]) end(true);
+    for (const end of [...this.open]) end('graceful');
   }
 
   private stream(subscriptionId: string | number, watches: Map<string, IntentWatch>, t: TaskStreamContext): ReadableStream<Uint8Array> {
@@ -101,11 +106,14 @@ export class TaskStreams {
     const hasRoom = async () => {
       while (!closed && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => room.push(r));
     };
-    const end = (graceful: boolean) => {
+    let unwatch = () => {};
+    const end = (how: End) => {
       if (closed) return;
-      if (graceful) send({ id: subscriptionId, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META]: subscriptionId, [SERVER_INFO_META]: SERVER_INFO } } });
+      if (how === 'graceful') send({ id: subscriptionId, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META]: subscriptionId, [SERVER_INFO_META]: SERVER_INFO } } });
+      else if (how !== 'silent') send({ id: subscriptionId, error: how });
       closed = true;
       streams.delete(end);
+      unwatch();
       clearInterval(keepAlive);
       t.signal.removeEventListener('abort', onAbort);
       for (const w of watches.values()) void w.return();
@@ -117,7 +125,7 @@ export class TaskStreams {
         // already closed by the client
       }
     };
-    const onAbort = () => end(false);
+    const onAbort = () => end('silent');
 
     const follow = async (watch: IntentWatch) => {
       let last = '';
@@ -142,23 +150,24 @@ export class TaskStreams {
           controller = c;
           send({ method: 'notifications/subscriptions/acknowledged', params: stamp({ notifications: { taskIds: [...watches.keys()] } }) });
           if (watches.size === 0) {
-            end(true);
+            end('graceful');
             return;
           }
           streams.add(end);
+          unwatch = t.revocations.watch(t.auth.keyId, () => end({ code: -32001, message: 'UNAUTHENTICATED: the API key was revoked' }));
           t.signal.addEventListener('abort', onAbort, { once: true });
           keepAlive = setInterval(() => write(': keepalive\n\n'), KEEP_ALIVE_MS);
           keepAlive.unref();
           const followers = [...watches.values()].map((w) => follow(w).catch(() => undefined));
           // every watch over (the server is shutting down, or the intents are gone): say so and close
-          void Promise.all(followers).then(() => end(true));
+          void Promise.all(followers).then(() => end('graceful'));
         },
         pull: () => {
           const waiting = room;
           room = [];
           for (const r of waiting) r();
         },
-        cancel: () => end(false),
+        cancel: () => end('silent'),
       },
       new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }),
     );
