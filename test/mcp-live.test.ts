@@ -5,7 +5,8 @@ import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/cli
 import { contributeTaskFilterV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 import { REDIS_URL, post, startInstance, testPrefix, until, type Instance } from './helpers/live.ts';
-import { MAX_TASK_IDS } from '../src/mcp/task-notifications.ts';
+import { OPEN_AUTH } from '../src/auth/authenticate.ts';
+import { MAX_TASK_IDS, TaskStreams } from '../src/mcp/task-notifications.ts';
 
 /**
  * What /mcp does on the live feed: task status notifications on a `subscriptions/listen`
@@ -134,6 +135,44 @@ describe('MCP task status notifications', () => {
     expect(tooMany.error).toMatchObject({ code: -32602 });
     const bad = await (await listen('nope')).json();
     expect(bad.error).toMatchObject({ code: -32602 });
+  });
+
+  it('give a client that does not read the latest state, not a backlog', async () => {
+    const caller = OPEN_AUTH.caller;
+    const { services, live, revocations } = open.app;
+    const type = uniqueType();
+    const id = (await services.intents.submit(caller, { type })).id;
+    // a buffer of one byte: every notification fills it, and the task waits for the reader
+    const answer = await new TaskStreams({ bufferBytes: 1 }).serve(
+      { jsonrpc: '2.0', id: 'l', method: 'subscriptions/listen', params: { notifications: { taskIds: [id] } } },
+      { services, live, revocations, auth: OPEN_AUTH, origin: open.url, signal: new AbortController().signal },
+    );
+    if (!('stream' in answer)) throw new Error(JSON.stringify(answer.error));
+    // 40 changes, spaced out so that a reader keeping up would hear each; then a worker completes it
+    const pause = () => new Promise((r) => setTimeout(r, 20));
+    for (let k = 0; k < 20; k++) {
+      await services.intents.cancel(caller, id, null);
+      await pause();
+      await services.intents.retry(caller, id);
+      await pause();
+    }
+    const w = createClient({ url: open.url }).worker({ types: [type], onError: () => {}, waitSeconds: 1 }, async () => ({ last: true }));
+    try {
+      await until(async () => (await services.intents.get(caller, id))!.status === 'COMPLETED', 20_000, 'completed');
+    } finally {
+      await w.stop();
+    }
+    const reader = answer.stream.getReader();
+    const got: Json[] = [];
+    const decoder = new TextDecoder();
+    while (got.at(-1)?.params?.status !== 'completed') {
+      const { value } = await reader.read();
+      for (const line of decoder.decode(value).split('\n')) if (line.startsWith('data: ')) got.push(JSON.parse(line.slice(6)));
+    }
+    await reader.cancel();
+    // what arrived is a handful, ending on the latest state
+    expect(got.filter((m) => m.method === 'notifications/tasks').length).toBeLessThan(6);
+    expect(got.at(-1)!.params.result.structuredContent.output).toEqual({ last: true });
   });
 
   it('end with the graceful close when the server shuts down', async () => {

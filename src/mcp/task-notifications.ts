@@ -26,7 +26,7 @@ export const MAX_TASK_IDS = 100;
 /** Task listen streams open at once on one instance (as the SDK's own maxSubscriptions). */
 export const MAX_STREAMS = 1024;
 /** Bytes queued for a stream before its watches wait for the client to read. */
-const STREAM_BUFFER_BYTES = 256 * 1024;
+export const STREAM_BUFFER_BYTES = 256 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 const SUBSCRIPTION_ID_META = 'io.modelcontextprotocol/subscriptionId';
 const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
@@ -59,6 +59,12 @@ export interface TaskStreamContext {
 /** The streams open now, to refuse more than MAX_STREAMS and to end them all on shutdown. */
 export class TaskStreams {
   private readonly open = new Set<(how: End) => void>();
+  private readonly bufferBytes: number;
+
+  /** `bufferBytes` (default STREAM_BUFFER_BYTES): tests shrink it to see a slow reader coalesced. */
+  constructor(o: { bufferBytes?: number } = {}) {
+    this.bufferBytes = o.bufferBytes ?? STREAM_BUFFER_BYTES;
+  }
 
   /** Answers a task listen: a JSON-RPC error response, or the SSE stream of notifications. */
   async serve(req: ListenRequest, t: TaskStreamContext): Promise<{ error: Json } | { stream: ReadableStream<Uint8Array> }> {
@@ -134,7 +140,7 @@ export class TaskStreams {
         if (closed) return;
         const next = await watch.next();
         if (next.done || closed) return;
-        if (next.value instanceof StreamEnd) return; // the watch could not read the intent: it ended
+        if (next.value instanceof StreamEnd) throw next.value.error; // the watch could not read the intent
         const task = await detailedTask(next.value, { services: t.services, auth: t.auth, origin: t.origin });
         // progress and same-status events change nothing a task says; send only what does
         const shape = JSON.stringify([task.status, task.statusMessage ?? null, Object.keys((task.inputRequests as Json | undefined) ?? {})]);
@@ -156,9 +162,16 @@ export class TaskStreams {
           streams.add(end);
           unwatch = t.revocations.watch(t.auth.keyId, () => end({ code: -32001, message: 'UNAUTHENTICATED: the API key was revoked' }));
           t.signal.addEventListener('abort', onAbort, { once: true });
-          keepAlive = setInterval(() => write(': keepalive\n\n'), KEEP_ALIVE_MS);
+          // only while the client reads: a stalled one must not gather heartbeats either
+          keepAlive = setInterval(() => (controller.desiredSize ?? 0) > 0 && write(': keepalive\n\n'), KEEP_ALIVE_MS);
           keepAlive.unref();
-          const followers = [...watches.values()].map((w) => follow(w).catch(() => undefined));
+          if (t.signal.aborted) {
+            end('silent');
+            return;
+          }
+          // a task that cannot be read ends the stream as an error, so the client listens again rather than hear nothing
+          const failed = () => end({ code: -32603, message: 'reading a task failed; listen again' });
+          const followers = [...watches.values()].map((w) => follow(w).catch(failed));
           // every watch over (the server is shutting down, or the intents are gone): say so and close
           void Promise.all(followers).then(() => end('graceful'));
         },
@@ -169,7 +182,7 @@ export class TaskStreams {
         },
         cancel: () => end('silent'),
       },
-      new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }),
+      new ByteLengthQueuingStrategy({ highWaterMark: this.bufferBytes }),
     );
   }
 }
