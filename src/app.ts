@@ -9,6 +9,7 @@ import { ProcessBudget } from './graphql/delivery-budget.ts';
 import { type AxmeYoga, createAxmeYoga } from './graphql/yoga.ts';
 import { LiveService } from './live/service.ts';
 import { useMcp } from './mcp/endpoint.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
 import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
@@ -100,8 +101,10 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const delivery = new ProcessBudget(config.subscriptionProcessBytes);
   const metrics = config.metrics ? createAppMetrics({ db, openSubscriptions: () => live.openCount, deliveryBytes: () => delivery.used }) : undefined;
   const ready = async () => !draining && (await answersWithin(db.ping(), READY_TIMEOUT_MS));
-  const mcp = config.mcp ? useMcp({ services, keys, authRequired: config.authRequired, maxBodyBytes: config.maxBodyBytes }) : null;
-  const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing, endpoints: mcp ? [mcp] : [] });
+  // one budget per key, whichever door the key comes in by
+  const rateLimiter = new RateLimiter({ perSecond: config.rateLimit, burst: config.rateBurst });
+  const mcp = config.mcp ? useMcp({ services, live, keys, rateLimiter, revocations, authRequired: config.authRequired, maxBodyBytes: config.maxBodyBytes }) : null;
+  const yoga = createAxmeYoga({ config, services, keys, revocations, live, delivery, log, metrics, ready, tracing, rateLimiter, endpoints: mcp ? [mcp] : [] });
   return {
     config,
     db,
@@ -120,7 +123,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     },
     async close() {
       draining = true;
-      await mcp?.handler.close();
+      await mcp?.close();
       services.close();
       live.close();
       revocations.close();

@@ -154,6 +154,16 @@ it('every MCP tool, resource and Tasks method at /mcp, given B’s ids, shows an
     expect((await rpc('tasks/update', { taskId, inputResponses: { [`approval-${ids.approval}`]: { action: 'accept', content: { axme_decision: 'approve' } } } })).error!.message).toMatch(/^NOT_FOUND/);
     expect((await rpc('tasks/cancel', { taskId })).error!.message).toMatch(/^NOT_FOUND/);
   }
+  // task status notifications: none of B's tasks is followed; the stream acknowledges none and ends
+  const bIds = [ids.parent, ids.child, ids.waiting, ids.running];
+  const listen = await fetch(new URL('/mcp', inst.url), {
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${a}` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 'listen:1', method: 'subscriptions/listen', params: { notifications: { taskIds: bIds } } }),
+  });
+  const frames = await listen.text();
+  check('subscriptions/listen', frames);
+  expect(frames).toContain('"taskIds":[]');
+  for (const id of bIds) expect(frames, `subscriptions/listen leaks ${id}`).not.toContain(id);
   expect(seen.length).toBeGreaterThan(30);
   expect(await fingerprintB()).toBe(before);
 }, 120_000);

@@ -467,6 +467,21 @@ describe('axme mcp (stdio bridge)', () => {
       expect(r.structuredContent).toMatchObject({ status: 'PENDING', input: { via: 'stdio' } });
       // in team-a, as the key says
       expect((await secured.app.services.intents.get({ namespace: 'team-a', principal: null }, r.structuredContent!.id))!.input).toEqual({ via: 'stdio' });
+      if (mode === 'auto') {
+        // the bridge carries the 2026-07-28 revision, not only the 2025 one
+        expect(client.getProtocolEra()).toBe('modern');
+        // task status notifications through the bridge: streamed as they come, without holding up other answers
+        const notes: any[] = [];
+        client.fallbackNotificationHandler = async (note) => {
+          if (note.method === 'notifications/tasks') notes.push(note.params);
+        };
+        const sub = await client.listen({ taskIds: [r.structuredContent!.id] } as never);
+        expect((await call(client, 'get_intent', { id: r.structuredContent!.id })).structuredContent!.status).toBe('PENDING');
+        for (let k = 0; k < 200 && notes.length === 0; k++) await new Promise((res) => setTimeout(res, 25));
+        expect(notes[0]).toMatchObject({ taskId: r.structuredContent!.id, status: 'working' });
+        await sub.close();
+        expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      }
       await client.close();
     }
   }, 60_000);

@@ -29,6 +29,7 @@ import { useMetrics } from './plugins/metrics.ts';
 import type { AppMetrics } from '../telemetry/metrics.ts';
 import { operationLimits } from './plugins/limits.ts';
 import { useRateLimit } from './plugins/rate-limit.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
 import { useRoles } from './plugins/roles.ts';
 import { useTracing } from './plugins/tracing.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
@@ -56,6 +57,8 @@ export interface YogaOptions {
    * headers, the cross-site checks and the body limit, so they pass the same gates.
    */
   endpoints?: Plugin[];
+  /** The per-key budget (AXME_RATE_LIMIT), shared with the other endpoints; one of its own when absent. */
+  rateLimiter?: RateLimiter;
 }
 
 export type AxmeYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -116,7 +119,7 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
       useDbBudget({ statements: o.config.maxRequestStatements, rows: o.config.maxRequestRows }),
       ...(o.config.introspection ? [] : [useDisableIntrospection() as Plugin]),
       useRoles(),
-      useRateLimit({ perSecond: o.config.rateLimit, burst: o.config.rateBurst }),
+      useRateLimit(o.rateLimiter ?? new RateLimiter({ perSecond: o.config.rateLimit, burst: o.config.rateBurst })),
       useSharedEvents<Context>({
         // what a subscription's results may depend on besides the operation: the
         // namespace (every read is confined to it) and the role (refused keys never get here)

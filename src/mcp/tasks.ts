@@ -22,6 +22,8 @@ import { intentResult, type SubmitArgs, submitArgs, TASKS_EXTENSION } from './to
  * - `tasks/update` resolves the pending approvals its `inputResponses` answer (checked
  *   against options and formSchema by the approval service, as resolveApproval is).
  * - `tasks/cancel` cancels the intent.
+ * - Status notifications (`notifications/tasks`) follow the intent's events on a
+ *   `subscriptions/listen` stream: task-notifications.ts.
  *
  * Input request keys are `approval-<approval id>`: approval ids are UUIDv7, never
  * reused, so a key is unique for the task's life. No opaque `requestState` is handed
@@ -131,7 +133,8 @@ async function pendingApprovals(i: Intent, t: TaskContext): Promise<Approval[]> 
   return page.approvals;
 }
 
-async function detailedTask(i: Intent, t: TaskContext): Promise<Json> {
+/** The task as tasks/get (and its status notifications) describe it. */
+export async function detailedTask(i: Intent, t: TaskContext): Promise<Json> {
   const base = {
     taskId: i.id, createdAt: i.createdAt.toISOString(), lastUpdatedAt: i.updatedAt.toISOString(),
     // kept until retention deletes the finished intent; the intent's lifetime is not a fixed ttl

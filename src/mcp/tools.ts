@@ -4,6 +4,8 @@ import type { Auth } from '../auth/authenticate.ts';
 import { AxmeError } from '../core/errors.ts';
 import type { Intent } from '../core/model.ts';
 import { allows, MUTATION_ROLES, type Role } from '../core/roles.ts';
+import { StreamEnd } from '../live/event-stream.ts';
+import type { LiveService } from '../live/service.ts';
 import type { Services } from '../services/index.ts';
 import { encodeListCursor } from '../store/list.ts';
 
@@ -18,7 +20,6 @@ import { encodeListCursor } from '../store/list.ts';
 export const INLINE_MAX_BYTES = 16 * 1024;
 /** The longest one await_intent call waits before answering with the current state. */
 export const AWAIT_MAX_SECONDS = 30;
-const AWAIT_POLL_MS = 200;
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -133,10 +134,11 @@ export function submitArgs(v: unknown): SubmitArgs {
 
 export interface McpDeps {
   services: Services;
+  live: LiveService;
 }
 
 export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
-  const { services } = d;
+  const { services, live } = d;
   const caller = auth.caller;
   const server = new McpServer(
     { name: 'axme', version: '0.1.0' },
@@ -145,7 +147,8 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
       capabilities: { extensions: { [TASKS_EXTENSION]: {} } },
       instructions:
         'Axme keeps durable state for agent work. Submit work as an intent (submit_intent), then await_intent until it is COMPLETED, FAILED or CANCELLED. ' +
-        'Intents WAITING for an approval need a human decision: list_approvals and decide_approval. Large intents are returned as a resource_link to axme://intents/{id}.',
+        'Intents WAITING for an approval need a human decision: list_approvals and decide_approval. ' +
+        `An intent whose JSON is over ${INLINE_MAX_BYTES / 1024} KiB comes back without input, output, error, checkpoint and progress (truncated: true) and with a resource_link to axme://intents/{id}: read that resource for the whole.`,
     },
   );
 
@@ -196,7 +199,9 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
 
   server.registerTool('get_intent', {
     title: 'Get an intent',
-    description: 'The current state of one intent by id: status (PENDING, RUNNING, WAITING, COMPLETED, FAILED, CANCELLED), output when COMPLETED, error when FAILED.',
+    description:
+      'The current state of one intent by id: status (PENDING, RUNNING, WAITING, COMPLETED, FAILED, CANCELLED), output when COMPLETED, error when FAILED. ' +
+      `Over ${INLINE_MAX_BYTES / 1024} KiB of JSON it comes back as a summary (truncated: true) with a resource_link to axme://intents/{id}, which resources/read returns whole.`,
     inputSchema: z.object({ id: z.string().describe('the intent id') }),
     outputSchema: intentOut,
     annotations: { readOnlyHint: true },
@@ -235,7 +240,7 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
     title: 'Wait for an intent',
     description:
       `Wait up to \`timeoutSeconds\` (at most ${AWAIT_MAX_SECONDS}, default 20) for an intent to finish (COMPLETED, FAILED or CANCELLED) or to need a human (WAITING for an approval), ` +
-      'then return its current state. When `done` is false it is still running: call await_intent again with the same id to keep waiting.',
+      'then return its current state; it returns as soon as the intent gets there. When `done` is false it is still running: call await_intent again with the same id to keep waiting.',
     inputSchema: z.object({
       id: z.string().describe('the intent id'),
       timeoutSeconds: z.number().min(0).max(AWAIT_MAX_SECONDS).optional(),
@@ -247,14 +252,7 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
     }),
     annotations: { readOnlyHint: true },
   }, (a, ctx) => run(async () => {
-    const until = Date.now() + (a.timeoutSeconds ?? 20) * 1000;
-    const signal = ctx.mcpReq.signal;
-    let i = await mustGet(services, caller, a.id);
-    const settled = (x: Intent) => TERMINAL.has(x.status) || (x.status === 'WAITING' && x.waitingFor === 'APPROVAL');
-    while (!settled(i) && Date.now() < until && !signal.aborted && !services.intents.closingSignal.aborted) {
-      await new Promise((r) => setTimeout(r, Math.min(AWAIT_POLL_MS, Math.max(0, until - Date.now()))));
-      i = await mustGet(services, caller, a.id);
-    }
+    const i = await awaitSettled(services, live, caller, a.id, (a.timeoutSeconds ?? 20) * 1000, ctx.mcpReq.signal);
     const done = TERMINAL.has(i.status);
     return intentResult(i, {
       done, needsInput: i.status === 'WAITING' && i.waitingFor === 'APPROVAL',
@@ -347,6 +345,42 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
   });
 
   return server;
+}
+
+const settled = (i: Intent) => TERMINAL.has(i.status) || (i.status === 'WAITING' && i.waitingFor === 'APPROVAL');
+
+/**
+ * The intent once it is finished or needs a human, or as it is after `ms`: woken by
+ * its events on the live feed (any instance), not by polling. The watch is the
+ * intent's state first, then again after each change.
+ */
+async function awaitSettled(services: Services, live: LiveService, caller: Auth['caller'], id: string, ms: number, signal: AbortSignal): Promise<Intent> {
+  const now = await mustGet(services, caller, id);
+  if (settled(now) || ms <= 0) return now;
+  let watch;
+  try {
+    watch = await live.intentChanged(caller, id);
+  } catch (err) {
+    // shutting down: answer with the state now, the caller keeps waiting elsewhere
+    if (err instanceof AxmeError && err.code === 'CONFLICT') return now;
+    throw err;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const stop = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([watch.next(), stop.then(() => null)]);
+      if (next === null || next.done || next.value instanceof StreamEnd) break;
+      if (settled(next.value)) return next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    await watch.return();
+  }
+  return mustGet(services, caller, id);
 }
 
 async function mustGet(services: Services, caller: Auth['caller'], id: string): Promise<Intent> {
