@@ -4,6 +4,7 @@ import { ConnectionBadge } from './components/connection-badge.tsx';
 import { IntentPage } from './components/intent-page.tsx';
 import { IntentsView } from './components/intents-view.tsx';
 import { KeyPrompt } from './components/key-prompt.tsx';
+import { SubmitForm } from './components/submit-form.tsx';
 import { BASE, Link, parse, route } from './router.tsx';
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
         {view.name === 'intents' ? <IntentsView /> : null}
         {view.name === 'intent' ? <IntentPage key={view.id} id={view.id} /> : null}
         {view.name === 'approvals' ? <ApprovalsInbox /> : null}
+        {view.name === 'submit' ? <SubmitForm type={view.type} /> : null}
         {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
       </main>
       <KeyPrompt />

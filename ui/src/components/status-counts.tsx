@@ -1,9 +1,14 @@
 import type { IntentStatus } from '../generated/graphql.ts';
 
+/** Per status: how many, and whether the server stopped counting at its cap. */
+export type Counts = Record<IntentStatus, { n: number; capped: boolean }>;
+
+export const formatCount = (n: number, capped: boolean) => `${n.toLocaleString('en-US')}${capped ? '+' : ''}`;
+
 export const STATUSES: IntentStatus[] = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 /** Counts per status; clicking one filters the table to it. */
-export function StatusCounts(p: { counts: Record<IntentStatus, number> | null; selected: IntentStatus[]; onToggle(s: IntentStatus): void }) {
+export function StatusCounts(p: { counts: Counts | null; selected: IntentStatus[]; onToggle(s: IntentStatus): void }) {
   return (
     <div class="counts">
       {STATUSES.map((s) => (
@@ -15,7 +20,9 @@ export function StatusCounts(p: { counts: Record<IntentStatus, number> | null; s
           data-count={s}
           onClick={() => p.onToggle(s)}
         >
-          <span class="count-n">{p.counts ? p.counts[s] : '…'}</span>
+          <span class="count-n" title={p.counts?.[s].capped ? 'at least this many: the server stops counting there' : undefined}>
+            {p.counts ? formatCount(p.counts[s].n, p.counts[s].capped) : '…'}
+          </span>
           <span class="count-label">{s.toLowerCase()}</span>
         </button>
       ))}
