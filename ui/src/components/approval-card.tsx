@@ -65,10 +65,21 @@ export function ApprovalCard(p: { approval: ApprovalCardFragment; onResolved(a: 
         <p class="note" data-readonly>Waiting for a decision. This API key cannot decide approvals (it needs the approver role).</p>
       ) : a.status === 'PENDING' && canDecide === null ? null : a.status === 'PENDING' ? (
         <form class="decide" onSubmit={(e) => e.preventDefault()}>
-          {a.formSchema ? <SchemaForm schema={a.formSchema} onChange={setForm} /> : null}
+          {a.formSchema ? (
+            <SchemaForm
+              schema={a.formSchema}
+              onChange={(v) => {
+                setForm(v);
+                setError(null);
+              }}
+            />
+          ) : null}
           <label>
             Comment{a.requireComment ? ' *' : ''}
-            <textarea name="comment" rows={2} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+            <textarea name="comment" rows={2} value={comment} onInput={(e) => {
+                setComment(e.currentTarget.value);
+                setError(null);
+              }} />
           </label>
           {error ? <p class="error">{error}</p> : null}
           <div class="actions">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { auth } from '../api/auth.ts';
 import { describeError } from '../api/errors.ts';
 import { request } from '../api/http.ts';
@@ -32,16 +32,29 @@ export function SubmitForm(p: { type: string }) {
   const [types, setTypes] = useState<KnownType[]>([]);
   const [type, setType] = useState(p.type);
   const [input, setInput] = useState('{}');
-  const [inputTouched, setInputTouched] = useState(false);
+  // once the input is edited by hand, no template replaces it (a ref: an async answer must see the latest)
+  const touched = useRef(false);
+  const typeNow = useRef(type);
+  typeNow.current = type;
   const [labels, setLabels] = useState('');
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  /** Until the input is edited, a known type's newest input fills it in as a template. */
+  const template = (name: string, list: KnownType[]) => {
+    const t = list.find((x) => x.type === name.trim());
+    if (!touched.current && t?.exampleInput != null) setInput(JSON.stringify(t.exampleInput, null, 2));
+  };
+
   useEffect(() => {
     let alive = true;
     request(IntentTypesDocument, {})
-      .then((d) => alive && setTypes(d.intentTypes))
+      .then((d) => {
+        if (!alive) return;
+        setTypes(d.intentTypes);
+        template(typeNow.current, d.intentTypes);
+      })
       .catch(() => {});
     return () => {
       alive = false;
@@ -49,10 +62,6 @@ export function SubmitForm(p: { type: string }) {
   }, [epoch]);
 
   const known = types.find((t) => t.type === type.trim()) ?? null;
-  // until the input is edited, a known type's example fills it in
-  useEffect(() => {
-    if (!inputTouched && known?.exampleInput != null) setInput(JSON.stringify(known.exampleInput, null, 2));
-  }, [known?.type, inputTouched]);
 
   const parsed = parseInput(input);
   const typeError = type.trim() ? null : 'A type is required.';
@@ -81,7 +90,11 @@ export function SubmitForm(p: { type: string }) {
       <form class="submit card" onSubmit={submit} noValidate>
         <label>
           Type *
-          <input name="type" class="mono" list="known-types" value={type} placeholder="e.g. research.answer" autocomplete="off" onInput={(e) => setType(e.currentTarget.value)} />
+          <input name="type" class="mono" list="known-types" value={type} placeholder="e.g. research.answer" autocomplete="off" onInput={(e) => {
+              setType(e.currentTarget.value);
+              template(e.currentTarget.value, types);
+            }}
+          />
           <datalist id="known-types">
             {types.map((t) => (
               <option key={t.type} value={t.type}>
@@ -106,7 +119,7 @@ export function SubmitForm(p: { type: string }) {
             value={input}
             aria-invalid={parsed.error !== null}
             onInput={(e) => {
-              setInputTouched(true);
+              touched.current = true;
               setInput(e.currentTarget.value);
             }}
           />
