@@ -23,3 +23,6 @@ export function describeError(e: unknown): string {
   const said = `${e.message} (${e.code})`;
   return lead ? `${lead} ${said}` : said;
 }
+
+/** The key prompt already asks for a key: views need not repeat UNAUTHENTICATED. */
+export const asksForKey = (e: unknown): boolean => e instanceof ApiError && e.code === 'UNAUTHENTICATED';

@@ -3,7 +3,7 @@ import { auth } from '../api/auth.ts';
 import { request } from '../api/http.ts';
 import { live } from '../api/live.ts';
 import { useStore } from '../api/store.ts';
-import { describeError } from '../api/errors.ts';
+import { asksForKey, describeError } from '../api/errors.ts';
 import { useCan } from '../api/me.ts';
 import { refresher } from '../api/refresh.ts';
 import {
@@ -70,7 +70,7 @@ export function IntentsView() {
           setNext(d.intents.pageInfo.hasNextPage ? d.intents.pageInfo.endCursor : null);
           setError(null);
         })
-        .catch((e) => alive && setError(describeError(e)));
+        .catch((e) => alive && !asksForKey(e) && setError(describeError(e)));
     const loadCounts = () =>
       request(IntentCountsDocument, { filter: { type: server.type ?? null, label: server.label ?? null } })
         .then((d) => {
@@ -79,7 +79,7 @@ export function IntentsView() {
           setCounts(Object.fromEntries(c.byStatus.map((s) => [s.status, { n: s.count, capped: s.capped }])) as Counts);
           setCountsError(null);
         })
-        .catch((e) => alive && setCountsError(`The counts could not be refreshed: ${describeError(e)}`));
+        .catch((e) => alive && !asksForKey(e) && setCountsError(`The counts could not be refreshed: ${describeError(e)}`));
     const recount = refresher(loadCounts, COUNTS_GAP_MS);
     const reconcile = setInterval(() => document.visibilityState === 'visible' && recount(), COUNTS_RECONCILE_MS);
     // subscribe first, then load: a change made in between arrives as an event and is applied idempotently
