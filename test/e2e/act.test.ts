@@ -117,6 +117,33 @@ describe('acting from the dashboard', () => {
     await count(list, 'PENDING', 1);
   });
 
+  it('keeps the counts moving while events stream in without a pause', async () => {
+    const page = await open('/ui');
+    await live(page);
+    const type = 'e2e.act.stream';
+    const pending = () => page.locator('[data-count="PENDING"] .count-n').textContent();
+    const before = await pending();
+    // a submit every 150 ms: a debounce that waits for a quiet moment would never refresh
+    let streaming = true;
+    let sent = 0;
+    const stream = (async () => {
+      while (streaming && sent < 60) {
+        await client.submit({ type, input: { n: sent++ } });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    try {
+      await page.locator('[data-count="PENDING"] .count-n').filter({ hasNotText: new RegExp(`^${before}$`) }).waitFor();
+      expect(sent).toBeLessThan(60);
+    } finally {
+      streaming = false;
+      await stream;
+    }
+    // and once it stops, they settle on the exact numbers
+    const { total } = (await client.request(COUNTS, { filter: null })).intentCounts;
+    await page.locator(`.pager [data-total="${total}"]`).waitFor();
+  });
+
   it('answers a form approval on the intent page, and the intent resumes and completes live', async () => {
     const type = 'e2e.act.refund';
     const agent = startAgent(server.graphql, await adminKey(tdb.db, 'refund-agent'), type);
@@ -212,6 +239,8 @@ describe('acting from the dashboard', () => {
     expect(await page.locator('form.submit button[type="submit"]').isDisabled()).toBe(true);
   });
 });
+
+const COUNTS = new ops.TypedDocumentString<{ intentCounts: { total: number } }, { filter: null }>(`query($filter: IntentFilter) { intentCounts(filter: $filter) { total } }`);
 
 /** The intent's newest approval, as the API has it. */
 async function approvalsOf(id: string) {
