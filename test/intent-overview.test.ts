@@ -29,7 +29,7 @@ async function must<T = any>(query: string, variables?: unknown, headers = admin
   return r.data;
 }
 
-const COUNTS = `query($f: IntentFilter, $cap: Int) { intentCounts(filter: $f, cap: $cap) { total cap capped byStatus { status count capped } } }`;
+const COUNTS = `query($f: IntentFilter, $cap: Int) { intentCounts(filter: $f, cap: $cap) { total cap exact byStatus { status count exact } } }`;
 const counts = async (f: unknown = null, cap?: number) => {
   const c = (await must(COUNTS, { f, cap })).intentCounts;
   return { ...c, by: Object.fromEntries(c.byStatus.map((s: { status: string; count: number }) => [s.status, s.count])) };
@@ -50,21 +50,32 @@ describe('intentCounts', () => {
     await must(`mutation($id: ID!) { cancelIntent(input: { id: $id }) { id } }`, { id: ids[2] });
     const after = await counts();
     expect(after.by).toEqual({ PENDING: 1, RUNNING: 0, WAITING: 0, COMPLETED: 1, FAILED: 0, CANCELLED: 1 });
-    expect(after).toMatchObject({ total: 3, capped: false, cap: 10_000 });
+    expect(after).toMatchObject({ total: 3, exact: true, cap: 1_000 });
 
     // the filters narrow like the list's: type, labels (every one), status
     expect((await counts({ type: ['ov.a'] })).total).toBe(2);
     expect((await counts({ label: ['blue', 'big'] })).total).toBe(1);
     const some = await counts({ status: ['CANCELLED', 'PENDING'] });
-    expect(some.byStatus).toEqual([{ status: 'PENDING', count: 1, capped: false }, { status: 'CANCELLED', count: 1, capped: false }]);
+    expect(some.byStatus).toEqual([{ status: 'PENDING', count: 1, exact: true }, { status: 'CANCELLED', count: 1, exact: true }]);
   });
 
-  it('stops each count at the cap and says so', async () => {
-    for (let i = 0; i < 4; i++) await submit('ov.cap');
-    const c = await counts({ type: ['ov.cap'] }, 3);
-    expect(c).toMatchObject({ cap: 3, capped: true, total: 3 });
-    expect(c.byStatus[0]).toEqual({ status: 'PENDING', count: 3, capped: true });
-    expect(c.byStatus[1]).toEqual({ status: 'RUNNING', count: 0, capped: false });
+  it('counts exactly up to the cap and estimates beyond it, saying which', async () => {
+    for (let i = 0; i < 4; i++) await submit('ov.cap', ['many']);
+    // over the cap: an estimate, never below what was seen
+    const over = await counts({ type: ['ov.cap'] }, 3);
+    expect(over).toMatchObject({ cap: 3, exact: false });
+    expect(over.byStatus[0]).toMatchObject({ status: 'PENDING', exact: false });
+    expect(over.byStatus[0].count).toBeGreaterThanOrEqual(3);
+    expect(over.byStatus[1]).toEqual({ status: 'RUNNING', count: 0, exact: true });
+    // every filter path: plain, type or label, children
+    expect((await counts(null, 3)).byStatus[0]).toMatchObject({ status: 'PENDING', exact: false });
+    expect((await counts({ label: ['many'] }, 3)).byStatus[0]).toMatchObject({ status: 'PENDING', exact: false });
+    const parent = await submit('ov.parent');
+    for (let i = 0; i < 3; i++) await must(`mutation($i: SubmitIntentInput!) { submitIntent(input: $i) { id } }`, { i: { type: 'ov.child', parentId: parent } });
+    expect((await counts({ parentId: parent }, 2)).byStatus[0]).toMatchObject({ status: 'PENDING', exact: false });
+    expect((await counts({ parentId: parent }, 3)).byStatus[0]).toEqual({ status: 'PENDING', count: 3, exact: true });
+    // a status with no more than `cap` intents in the namespace: exact under any filter
+    expect((await counts({ type: ['ov.cap'] }, 100)).byStatus[0]).toEqual({ status: 'PENDING', count: 4, exact: true });
   });
 
   it('refuses a cap out of range and a bad parent id with BAD_USER_INPUT', async () => {

@@ -136,9 +136,9 @@ export class IntentService {
     return { ...page, count: () => countIntents(this.db, c.namespace, filter) };
   }
 
-  /** Intents per status under a filter, each count capped at `cap` (default 10,000) so it stays cheap on any table. */
+  /** Intents per status under a filter: exact up to `cap` (default 1,000) each, estimated beyond, so it stays cheap on any table. */
   async countByStatus(c: Caller, filter: IntentFilter | null | undefined, cap: number | null | undefined) {
-    const limit = v.intInRange('cap', cap, 10_000, 1, 100_000);
+    const limit = v.intInRange('cap', cap, 1_000, 1, 100_000);
     const counts = await countIntentsByStatus(this.db, c.namespace, listFilter(filter), limit);
     return { cap: limit, counts };
   }

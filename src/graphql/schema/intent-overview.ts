@@ -1,31 +1,25 @@
 /**
  * What a dashboard shows above the list: how many intents each status holds, and
  * which types the namespace uses (to suggest when submitting). Both read bounded
- * ranges of indexes, so they cost the same on any table size.
+ * ranges of indexes, so they cost about the same on any table size.
  */
-import type { Status } from '../../core/lifecycle.ts';
 import type { KnownIntentType as KnownIntentTypeRow } from '../../store/intent-types.ts';
+import type { StatusCount } from '../../store/list.ts';
 import { builder } from '../builder.ts';
 import { listSize } from '../cost.ts';
 import { IntentStatus } from './enums.ts';
 import { IntentFilter } from './intent.ts';
 
-interface StatusCount {
-  status: Status;
-  count: number;
-  capped: boolean;
-}
-
 const IntentStatusCount = builder.objectRef<StatusCount>('IntentStatusCount').implement({
   fields: (t) => ({
     status: t.expose('status', { type: IntentStatus }),
-    count: t.exposeInt('count', { description: 'At most the cap: with `capped` it means "at least this many".' }),
-    capped: t.exposeBoolean('capped', { description: 'The count reached the cap; there may be more.' }),
+    count: t.exposeInt('count', { description: 'Exact up to the cap; beyond it, the planner’s estimate (never below the cap).' }),
+    exact: t.exposeBoolean('exact', { description: 'False when more than `cap` match and `count` is an estimate.' }),
   }),
 });
 
 const IntentCounts = builder.objectRef<{ cap: number; byStatus: StatusCount[] }>('IntentCounts').implement({
-  description: 'Intents per status under a filter. Each count stops at `cap`, so the answer stays cheap on a table of millions.',
+  description: 'Intents per status under a filter: exact up to `cap` each, estimated beyond, so the answer stays cheap on a table of millions.',
   fields: (t) => ({
     byStatus: t.field({
       type: [IntentStatusCount],
@@ -33,9 +27,9 @@ const IntentCounts = builder.objectRef<{ cap: number; byStatus: StatusCount[] }>
       extensions: listSize({ default: 6 }),
       resolve: (c) => c.byStatus,
     }),
-    total: t.int({ description: 'The sum of the counts: a lower bound when `capped`.', resolve: (c) => c.byStatus.reduce((n, s) => n + s.count, 0) }),
-    cap: t.exposeInt('cap'),
-    capped: t.boolean({ description: 'Some status reached the cap.', resolve: (c) => c.byStatus.some((s) => s.capped) }),
+    total: t.int({ description: 'The sum of the counts: an estimate unless `exact`.', resolve: (c) => c.byStatus.reduce((n, s) => n + s.count, 0) }),
+    cap: t.exposeInt('cap', { description: 'How far each status is counted exactly.' }),
+    exact: t.boolean({ description: 'Every count is exact.', resolve: (c) => c.byStatus.every((s) => s.exact) }),
   }),
 });
 
@@ -54,16 +48,16 @@ const KnownIntentType = builder.objectRef<KnownIntentTypeRow>('KnownIntentType')
 builder.queryFields((t) => ({
   intentCounts: t.field({
     type: IntentCounts,
-    description: 'How many intents of each status match the filter, each counted up to `cap`.',
+    description: 'How many intents of each status match the filter: exact up to `cap` each, the planner’s estimate beyond.',
     args: {
       filter: t.arg({ type: IntentFilter }),
-      cap: t.arg.int({ description: 'Counts stop here, 1–100000. Default 10000.' }),
+      cap: t.arg.int({ description: 'Count exactly up to this many per status, 1–100000. Default 1000.' }),
     },
     resolve: async (_r, a, ctx) => {
       const f = a.filter;
       const filter = f ? { statuses: f.status, types: f.type, parentId: f.parentId ?? null, labels: f.label } : null;
       const { cap, counts } = await ctx.services.intents.countByStatus(ctx.caller, filter, a.cap);
-      return { cap, byStatus: counts.map((c) => ({ ...c, capped: c.count >= cap })) };
+      return { cap, byStatus: counts };
     },
   }),
   intentTypes: t.field({

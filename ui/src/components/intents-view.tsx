@@ -76,7 +76,7 @@ export function IntentsView() {
         .then((d) => {
           if (!alive) return;
           const c = d.intentCounts;
-          setCounts(Object.fromEntries(c.byStatus.map((s) => [s.status, { n: s.count, capped: s.capped }])) as Counts);
+          setCounts(Object.fromEntries(c.byStatus.map((s) => [s.status, { n: s.count, exact: s.exact }])) as Counts);
           setCountsError(null);
         })
         .catch((e) => alive && !asksForKey(e) && setCountsError(`The counts could not be refreshed: ${describeError(e)}`));
@@ -115,7 +115,7 @@ export function IntentsView() {
   const text = filters.text.trim().toLowerCase();
   const shown = rows && text ? rows.filter((r) => r.id.toLowerCase().includes(text) || r.type.toLowerCase().includes(text)) : rows;
   const counted = counts ? (filters.status.length ? filters.status : (Object.keys(counts) as IntentStatus[])).map((s) => counts[s]) : null;
-  const total = counted ? { n: counted.reduce((n, c) => n + c.n, 0), capped: counted.some((c) => c.capped) } : null;
+  const total = counted ? { n: counted.reduce((n, c) => n + c.n, 0), exact: counted.every((c) => c.exact) } : null;
 
   return (
     <section>
@@ -138,7 +138,7 @@ export function IntentsView() {
         </button>
         <span class="muted">
           page {pages.length}
-          {total !== null ? <span data-total={total.n}> · {formatCount(total.n, total.capped)} intents</span> : ''}
+          {total !== null ? <span data-total={total.n} data-exact={total.exact}> · {formatCount(total.n, total.exact)} intents</span> : ''}
         </span>
         <button type="button" disabled={!next} onClick={() => next && setPages([...pages, next])}>
           Older →

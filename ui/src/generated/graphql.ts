@@ -230,7 +230,7 @@ export type IntentCountsQueryVariables = Exact<{
 }>;
 
 
-export type IntentCountsQuery = { intentCounts: { total: number, capped: boolean, byStatus: Array<{ status: IntentStatus, count: number, capped: boolean }> } };
+export type IntentCountsQuery = { intentCounts: { total: number, exact: boolean, byStatus: Array<{ status: IntentStatus, count: number, exact: boolean }> } };
 
 export type LiveIntentEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -729,11 +729,11 @@ export const IntentCountsDocument = new TypedDocumentString(`
     query IntentCounts($filter: IntentFilter) {
   intentCounts(filter: $filter) {
     total
-    capped
+    exact
     byStatus {
       status
       count
-      capped
+      exact
     }
   }
 }
