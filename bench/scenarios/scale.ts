@@ -2,13 +2,23 @@
 // GraphQL, one at a time, with 10,000 vs BENCH_SCALE_ROWS (1,000,000) intents already
 // stored in a realistic mix of finished and pending, each with its events.
 import { claimOne, migratedPool, startAxmeOnPostgres, submit, warmUp } from '../axme.ts';
-import { type Latency, SECONDS, admin, percentiles, scratchSchema, timed } from '../lib.ts';
+import { type Latency, SECONDS, admin, gql, percentiles, scratchSchema, timed } from '../lib.ts';
 import type { Row, Scenario } from '../scenario.ts';
 import { seedMixed } from '../sql.ts';
 
 const SMALL = 10_000;
 const LARGE = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
 const ROUNDS = 4;
+// what the dashboard asks above its list: intentCounts (exact up to 1,000 per status, estimated
+// beyond), with and without a type filter, and for contrast the six exact totalCounts it used to ask
+const COUNTS = 'query($f: IntentFilter) { intentCounts(filter: $f) { total } }';
+const EXACT = `{ ${['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((s) => `${s}: intents(first: 0, filter: { status: [${s}] }) { totalCount }`).join(' ')} }`;
+const COUNT_QUERIES = {
+  counts: [COUNTS, { f: null }],
+  'counts by type': [COUNTS, { f: { type: ['bench.other1'] } }],
+  'exact totalCounts': [EXACT, {}],
+} as const;
+type CountQuery = keyof typeof COUNT_QUERIES;
 // latency percentiles need more samples than a rate does: 2 × BENCH_SECONDS per size
 
 export const scaleScenario: Scenario = {
@@ -41,6 +51,18 @@ export const scaleScenario: Scenario = {
             }
           }
         }
+        const counts = servers.map(() => ({ counts: [], 'counts by type': [], 'exact totalCounts': [] }) as Record<CountQuery, number[]>);
+        for (const [i, server] of servers.entries()) {
+          for (const [name, [query, variables]] of Object.entries(COUNT_QUERIES) as [CountQuery, readonly [string, unknown]][]) {
+            const until = performance.now() + (SECONDS * 1000) / 3;
+            while (performance.now() < until || counts[i]![name].length < 5) {
+              counts[i]![name].push(await timed(async () => {
+                const r = await gql(server.url, query, variables);
+                if (r.errors) throw new Error(JSON.stringify(r.errors));
+              }));
+            }
+          }
+        }
         const rows: Row[] = [];
         for (const op of ['submit', 'claim'] as const) {
           const [a, b] = samples.map((s) => percentiles(s[op])) as [Latency, Latency];
@@ -52,6 +74,14 @@ export const scaleScenario: Scenario = {
             target: 'ratio ≤ 1.3', met: ratio <= 1.3,
           });
         }
+        const [a, b] = counts.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, percentiles(v)]))) as Record<CountQuery, Latency>[];
+        rows.push({
+          scenario: this.title, subject: `dashboard counts (intentCounts), ${LARGE.toLocaleString('en-US')} stored`,
+          value: b!.counts.p50, unit: 'ms p50',
+          vs: `${SMALL.toLocaleString('en-US')} stored: ${a!.counts.p50.toFixed(1)} ms; by type ${a!['counts by type'].p50.toFixed(1)} → ${b!['counts by type'].p50.toFixed(1)} ms; `
+            + `the six exact totalCounts it replaced: ${a!['exact totalCounts'].p50.toFixed(1)} → ${b!['exact totalCounts'].p50.toFixed(1)} ms`,
+          target: 'p50 ≤ 25 ms', met: b!.counts.p50 <= 25,
+        });
         return rows;
       } finally {
         for (const s of servers) await s.stop();

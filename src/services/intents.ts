@@ -16,7 +16,7 @@ import type { PubSub } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import { listEvents, listEventsOfMany } from '../store/events.ts';
 import * as store from '../store/intents.ts';
-import { type IntentFilter, countIntents, decodeListCursor, listIntents } from '../store/list.ts';
+import { type IntentFilter, countIntents, countIntentsByStatus, decodeListCursor, listIntents } from '../store/list.ts';
 import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { waitForWork } from './wait-for-work.ts';
@@ -82,6 +82,16 @@ export interface ListInput {
   after?: string | null;
 }
 
+/** A list filter as the store takes it; the parent id is checked, the rest are plain lists. */
+function listFilter(f: IntentFilter | null | undefined): IntentFilter {
+  return {
+    statuses: f?.statuses ?? null,
+    types: f?.types ?? null,
+    parentId: v.optionalId('filter.parentId', f?.parentId),
+    labels: f?.labels ?? null,
+  };
+}
+
 export class IntentService {
   private readonly closing = new AbortController();
   /** Aborted by close(); long polls listen to it while they wait, and only then. */
@@ -124,15 +134,16 @@ export class IntentService {
   async list(c: Caller, a: ListInput) {
     const first = v.intInRange('first', a.first, 20, 0, 500);
     const after = a.after ? decodeListCursor(a.after) : null;
-    const f = a.filter ?? {};
-    const filter: IntentFilter = {
-      statuses: f.statuses ?? null,
-      types: f.types ?? null,
-      parentId: v.optionalId('filter.parentId', f.parentId),
-      labels: f.labels ?? null,
-    };
+    const filter = listFilter(a.filter);
     const page = await listIntents(this.db, c.namespace, filter, first, after);
     return { ...page, count: () => countIntents(this.db, c.namespace, filter) };
+  }
+
+  /** Intents per status under a filter: exact up to `cap` (default 1,000) each, estimated beyond, so it stays cheap on any table. */
+  async countByStatus(c: Caller, filter: IntentFilter | null | undefined, cap: number | null | undefined) {
+    const limit = v.intInRange('cap', cap, 1_000, 1, 100_000);
+    const counts = await countIntentsByStatus(this.db, c.namespace, listFilter(filter), limit);
+    return { cap: limit, counts };
   }
 
   /** The intent types the namespace uses (store/intent-types.ts): among its newest `window` intents, or with a policy or pause. */

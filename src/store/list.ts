@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import { badInput } from '../core/errors.ts';
-import type { Status } from '../core/lifecycle.ts';
+import { STATUSES, type Status } from '../core/lifecycle.ts';
 import type { Intent } from '../core/model.ts';
 import { toIntent } from './rows.ts';
 import { dateInRange } from '../core/validate.ts';
@@ -69,4 +69,70 @@ export async function listIntents(
 export async function countIntents(q: Queryable, ns: string, f: IntentFilter): Promise<number> {
   const { rows } = await q.query<{ n: number }>(COUNT, filterParams(ns, f));
   return rows[0]?.n ?? 0;
+}
+
+/**
+ * Intents per status, exact up to `cap` and estimated beyond it, so the dashboard's
+ * counts cost about the same on a table of a thousand intents or of millions.
+ *
+ * Each status reads at most `cap` + 1 entries of intents_status (namespace, status,
+ * created_at desc, id desc), newest first: the order is what makes the planner walk the
+ * index and stop, where a bitmap scan would first collect the whole status. With a type
+ * or label filter it tests the rows it read. Fewer than that many means the count is exact. Otherwise the count is the
+ * planner's estimate for that status and filter (EXPLAIN: no rows are read), never
+ * below what the scan saw. A parent filter goes through intents_parent instead and
+ * stops after `cap` + 1 children of each status.
+ */
+const SCAN_PLAIN = `
+  select s.status, (select count(*) from (select 1 from intents where namespace = $1 and status = s.status order by created_at desc, id desc limit $2) r)::int as seen,
+         null::int as matched
+  from unnest($3::text[]) with ordinality as s(status, ord) order by s.ord`;
+
+const SCAN_FILTERED = `
+  select s.status, c.seen, c.matched
+  from unnest($3::text[]) with ordinality as s(status, ord)
+  cross join lateral (
+    select count(*)::int as seen,
+           count(*) filter (where ($4::text[] is null or r.type = any($4::text[])) and ($5::text[] is null or r.labels @> $5::text[]))::int as matched
+    from (select type, labels from intents where namespace = $1 and status = s.status order by created_at desc, id desc limit $2) r
+  ) c
+  order by s.ord`;
+
+const SCAN_CHILDREN = `
+  select s.status, (
+    select count(*) from (select 1 from intents where status = s.status and ${WHERE} limit $6) r
+  )::int as seen, null::int as matched
+  from unnest($7::text[]) with ordinality as s(status, ord) order by s.ord`;
+
+const ESTIMATE = `explain (format json) select 1 from intents where status = $6 and ${WHERE}`;
+
+export interface StatusCount {
+  status: Status;
+  count: number;
+  /** False: more than `cap` were seen, and `count` is the planner's estimate. */
+  exact: boolean;
+}
+
+export async function countIntentsByStatus(q: Queryable, ns: string, f: IntentFilter, cap: number): Promise<StatusCount[]> {
+  const statuses = f.statuses?.length ? STATUSES.filter((s) => f.statuses!.includes(s)) : [...STATUSES];
+  const types = f.types?.length ? f.types : null;
+  const labels = f.labels?.length ? f.labels : null;
+  const { rows } = f.parentId
+    ? await q.query<{ status: Status; seen: number; matched: null }>(SCAN_CHILDREN, [...filterParams(ns, { ...f, statuses: null }), cap + 1, statuses])
+    : types || labels
+      ? await q.query<{ status: Status; seen: number; matched: number }>(SCAN_FILTERED, [ns, cap + 1, statuses, types, labels])
+      : await q.query<{ status: Status; seen: number; matched: null }>(SCAN_PLAIN, [ns, cap + 1, statuses]);
+  return Promise.all(rows.map(async (r) => {
+    const seen = r.matched ?? r.seen;
+    if (r.seen <= cap) return { status: r.status, count: seen, exact: true };
+    return { status: r.status, count: Math.max(seen, await estimate(q, ns, { ...f, statuses: null }, r.status)), exact: false };
+  }));
+}
+
+/** The planner's row estimate for one status under the filter: statistics only, no rows read. */
+async function estimate(q: Queryable, ns: string, f: IntentFilter, status: Status): Promise<number> {
+  const { rows } = await q.query<{ 'QUERY PLAN': unknown }>(ESTIMATE, [...filterParams(ns, f), status]);
+  const raw = rows[0]?.['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
+  return Math.round(plan[0]?.Plan?.['Plan Rows'] ?? 0);
 }

@@ -5,6 +5,7 @@ import { IntentPage } from './components/intent-page.tsx';
 import { IntentsView } from './components/intents-view.tsx';
 import { KeyPrompt } from './components/key-prompt.tsx';
 import { WorkersView } from './components/workers-view.tsx';
+import { SubmitForm } from './components/submit-form.tsx';
 import { BASE, Link, parse, route } from './router.tsx';
 
 export function App() {
@@ -33,6 +34,7 @@ export function App() {
         {view.name === 'intent' ? <IntentPage key={view.id} id={view.id} /> : null}
         {view.name === 'approvals' ? <ApprovalsInbox /> : null}
         {view.name === 'workers' ? <WorkersView /> : null}
+        {view.name === 'submit' ? <SubmitForm type={view.type} /> : null}
         {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
       </main>
       <KeyPrompt />

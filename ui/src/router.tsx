@@ -14,13 +14,20 @@ export function navigate(to: string): void {
   scrollTo(0, 0);
 }
 
-export type View = { name: 'intents' } | { name: 'intent'; id: string } | { name: 'approvals' } | { name: 'workers' } | { name: 'missing' };
+export type View =
+  | { name: 'intents' }
+  | { name: 'intent'; id: string }
+  | { name: 'approvals' }
+  | { name: 'workers' }
+  | { name: 'submit'; type: string }
+  | { name: 'missing' };
 
 export function parse(path: string): View {
   const p = path.split('?')[0]!.replace(/\/+$/, '');
   if (p === BASE || p === '') return { name: 'intents' };
   if (p === `${BASE}/approvals`) return { name: 'approvals' };
   if (p === `${BASE}/workers`) return { name: 'workers' };
+  if (p === `${BASE}/submit`) return { name: 'submit', type: new URLSearchParams(path.split('?')[1] ?? '').get('type') ?? '' };
   const m = new RegExp(`^${BASE}/intents/([^/]+)$`).exec(p);
   if (m) return { name: 'intent', id: decodeURIComponent(m[1]!) };
   return { name: 'missing' };

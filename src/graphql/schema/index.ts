@@ -5,6 +5,7 @@ import './scalars.ts';
 import './enums.ts';
 import './event.ts';
 import './intent.ts';
+import './intent-overview.ts';
 import './lease.ts';
 import './workers.ts';
 import './keys.ts';

@@ -92,7 +92,7 @@ Intent.implement({
   }),
 });
 
-const IntentFilter = builder.inputType('IntentFilter', {
+export const IntentFilter = builder.inputType('IntentFilter', {
   fields: (t) => ({
     status: t.field({ type: [IntentStatus], description: 'Any of these statuses.' }),
     type: t.stringList({ description: 'Any of these types.' }),

@@ -35,7 +35,22 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   }),
 });
 
+const Me = builder.objectRef<{ namespace: string; principal: string | null; role: string; keyId: string | null }>('Me').implement({
+  description: 'Who the request is: what a client needs to offer only the actions its key may take.',
+  fields: (t) => ({
+    namespace: t.exposeString('namespace'),
+    principal: t.exposeString('principal', { nullable: true, description: 'The key’s name, written as the actor of what it does; null with auth off.' }),
+    role: t.field({ type: Role, resolve: (m) => m.role.toUpperCase() as 'VIEWER' }),
+    authenticated: t.boolean({ description: 'A key was sent and accepted; false with auth off.', resolve: (m) => m.keyId !== null }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  me: t.field({
+    type: Me,
+    description: 'The caller: namespace, principal and role.',
+    resolve: (_r, _a, ctx) => ({ ...ctx.caller, role: ctx.auth.role, keyId: ctx.auth.keyId }),
+  }),
   apiKeys: t.field({
     type: [ApiKey],
     description: 'The keys of the caller’s namespace, newest first (admin).',

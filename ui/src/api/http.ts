@@ -9,15 +9,18 @@ export const GRAPHQL_URL = '/graphql';
 
 export class ApiError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The error's extensions: the details a code carries (status, resolvedBy, retryAfterSeconds...). */
+  readonly details: Record<string, unknown>;
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.code = code;
+    this.details = details;
   }
 }
 
 interface GraphQLErrorBody {
   message: string;
-  extensions?: { code?: string };
+  extensions?: { code?: string } & Record<string, unknown>;
 }
 
 export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
@@ -51,5 +54,5 @@ export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V
 export function toApiError(e: GraphQLErrorBody): ApiError {
   const code = e.extensions?.code ?? 'INTERNAL';
   if (code === 'UNAUTHENTICATED') requireKey(e.message);
-  return new ApiError(code, e.message);
+  return new ApiError(code, e.message, e.extensions ?? {});
 }

@@ -1,23 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
 import { auth } from '../api/auth.ts';
+import { describeError } from '../api/errors.ts';
 import { request } from '../api/http.ts';
+import { useCan } from '../api/me.ts';
+import { refresher } from '../api/refresh.ts';
 import { live } from '../api/live.ts';
 import { useStore } from '../api/store.ts';
 import { debounce, relative } from '../format.ts';
 import {
   CancelIntentDocument,
   ChildEventsDocument,
+  IntentApprovalsDocument,
   IntentChangedDocument,
   IntentChildrenDocument,
   IntentEventsPageDocument,
   IntentPageDocument,
   IntentTimelineDocument,
   RetryIntentDocument,
+  type ApprovalCardFragment,
   type IntentChildrenQuery,
   type IntentDetailFragment,
   type TimelineEventFragment,
 } from '../generated/graphql.ts';
 import { intentHref, Link } from '../router.tsx';
+import { ApprovalCard } from './approval-card.tsx';
 import { ChildrenTree } from './children-tree.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -45,12 +51,21 @@ export function IntentPage(p: { id: string }) {
   const [events, setEvents] = useState<TimelineEventFragment[]>([]);
   const [children, setChildren] = useState<Children | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [approvals, setApprovals] = useState<ApprovalCardFragment[]>([]);
   const [busy, setBusy] = useState(false);
+  const canAct = useCan('AGENT');
 
   useEffect(() => {
     let alive = true;
     let stops: (() => void)[] = [];
-    const append = (e: TimelineEventFragment) => setEvents((es) => (es.some((x) => x.seq >= e.seq) ? es : [...es, e]));
+    // every approval event is also in the intent's timeline: it refreshes the cards
+    const loadApprovals = () =>
+      request(IntentApprovalsDocument, { id: p.id }).then((d) => alive && setApprovals(d.intent?.approvals ?? []));
+    const reloadApprovals = refresher(loadApprovals, 500);
+    const append = (e: TimelineEventFragment) => {
+      setEvents((es) => (es.some((x) => x.seq >= e.seq) ? es : [...es, e]));
+      reloadApprovals();
+    };
     const loadChildren = () =>
       request(IntentChildrenDocument, { id: p.id })
         .then((d) => alive && setChildren(d.intent?.children ?? null))
@@ -63,22 +78,26 @@ export function IntentPage(p: { id: string }) {
         setEvents(log);
         if (!d.intent) return;
         void loadChildren();
+        reloadApprovals.now();
         // the timeline resumes right after the last event it shows, so nothing is missed or doubled
         const last = log[log.length - 1]?.cursor ?? null;
         stops = [
           reloadChildren.cancel,
+          reloadApprovals.cancel,
           live(ChildEventsDocument, (after) => ({ after, parentId: p.id }), { cursor: (c) => c.intentEvents.cursor, onData: reloadChildren, onRestart: reloadChildren }),
           live(IntentChangedDocument, () => ({ id: p.id }), { cursor: () => null, onData: (c) => setIntent(c.intentChanged) }),
           live(IntentTimelineDocument, (after) => ({ after, filter: { intentId: p.id } }), {
             after: last,
             cursor: (t) => t.intentEvents.cursor,
             onData: (t) => append(t.intentEvents),
+            onRestart: () => reloadApprovals.now(),
           }),
         ];
       })
-      .catch((e: Error) => alive && setError(e.message));
+      .catch((e) => alive && setError(describeError(e)));
     return () => {
       alive = false;
+      reloadApprovals.cancel();
       stops.forEach((s) => s());
     };
   }, [p.id, epoch]);
@@ -90,11 +109,16 @@ export function IntentPage(p: { id: string }) {
       const d = action === 'cancel' ? (await request(CancelIntentDocument, { id: p.id, reason: 'cancelled from the dashboard' })).cancelIntent : (await request(RetryIntentDocument, { id: p.id })).retryIntent;
       setIntent(d);
     } catch (e) {
-      setError((e as Error).message);
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
   };
+
+  // a decision shows on its card at once; the events it causes reload the rest
+  const resolved = (a: ApprovalCardFragment) => setApprovals((xs) => xs.map((x) => (x.id === a.id ? a : x)));
+  const pending = approvals.filter((a) => a.status === 'PENDING');
+  const decided = approvals.filter((a) => a.status !== 'PENDING');
 
   if (intent === undefined) return error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>;
   if (intent === null) return <p class="empty">Intent {p.id} does not exist.</p>;
@@ -106,12 +130,12 @@ export function IntentPage(p: { id: string }) {
           <p class="muted mono small">{intent.id}</p>
         </div>
         <div class="actions">
-          {CANCELLABLE.includes(intent.status) ? (
+          {canAct && CANCELLABLE.includes(intent.status) ? (
             <button type="button" class="danger" disabled={busy} onClick={() => act('cancel')}>
               Cancel
             </button>
           ) : null}
-          {RETRYABLE.includes(intent.status) ? (
+          {canAct && RETRYABLE.includes(intent.status) ? (
             <button type="button" class="primary" disabled={busy} onClick={() => act('retry')}>
               Retry
             </button>
@@ -119,6 +143,14 @@ export function IntentPage(p: { id: string }) {
         </div>
       </header>
       {error ? <p class="error">{error}</p> : null}
+      {pending.length ? (
+        <div class="intent-approvals" data-approvals="pending">
+          <h2>Waiting for a decision</h2>
+          {pending.map((a) => (
+            <ApprovalCard key={a.id} approval={a} compact onResolved={resolved} />
+          ))}
+        </div>
+      ) : null}
       <dl class="facts">
         <dt>Status</dt>
         <dd data-field="status">
@@ -177,6 +209,14 @@ export function IntentPage(p: { id: string }) {
           )}
           <h2>Steps</h2>
           <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} />
+          {decided.length ? (
+            <div data-approvals="decided">
+              <h2>Approvals</h2>
+              {decided.map((a) => (
+                <ApprovalCard key={a.id} approval={a} compact onResolved={resolved} />
+              ))}
+            </div>
+          ) : null}
           <h2>Children</h2>
           {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
         </div>

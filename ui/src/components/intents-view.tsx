@@ -3,20 +3,27 @@ import { auth } from '../api/auth.ts';
 import { request } from '../api/http.ts';
 import { live } from '../api/live.ts';
 import { useStore } from '../api/store.ts';
-import { debounce } from '../format.ts';
+import { asksForKey, describeError } from '../api/errors.ts';
+import { useCan } from '../api/me.ts';
+import { refresher } from '../api/refresh.ts';
 import {
+  IntentCountsDocument,
   IntentListDocument,
   LiveIntentEventsDocument,
-  StatusCountsDocument,
   type IntentFilter,
   type IntentRowFragment,
   type IntentStatus,
 } from '../generated/graphql.ts';
 import { type Filters, IntentFilters, NO_FILTERS } from './intent-filters.tsx';
 import { IntentTable } from './intent-table.tsx';
-import { StatusCounts } from './status-counts.tsx';
+import { type Counts, StatusCounts, formatCount } from './status-counts.tsx';
+import { BASE, Link } from '../router.tsx';
 
 const PAGE_SIZE = 25;
+/** Counts refresh at most this often while events stream in, and always after the last one. */
+const COUNTS_GAP_MS = 1_000;
+/** And this often regardless: changes no event announces (retention deleting old intents) show up too. */
+const COUNTS_RECONCILE_MS = 30_000;
 
 function toServerFilter(f: Filters): IntentFilter {
   const labels = f.label.split(',').map((l) => l.trim()).filter(Boolean);
@@ -44,8 +51,10 @@ export function IntentsView() {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [rows, setRows] = useState<IntentRowFragment[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [counts, setCounts] = useState<Record<IntentStatus, number> | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [countsError, setCountsError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const canSubmit = useCan('AGENT');
   const server = useMemo(() => toServerFilter(filters), [serverKey(filters)]);
   const after = pages[pages.length - 1] ?? null;
 
@@ -61,12 +70,18 @@ export function IntentsView() {
           setNext(d.intents.pageInfo.hasNextPage ? d.intents.pageInfo.endCursor : null);
           setError(null);
         })
-        .catch((e: Error) => alive && setError(e.message));
+        .catch((e) => alive && !asksForKey(e) && setError(describeError(e)));
     const loadCounts = () =>
-      request(StatusCountsDocument, { type: server.type ?? null, label: server.label ?? null })
-        .then((d) => alive && setCounts(Object.fromEntries(Object.entries(d).map(([s, c]) => [s, c.totalCount])) as Record<IntentStatus, number>))
-        .catch(() => {});
-    const recount = debounce(loadCounts, 200);
+      request(IntentCountsDocument, { filter: { type: server.type ?? null, label: server.label ?? null } })
+        .then((d) => {
+          if (!alive) return;
+          const c = d.intentCounts;
+          setCounts(Object.fromEntries(c.byStatus.map((s) => [s.status, { n: s.count, exact: s.exact }])) as Counts);
+          setCountsError(null);
+        })
+        .catch((e) => alive && !asksForKey(e) && setCountsError(`The counts could not be refreshed: ${describeError(e)}`));
+    const recount = refresher(loadCounts, COUNTS_GAP_MS);
+    const reconcile = setInterval(() => document.visibilityState === 'visible' && recount(), COUNTS_RECONCILE_MS);
     // subscribe first, then load: a change made in between arrives as an event and is applied idempotently
     const stop = live(LiveIntentEventsDocument, (cursor) => ({ after: cursor, filter: server.type ? { types: server.type } : null }), {
       cursor: (d) => d.intentEvents.cursor,
@@ -76,15 +91,17 @@ export function IntentsView() {
       },
       onRestart: (resumed) => {
         if (!resumed) void load();
-        recount();
+        // events missed while away are replayed, but counts are simply asked again
+        recount.now();
       },
     });
     void load();
-    void loadCounts();
+    recount.now();
     return () => {
       alive = false;
       stop();
       recount.cancel();
+      clearInterval(reconcile);
     };
   }, [epoch, server, after]);
 
@@ -97,12 +114,21 @@ export function IntentsView() {
     change({ ...filters, status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s] });
   const text = filters.text.trim().toLowerCase();
   const shown = rows && text ? rows.filter((r) => r.id.toLowerCase().includes(text) || r.type.toLowerCase().includes(text)) : rows;
-  const total = counts ? (filters.status.length ? filters.status : (Object.keys(counts) as IntentStatus[])).reduce((n, s) => n + counts[s], 0) : null;
+  const counted = counts ? (filters.status.length ? filters.status : (Object.keys(counts) as IntentStatus[])).map((s) => counts[s]) : null;
+  const total = counted ? { n: counted.reduce((n, c) => n + c.n, 0), exact: counted.every((c) => c.exact) } : null;
 
   return (
     <section>
-      <h1>Intents</h1>
+      <header class="page-head">
+        <h1>Intents</h1>
+        {canSubmit ? (
+          <Link href={`${BASE}/submit`} class="button primary">
+            New intent
+          </Link>
+        ) : null}
+      </header>
       <StatusCounts counts={counts} selected={filters.status} onToggle={toggleStatus} />
+      {countsError ? <p class="error small">{countsError}</p> : null}
       <IntentFilters value={filters} onChange={change} />
       {error ? <p class="error">{error}</p> : null}
       {shown ? <IntentTable rows={shown} /> : <p class="muted">Loading…</p>}
@@ -112,7 +138,7 @@ export function IntentsView() {
         </button>
         <span class="muted">
           page {pages.length}
-          {total !== null ? ` · ${total} intents` : ''}
+          {total !== null ? <span data-total={total.n} data-exact={total.exact}> · {formatCount(total.n, total.exact)} intents</span> : ''}
         </span>
         <button type="button" disabled={!next} onClick={() => next && setPages([...pages, next])}>
           Older →

@@ -16,7 +16,10 @@ export function KeyPrompt() {
     <div class="overlay">
       <form class="dialog" onSubmit={submit} aria-labelledby="key-title">
         <h2 id="key-title">API key</h2>
-        <p class="muted">{state.key ? 'The server refused this key.' : 'This server requires an API key.'} {state.message}</p>
+        <p class="muted">
+          {state.key ? 'The server refused this key.' : 'This server requires an API key.'}
+          {state.key && state.message ? <span class="small"> ({state.message})</span> : null}
+        </p>
         <label>
           Key
           <input name="apiKey" type="password" autocomplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} placeholder="axme_…" autofocus />

@@ -79,6 +79,54 @@ export type ResolveApprovalInput = {
   resolvedBy?: string | null | undefined;
 };
 
+/** Delays between attempts; fields left out come from the type’s policy (setIntentTypePolicy), then the server’s AXME_RETRY_* settings. */
+export type RetryPolicyInput = {
+  /** Each further failure multiplies the delay by this, 1–100. Server default 2. */
+  backoffCoefficient?: number | null | undefined;
+  /** Delay after the first failed attempt, 0–604800. Server default 1. */
+  initialIntervalSeconds?: number | null | undefined;
+  /** 0–1: each delay is shortened by up to this fraction at random. Server default 0.2. */
+  jitter?: number | null | undefined;
+  /** The delay never exceeds this, 0–604800. Server default 300. */
+  maxIntervalSeconds?: number | null | undefined;
+};
+
+/** viewer reads and subscribes; agent also submits and works intents; approver also resolves approvals; admin also manages keys and operations. */
+export type Role =
+  | 'ADMIN'
+  | 'AGENT'
+  | 'APPROVER'
+  | 'VIEWER';
+
+export type SubmitIntentInput = {
+  /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
+  attemptTimeoutSeconds?: number | null | undefined;
+  /** Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`. */
+  concurrencyKey?: string | null | undefined;
+  /** How many intents of concurrencyKey may be RUNNING at once, 1–10000. Default 1; needs concurrencyKey. */
+  concurrencyLimit?: number | null | undefined;
+  /** Absolute time by which the intent must finish; past it an unfinished intent becomes FAILED (error code DEADLINE_EXCEEDED). Must be in the future and after runAt. */
+  deadline?: string | null | undefined;
+  /** Submitting the same key and input again returns the same intent; a different input fails with CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  /** Any JSON. Default {}. */
+  input?: unknown;
+  /** Free-form tags to filter by, e.g. `customer:42`. */
+  labels?: Array<string> | null | undefined;
+  /** 1–100. Default 3 (AXME_DEFAULT_MAX_ATTEMPTS). */
+  maxAttempts?: number | null | undefined;
+  /** Makes this intent a child of another. */
+  parentId?: string | number | null | undefined;
+  /** 0–1000, higher is claimed first. Default 0. */
+  priority?: number | null | undefined;
+  /** How long to wait between attempts. */
+  retry?: RetryPolicyInput | null | undefined;
+  /** Not claimable before this time. Default now. */
+  runAt?: string | null | undefined;
+  /** What kind of work, e.g. `research.answer.v1`; agents claim by type. */
+  type: string;
+};
+
 /** Why a WAITING intent waits. */
 export type WaitingFor =
   | 'APPROVAL'
@@ -116,6 +164,13 @@ export type ApprovalEventsSubscriptionVariables = Exact<{
 
 
 export type ApprovalEventsSubscription = { intentEvents: { cursor: string, kind: IntentEventKind, intentId: string } };
+
+export type IntentApprovalsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null }> } | null };
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
@@ -179,13 +234,12 @@ export type IntentListQueryVariables = Exact<{
 
 export type IntentListQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, lease: { agent: string | null, expiresAt: string } | null }> } };
 
-export type StatusCountsQueryVariables = Exact<{
-  type?: Array<string> | string | null | undefined;
-  label?: Array<string> | string | null | undefined;
+export type IntentCountsQueryVariables = Exact<{
+  filter?: IntentFilter | null | undefined;
 }>;
 
 
-export type StatusCountsQuery = { PENDING: { totalCount: number }, RUNNING: { totalCount: number }, WAITING: { totalCount: number }, COMPLETED: { totalCount: number }, FAILED: { totalCount: number }, CANCELLED: { totalCount: number } };
+export type IntentCountsQuery = { intentCounts: { total: number, exact: boolean, byStatus: Array<{ status: IntentStatus, count: number, exact: boolean }> } };
 
 export type LiveIntentEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -209,6 +263,23 @@ export type RetryIntentMutationVariables = Exact<{
 
 
 export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type SubmitIntentMutationVariables = Exact<{
+  input: SubmitIntentInput;
+}>;
+
+
+export type SubmitIntentMutation = { submitIntent: { id: string } };
+
+export type IntentTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IntentTypesQuery = { intentTypes: Array<{ type: string, recent: number, exampleInput: unknown, paused: boolean }> };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { namespace: string, principal: string | null, role: Role, authenticated: boolean } };
 
 export type WorkerRowFragment = { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, startedAt: string, lastSeenAt: string, inFlightCount: number, inFlight: Array<{ id: string, type: string }> };
 
@@ -470,6 +541,44 @@ export const ApprovalEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApprovalEventsSubscription, ApprovalEventsSubscriptionVariables>;
+export const IntentApprovalsDocument = new TypedDocumentString(`
+    query IntentApprovals($id: ID!) {
+  intent(id: $id) {
+    id
+    approvals(first: 20) {
+      ...ApprovalCard
+    }
+  }
+}
+    fragment ApprovalCard on Approval {
+  id
+  intentId
+  title
+  description
+  type
+  status
+  options
+  outcome
+  comment
+  data
+  formSchema
+  requireComment
+  requestedBy
+  resolvedBy
+  resolvedAt
+  createdAt
+  expiresAt
+  assignees
+  escalatedFromId
+  intent {
+    id
+    type
+    status
+    lease {
+      agent
+    }
+  }
+}`) as unknown as TypedDocumentString<IntentApprovalsQuery, IntentApprovalsQueryVariables>;
 export const IntentChildrenDocument = new TypedDocumentString(`
     query IntentChildren($id: ID!) {
   intent(id: $id) {
@@ -663,46 +772,19 @@ export const IntentListDocument = new TypedDocumentString(`
     expiresAt
   }
 }`) as unknown as TypedDocumentString<IntentListQuery, IntentListQueryVariables>;
-export const StatusCountsDocument = new TypedDocumentString(`
-    query StatusCounts($type: [String!], $label: [String!]) {
-  PENDING: intents(
-    first: 0
-    filter: {status: [PENDING], type: $type, label: $label}
-  ) {
-    totalCount
-  }
-  RUNNING: intents(
-    first: 0
-    filter: {status: [RUNNING], type: $type, label: $label}
-  ) {
-    totalCount
-  }
-  WAITING: intents(
-    first: 0
-    filter: {status: [WAITING], type: $type, label: $label}
-  ) {
-    totalCount
-  }
-  COMPLETED: intents(
-    first: 0
-    filter: {status: [COMPLETED], type: $type, label: $label}
-  ) {
-    totalCount
-  }
-  FAILED: intents(
-    first: 0
-    filter: {status: [FAILED], type: $type, label: $label}
-  ) {
-    totalCount
-  }
-  CANCELLED: intents(
-    first: 0
-    filter: {status: [CANCELLED], type: $type, label: $label}
-  ) {
-    totalCount
+export const IntentCountsDocument = new TypedDocumentString(`
+    query IntentCounts($filter: IntentFilter) {
+  intentCounts(filter: $filter) {
+    total
+    exact
+    byStatus {
+      status
+      count
+      exact
+    }
   }
 }
-    `) as unknown as TypedDocumentString<StatusCountsQuery, StatusCountsQueryVariables>;
+    `) as unknown as TypedDocumentString<IntentCountsQuery, IntentCountsQueryVariables>;
 export const LiveIntentEventsDocument = new TypedDocumentString(`
     subscription LiveIntentEvents($after: String, $filter: IntentEventFilter) {
   intentEvents(after: $after, filter: $filter) {
@@ -831,6 +913,33 @@ fragment IntentRow on Intent {
     expiresAt
   }
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
+export const SubmitIntentDocument = new TypedDocumentString(`
+    mutation SubmitIntent($input: SubmitIntentInput!) {
+  submitIntent(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitIntentMutation, SubmitIntentMutationVariables>;
+export const IntentTypesDocument = new TypedDocumentString(`
+    query IntentTypes {
+  intentTypes {
+    type
+    recent
+    exampleInput
+    paused
+  }
+}
+    `) as unknown as TypedDocumentString<IntentTypesQuery, IntentTypesQueryVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    namespace
+    principal
+    role
+    authenticated
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const WorkersListDocument = new TypedDocumentString(`
     query WorkersList($status: [WorkerStatus!], $first: Int) {
   workers(filter: {status: $status}, first: $first) {
