@@ -69,6 +69,9 @@ export const TRANSITIONS = {
   timeOutWait: { from: ['WAITING'], to: { PENDING: 'WAIT_TIMED_OUT' }, lease: false },
   // live progress replaces a value on the intent and writes no event (issue 4)
   reportProgress: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  // output streams (store/streams.ts): chunks appended under the live lease, no event (issue 18)
+  appendStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  closeStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

@@ -23,6 +23,8 @@ export const MUTATION_ROLES: Record<string, Role> = {
   heartbeatIntent: 'agent',
   checkpointIntent: 'agent',
   reportProgress: 'agent',
+  appendStream: 'agent',
+  closeStream: 'agent',
   completeIntent: 'agent',
   completeIntents: 'agent',
   failIntent: 'agent',

@@ -11,6 +11,7 @@ import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
 import './subscriptions.ts';
+import './streams.ts';
 
 builder.queryType({});
 builder.mutationType({});
