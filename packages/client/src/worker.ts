@@ -131,6 +131,8 @@ export class Worker {
         await run.flush();
       } catch (err) {
         if (lost.signal.aborted) return;
+        // what the handler streamed before it threw is kept for whoever reads the failure
+        await run.flush().catch(() => {});
         await this.fail(id, lease.token, err);
         return;
       }
