@@ -39,7 +39,8 @@ it('a worker streams tokens on instance A; a reader on B gets every one, in orde
     }
     return { done: true };
   });
-  const { id } = await reader.submit({ type: 'stream.sdk' });
+  // submitted where it is claimed: each test instance has its own frozen clock
+  const { id } = await writer.submit({ type: 'stream.sdk' });
   await halfway;
   const pages: { from: number; next: number; chunks: string[] }[] = [];
   for await (const page of reader.stream(id, 'answer')) pages.push(page);
