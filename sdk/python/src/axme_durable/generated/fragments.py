@@ -81,6 +81,15 @@ class IntentFieldsLease(BaseModel):
     expires_at: datetime = Field(alias="expiresAt")
 
 
+class StreamPageFields(BaseModel):
+    from_: int = Field(alias="from")
+    chunks: list[str]
+    next: int
+    length: int
+    closed: bool
+
+
 ApprovalFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
+StreamPageFields.model_rebuild()
