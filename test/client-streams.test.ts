@@ -11,7 +11,7 @@ let a: Instance;
 let b: Instance;
 beforeAll(async () => {
   tdb = await freshDb();
-  const env = REDIS_URL ? { REDIS_URL, AXME_REDIS_PREFIX: testPrefix() } : {};
+  const env: Record<string, string> = REDIS_URL ? { REDIS_URL, AXME_REDIS_PREFIX: testPrefix() } : {};
   a = await startInstance(tdb.db, env);
   b = REAL_PG ? await startInstance(tdb.another(), env) : a;
 });
