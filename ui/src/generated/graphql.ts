@@ -201,6 +201,22 @@ export type RetryIntentMutationVariables = Exact<{
 
 export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
 
+export type IntentStreamsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentStreamsQuery = { intent: { id: string, status: IntentStatus, streams: Array<{ name: string, length: number, closed: boolean }> } | null };
+
+export type StreamPagesSubscriptionVariables = Exact<{
+  id: string | number;
+  stream: string;
+  from?: number | null | undefined;
+}>;
+
+
+export type StreamPagesSubscription = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -784,3 +800,27 @@ fragment IntentRow on Intent {
     expiresAt
   }
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
+export const IntentStreamsDocument = new TypedDocumentString(`
+    query IntentStreams($id: ID!) {
+  intent(id: $id) {
+    id
+    status
+    streams {
+      name
+      length
+      closed
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IntentStreamsQuery, IntentStreamsQueryVariables>;
+export const StreamPagesDocument = new TypedDocumentString(`
+    subscription StreamPages($id: ID!, $stream: String!, $from: Int) {
+  intentStream(id: $id, stream: $stream, from: $from) {
+    from
+    chunks
+    next
+    length
+    closed
+  }
+}
+    `) as unknown as TypedDocumentString<StreamPagesSubscription, StreamPagesSubscriptionVariables>;
