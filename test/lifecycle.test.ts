@@ -31,6 +31,8 @@ describe('transition table', () => {
     signal: ['PENDING', 'RUNNING', 'WAITING'],
     timeOutWait: ['WAITING'],
     reportProgress: ['RUNNING'],
+    appendStream: ['RUNNING'],
+    closeStream: ['RUNNING'],
   };
 
   for (const action of ACTIONS) {

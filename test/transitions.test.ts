@@ -79,6 +79,8 @@ it('submit, claim, heartbeat, checkpoint, progress, a kept signal, complete', as
   await expectSteps(id, ['heartbeat'], () => services().intents.heartbeat(c, id, token, 60));
   await expectSteps(id, ['checkpoint'], () => services().intents.checkpoint(c, id, token, { step: 1 }));
   await expectSteps(id, ['reportProgress'], () => t.app.live.reportProgress(c, id, token, { tokens: 10 }));
+  await expectSteps(id, ['appendStream'], () => t.app.live.streams.append(c, id, token, 'out', ['a', 'b']));
+  await expectSteps(id, ['closeStream'], () => t.app.live.streams.close(c, id, token, 'out'));
   await expectSteps(id, ['signal'], () => services().waits.signalIntent(c, { id, name: 'later' }));
   await expectSteps(id, ['complete'], () => services().intents.complete(c, id, token, { ok: true }));
 });
