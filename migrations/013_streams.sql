@@ -18,6 +18,9 @@ create table intent_streams (
   primary key (intent_id, name)
 );
 create index intent_streams_ns on intent_streams (namespace, intent_id);
+-- retention: a stream is last written while its intent runs, so updated_at <= finished_at,
+-- and the sweep finds candidates by this index instead of scanning every stream
+create index intent_streams_updated on intent_streams (updated_at);
 
 create table intent_stream_chunks (
   intent_id uuid not null,

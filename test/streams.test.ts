@@ -187,7 +187,9 @@ describe('retention', () => {
     await complete(old.id, old.token);
     const live = await running();
     await append(a.url, live.id, live.token, ['kept']);
+    // eight days ago (retention is 7d): the finished intent and both streams' last writes
     await tdb.db.query(`update intents set finished_at = finished_at - interval '8 days' where id = $1`, [old.id]);
+    await tdb.db.query(`update intent_streams set updated_at = updated_at - interval '8 days' where intent_id = any($1::uuid[])`, [[old.id, live.id]]);
     const counts = await a.app.sweeper.sweep();
     expect(counts['stream-retention']).toBeGreaterThanOrEqual(1);
     expect(await read(b.url, old.id)).toMatchObject({ chunks: [], length: 0, closed: true });

@@ -167,10 +167,14 @@ export async function readStream(
 const DELETE_EXPIRED = `
   delete from intent_streams where (intent_id, name) in (
     select s.intent_id, s.name from intent_streams s join intents i on i.id = s.intent_id
-    where i.status = any($3::text[]) and i.finished_at < $1
-    limit $2 for update of s skip locked)`;
+    where s.updated_at < $1 and i.status = any($3::text[]) and i.finished_at < $1
+    order by s.updated_at limit $2 for update of s skip locked)`;
 
-/** Deletes streams (their chunks cascade) of intents finished before `cutoff`. Returns how many streams. */
+/**
+ * Deletes streams (their chunks cascade) of intents finished before `cutoff`. Appends
+ * need a RUNNING intent, so a stream's updated_at is at most its intent's finished_at:
+ * the updated_at index narrows the candidates to streams idle since before the cutoff.
+ */
 export async function deleteExpiredStreams(q: Queryable, cutoff: Date, batch: number): Promise<number> {
   const r = await q.query(DELETE_EXPIRED, [cutoff, batch, TERMINAL]);
   return r.rowCount;
