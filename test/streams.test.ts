@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 import { type Instance, REDIS_URL, post, startInstance, testPrefix, until, wsClient, wsSubscribe } from './helpers/live.ts';
+import { readStream } from '../src/store/streams.ts';
 
 let tdb: TestDb;
 let a: Instance;
@@ -90,6 +91,15 @@ describe('appending and reading', () => {
       expect(page.chunks.slice(from, next)).toEqual([`${k}a`, `${k}b`, `${k}c`]);
     }
   });
+});
+
+it('bounds a page by bytes, with at least one chunk, so a reader pages on from `next`', async () => {
+  const { id, token } = await running();
+  await append(a.url, id, token, ['a'.repeat(300), 'b'.repeat(300), 'c'.repeat(300)]);
+  const page = (from: number, maxBytes: number) => readStream(tdb.db, 'default', id, 'out', from, 100, maxBytes);
+  expect(await page(0, 700)).toMatchObject({ from: 0, next: 2 });
+  expect(await page(2, 700)).toMatchObject({ from: 2, next: 3, length: 3 });
+  expect(await page(0, 10)).toMatchObject({ from: 0, next: 1 });
 });
 
 describe('fencing, caps and bad input', () => {

@@ -18,8 +18,14 @@ import { StreamReader } from './intent-stream.ts';
 /** Chunks one page (query or subscription message) carries at most by default, and at most when asked. */
 export const PAGE_CHUNKS = 1000;
 export const MAX_PAGE_CHUNKS = 10_000;
-/** About this many UTF-8 bytes per page (at least one chunk), well under AXME_SUBSCRIPTION_MAX_EVENT_BYTES. */
+/** About this many UTF-8 bytes per page (at least one chunk). */
 export const PAGE_BYTES = 1024 * 1024;
+/**
+ * A page's JSON may be up to 6x its text (\u escapes of control characters); it must stay
+ * under AXME_SUBSCRIPTION_MAX_EVENT_BYTES, or the page would be replaced by an error and
+ * its chunks skipped by a reader that resumes from the next page.
+ */
+const JSON_GROWTH = 8;
 
 export interface AppendResult {
   stream: string;
@@ -33,12 +39,14 @@ export class StreamService {
   private readonly pubsub: PubSub;
   private readonly config: Config;
   private readonly open = new Set<StreamReader>();
+  private readonly pageBytes: number;
 
   constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config) {
     this.db = db;
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
+    this.pageBytes = Math.max(1, Math.min(PAGE_BYTES, Math.floor(config.subscriptionMaxEventBytes / JSON_GROWTH)));
   }
 
   /** Appends chunks to the named stream of an intent the caller holds the lease of; they get the next indexes. */
@@ -78,7 +86,7 @@ export class StreamService {
     const name = v.name('stream', stream);
     const start = v.intInRange('from', from, 0, 0, 2 ** 31 - 1);
     const max = v.intInRange('limit', limit, PAGE_CHUNKS, 1, MAX_PAGE_CHUNKS);
-    const page = await readStream(this.db, c.namespace, intentId, name, start, max, PAGE_BYTES);
+    const page = await readStream(this.db, c.namespace, intentId, name, start, max, this.pageBytes);
     if (!page) throw notFound('intent', intentId);
     return page;
   }
@@ -95,7 +103,7 @@ export class StreamService {
     if (!(await getIntent(this.db, c.namespace, intentId))) throw notFound('intent', intentId);
     const reader: StreamReader = new StreamReader({
       db: this.db, pubsub: this.pubsub, namespace: c.namespace, intentId, stream: name, from: start,
-      maxChunks: PAGE_CHUNKS, maxBytes: PAGE_BYTES, pollMs: this.config.subscriptionPollMs,
+      maxChunks: PAGE_CHUNKS, maxBytes: this.pageBytes, pollMs: this.config.subscriptionPollMs,
       onClose: () => this.open.delete(reader),
     });
     this.open.add(reader);
