@@ -3,15 +3,17 @@
 // client.stream(id, name) follows the stream live, from any index, to its end.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient } from '@axme/client';
+import * as ops from '../packages/client/src/generated/graphql.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
-import { type Instance, REDIS_URL, startInstance, testPrefix } from './helpers/live.ts';
+import { type Instance, REDIS_URL, freePort, startInstance, testPrefix, until } from './helpers/live.ts';
 
 let tdb: TestDb;
 let a: Instance;
 let b: Instance;
+let env: Record<string, string> = {};
 beforeAll(async () => {
   tdb = await freshDb();
-  const env: Record<string, string> = REDIS_URL ? { REDIS_URL, AXME_REDIS_PREFIX: testPrefix() } : {};
+  env = REDIS_URL ? { REDIS_URL, AXME_REDIS_PREFIX: testPrefix() } : {};
   a = await startInstance(tdb.db, env);
   b = REAL_PG ? await startInstance(tdb.another(), env) : a;
 });
@@ -71,4 +73,30 @@ it('a failed append surfaces at flush(), and the run fails with it', async () =>
   await worker.stop();
   expect(done.status).toBe('FAILED');
   expect(done.error?.code).toBe('BAD_USER_INPUT');
+});
+
+it('client.stream() resumes by itself when its server goes away and comes back, with nothing lost or repeated', async () => {
+  const writer = createClient({ url: a.url });
+  const { id } = await writer.submit({ type: 'stream.sdk.restart' });
+  const [lease] = await writer.claimMany({ types: ['stream.sdk.restart'], limit: 1, leaseSeconds: 600 });
+  const out = (chunks: string[]) => writer.request(ops.AppendStreamDocument, { input: { id, leaseToken: lease!.token, stream: 'out', chunks } });
+  // the reader's own server, on a port it can come back on (another pool on the same database when there is one)
+  const port = await freePort();
+  const db = () => (REAL_PG ? tdb.another() : tdb.db);
+  let c = await startInstance(db(), { ...env, PORT: String(port) });
+  const reader = createClient({ url: c.url });
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const page of reader.stream(id, 'out')) seen.push(...page.chunks);
+  })();
+  await out(['0', '1']);
+  await until(() => seen.length === 2, 10_000, 'the first chunks');
+  await c.running.shutdown();
+  await out(['2', '3']);
+  c = await startInstance(db(), { ...env, PORT: String(port) });
+  await out(['4']);
+  await writer.completeMany([{ id, leaseToken: lease!.token, output: {} }]);
+  await reading;
+  await c.running.shutdown();
+  expect(seen).toEqual(['0', '1', '2', '3', '4']);
 });
