@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 import { type Instance, REDIS_URL, post, startInstance, testPrefix, until, wsClient, wsSubscribe } from './helpers/live.ts';
-import { readStream } from '../src/store/streams.ts';
+import { appendStreams, readStream } from '../src/store/streams.ts';
 
 let tdb: TestDb;
 let a: Instance;
@@ -100,6 +100,37 @@ it('bounds a page by bytes, with at least one chunk, so a reader pages on from `
   expect(await page(0, 700)).toMatchObject({ from: 0, next: 2 });
   expect(await page(2, 700)).toMatchObject({ from: 2, next: 3, length: 3 });
   expect(await page(0, 10)).toMatchObject({ from: 0, next: 1 });
+});
+
+it('appends of many agents at once each land in their own stream, and a stale lease among them fails alone', async () => {
+  const runs = await Promise.all(Array.from({ length: 12 }, () => running()));
+  const results = await Promise.all(runs.flatMap(({ id, token }, k) => [
+    append(k % 2 ? a.url : b.url, id, token, [`${k}:0`, `${k}:1`]),
+    append(a.url, id, token, [`${k}:2`], 'side'),
+    append(b.url, id, '00000000-0000-4000-8000-000000000000', ['never']),
+  ]));
+  for (const [k, { id }] of runs.entries()) {
+    expect(results[3 * k]!.data.appendStream).toEqual({ stream: 'out', from: 0, next: 2 });
+    expect(results[3 * k + 1]!.data.appendStream).toEqual({ stream: 'side', from: 0, next: 1 });
+    expect(results[3 * k + 2]!.errors![0].extensions.code).toBe('LEASE_LOST');
+    expect((await read(a.url, id)).chunks).toEqual([`${k}:0`, `${k}:1`]);
+  }
+});
+
+it('writes a group of appends to distinct streams in one statement, leaving out the refused ones', async () => {
+  const [r1, r2] = await Promise.all([running(), running()]);
+  const item = (r: { id: string; token: string }, name: string, chunks: string[]) =>
+    ({ ns: 'default', id: r.id, token: r.token, name, chunks, bytes: chunks.join('').length });
+  await append(a.url, r1!.id, r1!.token, ['x']);
+  const lengths = await appendStreams(tdb.db, [
+    item(r1!, 'out', ['a', 'b']),
+    item(r2!, 'out', ['c']),
+    item({ id: r2!.id, token: '00000000-0000-4000-8000-000000000000' }, 'other', ['stale']),
+    item(r2!, 'big', ['d'.repeat(5000)]),
+  ], 4096, new Date());
+  expect([...lengths.entries()].sort()).toEqual([[0, 3], [1, 1]]);
+  expect((await read(a.url, r1!.id)).chunks).toEqual(['x', 'a', 'b']);
+  expect((await read(a.url, r2!.id)).chunks).toEqual(['c']);
 });
 
 describe('fencing, caps and bad input', () => {

@@ -12,7 +12,9 @@ import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import * as v from '../core/validate.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { getIntent } from '../store/intents.ts';
-import { type StreamInfo, type StreamPage, appendStream, closeStream, listStreams, readStream } from '../store/streams.ts';
+import { type AppendItem, type StreamInfo, type StreamPage, appendStream, appendStreams, closeStream, listStreams, readStream } from '../store/streams.ts';
+import { Coalescer, type Pending } from '../services/coalesce.ts';
+import type { Appended } from '../store/streams.ts';
 import { StreamReader } from './intent-stream.ts';
 
 /** Chunks one page (query or subscription message) carries at most by default, and at most when asked. */
@@ -27,6 +29,9 @@ export const PAGE_BYTES = 1024 * 1024;
  */
 const JSON_GROWTH = 8;
 
+/** Appends one grouped statement carries at most. */
+const MAX_APPENDS_PER_STATEMENT = 200;
+
 export interface AppendResult {
   stream: string;
   from: number;
@@ -40,6 +45,8 @@ export class StreamService {
   private readonly config: Config;
   private readonly open = new Set<StreamReader>();
   private readonly pageBytes: number;
+  /** Concurrent appends (of many agents) share one statement and commit: see write(). */
+  private readonly appends = new Coalescer<AppendItem, Appended>((b) => this.write(b), { maxItems: MAX_APPENDS_PER_STATEMENT });
 
   constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config) {
     this.db = db;
@@ -66,9 +73,45 @@ export class StreamService {
         field: 'chunks', bytes, limit: this.config.maxPayloadBytes,
       });
     }
-    const r = await appendStream(this.db, c.namespace, intentId, leaseToken, name, chunks, bytes, this.config.streamMaxBytes, this.clock.now());
+    const r = await this.appends.run({ ns: c.namespace, id: intentId, token: leaseToken, name, chunks, bytes });
     this.announce(c.namespace, intentId, name);
     return { stream: name, ...r };
+  }
+
+  /**
+   * One statement for the first append to each stream in the batch; a second append to
+   * the same stream, and any the statement left out (refused) or a failed statement,
+   * go alone, in order, so each caller gets its own answer or its own error.
+   */
+  private async write(batch: Pending<AppendItem, Appended>[]): Promise<void> {
+    const now = this.clock.now();
+    const max = this.config.streamMaxBytes;
+    const alone = (p: Pending<AppendItem, Appended>) => {
+      const i = p.item;
+      return appendStream(this.db, i.ns, i.id, i.token, i.name, i.chunks, i.bytes, max, now).then(p.resolve, p.reject);
+    };
+    if (batch.length === 1) return alone(batch[0]!);
+    const seen = new Set<string>();
+    const grouped: Pending<AppendItem, Appended>[] = [];
+    const later: Pending<AppendItem, Appended>[] = [];
+    for (const p of batch) {
+      const key = `${p.item.id} ${p.item.name}`;
+      (seen.has(key) ? later : grouped).push(p);
+      seen.add(key);
+    }
+    let lengths = new Map<number, number>();
+    try {
+      lengths = await appendStreams(this.db, grouped.map((p) => p.item), max, now);
+    } catch {
+      // a deadlock with another instance's batch, say: each goes alone below
+    }
+    const refused: Pending<AppendItem, Appended>[] = [];
+    grouped.forEach((p, k) => {
+      const length = lengths.get(k);
+      if (length === undefined) refused.push(p);
+      else p.resolve({ from: length - p.item.chunks.length, next: length });
+    });
+    for (const p of [...refused, ...later]) await alone(p);
   }
 
   /** Ends a stream before its intent finishes; readers stop at its length. Returns the length. */

@@ -179,3 +179,51 @@ export async function deleteExpiredStreams(q: Queryable, cutoff: Date, batch: nu
   const r = await q.query(DELETE_EXPIRED, [cutoff, batch, TERMINAL]);
   return r.rowCount;
 }
+
+export interface AppendItem {
+  ns: string;
+  id: string;
+  token: string;
+  name: string;
+  chunks: readonly string[];
+  bytes: number;
+}
+
+/**
+ * Many appends, to distinct streams, in one statement (group commit: services' coalescer).
+ * Items are taken in (intent, stream) order so that concurrent batches lock rows alike.
+ */
+const APPEND_MANY = `
+  with items as (
+    select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::bigint[])
+      with ordinality as t(ns, id, token, name, chunks, bytes, n)
+  ),
+  held as (
+    select t.* from items t join intents i on i.id = t.id and i.namespace = t.ns
+    where i.status = any($7::text[]) and i.lease_token = t.token and i.lease_expires_at > $8::timestamptz and t.bytes <= $9::bigint
+    order by t.id, t.name
+    for share of i
+  ),
+  head as (
+    insert into intent_streams as s (namespace, intent_id, name, length, bytes, created_at, updated_at)
+    select ns, id, name, jsonb_array_length(chunks), bytes, $8, $8 from held order by id, name
+    on conflict (intent_id, name) do update
+      set length = s.length + excluded.length, bytes = s.bytes + excluded.bytes, updated_at = excluded.updated_at
+      where s.closed_at is null and s.bytes + excluded.bytes <= $9::bigint
+    returning s.intent_id, s.name, s.length
+  ),
+  batch as (
+    insert into intent_stream_chunks (intent_id, name, first_index, chunks)
+    select h.intent_id, h.name, h.length - jsonb_array_length(d.chunks), array(select jsonb_array_elements_text(d.chunks))
+    from head h join held d on d.id = h.intent_id and d.name = h.name
+  )
+  select d.n::int as n, h.length from head h join held d on d.id = h.intent_id and d.name = h.name`;
+
+/** Appends items (each to a different stream); returns each accepted item's new length by its position. Items left out were refused: ask appendStream alone why. */
+export async function appendStreams(q: Queryable, items: readonly AppendItem[], maxBytes: number, now: Date): Promise<Map<number, number>> {
+  const { rows } = await q.query<{ n: number; length: number }>(APPEND_MANY, [
+    items.map((i) => i.ns), items.map((i) => i.id), items.map((i) => i.token), items.map((i) => i.name),
+    items.map((i) => JSON.stringify(i.chunks)), items.map((i) => i.bytes), TRANSITIONS.appendStream.from, now, maxBytes,
+  ]);
+  return new Map(rows.map((r) => [r.n - 1, r.length]));
+}
