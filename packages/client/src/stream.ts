@@ -30,6 +30,8 @@ export class StreamWriter {
   private readonly flushChars: number;
   private buf: string[] = [];
   private chars = 0;
+  /** Characters taken by sends not finished yet. */
+  private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<void> = Promise.resolve();
   private error: unknown = null;
@@ -52,7 +54,8 @@ export class StreamWriter {
     this.chars += text.length;
     if (this.chars >= this.flushChars) this.send();
     else this.timer ??= setTimeout(() => this.send(), this.flushMs);
-    if (this.chars >= HIGH_WATER_CHARS) await this.sending;
+    // a writer faster than the network waits here instead of queueing text without bound
+    if (this.inFlight + this.chars >= HIGH_WATER_CHARS) await this.sending;
   }
 
   /** Sends everything buffered and waits for it; throws the first append that failed. */
@@ -73,6 +76,7 @@ export class StreamWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buf.length === 0) return;
+    const taken = this.chars;
     const batches: string[][] = [];
     let batch: string[] = [];
     let size = 0;
@@ -88,6 +92,7 @@ export class StreamWriter {
     batches.push(batch);
     this.buf = [];
     this.chars = 0;
+    this.inFlight += taken;
     // one append at a time, in order: a later batch must not land before an earlier one
     this.sending = this.sending.then(async () => {
       for (const chunks of batches) {
@@ -99,6 +104,7 @@ export class StreamWriter {
           this.error = err;
         }
       }
+      this.inFlight -= taken;
     });
   }
 }

@@ -52,6 +52,8 @@ class StreamWriter:
         self._flush_chars = flush_chars
         self._buf: list[str] = []
         self._chars = 0
+        self._in_flight = 0
+        """Characters taken by sends not finished yet."""
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._sending = asyncio.Lock()
@@ -66,7 +68,8 @@ class StreamWriter:
             return
         self._buf.extend(text[i : i + _MAX_CHARS_PER_APPEND] for i in range(0, len(text), _MAX_CHARS_PER_APPEND))
         self._chars += len(text)
-        if self._chars >= _HIGH_WATER_CHARS:
+        if self._in_flight + self._chars >= _HIGH_WATER_CHARS:
+            # a writer faster than the network waits here instead of queueing text without bound
             await self._send()
         elif self._chars >= self._flush_chars:
             self._send_soon()
@@ -92,7 +95,7 @@ class StreamWriter:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _take(self) -> list[list[str]]:
+    def _take(self) -> tuple[list[list[str]], int]:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -107,22 +110,27 @@ class StreamWriter:
             size += len(chunk)
         if batch:
             batches.append(batch)
+        taken = self._chars
         self._buf, self._chars = [], 0
-        return batches
+        self._in_flight += taken
+        return batches, taken
 
     async def _send(self) -> None:
         # taken before the lock, so text keeps its order however sends interleave
-        batches = self._take()
-        async with self._sending:
-            for chunks in batches:
-                if self._error is not None:
-                    return
-                inp = AppendStreamInput.model_validate(
-                    {"id": self._id, "leaseToken": self._token, "stream": self.name, "chunks": chunks}
-                )
-                try:
-                    d = await self._call(self._gql.append_stream(inp))
-                except Exception as err:
-                    self._error = err
-                    return
-                self.length = d.append_stream.next
+        batches, taken = self._take()
+        try:
+            async with self._sending:
+                for chunks in batches:
+                    if self._error is not None:
+                        return
+                    inp = AppendStreamInput.model_validate(
+                        {"id": self._id, "leaseToken": self._token, "stream": self.name, "chunks": chunks}
+                    )
+                    try:
+                        d = await self._call(self._gql.append_stream(inp))
+                    except Exception as err:
+                        self._error = err
+                        return
+                    self.length = d.append_stream.next
+        finally:
+            self._in_flight -= taken
