@@ -9,8 +9,9 @@ import { embeddedScenario } from './scenarios/embedded.ts';
 import { eventLatencyScenario, fanOutScenario } from './scenarios/realtime.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { submitScenario } from './scenarios/submit.ts';
+import { streamsScenario } from './scenarios/streams.ts';
 
-const ALL: Scenario[] = [submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario];
+const ALL: Scenario[] = [submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario, streamsScenario];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !ALL.some((s) => s.name === a));

@@ -20,6 +20,7 @@ import { createAppMetrics } from './telemetry/metrics.ts';
 import { registerRecoveryTasks } from './sweeps/recovery.ts';
 import { registerWaitSweeps } from './sweeps/waits.ts';
 import { registerWorkerSweeps } from './sweeps/workers.ts';
+import { registerStreamSweeps } from './sweeps/streams.ts';
 import { startTracing } from './telemetry/tracing.ts';
 import { traceDb } from './telemetry/traced-db.ts';
 import { budgetDb } from './db/budget.ts';
@@ -94,6 +95,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerRecoveryTasks(sweeper, { db, commit: services.commit, config, log });
   registerWaitSweeps(sweeper, services);
   registerWorkerSweeps(sweeper, services);
+  registerStreamSweeps(sweeper, { db, config });
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });

@@ -134,3 +134,23 @@ it('axme workers lists worker sessions as a table and as JSON', async () => {
   }
   expect((await axme('workers', '--status', 'stopped')).stdout).toMatch(/cli-worker\s+STOPPED/);
 }, 60_000);
+it('prints an output stream, from an index, and follows it to its end', async () => {
+  const c = createClient({ url: server.url });
+  const { id } = await c.submit({ type: 'cli.stream' });
+  const [lease] = await c.claimMany({ types: ['cli.stream'], limit: 1 });
+  const APPEND = `mutation($i: AppendStreamInput!) { appendStream(input: $i) { next } }`;
+  await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: APPEND, variables: { i: { id, leaseToken: lease!.token, stream: 'out', chunks: ['Hello', ', ', 'world'] } } }) });
+  expect((await axme('stream', id, 'out')).stdout).toBe('Hello, world');
+  expect((await axme('stream', id, 'out', '--from', '1')).stdout).toBe(', world');
+  const following = axme('stream', id, 'out', '--follow', '--from', '2');
+  await new Promise((r) => setTimeout(r, 300));
+  await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: APPEND, variables: { i: { id, leaseToken: lease!.token, stream: 'out', chunks: ['!'] } } }) });
+  await c.completeMany([{ id, leaseToken: lease!.token, output: {} }]);
+  const followed = await following;
+  expect(followed.code).toBe(0);
+  expect(followed.stdout).toBe('world!');
+  const json = (await axme('--json', 'stream', id, 'out')).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(json.at(-1)).toMatchObject({ from: 0, next: 4, length: 4, closed: true });
+});

@@ -35,6 +35,8 @@ describe('transition table', () => {
     recordStepFailure: ['RUNNING'],
     releaseIntent: ['RUNNING'],
     releaseLease: ['RUNNING'],
+    appendStream: ['RUNNING'],
+    closeStream: ['RUNNING'],
   };
 
   for (const action of ACTIONS) {

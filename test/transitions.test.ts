@@ -81,6 +81,8 @@ it('submit, claim, heartbeat, checkpoint, progress, a kept signal, complete', as
   await expectSteps(id, ['recordStep'], () => services().steps.record(c, { id, leaseToken: token, name: 'plan', output: 1, durationMs: 5 }));
   await expectSteps(id, ['recordStepFailure'], () => services().steps.record(c, { id, leaseToken: token, name: 'tool', durationMs: 5, error: { message: 'threw' } }));
   await expectSteps(id, ['reportProgress'], () => t.app.live.reportProgress(c, id, token, { tokens: 10 }));
+  await expectSteps(id, ['appendStream'], () => t.app.live.streams.append(c, id, token, 'out', ['a', 'b']));
+  await expectSteps(id, ['closeStream'], () => t.app.live.streams.close(c, id, token, 'out'));
   await expectSteps(id, ['signal'], () => services().waits.signalIntent(c, { id, name: 'later' }));
   await expectSteps(id, ['complete'], () => services().intents.complete(c, id, token, { ok: true }));
 });

@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow, stepsTable } from './format.ts';
 import { watchIntent } from './watch.ts';
+import { printStream } from './stream.ts';
 import { keysCommand } from './keys.ts';
 import { workersCommand } from './workers.ts';
 
@@ -142,6 +143,15 @@ program
     if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
     if (!asJson()) console.log(intentDetails(intent!));
     process.exitCode = intent!.status === 'COMPLETED' ? 0 : 1;
+  });
+
+program
+  .command('stream <id> <name>')
+  .description('print an output stream of an intent (text, or a JSON line per page with --json)')
+  .option('--from <index>', 'index of the first chunk', int, 0)
+  .option('-f, --follow', 'keep printing as chunks arrive, until the stream ends')
+  .action(async (id: string, name: string, o: { from: number; follow?: boolean }) => {
+    await printStream(client(), id, name, { from: o.from, follow: o.follow === true, json: asJson() });
   });
 
 program

@@ -90,6 +90,12 @@ export interface Config {
   retryJitter: number;
   /** AXME_RETENTION: how long finished intents and their events are kept: `30d`, `12h`, `45m` or seconds; `off` keeps them. Default 30d. */
   retentionSeconds: number | null;
+  /** AXME_STREAM_MAX_BYTES: UTF-8 bytes one output stream may hold; an append past it is refused (PAYLOAD_TOO_LARGE, reason STREAM_FULL). Default 16 MiB. */
+  streamMaxBytes: number;
+  /** AXME_STREAM_MAX_CHUNKS: chunks one appendStream call may carry. Default 1000. */
+  streamMaxChunks: number;
+  /** AXME_STREAM_RETENTION: how long output streams are kept after their intent finished (`7d`, `12h`, seconds, or `off`: as long as the intent). Default 7d. */
+  streamRetentionSeconds: number | null;
   /** AXME_REDIS_PREFIX: prefix of this deployment's Redis channels. Default axme. */
   redisPrefix: string;
   /** AXME_SUBSCRIPTION_POLL_MS: how often subscriptions re-read Postgres while Redis is away (10x that as a safety net otherwise). Default 1000. */
@@ -292,6 +298,9 @@ export function loadConfig(env: Env = process.env): Config {
     retryMaxIntervalSeconds: num('AXME_RETRY_MAX_INTERVAL_SECONDS', 300, 0, 7 * 86_400),
     retryJitter: num('AXME_RETRY_JITTER', 0.2, 0, 1),
     retentionSeconds: retention('AXME_RETENTION', 30 * 86_400),
+    streamMaxBytes: int('AXME_STREAM_MAX_BYTES', 16 * MiB, 1024, 1024 * MiB),
+    streamMaxChunks: int('AXME_STREAM_MAX_CHUNKS', 1000, 1, 100_000),
+    streamRetentionSeconds: retention('AXME_STREAM_RETENTION', 7 * 86_400),
     redisPrefix: str('AXME_REDIS_PREFIX') ?? 'axme',
     subscriptionPollMs: int('AXME_SUBSCRIPTION_POLL_MS', 1000, 10, 60_000),
     subscriptionBuffer: int('AXME_SUBSCRIPTION_BUFFER', 1000, 1, 1_000_000),

@@ -82,6 +82,9 @@ export const TRANSITIONS = {
   // The worker session holding the lease ended (stopped, replaced by a restart, heartbeats missed):
   // like an expired lease (the attempt is spent, so a poison pill still ends FAILED) but at once.
   releaseLease: { from: ['RUNNING'], to: { PENDING: 'LEASE_RELEASED', FAILED: 'LEASE_RELEASED' }, lease: false },
+  // output streams (store/streams.ts): chunks appended under the live lease, no event (issue 18)
+  appendStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  closeStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

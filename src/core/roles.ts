@@ -24,6 +24,8 @@ export const MUTATION_ROLES: Record<string, Role> = {
   checkpointIntent: 'agent',
   recordStep: 'agent',
   reportProgress: 'agent',
+  appendStream: 'agent',
+  closeStream: 'agent',
   completeIntent: 'agent',
   completeIntents: 'agent',
   failIntent: 'agent',

@@ -19,6 +19,7 @@ import * as v from '../core/validate.ts';
 import { EventStream } from './event-stream.ts';
 import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
 import { IntentWatch } from './intent-watch.ts';
+import { StreamService } from './streams.ts';
 
 export interface EventFilterInput {
   intentId?: string | null;
@@ -37,6 +38,8 @@ export class LiveService {
   private readonly config: Config;
   private readonly log: Logger;
   private readonly feeds: FeedRegistry;
+  /** Output streams of intents: appends and readers. */
+  readonly streams: StreamService;
   private readonly open = new Set<{ end(): void }>();
   /** Existence checks in flight, by namespace and intent: a burst of subscribers to one intent asks once. */
   private readonly checking = new Map<string, Promise<boolean>>();
@@ -49,6 +52,7 @@ export class LiveService {
     this.pubsub = pubsub;
     this.config = config;
     this.log = log;
+    this.streams = new StreamService(db, clock, pubsub, config);
     this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH, ...feed });
   }
 
@@ -105,13 +109,14 @@ export class LiveService {
 
   /** Subscriptions open now, for /metrics. */
   get openCount(): number {
-    return this.open.size;
+    return this.open.size + this.streams.openCount;
   }
 
   /** Ends every open subscription cleanly (shutdown); clients resume from their last cursor elsewhere. */
   close(): void {
     this.closed = true;
     for (const s of [...this.open]) s.end();
+    this.streams.close_();
     this.feeds.close();
   }
 

@@ -23,6 +23,8 @@ export const channels = {
   events: (namespace: string) => `axme:events:${namespace}`,
   /** An intent's live progress changed; the message is the intent id. */
   progress: (namespace: string) => `axme:progress:${namespace}`,
+  /** Chunks were appended to (or a close ended) an output stream; the message is the intent id followed by a space and the stream name. */
+  streams: (namespace: string) => `axme:streams:${namespace}`,
   /** An API key was revoked (in any namespace); the message is its id. Instances end what it holds open. */
   keysRevoked: () => 'axme:keys:revoked',
 };

@@ -14,6 +14,8 @@ export type Signal = ops.SignalIntentMutation['signalIntent'];
 export type Lease = NonNullable<ops.ClaimIntentMutation['claimIntent']>;
 export type WorkerInfo = ops.ListWorkersQuery['workers'][number];
 export type WorkerSession = ops.WorkerSessionFieldsFragment;
+/** Consecutive chunks of an output stream: `chunks[k]` has index `from + k`; `next` is where to continue. */
+export type StreamPage = ops.StreamPageFieldsFragment;
 export type { SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter, ResolveApprovalInput } from './generated/graphql.ts';
 export type { Transport } from './live.ts';
 
@@ -198,6 +200,29 @@ export class AxmeClient {
   async *changes(id: string, o: SubscribeOptions = {}): AsyncGenerator<Intent> {
     const stream = live(this.liveOptions(), ops.WatchIntentDocument, { variables: () => ({ id }) }, this.subscribeOptions(o));
     for await (const d of stream) yield d.intentChanged;
+  }
+
+  /**
+   * The chunks of an intent's output stream from index `from` (default 0), live:
+   * each page as it is appended, across reconnects (on any instance) with nothing
+   * missed or repeated, until the stream is closed and read to its end. Break out
+   * or abort the signal to stop early; `page.next` is where to resume later.
+   */
+  async *stream(id: string, name: string, o: SubscribeOptions & { from?: number } = {}): AsyncGenerator<StreamPage> {
+    let from = o.from ?? 0;
+    const pages = live(this.liveOptions(), ops.FollowStreamDocument, { variables: () => ({ id, stream: name, from }) }, this.subscribeOptions(o));
+    for await (const d of pages) {
+      const page = d.intentStream;
+      // a resubscription after a disconnect starts from here: no gap, no duplicate
+      from = page.next;
+      if (page.chunks.length > 0) yield page;
+      if (page.closed && page.next >= page.length) return;
+    }
+  }
+
+  /** A page of an intent's output stream from index `from` (no subscription). */
+  async readStream(id: string, name: string, o: { from?: number; limit?: number } = {}): Promise<StreamPage> {
+    return (await this.request(ops.ReadStreamDocument, { id, stream: name, from: o.from ?? 0, limit: o.limit ?? null })).intentStream;
   }
 
   /**

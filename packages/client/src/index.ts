@@ -15,10 +15,11 @@ export function createClient(o: ClientOptions): Axme {
 
 export type {
   ClientOptions, Intent, IntentEvent, Lease, Approval, Signal, SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter,
-  ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession,
+  ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession, StreamPage,
 } from './client.ts';
 export type { Handler, WorkerOptions } from './worker.ts';
 export { Worker } from './worker.ts';
+export { StreamWriter, type StreamWriterOptions } from './stream.ts';
 export { IntentRun, Suspended, type ApprovalRequest, type WaitKey } from './run.ts';
 export type { ApprovalDecision, SignalResult, ChildrenResult, ChildResult } from './wait-outcomes.ts';
 export * from './errors.ts';

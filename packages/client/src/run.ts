@@ -6,6 +6,7 @@
  */
 import type { AxmeClient, Intent, Lease } from './client.ts';
 import { DuplicateStepError, NonRetryableError } from './errors.ts';
+import { StreamWriter, type StreamWriterOptions } from './stream.ts';
 import * as ops from './generated/graphql.ts';
 import {
   type ApprovalDecision, type ChildrenResult, type SignalResult, type Wake, type WaitKind, type WaitRecord, outcomeOf,
@@ -80,6 +81,7 @@ export class IntentRun<Input = unknown> {
   private readonly lastWake: Wake | null;
   private seq: number;
   private waitCalls = 0;
+  private readonly streams = new Map<string, StreamWriter>();
   private readonly onSuspend: (reason: Suspended) => void;
   /** Set once a durable wait has released the lease: the worker neither completes nor fails the run. */
   suspended: Suspended | null = null;
@@ -174,6 +176,21 @@ export class IntentRun<Input = unknown> {
   }
 
   /**
+   * The named output stream of this intent: `write(text)` buffers and appends in
+   * batches under this run's lease; readers follow it live with client.stream(id, name)
+   * and resume after a disconnect with nothing lost. Flushed before the run completes,
+   * fails or waits. The same writer for the same name.
+   */
+  stream(name: string, o: StreamWriterOptions = {}): StreamWriter {
+    let w = this.streams.get(name);
+    if (!w) {
+      w = new StreamWriter((doc, v) => this.client.request(doc, v), { id: this.id, leaseToken: this.leaseToken }, name, o);
+      this.streams.set(name, w);
+    }
+    return w;
+  }
+
+  /**
    * Submits a child intent once per key (an idempotency key derived from this
    * intent), so a re-run does not submit it again. Wait for children with waitForChildren().
    */
@@ -217,10 +234,11 @@ export class IntentRun<Input = unknown> {
     );
   }
 
-  /** Waits for every checkpoint write so far; rethrows the first that failed. */
+  /** Waits for every checkpoint write and stream append so far; rethrows the first that failed. */
   async flush(): Promise<void> {
-    await this.writes;
+    await Promise.all([this.writes, ...[...this.streams.values()].map((s) => s.flush().catch(() => {}))]);
     if (this.writeError) throw this.writeError;
+    for (const s of this.streams.values()) await s.flush();
   }
 
   private async durableWait(
@@ -282,7 +300,12 @@ export class IntentRun<Input = unknown> {
         this.writeError = err;
       }
     });
-    return this.flush();
+    return this.flushWrites();
+  }
+
+  private async flushWrites(): Promise<void> {
+    await this.writes;
+    if (this.writeError) throw this.writeError;
   }
 }
 

@@ -173,6 +173,8 @@ export class Worker {
       } catch (err) {
         if (lost.signal.aborted) return;
         this.o.onHandlerError(err, { id, type: lease.intent.type, attempt: lease.intent.attempt });
+        // what the handler streamed before it threw is kept for whoever reads the failure
+        await run.flush().catch(() => {});
         await this.fail(id, lease.token, err);
         return;
       }

@@ -28,6 +28,7 @@ import { ChildrenTree } from './children-tree.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { StepTimeline } from './step-timeline.tsx';
+import { StreamsPanel } from './stream-view.tsx';
 import { Timeline } from './timeline.tsx';
 
 const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
@@ -193,6 +194,8 @@ export function IntentPage(p: { id: string }) {
           <JsonBlock label="progress" value={intent.progress} open />
           <JsonBlock label="checkpoint" value={intent.checkpoint} />
           <JsonBlock label="error" value={intent.error} open />
+          <h2>Output streams</h2>
+          <StreamsPanel id={intent.id} status={intent.status} />
           <h2>Attempts</h2>
           {intent.attempts.length ? (
             <ol class="attempts">

@@ -281,6 +281,22 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { namespace: string, principal: string | null, role: Role, authenticated: boolean } };
 
+export type IntentStreamsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentStreamsQuery = { intent: { id: string, status: IntentStatus, streams: Array<{ name: string, length: number, closed: boolean }> } | null };
+
+export type StreamPagesSubscriptionVariables = Exact<{
+  id: string | number;
+  stream: string;
+  from?: number | null | undefined;
+}>;
+
+
+export type StreamPagesSubscription = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
+
 export type WorkerRowFragment = { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, startedAt: string, lastSeenAt: string, inFlightCount: number, inFlight: Array<{ id: string, type: string }> };
 
 export type WorkersListQueryVariables = Exact<{
@@ -940,6 +956,30 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const IntentStreamsDocument = new TypedDocumentString(`
+    query IntentStreams($id: ID!) {
+  intent(id: $id) {
+    id
+    status
+    streams {
+      name
+      length
+      closed
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IntentStreamsQuery, IntentStreamsQueryVariables>;
+export const StreamPagesDocument = new TypedDocumentString(`
+    subscription StreamPages($id: ID!, $stream: String!, $from: Int) {
+  intentStream(id: $id, stream: $stream, from: $from) {
+    from
+    chunks
+    next
+    length
+    closed
+  }
+}
+    `) as unknown as TypedDocumentString<StreamPagesSubscription, StreamPagesSubscriptionVariables>;
 export const WorkersListDocument = new TypedDocumentString(`
     query WorkersList($status: [WorkerStatus!], $first: Int) {
   workers(filter: {status: $status}, first: $first) {

@@ -4,6 +4,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AppendStreamInput = {
+  /** 1–AXME_STREAM_MAX_CHUNKS (default 1000) chunks, stored in order as one batch; at most AXME_MAX_PAYLOAD_BYTES in all. */
+  chunks: Array<string>;
+  id: string | number;
+  leaseToken: string | number;
+  /** The stream’s name: 1–200 letters, digits and _ . : / - */
+  stream: string;
+};
+
 export type ApprovalFilter = {
   /** Approvals that list this assignee. */
   assignee?: string | null | undefined;
@@ -87,6 +96,12 @@ export type ClaimIntentsInput = {
   waitSeconds?: number | null | undefined;
   /** The worker session (registerWorker) that will hold the leases: released at once when the session ends. */
   workerId?: string | number | null | undefined;
+};
+
+export type CloseStreamInput = {
+  id: string | number;
+  leaseToken: string | number;
+  stream: string;
 };
 
 export type CompleteIntentInput = {
@@ -491,6 +506,41 @@ export type WatchIntentSubscriptionVariables = Exact<{
 
 export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
+export type AppendStreamMutationVariables = Exact<{
+  input: AppendStreamInput;
+}>;
+
+
+export type AppendStreamMutation = { appendStream: { stream: string, from: number, next: number } };
+
+export type CloseStreamMutationVariables = Exact<{
+  input: CloseStreamInput;
+}>;
+
+
+export type CloseStreamMutation = { closeStream: { stream: string, from: number, next: number } };
+
+export type StreamPageFieldsFragment = { from: number, chunks: Array<string>, next: number, length: number, closed: boolean };
+
+export type ReadStreamQueryVariables = Exact<{
+  id: string | number;
+  stream: string;
+  from?: number | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type ReadStreamQuery = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
+
+export type FollowStreamSubscriptionVariables = Exact<{
+  id: string | number;
+  stream: string;
+  from?: number | null | undefined;
+}>;
+
+
+export type FollowStreamSubscription = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
+
 export type ApprovalFieldsFragment = { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null };
 
 export type GetApprovalQueryVariables = Exact<{
@@ -703,6 +753,15 @@ export const EventFieldsFragmentDoc = new TypedDocumentString(`
   cursor
 }
     `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const StreamPageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StreamPageFields on IntentStreamPage {
+  from
+  chunks
+  next
+  length
+  closed
+}
+    `, {"fragmentName":"StreamPageFields"}) as unknown as TypedDocumentString<StreamPageFieldsFragment, unknown>;
 export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
     fragment ApprovalFields on Approval {
   id
@@ -1303,6 +1362,50 @@ export const WatchIntentDocument = new TypedDocumentString(`
   lastSeq
   progress
 }`) as unknown as TypedDocumentString<WatchIntentSubscription, WatchIntentSubscriptionVariables>;
+export const AppendStreamDocument = new TypedDocumentString(`
+    mutation AppendStream($input: AppendStreamInput!) {
+  appendStream(input: $input) {
+    stream
+    from
+    next
+  }
+}
+    `) as unknown as TypedDocumentString<AppendStreamMutation, AppendStreamMutationVariables>;
+export const CloseStreamDocument = new TypedDocumentString(`
+    mutation CloseStream($input: CloseStreamInput!) {
+  closeStream(input: $input) {
+    stream
+    from
+    next
+  }
+}
+    `) as unknown as TypedDocumentString<CloseStreamMutation, CloseStreamMutationVariables>;
+export const ReadStreamDocument = new TypedDocumentString(`
+    query ReadStream($id: ID!, $stream: String!, $from: Int, $limit: Int) {
+  intentStream(id: $id, stream: $stream, from: $from, limit: $limit) {
+    ...StreamPageFields
+  }
+}
+    fragment StreamPageFields on IntentStreamPage {
+  from
+  chunks
+  next
+  length
+  closed
+}`) as unknown as TypedDocumentString<ReadStreamQuery, ReadStreamQueryVariables>;
+export const FollowStreamDocument = new TypedDocumentString(`
+    subscription FollowStream($id: ID!, $stream: String!, $from: Int) {
+  intentStream(id: $id, stream: $stream, from: $from) {
+    ...StreamPageFields
+  }
+}
+    fragment StreamPageFields on IntentStreamPage {
+  from
+  chunks
+  next
+  length
+  closed
+}`) as unknown as TypedDocumentString<FollowStreamSubscription, FollowStreamSubscriptionVariables>;
 export const GetApprovalDocument = new TypedDocumentString(`
     query GetApproval($id: ID!) {
   approval(id: $id) {

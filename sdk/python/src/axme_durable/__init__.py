@@ -18,7 +18,7 @@
 See sdk/python/README.md.
 """
 
-from .client import TERMINAL, Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
+from .client import TERMINAL, Approval, AxmeClient, Intent, IntentEvent, Lease, Signal, StreamPage
 from .errors import (
     AxmeClientError,
     BadUserInputError,
@@ -37,6 +37,7 @@ from .errors import (
 )
 from .generated import ApprovalStatus, ApprovalTimeoutAction, IntentEventKind, IntentStatus, WaitingFor
 from .run import IntentRun, Suspended
+from .streams import StreamWriter
 from .sync import SyncAxmeClient
 from .waits import ApprovalDecision, ChildError, ChildrenResult, ChildResult, SignalResult
 from .worker import Handler, Worker
@@ -75,6 +76,8 @@ __all__ = [
     "RetryAfterError",
     "Signal",
     "SignalResult",
+    "StreamPage",
+    "StreamWriter",
     "Suspended",
     "SyncAxmeClient",
     "UnauthenticatedError",

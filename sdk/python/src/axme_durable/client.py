@@ -41,6 +41,7 @@ from .generated import (
     RetryPolicyInput,
     SignalIntentInput,
     SignalIntentSignalIntent,
+    StreamPageFields,
     SubmitIntentInput,
     WorkersFilter,
 )
@@ -49,7 +50,7 @@ from .live import live
 if TYPE_CHECKING:
     from .worker import Handler, Worker
 
-__all__ = ["TERMINAL", "Approval", "AxmeClient", "Intent", "IntentEvent", "Lease", "Signal"]
+__all__ = ["TERMINAL", "Approval", "AxmeClient", "Intent", "IntentEvent", "Lease", "Signal", "StreamPage"]
 
 Intent = IntentFields
 """An intent as every operation returns it (``IntentFields`` in the operation documents)."""
@@ -58,6 +59,8 @@ Approval = ApprovalFields
 Lease = ClaimIntentsClaimIntents
 """A claimed intent: ``token`` (the lease token), ``expires_at`` and ``intent`` (with ``last_wake``)."""
 Signal = SignalIntentSignalIntent
+StreamPage = StreamPageFields
+"""Consecutive chunks of an output stream: ``chunks[k]`` has index ``from_ + k``; ``next`` is where to continue."""
 
 TERMINAL = frozenset({IntentStatus.COMPLETED, IntentStatus.FAILED, IntentStatus.CANCELLED})
 
@@ -387,6 +390,32 @@ class AxmeClient:
         async with aclosing(stream):
             async for d in stream:
                 yield d.intent_changed
+
+    async def stream(
+        self, id: str, name: str, *, from_: int = 0, max_connect_failures: int | None = None
+    ) -> AsyncGenerator[StreamPage, None]:
+        """The chunks of an intent's output stream from index ``from_``, live: each page as
+        it is appended, across reconnects (on any instance) with nothing missed or repeated,
+        until the stream is closed and read to its end. ``page.next`` is where to resume."""
+        start = from_
+
+        def open_stream(on_connected: Callable[[], None]) -> Any:
+            return self.gql.follow_stream(id, name, from_=start, on_connected=on_connected)
+
+        pages = live(open_stream, max_connect_failures=max_connect_failures)
+        async with aclosing(pages):
+            async for d in pages:
+                page = d.intent_stream
+                # a resubscription after a disconnect starts from here: no gap, no duplicate
+                start = page.next
+                if page.chunks:
+                    yield page
+                if page.closed and page.next >= page.length:
+                    return
+
+    async def read_stream(self, id: str, name: str, *, from_: int = 0, limit: int | None = None) -> StreamPage:
+        """A page of an intent's output stream from index ``from_`` (no subscription)."""
+        return (await self.gql.read_stream(id, name, from_=from_, limit=limit)).intent_stream
 
     async def result(self, id: str, *, timeout: float | None = None, poll_seconds: float = 0.25) -> Intent:
         """The intent once it is COMPLETED, FAILED or CANCELLED: live through

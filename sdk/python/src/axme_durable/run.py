@@ -32,6 +32,7 @@ from .generated import (
     WaitForChildrenInput,
     WaitForSignalInput,
 )
+from .streams import StreamWriter
 from .waits import ApprovalDecision, ChildrenResult, SignalResult, WaitKind, outcome_of
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class IntentRun:
         self._last_wake = lease.intent.last_wake
         self._seq = lease.intent.last_seq
         self._wait_calls = 0
+        self._streams: dict[str, StreamWriter] = {}
         self._writes = asyncio.Lock()
         self._write_error: Exception | None = None
         self._on_lost = on_lost
@@ -227,6 +229,25 @@ class IntentRun:
         inp = ReportProgressInput.model_validate({"id": self.id, "leaseToken": self.lease_token, "progress": data})
         await self._call(self.client.gql.report_progress(inp))
 
+    def stream(self, name: str, *, flush_seconds: float = 0.05, flush_chars: int = 64 * 1024) -> StreamWriter:
+        """The named output stream of this intent: ``await run.stream("answer").write(token)``
+        buffers and appends in batches under this run's lease; readers follow it live with
+        ``client.stream(id, name)`` and resume after a disconnect with nothing lost. Flushed
+        before the run completes, fails or waits. The same writer for the same name."""
+        writer = self._streams.get(name)
+        if writer is None:
+            writer = StreamWriter(
+                self.client.gql,
+                self._call,
+                self.id,
+                self.lease_token,
+                name,
+                flush_seconds=flush_seconds,
+                flush_chars=flush_chars,
+            )
+            self._streams[name] = writer
+        return writer
+
     async def child(self, key: str, type: str, input: Any = None, **options: Any) -> Intent:
         """Submits a child intent once per ``key`` (its idempotency key is derived from this
         intent's id), so a re-run does not submit it again. Wait for children with
@@ -234,11 +255,13 @@ class IntentRun:
         return await self.client.submit(type, input, parent_id=self.id, idempotency_key=f"{self.id}/{key}", **options)
 
     async def flush(self) -> None:
-        """Waits for every checkpoint write so far; raises the first that failed."""
+        """Waits for every checkpoint write and stream append so far; raises the first that failed."""
         async with self._writes:
             pass
         if self._write_error is not None:
             raise self._write_error
+        for writer in list(self._streams.values()):
+            await writer.flush()
 
     # ---- durable waits ----------------------------------------------------------------
 

@@ -319,6 +319,11 @@ class Worker:
             heartbeat.cancel()
 
     async def _fail(self, run: IntentRun, err: BaseException) -> None:
+        # what the handler streamed before it raised is kept for whoever reads the failure
+        try:
+            await run.flush()
+        except Exception:
+            pass
         code = getattr(err, "code", None)
         details = getattr(err, "details", None)
         if details is None:

@@ -4,6 +4,7 @@
 from collections.abc import AsyncIterator
 from typing import Any, Optional, Union
 
+from .append_stream import AppendStream
 from .approval_outcome import ApprovalOutcome
 from .base_client import AxmeBaseClient
 from .base_model import UNSET, UnsetType
@@ -12,19 +13,23 @@ from .checkpoint_intent import CheckpointIntent
 from .children_outcome import ChildrenOutcome
 from .claim_intent import ClaimIntent
 from .claim_intents import ClaimIntents
+from .close_stream import CloseStream
 from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
 from .fail_intent import FailIntent
+from .follow_stream import FollowStream
 from .get_approval import GetApproval
 from .get_intent import GetIntent
 from .heartbeat_intent import HeartbeatIntent
 from .heartbeat_worker import HeartbeatWorker
 from .input_types import (
+    AppendStreamInput,
     ApprovalFilter,
     CancelIntentInput,
     CheckpointIntentInput,
     ClaimIntentInput,
     ClaimIntentsInput,
+    CloseStreamInput,
     CompleteIntentInput,
     CompleteIntentsInput,
     FailIntentInput,
@@ -51,6 +56,7 @@ from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
 from .list_workers import ListWorkers
+from .read_stream import ReadStream
 from .record_step import RecordStep
 from .register_worker import RegisterWorker
 from .release_intent import ReleaseIntent
@@ -840,6 +846,105 @@ class GraphQLClient(AxmeBaseClient):
             query=query, operation_name="WatchIntent", variables=variables, **kwargs
         ):
             yield WatchIntent.model_validate(data)
+
+    async def append_stream(
+        self, input: AppendStreamInput, **kwargs: Any
+    ) -> AppendStream:
+        query = gql("""
+            mutation AppendStream($input: AppendStreamInput!) {
+              appendStream(input: $input) {
+                stream
+                from
+                next
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="AppendStream", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return AppendStream.model_validate(data)
+
+    async def close_stream(self, input: CloseStreamInput, **kwargs: Any) -> CloseStream:
+        query = gql("""
+            mutation CloseStream($input: CloseStreamInput!) {
+              closeStream(input: $input) {
+                stream
+                from
+                next
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CloseStream", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CloseStream.model_validate(data)
+
+    async def read_stream(
+        self,
+        id: str,
+        stream: str,
+        from_: Union[Optional[int], UnsetType] = UNSET,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ReadStream:
+        query = gql("""
+            query ReadStream($id: ID!, $stream: String!, $from: Int, $limit: Int) {
+              intentStream(id: $id, stream: $stream, from: $from, limit: $limit) {
+                ...StreamPageFields
+              }
+            }
+
+            fragment StreamPageFields on IntentStreamPage {
+              from
+              chunks
+              next
+              length
+              closed
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "stream": stream,
+            "from": from_,
+            "limit": limit,
+        }
+        response = await self.execute(
+            query=query, operation_name="ReadStream", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ReadStream.model_validate(data)
+
+    async def follow_stream(
+        self,
+        id: str,
+        stream: str,
+        from_: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> AsyncIterator[FollowStream]:
+        query = gql("""
+            subscription FollowStream($id: ID!, $stream: String!, $from: Int) {
+              intentStream(id: $id, stream: $stream, from: $from) {
+                ...StreamPageFields
+              }
+            }
+
+            fragment StreamPageFields on IntentStreamPage {
+              from
+              chunks
+              next
+              length
+              closed
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "stream": stream, "from": from_}
+        async for data in self.execute_ws(
+            query=query, operation_name="FollowStream", variables=variables, **kwargs
+        ):
+            yield FollowStream.model_validate(data)
 
     async def get_approval(self, id: str, **kwargs: Any) -> GetApproval:
         query = gql("""

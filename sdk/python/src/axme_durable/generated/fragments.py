@@ -105,6 +105,14 @@ class StepFieldsError(BaseModel):
     details: Optional[Any]
 
 
+class StreamPageFields(BaseModel):
+    from_: int = Field(alias="from")
+    chunks: list[str]
+    next: int
+    length: int
+    closed: bool
+
+
 class WorkerFields(BaseModel):
     id: str
     identity: str
@@ -142,5 +150,6 @@ ApprovalFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
 StepFields.model_rebuild()
+StreamPageFields.model_rebuild()
 WorkerFields.model_rebuild()
 WorkerSessionFields.model_rebuild()

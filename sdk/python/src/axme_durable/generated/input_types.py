@@ -17,6 +17,15 @@ from .enums import (
 )
 
 
+class AppendStreamInput(BaseModel):
+    chunks: list[str]
+    "1–AXME_STREAM_MAX_CHUNKS (default 1000) chunks, stored in order as one batch; at most AXME_MAX_PAYLOAD_BYTES in all."
+    id: str
+    lease_token: str = Field(alias="leaseToken")
+    stream: str
+    "The stream’s name: 1–200 letters, digits and _ . : / -"
+
+
 class ApprovalFilter(BaseModel):
     assignee: Optional[str] = None
     "Approvals that list this assignee."
@@ -101,6 +110,12 @@ class ClaimIntentsInput(BaseModel):
     "Long-poll: wait up to this long (max AXME_MAX_WAIT_SECONDS, 60) for at least one intent before answering an empty list. Default 0."
     worker_id: Optional[str] = Field(alias="workerId", default=None)
     "The worker session (registerWorker) that will hold the leases: released at once when the session ends."
+
+
+class CloseStreamInput(BaseModel):
+    id: str
+    lease_token: str = Field(alias="leaseToken")
+    stream: str
 
 
 class CompleteIntentInput(BaseModel):
