@@ -18,6 +18,7 @@ import { Sweeper } from './sweeps/sweeper.ts';
 import { createAppMetrics } from './telemetry/metrics.ts';
 import { registerRecoveryTasks } from './sweeps/recovery.ts';
 import { registerWaitSweeps } from './sweeps/waits.ts';
+import { registerScheduleSweep } from './sweeps/schedules.ts';
 import { startTracing } from './telemetry/tracing.ts';
 import { traceDb } from './telemetry/traced-db.ts';
 import { budgetDb } from './db/budget.ts';
@@ -91,6 +92,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   registerRecoveryTasks(sweeper, { db, commit: services.commit, config, log });
   registerWaitSweeps(sweeper, services);
+  registerScheduleSweep(sweeper, services);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });

@@ -33,6 +33,13 @@ export const MUTATION_ROLES: Record<string, Role> = {
   waitForChildren: 'agent',
   sleepIntent: 'agent',
   signalIntent: 'agent',
+  // schedules submit intents, so whoever may submit may schedule
+  createSchedule: 'agent',
+  updateSchedule: 'agent',
+  pauseSchedule: 'agent',
+  resumeSchedule: 'agent',
+  deleteSchedule: 'agent',
+  triggerSchedule: 'agent',
   // people deciding
   resolveApproval: 'approver',
   // operators

@@ -12,6 +12,7 @@ import { ApprovalService } from './approvals.ts';
 import { type Commit, createCommit } from './commit.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
+import { ScheduleService } from './schedules.ts';
 import { WaitService } from './waits.ts';
 
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   waits: WaitService;
   approvals: ApprovalService;
   operator: OperatorService;
+  /** Cron and interval schedules that submit intents (migration 014). */
+  schedules: ScheduleService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -33,6 +36,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     waits: new WaitService(deps),
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
+    schedules: new ScheduleService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };

@@ -10,6 +10,7 @@ import './keys.ts';
 import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
+import './schedules.ts';
 import './subscriptions.ts';
 
 builder.queryType({});
