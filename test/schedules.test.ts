@@ -1,12 +1,16 @@
 // Schedules over a real server: CRUD and validation over HTTP, and fires driven by a
 // moved clock (the sweep runs when the test calls it, at the clock's time). Two servers
 // on one database check that each fire time becomes exactly one intent.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@axme/client';
 import { ManualClock } from '../src/core/clock.ts';
 import { fireKey, jitterMs } from '../src/core/schedule-spec.ts';
 import { REAL_PG, freshDb, type TestDb } from './helpers/db.ts';
 import { type Instance, post, startInstance } from './helpers/live.ts';
 
+const exec = promisify(execFile);
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 let tdb: TestDb;
 let clock: ManualClock;
@@ -234,5 +238,46 @@ describe('firing on a moved clock', () => {
     const s = await create({ cron: '0 0 1 1 *' });
     const t = await must(a, `mutation($id: ID!) { triggerSchedule(id: $id) { id status schedule { name nextFireAt fireCount } } }`, { id: s.id });
     expect(t.triggerSchedule).toMatchObject({ status: 'PENDING', schedule: { name: s.name, nextFireAt: '2031-01-01T00:00:00.000Z', fireCount: 1 } });
+  });
+});
+
+describe('the client and the CLI', () => {
+  it('the typed client creates, reads, pauses, resumes, triggers and deletes', async () => {
+    at('2030-11-01T00:00:00Z');
+    const axme = createClient({ url: a.url });
+    const s = await axme.schedules.create({ name: uniq('client'), cron: '0 9 * * MON-FRI', timezone: 'America/New_York', intent: { type: 'client.sched', input: { k: 1 } } });
+    expect(s).toMatchObject({ timezone: 'America/New_York', nextFireAt: '2030-11-01T13:00:00.000Z', intent: { type: 'client.sched', input: { k: 1 } } });
+    const got = await axme.schedules.get({ name: s.name }, 2);
+    expect(got?.nextFires).toEqual(['2030-11-01T13:00:00.000Z', '2030-11-04T14:00:00.000Z']);
+    expect((await axme.schedules.pause(s.id, 'holiday')).paused).toBe(true);
+    expect((await axme.schedules.resume(s.id)).paused).toBe(false);
+    const intent = await axme.schedules.trigger(s.id);
+    expect(intent.labels).toEqual([`schedule:${s.name}`]);
+    await expect(axme.schedules.create({ name: uniq('client'), cron: 'nope', intent: { type: 'x' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await axme.schedules.delete(s.id)).toBe(true);
+  });
+
+  it('axme schedules create, list, pause, resume, trigger and delete', async () => {
+    const cli = async (...args: string[]) => {
+      try {
+        const r = await exec('bin/axme', ['--url', a.url, ...args], { timeout: 20_000 });
+        return { code: 0, stdout: r.stdout, stderr: r.stderr };
+      } catch (e) {
+        const err = e as { code: number; stdout: string; stderr: string };
+        return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+      }
+    };
+    const name = uniq('cli');
+    const created = await cli('--json', 'schedules', 'create', name, 'cli.sched', '--every', '3600', '--overlap', 'buffer-one', '--input', '{"a":1}');
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name, intervalSeconds: 3600, overlap: 'BUFFER_ONE', intent: { input: { a: 1 } } });
+    expect((await cli('schedules', 'list', '--type', 'cli.sched')).stdout).toContain(name);
+    expect((await cli('schedules', 'pause', name, '--reason', 'deploy')).stdout).toContain('PAUSED (deploy)');
+    expect((await cli('schedules', 'resume', name)).stdout).not.toContain('PAUSED');
+    expect((await cli('schedules', 'trigger', name)).stdout).toContain('PENDING');
+    expect((await cli('schedules', 'delete', name)).stdout).toContain(`deleted ${name}`);
+    const bad = await cli('schedules', 'create', uniq('cli'), 'cli.sched', '--cron', '0 9 * *', '--tz', 'Europe/Berlin');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid cron expression .*BAD_USER_INPUT/);
   });
 });

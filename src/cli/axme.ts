@@ -10,6 +10,7 @@ import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow } from './format.ts';
 import { watchIntent } from './watch.ts';
 import { keysCommand } from './keys.ts';
+import { schedulesCommand } from './schedules.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -203,6 +204,7 @@ program
   });
 
 keysCommand(program, print);
+schedulesCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

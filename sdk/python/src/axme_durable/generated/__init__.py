@@ -37,12 +37,16 @@ from .complete_intents import (
     CompleteIntentsCompleteIntentsError,
     CompleteIntentsCompleteIntentsIntent,
 )
+from .create_schedule import CreateSchedule, CreateScheduleCreateSchedule
+from .delete_schedule import DeleteSchedule
 from .enums import (
     ApprovalStatus,
     ApprovalTimeoutAction,
     IntentEventKind,
     IntentStatus,
     Role,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
     WaitingFor,
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
@@ -52,9 +56,13 @@ from .fragments import (
     IntentFields,
     IntentFieldsError,
     IntentFieldsLease,
+    ScheduleFields,
+    ScheduleFieldsIntent,
+    ScheduleFieldsLastIntent,
 )
 from .get_approval import GetApproval, GetApprovalApproval
 from .get_intent import GetIntent, GetIntentIntent
+from .get_schedule import GetSchedule, GetScheduleSchedule
 from .heartbeat_intent import HeartbeatIntent, HeartbeatIntentHeartbeatIntent
 from .input_types import (
     ApprovalFilter,
@@ -67,6 +75,7 @@ from .input_types import (
     CompleteIntentInput,
     CompleteIntentsInput,
     CreateApiKeyInput,
+    CreateScheduleInput,
     FailIntentInput,
     HeartbeatIntentInput,
     IntentErrorInput,
@@ -77,9 +86,12 @@ from .input_types import (
     ResolveApprovalInput,
     RetryIntentInput,
     RetryPolicyInput,
+    ScheduleFilter,
+    ScheduleIntentInput,
     SignalIntentInput,
     SleepIntentInput,
     SubmitIntentInput,
+    UpdateScheduleInput,
     WaitForChildrenInput,
     WaitForSignalInput,
 )
@@ -96,9 +108,17 @@ from .list_intents import (
     ListIntentsIntentsNodes,
     ListIntentsIntentsPageInfo,
 )
+from .list_schedules import (
+    ListSchedules,
+    ListSchedulesSchedules,
+    ListSchedulesSchedulesNodes,
+    ListSchedulesSchedulesPageInfo,
+)
+from .pause_schedule import PauseSchedule, PauseSchedulePauseSchedule
 from .report_progress import ReportProgress, ReportProgressReportProgress
 from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
+from .resume_schedule import ResumeSchedule, ResumeScheduleResumeSchedule
 from .retry_intent import RetryIntent, RetryIntentRetryIntent
 from .signal_intent import SignalIntent, SignalIntentSignalIntent
 from .signal_outcome import (
@@ -108,6 +128,8 @@ from .signal_outcome import (
 )
 from .sleep_intent import SleepIntent, SleepIntentSleepIntent
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
+from .trigger_schedule import TriggerSchedule, TriggerScheduleTriggerSchedule
+from .update_schedule import UpdateSchedule, UpdateScheduleUpdateSchedule
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
 from .watch_events import WatchEvents, WatchEventsIntentEvents
@@ -156,6 +178,10 @@ __all__ = [
     "CompleteIntentsCompleteIntentsIntent",
     "CompleteIntentsInput",
     "CreateApiKeyInput",
+    "CreateSchedule",
+    "CreateScheduleCreateSchedule",
+    "CreateScheduleInput",
+    "DeleteSchedule",
     "EventFields",
     "FailIntent",
     "FailIntentFailIntent",
@@ -164,6 +190,8 @@ __all__ = [
     "GetApprovalApproval",
     "GetIntent",
     "GetIntentIntent",
+    "GetSchedule",
+    "GetScheduleSchedule",
     "GraphQLClient",
     "HeartbeatIntent",
     "HeartbeatIntentHeartbeatIntent",
@@ -186,6 +214,12 @@ __all__ = [
     "ListIntentsIntents",
     "ListIntentsIntentsNodes",
     "ListIntentsIntentsPageInfo",
+    "ListSchedules",
+    "ListSchedulesSchedules",
+    "ListSchedulesSchedulesNodes",
+    "ListSchedulesSchedulesPageInfo",
+    "PauseSchedule",
+    "PauseSchedulePauseSchedule",
     "ReportProgress",
     "ReportProgressInput",
     "ReportProgressReportProgress",
@@ -195,11 +229,20 @@ __all__ = [
     "ResolveApproval",
     "ResolveApprovalInput",
     "ResolveApprovalResolveApproval",
+    "ResumeSchedule",
+    "ResumeScheduleResumeSchedule",
     "RetryIntent",
     "RetryIntentInput",
     "RetryIntentRetryIntent",
     "RetryPolicyInput",
     "Role",
+    "ScheduleCatchUpPolicy",
+    "ScheduleFields",
+    "ScheduleFieldsIntent",
+    "ScheduleFieldsLastIntent",
+    "ScheduleFilter",
+    "ScheduleIntentInput",
+    "ScheduleOverlapPolicy",
     "SignalIntent",
     "SignalIntentInput",
     "SignalIntentSignalIntent",
@@ -212,6 +255,11 @@ __all__ = [
     "SubmitIntent",
     "SubmitIntentInput",
     "SubmitIntentSubmitIntent",
+    "TriggerSchedule",
+    "TriggerScheduleTriggerSchedule",
+    "UpdateSchedule",
+    "UpdateScheduleInput",
+    "UpdateScheduleUpdateSchedule",
     "Upload",
     "WaitForChildren",
     "WaitForChildrenInput",

@@ -54,6 +54,18 @@ class Role(str, Enum):
     VIEWER = "VIEWER"
 
 
+class ScheduleCatchUpPolicy(str, Enum):
+    ALL = "ALL"
+    ONE = "ONE"
+    SKIP = "SKIP"
+
+
+class ScheduleOverlapPolicy(str, Enum):
+    ALLOW = "ALLOW"
+    BUFFER_ONE = "BUFFER_ONE"
+    SKIP = "SKIP"
+
+
 class WaitingFor(str, Enum):
     APPROVAL = "APPROVAL"
     CHILDREN = "CHILDREN"
