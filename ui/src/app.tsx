@@ -4,6 +4,7 @@ import { ConnectionBadge } from './components/connection-badge.tsx';
 import { IntentPage } from './components/intent-page.tsx';
 import { IntentsView } from './components/intents-view.tsx';
 import { KeyPrompt } from './components/key-prompt.tsx';
+import { SchedulesView } from './components/schedules-view.tsx';
 import { BASE, Link, parse, route } from './router.tsx';
 
 export function App() {
@@ -21,6 +22,9 @@ export function App() {
           <Link href={`${BASE}/approvals`} class={view.name === 'approvals' ? 'active' : ''}>
             Approvals
           </Link>
+          <Link href={`${BASE}/schedules`} class={view.name === 'schedules' ? 'active' : ''}>
+            Schedules
+          </Link>
         </nav>
         <ConnectionBadge />
       </header>
@@ -28,6 +32,7 @@ export function App() {
         {view.name === 'intents' ? <IntentsView /> : null}
         {view.name === 'intent' ? <IntentPage key={view.id} id={view.id} /> : null}
         {view.name === 'approvals' ? <ApprovalsInbox /> : null}
+        {view.name === 'schedules' ? <SchedulesView /> : null}
         {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
       </main>
       <KeyPrompt />

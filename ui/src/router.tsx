@@ -14,12 +14,13 @@ export function navigate(to: string): void {
   scrollTo(0, 0);
 }
 
-export type View = { name: 'intents' } | { name: 'intent'; id: string } | { name: 'approvals' } | { name: 'missing' };
+export type View = { name: 'intents' } | { name: 'intent'; id: string } | { name: 'approvals' } | { name: 'schedules' } | { name: 'missing' };
 
 export function parse(path: string): View {
   const p = path.split('?')[0]!.replace(/\/+$/, '');
   if (p === BASE || p === '') return { name: 'intents' };
   if (p === `${BASE}/approvals`) return { name: 'approvals' };
+  if (p === `${BASE}/schedules`) return { name: 'schedules' };
   const m = new RegExp(`^${BASE}/intents/([^/]+)$`).exec(p);
   if (m) return { name: 'intent', id: decodeURIComponent(m[1]!) };
   return { name: 'missing' };
