@@ -109,8 +109,8 @@ export function nextFires(s: ScheduleSpec, t: Date, n: number): Date[] {
 
 /**
  * The newest `limit` fire times in [from, now], oldest first: what a sweep that finds
- * the schedule due at `now` may fire. Walks back from `now`, so a long downtime costs
- * `limit` steps, not one per missed fire.
+ * the schedule due at `now` may fire. A long downtime costs about `limit` steps, not
+ * one per missed fire.
  */
 export function dueFires(s: ScheduleSpec, from: Date, now: Date, limit: number): Date[] {
   const lo = Math.max(from.getTime(), s.startAt?.getTime() ?? -Infinity);
@@ -125,7 +125,11 @@ export function dueFires(s: ScheduleSpec, from: Date, now: Date, limit: number):
     return out.reverse();
   }
   const cron = cronOf(s.cron!, s.timezone);
-  // previousRuns is exclusive of its reference, so step one millisecond past `hi`
+  // forward from `from` while there are few; past `limit`, back from `now` (previousRuns is
+  // exclusive of its reference, so one millisecond past `hi`), which then stays within range
+  const ahead: Date[] = [];
+  for (let t = cron.nextRun(new Date(lo - 1)); t && t.getTime() <= hi && ahead.length <= limit; t = cron.nextRun(t)) ahead.push(t);
+  if (ahead.length <= limit) return ahead;
   return cron.previousRuns(limit, new Date(hi + 1)).filter((d) => d.getTime() >= lo).reverse();
 }
 

@@ -100,7 +100,7 @@ export class ScheduleService {
 
   async list(c: Caller, a: ScheduleListInput) {
     const first = v.intInRange('first', a.first, 20, 0, 500);
-    const after = a.after ? Buffer.from(a.after, 'base64url').toString('utf8') : null;
+    const after = a.after ? fromCursor(a.after) : null;
     return store.listSchedules(this.db, c.namespace, {
       paused: a.paused ?? null,
       type: a.type == null ? null : v.name('type', a.type),
@@ -139,7 +139,11 @@ export class ScheduleService {
       if (f.name !== cur.name && (await store.getScheduleByName(tx, c.namespace, f.name))) {
         throw new AxmeError('CONFLICT', `a schedule named ${f.name} already exists`, { name: f.name, reason: 'NAME_TAKEN' });
       }
-      let updated = (await store.updateSchedule(tx, c.namespace, sid, f, now))!;
+      let updated = (await store.updateSchedule(tx, c.namespace, sid, f, now).catch((e: unknown) => {
+        // a create or rename took the name since the check above
+        if ((e as { code?: string }).code === '23505') throw new AxmeError('CONFLICT', `a schedule named ${f.name} already exists`, { name: f.name, reason: 'NAME_TAKEN' });
+        throw e;
+      }))!;
       if (has(a, 'paused') && a.paused !== cur.paused) updated = (await this.setPaused(tx, c, sid, a.paused!, null))!;
       return updated;
     });
@@ -340,3 +344,11 @@ function oneOf<T extends string>(field: string, value: string, allowed: readonly
 
 /** The list cursor: the last row's name. */
 export const scheduleCursor = (s: Schedule): string => Buffer.from(s.name).toString('base64url');
+
+function fromCursor(after: string): string {
+  const name = Buffer.from(after, 'base64url').toString('utf8');
+  if (!name || Buffer.from(name).toString('base64url') !== after) {
+    throw badInput('after is not a cursor from this list', { field: 'after', value: after.slice(0, 200) });
+  }
+  return name;
+}

@@ -104,12 +104,12 @@ export async function insertSchedule(
   return rows[0] ? toSchedule(rows[0]) : null;
 }
 
-/** Replaces the spec and template; a changed spec drops a buffered fire, which belonged to the old one. */
+/** Replaces the spec and template; leaving BUFFER_ONE drops a buffered fire. */
 export async function updateSchedule(q: Queryable, ns: string, id: string, f: ScheduleFields, now: Date): Promise<Schedule | null> {
   const { rows } = await q.query(`
     update schedules set name = $3, cron = $4, timezone = $5, interval_seconds = $6, template = $7::jsonb, overlap = $8,
       catch_up = $9, jitter_seconds = $10, start_at = $11, end_at = $12, anchor_at = $13, next_fire_at = $14,
-      buffered_fire_at = case when $9 = catch_up and $8 = overlap then buffered_fire_at end, updated_at = $15
+      buffered_fire_at = case when $8 = 'BUFFER_ONE' then buffered_fire_at end, updated_at = $15
     where namespace = $1 and id = $2
     returning *`, [ns, id, ...fieldParams(f), now]);
   return rows[0] ? toSchedule(rows[0]) : null;

@@ -35,8 +35,17 @@ from .errors import (
     RetryAfterError,
     UnauthenticatedError,
 )
-from .generated import ApprovalStatus, ApprovalTimeoutAction, IntentEventKind, IntentStatus, WaitingFor
+from .generated import (
+    ApprovalStatus,
+    ApprovalTimeoutAction,
+    IntentEventKind,
+    IntentStatus,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
+    WaitingFor,
+)
 from .run import IntentRun, Suspended
+from .schedules import Schedule
 from .sync import SyncAxmeClient
 from .waits import ApprovalDecision, ChildError, ChildrenResult, ChildResult, SignalResult
 from .worker import Handler, Worker
@@ -73,6 +82,9 @@ __all__ = [
     "PayloadTooLargeError",
     "RateLimitedError",
     "RetryAfterError",
+    "Schedule",
+    "ScheduleCatchUpPolicy",
+    "ScheduleOverlapPolicy",
     "Signal",
     "SignalResult",
     "Suspended",
