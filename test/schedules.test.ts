@@ -281,3 +281,35 @@ describe('the client and the CLI', () => {
     expect(bad.stderr).toMatch(/invalid cron expression .*BAD_USER_INPUT/);
   });
 });
+
+describe('namespaces', () => {
+  it('a key of another namespace neither sees nor changes a schedule, and fires stay in its namespace', async () => {
+    at('2030-12-01T00:00:00Z');
+    const authed = await startInstance(tdb.db, { AXME_AUTH: 'on' }, undefined, clock);
+    try {
+      const keyA = (await authed.app.keys.create({ namespace: 'sched-a', name: 'a', role: 'agent' })).secret;
+      const keyB = (await authed.app.keys.create({ namespace: 'sched-b', name: 'b', role: 'agent' })).secret;
+      const as = (key: string) => (q: string, v?: Record<string, unknown>) => post(authed.url, q, v, { authorization: `Bearer ${key}` });
+      const created = await as(keyB)(CREATE, { i: { name: 'b-only', intervalSeconds: 60, intent: { type: 'ns.b' } } });
+      const id = created.data!.createSchedule.id;
+
+      expect((await as(keyA)(`query($id: ID!) { schedule(id: $id) { id } }`, { id })).data!.schedule).toBeNull();
+      expect((await as(keyA)(`{ schedule(name: "b-only") { id } schedules { nodes { id } } }`)).data).toEqual({ schedule: null, schedules: { nodes: [] } });
+      for (const m of ['pauseSchedule', 'resumeSchedule', 'triggerSchedule']) {
+        const r = await as(keyA)(`mutation($id: ID!) { ${m}(id: $id) { id } }`, { id });
+        expect(r.errors?.[0]?.extensions?.code, m).toBe('NOT_FOUND');
+      }
+      expect((await as(keyA)(`mutation($id: ID!) { deleteSchedule(id: $id) }`, { id })).data!.deleteSchedule).toBe(false);
+      // the same name is free in another namespace
+      expect((await as(keyA)(CREATE, { i: { name: 'b-only', intervalSeconds: 60, intent: { type: 'ns.a' } } })).errors).toBeUndefined();
+
+      clock.advance(60_000);
+      await authed.app.sweeper.sweep();
+      const inB = await as(keyB)(`{ intents(filter: { type: ["ns.b"] }) { nodes { schedule { id } } } }`);
+      expect(inB.data!.intents.nodes).toEqual([{ schedule: { id } }]);
+      expect((await as(keyA)(`{ intents(filter: { type: ["ns.b"] }) { nodes { id } } }`)).data!.intents.nodes).toEqual([]);
+    } finally {
+      await authed.running.shutdown();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../core/caller.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
+import type { Schedule } from '../store/schedules.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -14,6 +15,8 @@ export interface Loaders {
   intent: DataLoader<string, Intent | null>;
   events: DataLoader<string, IntentEvent[]>;
   lastWake: DataLoader<string, IntentEvent | null>;
+  /** Intent.schedule of a page of fired intents. */
+  schedule: DataLoader<string, Schedule | null>;
 }
 
 /**
@@ -29,6 +32,7 @@ class LazyLoaders implements Loaders {
   #intent: Loaders['intent'] | null = null;
   #events: Loaders['events'] | null = null;
   #lastWake: Loaders['lastWake'] | null = null;
+  #schedule: Loaders['schedule'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -60,6 +64,15 @@ class LazyLoaders implements Loaders {
     const caller = this.#caller;
     return (this.#lastWake ??= new DataLoader(async (ids) => {
       const found = await waits.lastWakes(caller, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get schedule(): Loaders['schedule'] {
+    const { schedules } = this.#services;
+    const caller = this.#caller;
+    return (this.#schedule ??= new DataLoader(async (ids) => {
+      const found = new Map((await schedules.getMany(caller, ids)).map((s) => [s.id, s]));
       return ids.map((id) => found.get(id) ?? null);
     }));
   }

@@ -2,7 +2,7 @@ import { CATCH_UP_POLICIES, MAX_PREVIEW, OVERLAP_POLICIES } from '../../core/sch
 import { type ScheduleInput, scheduleCursor } from '../../services/schedules.ts';
 import type { IntentTemplate, Schedule as ScheduleRow } from '../../store/schedules.ts';
 import { builder } from '../builder.ts';
-import { leafCost, listSize } from '../cost.ts';
+import { listSize } from '../cost.ts';
 import { connection, pageArgs } from './connection.ts';
 import { Intent } from './intent.ts';
 import { RetryPolicy, RetryPolicyInput } from './retry-policy.ts';
@@ -84,8 +84,7 @@ builder.objectField(Intent, 'schedule', (t) =>
     type: Schedule,
     nullable: true,
     description: 'The schedule whose fire submitted this intent; null for other intents, or when the schedule was deleted.',
-    extensions: leafCost(1),
-    resolve: (i, _a, ctx) => (i.scheduleId ? ctx.services.schedules.get(ctx.caller, i.scheduleId) : null),
+    resolve: (i, _a, ctx) => (i.scheduleId ? ctx.loaders.schedule.load(i.scheduleId) : null),
   }));
 
 const IntentTemplateInput = builder.inputType('ScheduleIntentInput', {
