@@ -171,6 +171,8 @@ describe('firing on a moved clock', () => {
     expect(fired).toHaveLength(1);
     const d = await must(a, `query($id: ID!) { schedule(id: $id) { bufferedFireAt skipCount } }`, { id: s.id });
     expect(d.schedule).toEqual({ bufferedFireAt: '2030-05-01T00:02:00.000Z', skipCount: 1 });
+    const metrics = await (await fetch(a.url.replace('/graphql', '/metrics'))).text();
+    for (const outcome of ['submitted', 'skipped', 'buffered']) expect(metrics).toMatch(new RegExp(`axme_schedule_fires_total\\{outcome="${outcome}"\\} [1-9]`));
     await cancel(fired[0].id);
     await sweep();
     fired = await intentsOf(a, s.id);

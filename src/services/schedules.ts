@@ -18,6 +18,7 @@ import {
   type OverlapPolicy, type ScheduleSpec, dueFires, fireKey, jitterMs, nextFireAfter, nextFires, validateSpec,
 } from '../core/schedule-spec.ts';
 import { SWEEP_BATCH } from '../core/sweep.ts';
+import { countScheduleFires } from '../telemetry/metrics.ts';
 import * as v from '../core/validate.ts';
 import type { Change } from '../store/events.ts';
 import { type NewIntent, submitIntent } from '../store/intents.ts';
@@ -192,18 +193,23 @@ export class ScheduleService {
   async fireDue(now: Date): Promise<number> {
     let handled = 0;
     while (handled < SWEEP_BATCH) {
-      const { found } = await this.commit(async (tx) => {
+      const { pass } = await this.commit(async (tx) => {
         const s = await store.claimDueSchedule(tx, now);
-        return s ? { found: true, changes: await this.fireLocked(tx, s, now) } : { found: false, changes: [] };
+        const done = s ? await this.fireLocked(tx, s, now) : null;
+        return { pass: done, changes: done?.changes ?? [] };
       });
-      if (!found) break;
+      if (!pass) break;
+      // counted once committed
+      countScheduleFires('submitted', pass.fired);
+      countScheduleFires('skipped', pass.skipped);
+      countScheduleFires('buffered', pass.buffered);
       handled++;
     }
     return handled;
   }
 
   /** One pass over a due, locked schedule: a buffered fire whose wait is over, then the due times by catch-up and overlap. */
-  private async fireLocked(tx: Queryable, s: Schedule, now: Date): Promise<Change[]> {
+  private async fireLocked(tx: Queryable, s: Schedule, now: Date): Promise<{ changes: Change[]; fired: number; skipped: number; buffered: number }> {
     const changes: Change[] = [];
     const out: store.FireOutcome = {
       nextFireAt: s.nextFireAt, bufferedFireAt: s.bufferedFireAt, lastFireAt: null, lastIntentId: null, fired: 0, skipped: 0, lastSkipAt: null,
@@ -235,7 +241,8 @@ export class ScheduleService {
       out.nextFireAt = nextFireAfter(spec, now);
     }
     await store.recordFires(tx, s.namespace, s.id, out, now);
-    return changes;
+    const buffered = out.bufferedFireAt && out.bufferedFireAt !== s.bufferedFireAt ? 1 : 0;
+    return { changes, fired: out.fired, skipped: out.skipped, buffered };
   }
 
   /** Submits the fire's intent; a fire already submitted (same key) answers the stored intent. */
