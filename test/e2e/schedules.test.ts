@@ -68,6 +68,12 @@ describe('the Schedules view', () => {
     await row.locator('.last-fire [data-status="PENDING"]').waitFor();
     expect(await row.locator('td').nth(5).textContent()).toBe('1');
 
+    // on a phone the table becomes cards, without sideways scrolling
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1)).toBe(true);
+    await shot(page, 'narrow-schedules');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No schedules yet.').waitFor();

@@ -61,19 +61,19 @@ export function SchedulesView() {
           <tbody>
             {items.map((s) => (
               <tr key={s.id} data-schedule={s.name}>
-                <td>
+                <td data-label="Name">
                   <strong>{s.name}</strong>
                   {s.paused ? <span class="badge badge-paused" title={s.pausedReason ?? ''}>PAUSED</span> : null}
                   <div class="muted small">overlap {s.overlap.toLowerCase()} · catch-up {s.catchUp.toLowerCase()}{s.jitterSeconds ? ` · jitter ${s.jitterSeconds}s` : ''}</div>
                 </td>
-                <td class="mono small">{when(s)}</td>
-                <td class="mono small">{s.intent.type}</td>
-                <td class="next-fire" title={s.nextFireAt ?? ''}>{s.paused ? '—' : s.nextFireAt ? relative(s.nextFireAt) : 'ended'}</td>
-                <td class="last-fire" title={s.lastFireAt ?? ''}>
+                <td class="mono small" data-label="When">{when(s)}</td>
+                <td class="mono small" data-label="Submits">{s.intent.type}</td>
+                <td class="next-fire" data-label="Next fire" title={s.nextFireAt ?? ''}>{s.paused ? '—' : s.nextFireAt ? relative(s.nextFireAt) : 'ended'}</td>
+                <td class="last-fire" data-label="Last fire" title={s.lastFireAt ?? ''}>
                   {relative(s.lastFireAt)}
                   {s.lastIntent ? <div><Link href={intentHref(s.lastIntent.id)}><StatusBadge status={s.lastIntent.status} /></Link></div> : null}
                 </td>
-                <td>{s.fireCount}{s.skipCount ? <span class="muted small"> ({s.skipCount} skipped)</span> : null}</td>
+                <td data-label="Fires">{s.fireCount}{s.skipCount ? <span class="muted small"> ({s.skipCount} skipped)</span> : null}</td>
                 <td><div class="actions">
                   {s.paused
                     ? <button type="button" onClick={() => act(() => request(ResumeScheduleRowDocument, { id: s.id }))}>Resume</button>
