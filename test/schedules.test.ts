@@ -235,6 +235,19 @@ describe('firing on a moved clock', () => {
     expect(new Set(delays).size).toBeGreaterThan(1);
   });
 
+  it('a schedule that cannot fire is skipped to its next time and holds up no other', async () => {
+    at('2030-09-15T00:00:00Z');
+    const broken = await create({ intervalSeconds: 60 });
+    const healthy = await create({ intervalSeconds: 60 });
+    // a template the insert refuses (no type), as a bad manual edit of the table would leave it
+    await a.app.db.query(`update schedules set template = template - 'type' where id = $1`, [broken.id]);
+    clock.advance(60_000);
+    await sweep();
+    expect(await intentsOf(a, healthy.id)).toHaveLength(1);
+    const d = await must(a, `query($id: ID!) { schedule(id: $id) { nextFireAt skipCount lastSkipAt } }`, { id: broken.id });
+    expect(d.schedule).toEqual({ nextFireAt: '2030-09-15T00:02:00.000Z', skipCount: 1, lastSkipAt: '2030-09-15T00:01:00.000Z' });
+  });
+
   it('triggerSchedule fires now without moving the next fire', async () => {
     at('2030-10-01T00:00:00Z');
     const s = await create({ cron: '0 0 1 1 *' });

@@ -9,6 +9,7 @@ import type { Caller } from '../core/caller.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db, Queryable } from '../db/types.ts';
+import type { Logger } from '../core/log.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { isTerminal } from '../core/lifecycle.ts';
 import type { Intent } from '../core/model.ts';
@@ -79,12 +80,14 @@ export class ScheduleService {
   private readonly clock: Clock;
   private readonly config: Config;
   private readonly commit: Commit;
+  private readonly log: Logger;
 
   constructor(d: ServiceDeps) {
     this.db = d.db;
     this.clock = d.clock;
     this.config = d.config;
     this.commit = d.commit;
+    this.log = d.log;
   }
 
   async get(c: Caller, id: string): Promise<Schedule | null> {
@@ -193,11 +196,21 @@ export class ScheduleService {
   async fireDue(now: Date): Promise<number> {
     let handled = 0;
     while (handled < SWEEP_BATCH) {
-      const { pass } = await this.commit(async (tx) => {
-        const s = await store.claimDueSchedule(tx, now);
-        const done = s ? await this.fireLocked(tx, s, now) : null;
-        return { pass: done, changes: done?.changes ?? [] };
-      });
+      let claimed: Schedule | null = null;
+      let pass: Awaited<ReturnType<ScheduleService['fireLocked']>> | null;
+      try {
+        ({ pass } = await this.commit(async (tx) => {
+          claimed = await store.claimDueSchedule(tx, now);
+          const done = claimed ? await this.fireLocked(tx, claimed, now) : null;
+          return { pass: done, changes: done?.changes ?? [] };
+        }));
+      } catch (err) {
+        if (!claimed) throw err;
+        // one schedule that cannot fire must not hold up the others, sweep after sweep
+        await this.skipBroken(claimed, now, err);
+        handled++;
+        continue;
+      }
       if (!pass) break;
       // counted once committed
       countScheduleFires('submitted', pass.fired);
@@ -206,6 +219,16 @@ export class ScheduleService {
       handled++;
     }
     return handled;
+  }
+
+  /** Moves a schedule whose fire failed past `now`, counting the fire as skipped, and logs why. */
+  private async skipBroken(s: Schedule, now: Date, err: unknown): Promise<void> {
+    this.log.error({ err, scheduleId: s.id, namespace: s.namespace, name: s.name }, 'schedule fire failed; skipped to its next fire');
+    await store.recordFires(this.db, s.namespace, s.id, {
+      nextFireAt: nextFireAfter(specOf(s), now), bufferedFireAt: null, lastFireAt: null, lastIntentId: null,
+      fired: 0, skipped: 1, lastSkipAt: s.nextFireAt ?? s.bufferedFireAt,
+    }, now);
+    countScheduleFires('skipped');
   }
 
   /** One pass over a due, locked schedule: a buffered fire whose wait is over, then the due times by catch-up and overlap. */
