@@ -40,7 +40,7 @@ create table schedules (
 
 -- what the sweep scans: due, unpaused schedules, oldest first
 create index schedules_due on schedules (next_fire_at) where not paused and next_fire_at is not null;
-create index schedules_buffered on schedules (namespace) where buffered_fire_at is not null;
+create index schedules_buffered on schedules (buffered_fire_at) where buffered_fire_at is not null;
 
 -- the schedule an intent was submitted by (no foreign key: deleting a schedule keeps its intents)
 alter table intents add column schedule_id uuid;

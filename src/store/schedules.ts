@@ -162,28 +162,36 @@ export async function deleteSchedule(q: Queryable, ns: string, id: string): Prom
   return (rowCount ?? 0) > 0;
 }
 
-// Due: the next fire has come, or a buffered fire whose running intent has ended.
+// Due: the next fire has come (the schedules_due index), or a buffered fire whose running
+// intent has ended (schedules_buffered). Two statements, so each uses its partial index.
 // SKIP LOCKED: an instance never waits for a schedule another is firing; it takes the next.
 const CLAIM_DUE = `
-  select s.* from schedules s
-  where not s.paused and (
-    s.next_fire_at <= $1
-    or (s.buffered_fire_at is not null and not exists (
-      select 1 from intents i where i.namespace = s.namespace and i.id = s.last_intent_id and not (i.status = any($2::text[])))))
-  order by coalesce(s.buffered_fire_at, s.next_fire_at)
+  select * from schedules
+  where not paused and next_fire_at <= $1
+  order by next_fire_at
   limit 1
   for update skip locked`;
 
+const CLAIM_BUFFERED = `
+  select s.* from schedules s
+  where s.buffered_fire_at is not null and not s.paused and not exists (
+    select 1 from intents i where i.namespace = s.namespace and i.id = s.last_intent_id and not (i.status = any($1::text[])))
+  order by s.buffered_fire_at
+  limit 1
+  for update of s skip locked`;
+
 /** Locks one due schedule for the caller's transaction, or null when none is due (or all due are being fired). */
 export async function claimDueSchedule(tx: Queryable, now: Date): Promise<Schedule | null> {
-  const { rows } = await tx.query(CLAIM_DUE, [now, TERMINAL]);
-  return rows[0] ? toSchedule(rows[0]) : null;
+  const due = await tx.query(CLAIM_DUE, [now]);
+  if (due.rows[0]) return toSchedule(due.rows[0]);
+  const buffered = await tx.query(CLAIM_BUFFERED, [[...TERMINAL]]);
+  return buffered.rows[0] ? toSchedule(buffered.rows[0]) : null;
 }
 
 /** Whether the intent is unfinished (not terminal); a missing one counts as finished. */
 export async function isRunning(q: Queryable, ns: string, intentId: string | null): Promise<boolean> {
   if (!intentId) return false;
-  const { rows } = await q.query(`select 1 from intents where namespace = $1 and id = $2 and not (status = any($3::text[]))`, [ns, intentId, TERMINAL]);
+  const { rows } = await q.query(`select 1 from intents where namespace = $1 and id = $2 and not (status = any($3::text[]))`, [ns, intentId, [...TERMINAL]]);
   return rows.length > 0;
 }
 
