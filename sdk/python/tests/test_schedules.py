@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from conftest import Server
 
-from axme_durable import AxmeClient, BadUserInputError, IntentStatus, ScheduleOverlapPolicy
+from axme_durable import AxmeClient, BadUserInputError, IntentStatus, ScheduleOverlapPolicy, SyncAxmeClient
 
 
 async def test_schedule_lifecycle(client: AxmeClient, intent_type: str) -> None:
@@ -45,3 +46,12 @@ async def test_bad_cron_and_zone_raise_bad_user_input(client: AxmeClient, intent
         await client.create_schedule(
             f"py-{uuid.uuid4().hex[:8]}", intent_type, cron="0 9 * * *", timezone="Nowhere/Land"
         )
+
+
+def test_the_blocking_client_has_the_schedule_calls(server: Server, intent_type: str) -> None:
+    with SyncAxmeClient(server.url) as axme:
+        s = axme.create_schedule(f"py-{uuid.uuid4().hex[:8]}", intent_type, interval_seconds=3600, paused=True)
+        assert s.paused
+        assert not axme.resume_schedule(s.id).paused
+        assert axme.trigger_schedule(s.id).type_ == intent_type
+        assert axme.delete_schedule(s.id)
