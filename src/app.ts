@@ -21,6 +21,7 @@ import { registerRecoveryTasks } from './sweeps/recovery.ts';
 import { registerWaitSweeps } from './sweeps/waits.ts';
 import { registerWorkerSweeps } from './sweeps/workers.ts';
 import { registerStreamSweeps } from './sweeps/streams.ts';
+import { registerScheduleSweep } from './sweeps/schedules.ts';
 import { startTracing } from './telemetry/tracing.ts';
 import { traceDb } from './telemetry/traced-db.ts';
 import { budgetDb } from './db/budget.ts';
@@ -96,6 +97,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerWaitSweeps(sweeper, services);
   registerWorkerSweeps(sweeper, services);
   registerStreamSweeps(sweeper, { db, config });
+  registerScheduleSweep(sweeper, services);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });

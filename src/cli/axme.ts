@@ -12,6 +12,7 @@ import { watchIntent } from './watch.ts';
 import { printStream } from './stream.ts';
 import { keysCommand } from './keys.ts';
 import { workersCommand } from './workers.ts';
+import { schedulesCommand } from './schedules.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -216,6 +217,7 @@ program
 
 keysCommand(program, print);
 workersCommand(program, client, print);
+schedulesCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

@@ -46,6 +46,8 @@ export interface Intent {
   concurrencyLimit: number | null;
   /** The latest reportProgress value; not part of the event log. */
   progress: unknown;
+  /** The schedule whose fire submitted it (migration 014). */
+  scheduleId: string | null;
 }
 
 export interface IntentEvent {

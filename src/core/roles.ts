@@ -41,6 +41,13 @@ export const MUTATION_ROLES: Record<string, Role> = {
   registerWorker: 'agent',
   heartbeatWorker: 'agent',
   stopWorker: 'agent',
+  // schedules submit intents, so whoever may submit may schedule
+  createSchedule: 'agent',
+  updateSchedule: 'agent',
+  pauseSchedule: 'agent',
+  resumeSchedule: 'agent',
+  deleteSchedule: 'agent',
+  triggerSchedule: 'agent',
   // people deciding
   resolveApproval: 'approver',
   // operators

@@ -7,6 +7,7 @@ import type { Caller } from '../core/caller.ts';
 import type { Intent, IntentEvent, IntentStep } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
 import type { WorkerSession } from '../store/workers.ts';
+import type { Schedule } from '../store/schedules.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -25,6 +26,8 @@ export interface Loaders {
   /** Worker sessions by id (Intent.worker), and the ids of the RUNNING intents each leases (Worker.inFlight). */
   worker: DataLoader<string, WorkerSession | null>;
   inFlight: DataLoader<string, string[]>;
+  /** Intent.schedule of a page of fired intents. */
+  schedule: DataLoader<string, Schedule | null>;
 }
 
 /**
@@ -44,6 +47,7 @@ class LazyLoaders implements Loaders {
   #stepOutput: Loaders['stepOutput'] | null = null;
   #worker: Loaders['worker'] | null = null;
   #inFlight: Loaders['inFlight'] | null = null;
+  #schedule: Loaders['schedule'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -115,6 +119,14 @@ class LazyLoaders implements Loaders {
     return (this.#inFlight ??= new DataLoader(async (ids) => {
       const found = await workers.inFlight(caller, ids);
       return ids.map((id) => found.get(id) ?? []);
+    }));
+  }
+  get schedule(): Loaders['schedule'] {
+    const { schedules } = this.#services;
+    const caller = this.#caller;
+    return (this.#schedule ??= new DataLoader(async (ids) => {
+      const found = new Map((await schedules.getMany(caller, ids)).map((s) => [s.id, s]));
+      return ids.map((id) => found.get(id) ?? null);
     }));
   }
 }

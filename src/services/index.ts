@@ -13,6 +13,7 @@ import { type Commit, createCommit } from './commit.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { StepService } from './steps.ts';
+import { ScheduleService } from './schedules.ts';
 import { WaitService } from './waits.ts';
 import { WorkerService } from './workers.ts';
 
@@ -23,6 +24,8 @@ export interface Services {
   operator: OperatorService;
   steps: StepService;
   workers: WorkerService;
+  /** Cron and interval schedules that submit intents (migration 014). */
+  schedules: ScheduleService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -39,6 +42,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     operator: new OperatorService(deps),
     steps: new StepService(deps),
     workers: new WorkerService(deps),
+    schedules: new ScheduleService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };

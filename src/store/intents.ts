@@ -31,6 +31,9 @@ export interface NewIntent {
   concurrencyLimit?: number | null;
   /** maxAttempts was not given: the type's default (setIntentTypePolicy), if any, replaces it. */
   maxAttemptsFromType?: boolean;
+  /** The schedule that fired it (migration 014), and what its SUBMITTED event says about the fire. */
+  scheduleId?: string | null;
+  submittedData?: unknown;
 }
 
 const GET = `select * from intents where namespace = $1 and id = $2`;
@@ -55,15 +58,16 @@ const SUBMIT_MANY = `
     select * from jsonb_to_recordset($2::jsonb) as b(
       id uuid, type text, input jsonb, max_attempts int, from_type boolean, priority int, idempotency_key text,
       parent_id uuid, labels text[], run_at timestamptz, created_at timestamptz, actor text, retry_policy jsonb,
-      deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int)
+      deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int,
+      schedule_id uuid, event_data jsonb)
   ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
-                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit)
+                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit, schedule_id)
     select b.id, $1, b.type, $4, coalesce(b.input, 'null'::jsonb),
            case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
            b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
-           b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit
+           b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id
     from b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
     where b.parent_id is null or exists (select 1 from intents x where x.namespace = $1 and x.id = b.parent_id)
     order by b.idempotency_key
@@ -71,7 +75,7 @@ const SUBMIT_MANY = `
     returning *
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
-    select ins.namespace, ins.id, 1, $3, ins.status, b.actor, null, ins.created_at from ins join b on b.id = ins.id
+    select ins.namespace, ins.id, 1, $3, ins.status, b.actor, b.event_data, ins.created_at from ins join b on b.id = ins.id
     returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
   )
   select ins.*, ev.* from ins join ev on ev.ev_intent_id = ins.id`;
@@ -94,7 +98,7 @@ export async function submitIntents(q: Queryable, ns: string, items: readonly Su
     priority: n.priority, idempotency_key: n.idempotencyKey, parent_id: n.parentId, labels: n.labels, run_at: n.runAt,
     created_at: now, actor, retry_policy: n.retryPolicy ?? null, deadline: n.deadline ?? null,
     attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
-    concurrency_limit: n.concurrencyLimit ?? null,
+    concurrency_limit: n.concurrencyLimit ?? null, schedule_id: n.scheduleId ?? null, event_data: n.submittedData ?? null,
   }));
   const submitted = step('submit');
   const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to]);

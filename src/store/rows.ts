@@ -40,6 +40,7 @@ export function toIntent(r: Row): Intent {
     concurrencyKey: (r.concurrency_key as string | null) ?? null,
     concurrencyLimit: (r.concurrency_limit as number | null) ?? null,
     progress: r.progress ?? null,
+    scheduleId: (r.schedule_id as string | null) ?? null,
   };
 }
 

@@ -57,6 +57,17 @@ const cutOffs = new Counter({
   registers: [shared],
 });
 
+const scheduleFires = new Counter({
+  name: 'axme_schedule_fires_total',
+  help: "Schedule fire times this instance's sweeper handled, by outcome: submitted, skipped (overlap or catch-up), buffered (BUFFER_ONE).",
+  labelNames: ['outcome'] as const,
+  registers: [shared],
+});
+
+export function countScheduleFires(outcome: 'submitted' | 'skipped' | 'buffered', n = 1): void {
+  if (n > 0) scheduleFires.inc({ outcome }, n);
+}
+
 export function countCutOff(reason: 'connection_bytes'): void {
   cutOffs.inc({ reason });
 }

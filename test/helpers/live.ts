@@ -4,7 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createAxme, type Axme } from '../../src/app.ts';
-import { ManualClock } from '../../src/core/clock.ts';
+import { type Clock, ManualClock } from '../../src/core/clock.ts';
 import type { Db } from '../../src/db/types.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { type Logger, createLogger } from '../../src/core/log.ts';
@@ -19,10 +19,10 @@ export interface Instance {
   wsUrl: string;
 }
 
-/** A real server on port 0. Pass redisUrl and a per-test prefix to fan out through Redis; `log` replaces the silent logger. */
-export async function startInstance(db: Db, env: Record<string, string> = {}, log?: Logger): Promise<Instance> {
+/** A real server on port 0. Pass redisUrl and a per-test prefix to fan out through Redis; `log` replaces the silent logger; `clock` one the test moves. */
+export async function startInstance(db: Db, env: Record<string, string> = {}, log?: Logger, clock?: Clock): Promise<Instance> {
   const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SUBSCRIPTION_POLL_MS: '50', ...env });
-  const app = await createAxme(config, log ?? createLogger('silent'), { db, clock: new ManualClock(new Date()), startSweeper: false });
+  const app = await createAxme(config, log ?? createLogger('silent'), { db, clock: clock ?? new ManualClock(new Date()), startSweeper: false });
   const running = await listen(app, createLogger('silent'));
   return { app, running, url: running.url, wsUrl: running.url.replace(/^http/, 'ws') };
 }

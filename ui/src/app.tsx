@@ -6,6 +6,7 @@ import { IntentsView } from './components/intents-view.tsx';
 import { KeyPrompt } from './components/key-prompt.tsx';
 import { WorkersView } from './components/workers-view.tsx';
 import { SubmitForm } from './components/submit-form.tsx';
+import { SchedulesView } from './components/schedules-view.tsx';
 import { BASE, Link, parse, route } from './router.tsx';
 
 export function App() {
@@ -26,6 +27,9 @@ export function App() {
           <Link href={`${BASE}/workers`} class={view.name === 'workers' ? 'active' : ''}>
             Workers
           </Link>
+          <Link href={`${BASE}/schedules`} class={view.name === 'schedules' ? 'active' : ''}>
+            Schedules
+          </Link>
         </nav>
         <ConnectionBadge />
       </header>
@@ -35,6 +39,7 @@ export function App() {
         {view.name === 'approvals' ? <ApprovalsInbox /> : null}
         {view.name === 'workers' ? <WorkersView /> : null}
         {view.name === 'submit' ? <SubmitForm type={view.type} /> : null}
+        {view.name === 'schedules' ? <SchedulesView /> : null}
         {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
       </main>
       <KeyPrompt />

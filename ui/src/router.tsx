@@ -19,6 +19,7 @@ export type View =
   | { name: 'intent'; id: string }
   | { name: 'approvals' }
   | { name: 'workers' }
+  | { name: 'schedules' }
   | { name: 'submit'; type: string }
   | { name: 'missing' };
 
@@ -28,6 +29,7 @@ export function parse(path: string): View {
   if (p === `${BASE}/approvals`) return { name: 'approvals' };
   if (p === `${BASE}/workers`) return { name: 'workers' };
   if (p === `${BASE}/submit`) return { name: 'submit', type: new URLSearchParams(path.split('?')[1] ?? '').get('type') ?? '' };
+  if (p === `${BASE}/schedules`) return { name: 'schedules' };
   const m = new RegExp(`^${BASE}/intents/([^/]+)$`).exec(p);
   if (m) return { name: 'intent', id: decodeURIComponent(m[1]!) };
   return { name: 'missing' };

@@ -6,6 +6,7 @@ import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
 import { live, type SubscribeOptions, type Transport } from './live.ts';
+import { ScheduleClient } from './schedules.ts';
 
 export type Intent = ops.IntentFieldsFragment;
 export type IntentEvent = ops.EventFieldsFragment;
@@ -44,6 +45,8 @@ export class AxmeClient {
   private readonly apiKey: string | undefined;
   private readonly fetchFn: typeof fetch;
   private readonly o: ClientOptions;
+  /** Cron and interval schedules that submit intents. */
+  readonly schedules: ScheduleClient = new ScheduleClient(this);
 
   constructor(o: ClientOptions) {
     this.url = o.url;

@@ -17,6 +17,8 @@ export type {
   ClientOptions, Intent, IntentEvent, Lease, Approval, Signal, SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter,
   ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession, StreamPage,
 } from './client.ts';
+export type { Schedule, ScheduleWithPreview, ScheduleClient } from './schedules.ts';
+export type { CreateScheduleInput, UpdateScheduleInput, ScheduleFilter, ScheduleOverlapPolicy, ScheduleCatchUpPolicy } from './generated/graphql.ts';
 export type { Handler, WorkerOptions } from './worker.ts';
 export { Worker } from './worker.ts';
 export { StreamWriter, type StreamWriterOptions } from './stream.ts';

@@ -13,6 +13,7 @@ import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
 import './steps.ts';
+import './schedules.ts';
 import './subscriptions.ts';
 import './streams.ts';
 

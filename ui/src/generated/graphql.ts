@@ -12,6 +12,30 @@ export type ApprovalStatus =
   | 'RESOLVED'
   | 'TIMED_OUT';
 
+export type CreateScheduleInput = {
+  /** Default ONE. */
+  catchUp?: ScheduleCatchUpPolicy | null | undefined;
+  /** A cron expression of 5 fields (minute precision) or 6 (seconds first), e.g. `0 9 * * MON-FRI`. Give this or intervalSeconds. */
+  cron?: string | null | undefined;
+  /** No fire at or after this; must be after startAt. */
+  endAt?: string | null | undefined;
+  intent: ScheduleIntentInput;
+  /** Fire every this many seconds (1–31622400), counted from startAt, else from creation. */
+  intervalSeconds?: number | null | undefined;
+  /** 0–86400. Default 0. */
+  jitterSeconds?: number | null | undefined;
+  /** Unique in the namespace; letters, digits and _ . : / -. */
+  name: string;
+  /** Default SKIP. */
+  overlap?: ScheduleOverlapPolicy | null | undefined;
+  /** Create it paused. Default false. */
+  paused?: boolean | null | undefined;
+  /** No fire before this. */
+  startAt?: string | null | undefined;
+  /** IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once. */
+  timezone?: string | null | undefined;
+};
+
 export type IntentEventFilter = {
   /** Only this intent’s events. */
   intentId?: string | number | null | undefined;
@@ -97,6 +121,38 @@ export type Role =
   | 'AGENT'
   | 'APPROVER'
   | 'VIEWER';
+
+/** Fires missed while no instance ran (downtime). SKIP: none; only fires less than a minute late are made. ONE: the newest missed fire, once. ALL: every missed fire, the newest 100 at most. */
+export type ScheduleCatchUpPolicy =
+  | 'ALL'
+  | 'ONE'
+  | 'SKIP';
+
+/** The intent each fire submits: the fields of SubmitIntentInput that make sense for every fire. */
+export type ScheduleIntentInput = {
+  /** 1–604800. */
+  attemptTimeoutSeconds?: number | null | undefined;
+  concurrencyKey?: string | null | undefined;
+  concurrencyLimit?: number | null | undefined;
+  /** Each intent must finish this long after its runAt, 1–31622400. */
+  deadlineSeconds?: number | null | undefined;
+  /** Default {}. */
+  input?: unknown;
+  /** At most 49; schedule:<name> is added. */
+  labels?: Array<string> | null | undefined;
+  /** 1–100. Default: the type’s, else the server’s. */
+  maxAttempts?: number | null | undefined;
+  /** 0–1000. Default 0. */
+  priority?: number | null | undefined;
+  retry?: RetryPolicyInput | null | undefined;
+  type: string;
+};
+
+/** What a fire does while the intent of the previous fire has not finished. SKIP: nothing (counted in skipCount). BUFFER_ONE: one fire waits and is submitted when the running intent ends; more are skipped. ALLOW: submits anyway. */
+export type ScheduleOverlapPolicy =
+  | 'ALLOW'
+  | 'BUFFER_ONE'
+  | 'SKIP';
 
 export type SubmitIntentInput = {
   /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
@@ -281,6 +337,50 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { namespace: string, principal: string | null, role: Role, authenticated: boolean } };
 
+export type ScheduleRowFragment = { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, intent: { type: string, input: unknown }, lastIntent: { id: string, status: IntentStatus } | null };
+
+export type ScheduleListQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ScheduleListQuery = { schedules: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, intent: { type: string, input: unknown }, lastIntent: { id: string, status: IntentStatus } | null }> } };
+
+export type CreateScheduleFormMutationVariables = Exact<{
+  input: CreateScheduleInput;
+}>;
+
+
+export type CreateScheduleFormMutation = { createSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, intent: { type: string, input: unknown }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type PauseScheduleRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseScheduleRowMutation = { pauseSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, intent: { type: string, input: unknown }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type ResumeScheduleRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeScheduleRowMutation = { resumeSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, intent: { type: string, input: unknown }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type DeleteScheduleRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteScheduleRowMutation = { deleteSchedule: boolean };
+
+export type TriggerScheduleRowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TriggerScheduleRowMutation = { triggerSchedule: { id: string } };
+
 export type IntentStreamsQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -448,6 +548,34 @@ export const TimelineEventFragmentDoc = new TypedDocumentString(`
   at
 }
     `, {"fragmentName":"TimelineEvent"}) as unknown as TypedDocumentString<TimelineEventFragment, unknown>;
+export const ScheduleRowFragmentDoc = new TypedDocumentString(`
+    fragment ScheduleRow on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+}
+    `, {"fragmentName":"ScheduleRow"}) as unknown as TypedDocumentString<ScheduleRowFragment, unknown>;
 export const WorkerRowFragmentDoc = new TypedDocumentString(`
     fragment WorkerRow on Worker {
   id
@@ -956,6 +1084,152 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const ScheduleListDocument = new TypedDocumentString(`
+    query ScheduleList($first: Int) {
+  schedules(first: $first) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...ScheduleRow
+    }
+  }
+}
+    fragment ScheduleRow on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+}`) as unknown as TypedDocumentString<ScheduleListQuery, ScheduleListQueryVariables>;
+export const CreateScheduleFormDocument = new TypedDocumentString(`
+    mutation CreateScheduleForm($input: CreateScheduleInput!) {
+  createSchedule(input: $input) {
+    ...ScheduleRow
+  }
+}
+    fragment ScheduleRow on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+}`) as unknown as TypedDocumentString<CreateScheduleFormMutation, CreateScheduleFormMutationVariables>;
+export const PauseScheduleRowDocument = new TypedDocumentString(`
+    mutation PauseScheduleRow($id: ID!) {
+  pauseSchedule(id: $id) {
+    ...ScheduleRow
+  }
+}
+    fragment ScheduleRow on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+}`) as unknown as TypedDocumentString<PauseScheduleRowMutation, PauseScheduleRowMutationVariables>;
+export const ResumeScheduleRowDocument = new TypedDocumentString(`
+    mutation ResumeScheduleRow($id: ID!) {
+  resumeSchedule(id: $id) {
+    ...ScheduleRow
+  }
+}
+    fragment ScheduleRow on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+}`) as unknown as TypedDocumentString<ResumeScheduleRowMutation, ResumeScheduleRowMutationVariables>;
+export const DeleteScheduleRowDocument = new TypedDocumentString(`
+    mutation DeleteScheduleRow($id: ID!) {
+  deleteSchedule(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteScheduleRowMutation, DeleteScheduleRowMutationVariables>;
+export const TriggerScheduleRowDocument = new TypedDocumentString(`
+    mutation TriggerScheduleRow($id: ID!) {
+  triggerSchedule(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<TriggerScheduleRowMutation, TriggerScheduleRowMutationVariables>;
 export const IntentStreamsDocument = new TypedDocumentString(`
     query IntentStreams($id: ID!) {
   intent(id: $id) {

@@ -115,6 +115,30 @@ export type CompleteIntentsInput = {
   items: Array<CompleteIntentInput>;
 };
 
+export type CreateScheduleInput = {
+  /** Default ONE. */
+  catchUp?: ScheduleCatchUpPolicy | null | undefined;
+  /** A cron expression of 5 fields (minute precision) or 6 (seconds first), e.g. `0 9 * * MON-FRI`. Give this or intervalSeconds. */
+  cron?: string | null | undefined;
+  /** No fire at or after this; must be after startAt. */
+  endAt?: string | null | undefined;
+  intent: ScheduleIntentInput;
+  /** Fire every this many seconds (1–31622400), counted from startAt, else from creation. */
+  intervalSeconds?: number | null | undefined;
+  /** 0–86400. Default 0. */
+  jitterSeconds?: number | null | undefined;
+  /** Unique in the namespace; letters, digits and _ . : / -. */
+  name: string;
+  /** Default SKIP. */
+  overlap?: ScheduleOverlapPolicy | null | undefined;
+  /** Create it paused. Default false. */
+  paused?: boolean | null | undefined;
+  /** No fire before this. */
+  startAt?: string | null | undefined;
+  /** IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once. */
+  timezone?: string | null | undefined;
+};
+
 export type FailIntentInput = {
   error: IntentErrorInput;
   id: string | number;
@@ -271,6 +295,46 @@ export type RetryPolicyInput = {
   maxIntervalSeconds?: number | null | undefined;
 };
 
+/** Fires missed while no instance ran (downtime). SKIP: none; only fires less than a minute late are made. ONE: the newest missed fire, once. ALL: every missed fire, the newest 100 at most. */
+export type ScheduleCatchUpPolicy =
+  | 'ALL'
+  | 'ONE'
+  | 'SKIP';
+
+export type ScheduleFilter = {
+  paused?: boolean | null | undefined;
+  /** A part of the name, any case. */
+  search?: string | null | undefined;
+  /** Schedules that submit this intent type. */
+  type?: string | null | undefined;
+};
+
+/** The intent each fire submits: the fields of SubmitIntentInput that make sense for every fire. */
+export type ScheduleIntentInput = {
+  /** 1–604800. */
+  attemptTimeoutSeconds?: number | null | undefined;
+  concurrencyKey?: string | null | undefined;
+  concurrencyLimit?: number | null | undefined;
+  /** Each intent must finish this long after its runAt, 1–31622400. */
+  deadlineSeconds?: number | null | undefined;
+  /** Default {}. */
+  input?: unknown;
+  /** At most 49; schedule:<name> is added. */
+  labels?: Array<string> | null | undefined;
+  /** 1–100. Default: the type’s, else the server’s. */
+  maxAttempts?: number | null | undefined;
+  /** 0–1000. Default 0. */
+  priority?: number | null | undefined;
+  retry?: RetryPolicyInput | null | undefined;
+  type: string;
+};
+
+/** What a fire does while the intent of the previous fire has not finished. SKIP: nothing (counted in skipCount). BUFFER_ONE: one fire waits and is submitted when the running intent ends; more are skipped. ALLOW: submits anyway. */
+export type ScheduleOverlapPolicy =
+  | 'ALLOW'
+  | 'BUFFER_ONE'
+  | 'SKIP';
+
 export type SignalIntentInput = {
   id: string | number;
   name: string;
@@ -323,6 +387,26 @@ export type SubmitIntentInput = {
   runAt?: string | null | undefined;
   /** What kind of work, e.g. `research.answer.v1`; agents claim by type. */
   type: string;
+};
+
+/** Only the fields given change; null clears startAt, endAt. Giving cron or intervalSeconds replaces the other. A changed spec recomputes the next fire from now. */
+export type UpdateScheduleInput = {
+  catchUp?: ScheduleCatchUpPolicy | null | undefined;
+  /** A cron expression of 5 fields (minute precision) or 6 (seconds first), e.g. `0 9 * * MON-FRI`. Give this or intervalSeconds. */
+  cron?: string | null | undefined;
+  endAt?: string | null | undefined;
+  id: string | number;
+  /** Replaces the whole template. */
+  intent?: ScheduleIntentInput | null | undefined;
+  /** Fire every this many seconds (1–31622400), counted from startAt, else from creation. */
+  intervalSeconds?: number | null | undefined;
+  jitterSeconds?: number | null | undefined;
+  name?: string | null | undefined;
+  overlap?: ScheduleOverlapPolicy | null | undefined;
+  paused?: boolean | null | undefined;
+  startAt?: string | null | undefined;
+  /** IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once. */
+  timezone?: string | null | undefined;
 };
 
 export type WaitForChildrenInput = {
@@ -505,6 +589,69 @@ export type WatchIntentSubscriptionVariables = Exact<{
 
 
 export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type ScheduleFieldsFragment = { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null };
+
+export type GetScheduleQueryVariables = Exact<{
+  id?: string | number | null | undefined;
+  name?: string | null | undefined;
+  next?: number | null | undefined;
+}>;
+
+
+export type GetScheduleQuery = { schedule: { nextFires: Array<string>, id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null } | null };
+
+export type ListSchedulesQueryVariables = Exact<{
+  filter?: ScheduleFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListSchedulesQuery = { schedules: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null }> } };
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: CreateScheduleInput;
+}>;
+
+
+export type CreateScheduleMutation = { createSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type UpdateScheduleMutationVariables = Exact<{
+  input: UpdateScheduleInput;
+}>;
+
+
+export type UpdateScheduleMutation = { updateSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type PauseScheduleMutationVariables = Exact<{
+  id: string | number;
+  reason?: string | null | undefined;
+}>;
+
+
+export type PauseScheduleMutation = { pauseSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type ResumeScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeScheduleMutation = { resumeSchedule: { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null } };
+
+export type DeleteScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteScheduleMutation = { deleteSchedule: boolean };
+
+export type TriggerScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TriggerScheduleMutation = { triggerSchedule: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type AppendStreamMutationVariables = Exact<{
   input: AppendStreamInput;
@@ -753,6 +900,45 @@ export const EventFieldsFragmentDoc = new TypedDocumentString(`
   cursor
 }
     `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const ScheduleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ScheduleFields"}) as unknown as TypedDocumentString<ScheduleFieldsFragment, unknown>;
 export const StreamPageFieldsFragmentDoc = new TypedDocumentString(`
     fragment StreamPageFields on IntentStreamPage {
   from
@@ -1362,6 +1548,313 @@ export const WatchIntentDocument = new TypedDocumentString(`
   lastSeq
   progress
 }`) as unknown as TypedDocumentString<WatchIntentSubscription, WatchIntentSubscriptionVariables>;
+export const GetScheduleDocument = new TypedDocumentString(`
+    query GetSchedule($id: ID, $name: String, $next: Int) {
+  schedule(id: $id, name: $name) {
+    ...ScheduleFields
+    nextFires(n: $next)
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<GetScheduleQuery, GetScheduleQueryVariables>;
+export const ListSchedulesDocument = new TypedDocumentString(`
+    query ListSchedules($filter: ScheduleFilter, $first: Int, $after: String) {
+  schedules(filter: $filter, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...ScheduleFields
+    }
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ListSchedulesQuery, ListSchedulesQueryVariables>;
+export const CreateScheduleDocument = new TypedDocumentString(`
+    mutation CreateSchedule($input: CreateScheduleInput!) {
+  createSchedule(input: $input) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateScheduleMutation, CreateScheduleMutationVariables>;
+export const UpdateScheduleDocument = new TypedDocumentString(`
+    mutation UpdateSchedule($input: UpdateScheduleInput!) {
+  updateSchedule(input: $input) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateScheduleMutation, UpdateScheduleMutationVariables>;
+export const PauseScheduleDocument = new TypedDocumentString(`
+    mutation PauseSchedule($id: ID!, $reason: String) {
+  pauseSchedule(id: $id, reason: $reason) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<PauseScheduleMutation, PauseScheduleMutationVariables>;
+export const ResumeScheduleDocument = new TypedDocumentString(`
+    mutation ResumeSchedule($id: ID!) {
+  resumeSchedule(id: $id) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  name
+  cron
+  timezone
+  intervalSeconds
+  intent {
+    type
+    input
+    labels
+    priority
+    maxAttempts
+    deadlineSeconds
+    attemptTimeoutSeconds
+    concurrencyKey
+    concurrencyLimit
+  }
+  overlap
+  catchUp
+  jitterSeconds
+  startAt
+  endAt
+  paused
+  pausedReason
+  nextFireAt
+  bufferedFireAt
+  lastFireAt
+  lastIntent {
+    id
+    status
+  }
+  fireCount
+  skipCount
+  lastSkipAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ResumeScheduleMutation, ResumeScheduleMutationVariables>;
+export const DeleteScheduleDocument = new TypedDocumentString(`
+    mutation DeleteSchedule($id: ID!) {
+  deleteSchedule(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteScheduleMutation, DeleteScheduleMutationVariables>;
+export const TriggerScheduleDocument = new TypedDocumentString(`
+    mutation TriggerSchedule($id: ID!) {
+  triggerSchedule(id: $id) {
+    ...IntentFields
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+}`) as unknown as TypedDocumentString<TriggerScheduleMutation, TriggerScheduleMutationVariables>;
 export const AppendStreamDocument = new TypedDocumentString(`
     mutation AppendStream($input: AppendStreamInput!) {
   appendStream(input: $input) {

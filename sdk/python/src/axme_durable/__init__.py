@@ -35,9 +35,18 @@ from .errors import (
     RetryAfterError,
     UnauthenticatedError,
 )
-from .generated import ApprovalStatus, ApprovalTimeoutAction, IntentEventKind, IntentStatus, WaitingFor
+from .generated import (
+    ApprovalStatus,
+    ApprovalTimeoutAction,
+    IntentEventKind,
+    IntentStatus,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
+    WaitingFor,
+)
 from .run import IntentRun, Suspended
 from .streams import StreamWriter
+from .schedules import Schedule
 from .sync import SyncAxmeClient
 from .waits import ApprovalDecision, ChildError, ChildrenResult, ChildResult, SignalResult
 from .worker import Handler, Worker
@@ -74,6 +83,9 @@ __all__ = [
     "PayloadTooLargeError",
     "RateLimitedError",
     "RetryAfterError",
+    "Schedule",
+    "ScheduleCatchUpPolicy",
+    "ScheduleOverlapPolicy",
     "Signal",
     "SignalResult",
     "StreamPage",

@@ -46,6 +46,7 @@ from .generated import (
     WorkersFilter,
 )
 from .live import live
+from .schedules import ScheduleMethods
 
 if TYPE_CHECKING:
     from .worker import Handler, Worker
@@ -74,7 +75,7 @@ def model(cls: type[M], **fields: Any) -> M:
     return cls.model_validate({k: v for k, v in fields.items() if v is not None})
 
 
-class AxmeClient:
+class AxmeClient(ScheduleMethods):
     """The Axme API from asyncio.
 
     ``AxmeClient("http://localhost:4000/graphql", api_key=...)``; close it with

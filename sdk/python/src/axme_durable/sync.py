@@ -20,13 +20,16 @@ from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
 from .errors import AxmeClientError
 from .generated import (
     ApprovalStatus,
+    GetScheduleSchedule,
     IntentStatus,
     ListApprovalsApprovals,
     ListIntentsIntents,
     ListWorkersWorkers,
+    ListSchedulesSchedules,
     RetryPolicyInput,
     SubmitIntentInput,
 )
+from .schedules import Schedule
 
 __all__ = ["SyncAxmeClient"]
 
@@ -222,3 +225,29 @@ class SyncAxmeClient:
     def result(self, id: str, *, timeout: float | None = None) -> Intent:
         """Blocks until the intent is COMPLETED, FAILED or CANCELLED (``TimeoutError`` after ``timeout`` s)."""
         return self._call(self.aio.result(id, timeout=timeout))
+
+    # ---- schedules: see AxmeClient.create_schedule -----------------------------------
+
+    def create_schedule(self, name: str, type: str, input: Any = None, **options: Any) -> Schedule:
+        """``AxmeClient.create_schedule``, blocking; ``options`` are its keyword arguments (cron, timezone, ...)."""
+        return self._call(self.aio.create_schedule(name, type, input, **options))
+
+    def schedule(self, id: str | None = None, *, name: str | None = None, next: int = 5) -> GetScheduleSchedule | None:
+        return self._call(self.aio.schedule(id, name=name, next=next))
+
+    def schedules(
+        self, *, paused: bool | None = None, type: str | None = None, first: int | None = None, after: str | None = None
+    ) -> ListSchedulesSchedules:
+        return self._call(self.aio.schedules(paused=paused, type=type, first=first, after=after))
+
+    def pause_schedule(self, id: str, reason: str | None = None) -> Schedule:
+        return self._call(self.aio.pause_schedule(id, reason))
+
+    def resume_schedule(self, id: str) -> Schedule:
+        return self._call(self.aio.resume_schedule(id))
+
+    def delete_schedule(self, id: str) -> bool:
+        return self._call(self.aio.delete_schedule(id))
+
+    def trigger_schedule(self, id: str) -> Intent:
+        return self._call(self.aio.trigger_schedule(id))

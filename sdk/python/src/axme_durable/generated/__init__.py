@@ -39,12 +39,16 @@ from .complete_intents import (
     CompleteIntentsCompleteIntentsError,
     CompleteIntentsCompleteIntentsIntent,
 )
+from .create_schedule import CreateSchedule, CreateScheduleCreateSchedule
+from .delete_schedule import DeleteSchedule
 from .enums import (
     ApprovalStatus,
     ApprovalTimeoutAction,
     IntentEventKind,
     IntentStatus,
     Role,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
     StepStatus,
     WaitingFor,
     WorkerStatus,
@@ -57,6 +61,9 @@ from .fragments import (
     IntentFields,
     IntentFieldsError,
     IntentFieldsLease,
+    ScheduleFields,
+    ScheduleFieldsIntent,
+    ScheduleFieldsLastIntent,
     StepFields,
     StepFieldsError,
     StreamPageFields,
@@ -66,6 +73,7 @@ from .fragments import (
 )
 from .get_approval import GetApproval, GetApprovalApproval
 from .get_intent import GetIntent, GetIntentIntent
+from .get_schedule import GetSchedule, GetScheduleSchedule
 from .heartbeat_intent import HeartbeatIntent, HeartbeatIntentHeartbeatIntent
 from .heartbeat_worker import HeartbeatWorker, HeartbeatWorkerHeartbeatWorker
 from .input_types import (
@@ -81,6 +89,7 @@ from .input_types import (
     CompleteIntentInput,
     CompleteIntentsInput,
     CreateApiKeyInput,
+    CreateScheduleInput,
     FailIntentInput,
     HeartbeatIntentInput,
     IntentErrorInput,
@@ -94,10 +103,13 @@ from .input_types import (
     ResolveApprovalInput,
     RetryIntentInput,
     RetryPolicyInput,
+    ScheduleFilter,
+    ScheduleIntentInput,
     SignalIntentInput,
     SleepIntentInput,
     StepErrorInput,
     SubmitIntentInput,
+    UpdateScheduleInput,
     WaitForChildrenInput,
     WaitForSignalInput,
     WorkerIdInput,
@@ -117,7 +129,14 @@ from .list_intents import (
     ListIntentsIntentsNodes,
     ListIntentsIntentsPageInfo,
 )
+from .list_schedules import (
+    ListSchedules,
+    ListSchedulesSchedules,
+    ListSchedulesSchedulesNodes,
+    ListSchedulesSchedulesPageInfo,
+)
 from .list_workers import ListWorkers, ListWorkersWorkers, ListWorkersWorkersInFlight
+from .pause_schedule import PauseSchedule, PauseSchedulePauseSchedule
 from .read_stream import ReadStream, ReadStreamIntentStream
 from .record_step import RecordStep, RecordStepRecordStep
 from .register_worker import RegisterWorker, RegisterWorkerRegisterWorker
@@ -125,6 +144,7 @@ from .release_intent import ReleaseIntent, ReleaseIntentReleaseIntent
 from .report_progress import ReportProgress, ReportProgressReportProgress
 from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
+from .resume_schedule import ResumeSchedule, ResumeScheduleResumeSchedule
 from .retry_intent import RetryIntent, RetryIntentRetryIntent
 from .signal_intent import SignalIntent, SignalIntentSignalIntent
 from .signal_outcome import (
@@ -136,6 +156,8 @@ from .sleep_intent import SleepIntent, SleepIntentSleepIntent
 from .step_output import StepOutput, StepOutputIntent, StepOutputIntentSteps
 from .stop_worker import StopWorker, StopWorkerStopWorker
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
+from .trigger_schedule import TriggerSchedule, TriggerScheduleTriggerSchedule
+from .update_schedule import UpdateSchedule, UpdateScheduleUpdateSchedule
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
 from .watch_events import WatchEvents, WatchEventsIntentEvents
@@ -190,6 +212,10 @@ __all__ = [
     "CompleteIntentsCompleteIntentsIntent",
     "CompleteIntentsInput",
     "CreateApiKeyInput",
+    "CreateSchedule",
+    "CreateScheduleCreateSchedule",
+    "CreateScheduleInput",
+    "DeleteSchedule",
     "EventFields",
     "FailIntent",
     "FailIntentFailIntent",
@@ -200,6 +226,8 @@ __all__ = [
     "GetApprovalApproval",
     "GetIntent",
     "GetIntentIntent",
+    "GetSchedule",
+    "GetScheduleSchedule",
     "GraphQLClient",
     "HeartbeatIntent",
     "HeartbeatIntentHeartbeatIntent",
@@ -227,9 +255,15 @@ __all__ = [
     "ListIntentsIntents",
     "ListIntentsIntentsNodes",
     "ListIntentsIntentsPageInfo",
+    "ListSchedules",
+    "ListSchedulesSchedules",
+    "ListSchedulesSchedulesNodes",
+    "ListSchedulesSchedulesPageInfo",
     "ListWorkers",
     "ListWorkersWorkers",
     "ListWorkersWorkersInFlight",
+    "PauseSchedule",
+    "PauseSchedulePauseSchedule",
     "ReadStream",
     "ReadStreamIntentStream",
     "RecordStep",
@@ -250,11 +284,20 @@ __all__ = [
     "ResolveApproval",
     "ResolveApprovalInput",
     "ResolveApprovalResolveApproval",
+    "ResumeSchedule",
+    "ResumeScheduleResumeSchedule",
     "RetryIntent",
     "RetryIntentInput",
     "RetryIntentRetryIntent",
     "RetryPolicyInput",
     "Role",
+    "ScheduleCatchUpPolicy",
+    "ScheduleFields",
+    "ScheduleFieldsIntent",
+    "ScheduleFieldsLastIntent",
+    "ScheduleFilter",
+    "ScheduleIntentInput",
+    "ScheduleOverlapPolicy",
     "SignalIntent",
     "SignalIntentInput",
     "SignalIntentSignalIntent",
@@ -277,6 +320,11 @@ __all__ = [
     "SubmitIntent",
     "SubmitIntentInput",
     "SubmitIntentSubmitIntent",
+    "TriggerSchedule",
+    "TriggerScheduleTriggerSchedule",
+    "UpdateSchedule",
+    "UpdateScheduleInput",
+    "UpdateScheduleUpdateSchedule",
     "Upload",
     "WaitForChildren",
     "WaitForChildrenInput",

@@ -16,10 +16,13 @@ from .claim_intents import ClaimIntents
 from .close_stream import CloseStream
 from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
+from .create_schedule import CreateSchedule
+from .delete_schedule import DeleteSchedule
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
 from .get_approval import GetApproval
 from .get_intent import GetIntent
+from .get_schedule import GetSchedule
 from .heartbeat_intent import HeartbeatIntent
 from .heartbeat_worker import HeartbeatWorker
 from .input_types import (
@@ -32,6 +35,7 @@ from .input_types import (
     CloseStreamInput,
     CompleteIntentInput,
     CompleteIntentsInput,
+    CreateScheduleInput,
     FailIntentInput,
     HeartbeatIntentInput,
     IntentEventFilter,
@@ -43,9 +47,11 @@ from .input_types import (
     RequestApprovalInput,
     ResolveApprovalInput,
     RetryIntentInput,
+    ScheduleFilter,
     SignalIntentInput,
     SleepIntentInput,
     SubmitIntentInput,
+    UpdateScheduleInput,
     WaitForChildrenInput,
     WaitForSignalInput,
     WorkerIdInput,
@@ -55,7 +61,9 @@ from .intent_events import IntentEvents
 from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
+from .list_schedules import ListSchedules
 from .list_workers import ListWorkers
+from .pause_schedule import PauseSchedule
 from .read_stream import ReadStream
 from .record_step import RecordStep
 from .register_worker import RegisterWorker
@@ -63,6 +71,7 @@ from .release_intent import ReleaseIntent
 from .report_progress import ReportProgress
 from .request_approval import RequestApproval
 from .resolve_approval import ResolveApproval
+from .resume_schedule import ResumeSchedule
 from .retry_intent import RetryIntent
 from .signal_intent import SignalIntent
 from .signal_outcome import SignalOutcome
@@ -70,6 +79,8 @@ from .sleep_intent import SleepIntent
 from .step_output import StepOutput
 from .stop_worker import StopWorker
 from .submit_intent import SubmitIntent
+from .trigger_schedule import TriggerSchedule
+from .update_schedule import UpdateSchedule
 from .wait_for_children import WaitForChildren
 from .wait_for_signal import WaitForSignal
 from .watch_events import WatchEvents
@@ -846,6 +857,413 @@ class GraphQLClient(AxmeBaseClient):
             query=query, operation_name="WatchIntent", variables=variables, **kwargs
         ):
             yield WatchIntent.model_validate(data)
+
+    async def get_schedule(
+        self,
+        id: Union[Optional[str], UnsetType] = UNSET,
+        name: Union[Optional[str], UnsetType] = UNSET,
+        next: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSchedule:
+        query = gql("""
+            query GetSchedule($id: ID, $name: String, $next: Int) {
+              schedule(id: $id, name: $name) {
+                ...ScheduleFields
+                nextFires(n: $next)
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "name": name, "next": next}
+        response = await self.execute(
+            query=query, operation_name="GetSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetSchedule.model_validate(data)
+
+    async def list_schedules(
+        self,
+        filter_: Union[Optional[ScheduleFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListSchedules:
+        query = gql("""
+            query ListSchedules($filter: ScheduleFilter, $first: Int, $after: String) {
+              schedules(filter: $filter, first: $first, after: $after) {
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                nodes {
+                  ...ScheduleFields
+                }
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="ListSchedules", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListSchedules.model_validate(data)
+
+    async def create_schedule(
+        self, input: CreateScheduleInput, **kwargs: Any
+    ) -> CreateSchedule:
+        query = gql("""
+            mutation CreateSchedule($input: CreateScheduleInput!) {
+              createSchedule(input: $input) {
+                ...ScheduleFields
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateSchedule.model_validate(data)
+
+    async def update_schedule(
+        self, input: UpdateScheduleInput, **kwargs: Any
+    ) -> UpdateSchedule:
+        query = gql("""
+            mutation UpdateSchedule($input: UpdateScheduleInput!) {
+              updateSchedule(input: $input) {
+                ...ScheduleFields
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateSchedule.model_validate(data)
+
+    async def pause_schedule(
+        self, id: str, reason: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> PauseSchedule:
+        query = gql("""
+            mutation PauseSchedule($id: ID!, $reason: String) {
+              pauseSchedule(id: $id, reason: $reason) {
+                ...ScheduleFields
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "reason": reason}
+        response = await self.execute(
+            query=query, operation_name="PauseSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return PauseSchedule.model_validate(data)
+
+    async def resume_schedule(self, id: str, **kwargs: Any) -> ResumeSchedule:
+        query = gql("""
+            mutation ResumeSchedule($id: ID!) {
+              resumeSchedule(id: $id) {
+                ...ScheduleFields
+              }
+            }
+
+            fragment ScheduleFields on Schedule {
+              id
+              name
+              cron
+              timezone
+              intervalSeconds
+              intent {
+                type
+                input
+                labels
+                priority
+                maxAttempts
+                deadlineSeconds
+                attemptTimeoutSeconds
+                concurrencyKey
+                concurrencyLimit
+              }
+              overlap
+              catchUp
+              jitterSeconds
+              startAt
+              endAt
+              paused
+              pausedReason
+              nextFireAt
+              bufferedFireAt
+              lastFireAt
+              lastIntent {
+                id
+                status
+              }
+              fireCount
+              skipCount
+              lastSkipAt
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="ResumeSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ResumeSchedule.model_validate(data)
+
+    async def delete_schedule(self, id: str, **kwargs: Any) -> DeleteSchedule:
+        query = gql("""
+            mutation DeleteSchedule($id: ID!) {
+              deleteSchedule(id: $id)
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="DeleteSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteSchedule.model_validate(data)
+
+    async def trigger_schedule(self, id: str, **kwargs: Any) -> TriggerSchedule:
+        query = gql("""
+            mutation TriggerSchedule($id: ID!) {
+              triggerSchedule(id: $id) {
+                ...IntentFields
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="TriggerSchedule", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return TriggerSchedule.model_validate(data)
 
     async def append_stream(
         self, input: AppendStreamInput, **kwargs: Any

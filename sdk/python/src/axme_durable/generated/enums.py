@@ -57,6 +57,18 @@ class Role(str, Enum):
     VIEWER = "VIEWER"
 
 
+class ScheduleCatchUpPolicy(str, Enum):
+    ALL = "ALL"
+    ONE = "ONE"
+    SKIP = "SKIP"
+
+
+class ScheduleOverlapPolicy(str, Enum):
+    ALLOW = "ALLOW"
+    BUFFER_ONE = "BUFFER_ONE"
+    SKIP = "SKIP"
+
+
 class StepStatus(str, Enum):
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"

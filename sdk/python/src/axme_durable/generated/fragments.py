@@ -11,6 +11,8 @@ from .enums import (
     ApprovalStatus,
     IntentEventKind,
     IntentStatus,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
     StepStatus,
     WaitingFor,
     WorkerStatus,
@@ -88,6 +90,48 @@ class IntentFieldsLease(BaseModel):
     expires_at: datetime = Field(alias="expiresAt")
 
 
+class ScheduleFields(BaseModel):
+    id: str
+    name: str
+    cron: Optional[str]
+    timezone: str
+    interval_seconds: Optional[int] = Field(alias="intervalSeconds")
+    intent: "ScheduleFieldsIntent"
+    overlap: ScheduleOverlapPolicy
+    catch_up: ScheduleCatchUpPolicy = Field(alias="catchUp")
+    jitter_seconds: int = Field(alias="jitterSeconds")
+    start_at: Optional[datetime] = Field(alias="startAt")
+    end_at: Optional[datetime] = Field(alias="endAt")
+    paused: bool
+    paused_reason: Optional[str] = Field(alias="pausedReason")
+    next_fire_at: Optional[datetime] = Field(alias="nextFireAt")
+    buffered_fire_at: Optional[datetime] = Field(alias="bufferedFireAt")
+    last_fire_at: Optional[datetime] = Field(alias="lastFireAt")
+    last_intent: Optional["ScheduleFieldsLastIntent"] = Field(alias="lastIntent")
+    fire_count: int = Field(alias="fireCount")
+    skip_count: int = Field(alias="skipCount")
+    last_skip_at: Optional[datetime] = Field(alias="lastSkipAt")
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+
+class ScheduleFieldsIntent(BaseModel):
+    type_: str = Field(alias="type")
+    input: Any
+    labels: list[str]
+    priority: int
+    max_attempts: Optional[int] = Field(alias="maxAttempts")
+    deadline_seconds: Optional[int] = Field(alias="deadlineSeconds")
+    attempt_timeout_seconds: Optional[int] = Field(alias="attemptTimeoutSeconds")
+    concurrency_key: Optional[str] = Field(alias="concurrencyKey")
+    concurrency_limit: Optional[int] = Field(alias="concurrencyLimit")
+
+
+class ScheduleFieldsLastIntent(BaseModel):
+    id: str
+    status: IntentStatus
+
+
 class StepFields(BaseModel):
     seq: int
     name: str
@@ -149,6 +193,7 @@ class WorkerSessionFieldsWorker(BaseModel):
 ApprovalFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
+ScheduleFields.model_rebuild()
 StepFields.model_rebuild()
 StreamPageFields.model_rebuild()
 WorkerFields.model_rebuild()

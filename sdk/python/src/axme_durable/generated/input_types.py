@@ -13,6 +13,8 @@ from .enums import (
     IntentEventKind,
     IntentStatus,
     Role,
+    ScheduleCatchUpPolicy,
+    ScheduleOverlapPolicy,
     WorkerStatus,
 )
 
@@ -133,6 +135,30 @@ class CreateApiKeyInput(BaseModel):
     name: str
     "The principal, e.g. `research-agent` or `alice@example.com`."
     role: Role
+
+
+class CreateScheduleInput(BaseModel):
+    catch_up: Optional[ScheduleCatchUpPolicy] = Field(alias="catchUp", default=None)
+    "Default ONE."
+    cron: Optional[str] = None
+    "A cron expression of 5 fields (minute precision) or 6 (seconds first), e.g. `0 9 * * MON-FRI`. Give this or intervalSeconds."
+    end_at: Optional[datetime] = Field(alias="endAt", default=None)
+    "No fire at or after this; must be after startAt."
+    intent: "ScheduleIntentInput"
+    interval_seconds: Optional[int] = Field(alias="intervalSeconds", default=None)
+    "Fire every this many seconds (1–31622400), counted from startAt, else from creation."
+    jitter_seconds: Optional[int] = Field(alias="jitterSeconds", default=None)
+    "0–86400. Default 0."
+    name: str
+    "Unique in the namespace; letters, digits and _ . : / -."
+    overlap: Optional[ScheduleOverlapPolicy] = None
+    "Default SKIP."
+    paused: Optional[bool] = None
+    "Create it paused. Default false."
+    start_at: Optional[datetime] = Field(alias="startAt", default=None)
+    "No fire before this."
+    timezone: Optional[str] = None
+    "IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once."
 
 
 class FailIntentInput(BaseModel):
@@ -268,6 +294,37 @@ class RetryPolicyInput(BaseModel):
     "The delay never exceeds this, 0–604800. Server default 300."
 
 
+class ScheduleFilter(BaseModel):
+    paused: Optional[bool] = None
+    search: Optional[str] = None
+    "A part of the name, any case."
+    type_: Optional[str] = Field(alias="type", default=None)
+    "Schedules that submit this intent type."
+
+
+class ScheduleIntentInput(BaseModel):
+    """The intent each fire submits: the fields of SubmitIntentInput that make sense for every fire."""
+
+    attempt_timeout_seconds: Optional[int] = Field(
+        alias="attemptTimeoutSeconds", default=None
+    )
+    "1–604800."
+    concurrency_key: Optional[str] = Field(alias="concurrencyKey", default=None)
+    concurrency_limit: Optional[int] = Field(alias="concurrencyLimit", default=None)
+    deadline_seconds: Optional[int] = Field(alias="deadlineSeconds", default=None)
+    "Each intent must finish this long after its runAt, 1–31622400."
+    input: Optional[Any] = None
+    "Default {}."
+    labels: Optional[list[str]] = None
+    "At most 49; schedule:<name> is added."
+    max_attempts: Optional[int] = Field(alias="maxAttempts", default=None)
+    "1–100. Default: the type’s, else the server’s."
+    priority: Optional[int] = None
+    "0–1000. Default 0."
+    retry: Optional["RetryPolicyInput"] = None
+    type_: str = Field(alias="type")
+
+
 class SignalIntentInput(BaseModel):
     id: str
     name: str
@@ -319,6 +376,27 @@ class SubmitIntentInput(BaseModel):
     "What kind of work, e.g. `research.answer.v1`; agents claim by type."
 
 
+class UpdateScheduleInput(BaseModel):
+    """Only the fields given change; null clears startAt, endAt. Giving cron or intervalSeconds replaces the other. A changed spec recomputes the next fire from now."""
+
+    catch_up: Optional[ScheduleCatchUpPolicy] = Field(alias="catchUp", default=None)
+    cron: Optional[str] = None
+    "A cron expression of 5 fields (minute precision) or 6 (seconds first), e.g. `0 9 * * MON-FRI`. Give this or intervalSeconds."
+    end_at: Optional[datetime] = Field(alias="endAt", default=None)
+    id: str
+    intent: Optional["ScheduleIntentInput"] = None
+    "Replaces the whole template."
+    interval_seconds: Optional[int] = Field(alias="intervalSeconds", default=None)
+    "Fire every this many seconds (1–31622400), counted from startAt, else from creation."
+    jitter_seconds: Optional[int] = Field(alias="jitterSeconds", default=None)
+    name: Optional[str] = None
+    overlap: Optional[ScheduleOverlapPolicy] = None
+    paused: Optional[bool] = None
+    start_at: Optional[datetime] = Field(alias="startAt", default=None)
+    timezone: Optional[str] = None
+    "IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once."
+
+
 class WaitForChildrenInput(BaseModel):
     checkpoint: Optional[Any] = None
     "Saved with the wait (replaces the stored checkpoint); omit to keep it."
@@ -348,7 +426,10 @@ class WorkersFilter(BaseModel):
 
 
 CompleteIntentsInput.model_rebuild()
+CreateScheduleInput.model_rebuild()
 FailIntentInput.model_rebuild()
 RecordStepInput.model_rebuild()
 RequestApprovalInput.model_rebuild()
+ScheduleIntentInput.model_rebuild()
 SubmitIntentInput.model_rebuild()
+UpdateScheduleInput.model_rebuild()
