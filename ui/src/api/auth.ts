@@ -45,8 +45,14 @@ export function setKey(key: string | null, remember = false): void {
   auth.set({ key, remembered: Boolean(key) && remember, needed: false, epoch: s.epoch + 1, message: null });
 }
 
-export function requireKey(message: string): void {
+/**
+ * Opens the key prompt. `epoch` is the key epoch the refused request was sent under: a
+ * refusal of a request sent before the user gave a key arrives late under load and
+ * must not take the new key's place.
+ */
+export function requireKey(message: string, epoch?: number): void {
   const s = auth.get();
+  if (epoch !== undefined && epoch !== s.epoch) return;
   if (!s.needed) auth.set({ ...s, needed: true, message });
 }
 

@@ -3,7 +3,7 @@
  * server error becomes an ApiError; UNAUTHENTICATED also opens the key prompt.
  */
 import type { TypedDocumentString } from '../generated/graphql.ts';
-import { bearer, requireKey } from './auth.ts';
+import { auth as keys, bearer, requireKey } from './auth.ts';
 
 export const GRAPHQL_URL = '/graphql';
 
@@ -24,6 +24,7 @@ interface GraphQLErrorBody {
 }
 
 export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+  const epoch = keys.get().epoch;
   const auth = bearer();
   let res: Response;
   try {
@@ -46,13 +47,14 @@ export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V
     throw new ApiError('NETWORK', `the server answered ${res.status} without a GraphQL body`);
   }
   const first = body.errors?.[0];
-  if (first) throw toApiError(first);
+  if (first) throw toApiError(first, epoch);
   if (!body.data) throw new ApiError('NETWORK', `the server answered ${res.status} without data`);
   return body.data;
 }
 
-export function toApiError(e: GraphQLErrorBody): ApiError {
+/** `epoch`: the key epoch the request went out under (see requireKey). */
+export function toApiError(e: GraphQLErrorBody, epoch?: number): ApiError {
   const code = e.extensions?.code ?? 'INTERNAL';
-  if (code === 'UNAUTHENTICATED') requireKey(e.message);
+  if (code === 'UNAUTHENTICATED') requireKey(e.message, epoch);
   return new ApiError(code, e.message, e.extensions ?? {});
 }

@@ -88,6 +88,7 @@ export function live<R, V>(doc: TypedDocumentString<R, V>, variables: (after: st
 
   const start = () => {
     if (stopped || auth.get().needed) return;
+    const epoch = auth.get().epoch;
     unsubscribe = currentClient().subscribe<R>(
       { query: doc.toString(), variables: variables(after) as Record<string, unknown> },
       {
@@ -96,7 +97,7 @@ export function live<R, V>(doc: TypedDocumentString<R, V>, variables: (after: st
           if (err) {
             // a slow reader is cut off with the cursor to resume from
             if (err.extensions?.cursor) after = err.extensions.cursor;
-            if (toApiError(err).code === 'UNAUTHENTICATED') stopped = true;
+            if (toApiError(err, epoch).code === 'UNAUTHENTICATED') stopped = true;
             return;
           }
           if (!r.data) return;
@@ -107,7 +108,7 @@ export function live<R, V>(doc: TypedDocumentString<R, V>, variables: (after: st
         },
         error: (e) => {
           const first = Array.isArray(e) ? (e[0] as { message: string; extensions?: { code?: string } } | undefined) : undefined;
-          if (first && toApiError(first).code === 'UNAUTHENTICATED') return;
+          if (first && toApiError(first, epoch).code === 'UNAUTHENTICATED') return;
           retry();
         },
         // the server ends streams when it shuts down: resume on the next instance
