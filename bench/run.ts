@@ -7,11 +7,12 @@ import type { Context, Row, Scenario } from './scenario.ts';
 import { claimScenario } from './scenarios/claim.ts';
 import { durableRunScenario } from './scenarios/durable-run.ts';
 import { embeddedScenario } from './scenarios/embedded.ts';
+import { longRunScenario } from './scenarios/long-run.ts';
 import { eventLatencyScenario, fanOutScenario } from './scenarios/realtime.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { submitScenario } from './scenarios/submit.ts';
 
-const ALL: Scenario[] = [submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario, durableRunScenario];
+const ALL: Scenario[] = [submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario, durableRunScenario, longRunScenario];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !ALL.some((s) => s.name === a));
