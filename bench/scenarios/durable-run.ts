@@ -3,7 +3,9 @@
 // result), side by side: Restate, DBOS in-process, DBOS client → queue → worker, Axme.
 // Per subject: BENCH_DURABLE_RUNS runs one after another (p50/p95/p99), then 32 concurrent
 // starters for BENCH_SECONDS (default here 20) → runs/s, and CPU per run of every process.
-import { SECONDS, Cleanup, scratchDatabase, sleep, startServer, freePort } from '../lib.ts';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SECONDS, Cleanup, freePort, scratchDatabase, sleep, startServer, tempDir } from '../lib.ts';
 import { backendPids, cpuDelta, cpuSnapshot, dbCounters, diff, startProc, type DbCounters, type Proc } from '../durable/procs.ts';
 import { ensurePeers } from '../durable/peers.ts';
 import { loopbackReport, registerDeployment, startRestate } from '../durable/restate.ts';
@@ -21,7 +23,8 @@ interface Subject {
   pids: Record<string, number[]>;
   database?: string;
   worker?: Proc;
-  extra?: () => string;
+  /** Statements the server sent so far, by text (Axme only). */
+  statements?: () => Promise<Record<string, number>>;
 }
 
 interface Measured {
@@ -32,6 +35,7 @@ interface Measured {
   db?: DbCounters;
   sent?: { requests: number; sockets: number; byOperation: Record<string, number> };
   workerSent?: { requests: number; sockets: number; byOperation: Record<string, number> };
+  statements?: Record<string, number>;
 }
 
 const q = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
@@ -41,11 +45,13 @@ async function measure(s: Subject): Promise<Measured> {
   const groups = async () => (s.database ? { ...s.pids, postgres: await backendPids(s.database) } : s.pids);
   await sleep(1200); // backends report their counters once idle ~1 s
   const db0 = s.database ? await dbCounters(s.database) : undefined;
+  const st0 = await s.statements?.();
   const sent0 = await s.driver.ask('stats');
   const w0 = s.worker ? await s.worker.ask('stats') : undefined;
   const { latencies } = await s.driver.ask<{ latencies: number[] }>(`seq ${RUNS}`);
   const sent1 = await s.driver.ask('stats');
   const w1 = s.worker ? await s.worker.ask('stats') : undefined;
+  const st1 = await s.statements?.();
   await sleep(1200);
   const db1 = s.database ? await dbCounters(s.database) : undefined;
   const c0 = cpuSnapshot(await groups());
@@ -61,6 +67,7 @@ async function measure(s: Subject): Promise<Measured> {
     ...(db0 && db1 ? { db: diff(db0, db1, RUNS) } : {}),
     sent: perRun(sent0, sent1),
     ...(w0 ? { workerSent: perRun(w0, w1) } : {}),
+    ...(st0 && st1 ? { statements: Object.fromEntries(Object.entries(st1).map(([k, v]) => [k, (v - (st0[k] ?? 0)) / RUNS])) } : {}),
   };
 }
 
@@ -109,14 +116,30 @@ async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
   const db = await scratchDatabase('axme_bench_run');
   c.add(() => db.drop());
   const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/durable-run`] : [];
-  const server = await startServer({ DATABASE_URL: db.url, AXME_DB_SCHEMA: 'public', AXME_DB_POOL_SIZE: '8' }, prof);
+  const dir = tempDir('axme-bench-statements-');
+  c.add(() => dir.remove());
+  const statementsFile = join(dir.path, 'statements.json');
+  const server = await startServer(
+    { DATABASE_URL: db.url, AXME_DB_SCHEMA: 'public', AXME_DB_POOL_SIZE: '8', BENCH_STATEMENTS_FILE: statementsFile },
+    [...prof, '--import', './bench/durable/count-statements.ts'],
+  );
+  const statements = async () => {
+    server.proc.kill('SIGUSR2');
+    for (let i = 0; i < 50 && !existsSync(statementsFile); i++) await sleep(20);
+    await sleep(50);
+    const s = JSON.parse(readFileSync(statementsFile, 'utf8')) as Record<string, number>;
+    rmSync(statementsFile);
+    return s;
+  };
   c.add(() => server.stop());
   const worker = await startProc('bench/durable/axme-worker.ts', [], { BENCH_TARGET: server.url });
   c.add(() => worker.stop());
   const driver = await startProc('bench/durable/driver.ts', ['axme'], { BENCH_TARGET: server.url });
   c.add(() => driver.stop());
-  const m = await measure({ driver, worker, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
-  return rows('Axme', m);
+  const m = await measure({ driver, worker, statements, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
+  const top = Object.entries(m.statements ?? {}).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
+  const total = top.reduce((a, [, n]) => a + n, 0);
+  return rows('Axme', m, `; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
 }
 
 export const durableRunScenario: Scenario = {
