@@ -43,3 +43,19 @@ export function serveCommands(handle: (cmd: string, args: string[]) => Promise<u
   });
   process.stdin.on('end', () => void queue.then(() => process.exit(0)));
 }
+
+/** Wall-clock ms with sub-ms precision, comparable across processes of one machine. */
+export const wallMs = () => performance.timeOrigin + performance.now();
+
+/** Timestamps of each run by intent id, handed over (and forgotten) by the stats command. */
+export const timeline = new Map<string, Record<string, number>>();
+export function mark(id: string, what: string): void {
+  let t = timeline.get(id);
+  if (!t) timeline.set(id, (t = {}));
+  t[what] = wallMs();
+}
+export function takeTimeline(): Record<string, Record<string, number>> {
+  const out = Object.fromEntries(timeline);
+  timeline.clear();
+  return out;
+}

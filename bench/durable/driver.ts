@@ -7,7 +7,7 @@
 // (Axme's GraphQL URL, Restate's ingress URL, or DBOS's system database URL).
 import { randomUUID } from 'node:crypto';
 import { createClient } from '../../packages/client/src/index.ts';
-import { CountingWebSocket, countingFetch, sent, serveCommands } from './counting.ts';
+import { CountingWebSocket, countingFetch, mark, timeline, sent, serveCommands, takeTimeline, wallMs } from './counting.ts';
 import { peerRequire } from './peers.ts';
 
 export const INPUT = { order: 42, note: 'a small JSON input' };
@@ -18,8 +18,12 @@ async function starter(): Promise<() => Promise<unknown>> {
   if (system === 'axme') {
     const axme = createClient({ url: target, fetch: countingFetch, webSocketImpl: CountingWebSocket });
     return async () => {
+      const sending = wallMs();
       const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });
+      timeline.set(id, { sending });
+      mark(id, 'submitted');
       const done = await axme.result(id);
+      mark(id, 'resultSeen');
       if (done.status !== 'COMPLETED') throw new Error(`run ${id} ended ${done.status}`);
       return done.output;
     };
@@ -88,6 +92,6 @@ serveCommands(async (cmd, args) => {
     }));
     return { count, errors, seconds: (performance.now() - start) / 1000 };
   }
-  if (cmd === 'stats') return sent;
+  if (cmd === 'stats') return { ...sent, timeline: takeTimeline() };
   throw new Error(`unknown command ${cmd}`);
 });

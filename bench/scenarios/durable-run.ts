@@ -36,6 +36,25 @@ interface Measured {
   sent?: { requests: number; sockets: number; byOperation: Record<string, number> };
   workerSent?: { requests: number; sockets: number; byOperation: Record<string, number> };
   statements?: Record<string, number>;
+  /** Medians of the phases of one run (Axme: client and worker timestamps joined by intent id). */
+  phases?: Record<string, number>;
+}
+
+const PHASES: [string, string, string][] = [
+  ['submit round trip', 'sending', 'submitted'],
+  ['submitted → handler starts (long-poll wake + claim)', 'submitted', 'handlerStart'],
+  ['step 1', 'handlerStart', 'step1'],
+  ['step 2', 'step1', 'step2'],
+  ['step 3', 'step2', 'handlerEnd'],
+  ['handler returns → client sees the result (complete + event + result() socket)', 'handlerEnd', 'resultSeen'],
+];
+
+function phases(client: Record<string, Record<string, number>>, worker: Record<string, Record<string, number>>): Record<string, number> {
+  const joined = Object.entries(client).flatMap(([id, t]) => (worker[id] ? [{ ...t, ...worker[id] }] : []));
+  return Object.fromEntries(PHASES.map(([name, from, to]) => {
+    const xs = joined.map((t) => t[to]! - t[from]!).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    return [name, xs[Math.floor(xs.length / 2)] ?? NaN];
+  }));
 }
 
 const q = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
@@ -67,6 +86,7 @@ async function measure(s: Subject): Promise<Measured> {
     ...(db0 && db1 ? { db: diff(db0, db1, RUNS) } : {}),
     sent: perRun(sent0, sent1),
     ...(w0 ? { workerSent: perRun(w0, w1) } : {}),
+    ...(w1 && sent1.timeline ? { phases: phases(sent1.timeline, w1.timeline) } : {}),
     ...(st0 && st1 ? { statements: Object.fromEntries(Object.entries(st1).map(([k, v]) => [k, (v - (st0[k] ?? 0)) / RUNS])) } : {}),
   };
 }
@@ -139,7 +159,8 @@ async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
   const m = await measure({ driver, worker, statements, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
   const top = Object.entries(m.statements ?? {}).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
   const total = top.reduce((a, [, n]) => a + n, 0);
-  return rows('Axme', m, `; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
+  const ph = m.phases ? `; median phases (ms): ${Object.entries(m.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ')}` : '';
+  return rows('Axme', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
 }
 
 export const durableRunScenario: Scenario = {
