@@ -38,6 +38,7 @@ interface Measured {
   statements?: Record<string, number>;
   /** Medians of the phases of one run (Axme: client and worker timestamps joined by intent id). */
   phases?: Record<string, number>;
+  concurrentPhases?: Record<string, number>;
 }
 
 const PHASES: [string, string, string][] = [
@@ -76,6 +77,8 @@ async function measure(s: Subject): Promise<Measured> {
   const c0 = cpuSnapshot(await groups());
   const conc = await s.driver.ask<{ count: number; errors: number; seconds: number }>(`conc ${STARTERS} ${CONC_SECONDS}`);
   const cpu = cpuDelta(c0, cpuSnapshot(await groups()));
+  const concClient = s.worker ? await s.driver.ask('stats') : undefined;
+  const concWorker = s.worker ? await s.worker.ask('stats') : undefined;
   const sorted = latencies.sort((a, b) => a - b);
   const perRun = (a: any, b: any) => a && b && { requests: (b.requests - a.requests) / RUNS, sockets: (b.sockets - a.sockets) / RUNS, byOperation: Object.fromEntries(Object.entries(b.byOperation as Record<string, number>).map(([k, v]) => [k, (v - (a.byOperation[k] ?? 0)) / RUNS])) };
   return {
@@ -87,9 +90,12 @@ async function measure(s: Subject): Promise<Measured> {
     sent: perRun(sent0, sent1),
     ...(w0 ? { workerSent: perRun(w0, w1) } : {}),
     ...(w1 && sent1.timeline ? { phases: phases(sent1.timeline, w1.timeline) } : {}),
+    ...(concWorker ? { concurrentPhases: phases(concClient.timeline, concWorker.timeline) } : {}),
     ...(st0 && st1 ? { statements: Object.fromEntries(Object.entries(st1).map(([k, v]) => [k, (v - (st0[k] ?? 0)) / RUNS])) } : {}),
   };
 }
+
+const fmtPhases = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ');
 
 function rows(name: string, m: Measured, extra = ''): Row[] {
   const cpuTotal = Object.values(m.cpuPerRun).reduce((a, b) => a + b, 0);
@@ -98,7 +104,7 @@ function rows(name: string, m: Measured, extra = ''): Row[] {
   const trips = m.sent && (m.sent.requests || m.sent.sockets) ? `; client sent ${m.sent.requests.toFixed(1)} requests + ${m.sent.sockets.toFixed(1)} sockets/run` + (m.workerSent ? `, worker ${m.workerSent.requests.toFixed(1)} requests/run (${Object.entries(m.workerSent.byOperation).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '') : '';
   return [
     { scenario: TITLE, subject: `${name}, ${RUNS} one after another`, value: m.latency.p50, unit: 'ms p50', vs: `p95 ${m.latency.p95.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms`, note: `${db}${trips}${extra}`.replace(/^; /, '') },
-    { scenario: TITLE, subject: `${name}, ${STARTERS} concurrent starters`, value: m.perSecond, unit: 'runs/s', vs: m.errors ? `${m.errors} errors` : '', note: cpu },
+    { scenario: TITLE, subject: `${name}, ${STARTERS} concurrent starters`, value: m.perSecond, unit: 'runs/s', vs: m.errors ? `${m.errors} errors` : '', note: cpu + (m.concurrentPhases ? `; median phases (ms): ${fmtPhases(m.concurrentPhases)}` : '') },
   ];
 }
 
@@ -159,7 +165,7 @@ async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
   const m = await measure({ driver, worker, statements, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
   const top = Object.entries(m.statements ?? {}).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
   const total = top.reduce((a, [, n]) => a + n, 0);
-  const ph = m.phases ? `; median phases (ms): ${Object.entries(m.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ')}` : '';
+  const ph = m.phases ? `; median phases (ms): ${fmtPhases(m.phases)}` : '';
   return rows('Axme', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
 }
 
