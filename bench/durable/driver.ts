@@ -28,6 +28,30 @@ async function starter(): Promise<() => Promise<unknown>> {
       return done.output;
     };
   }
+  if (system === 'axme-shared-socket') {
+    // What a multiplexed result() would cost: one graphql-ws connection for every run's
+    // intentChanged subscription, instead of a new WebSocket per result(). A bench-side
+    // prototype of that lever; the typed client does not do this (yet).
+    const { createClient: createWsClient } = await import('graphql-ws/client');
+    const axme = createClient({ url: target, fetch: countingFetch });
+    const ws = createWsClient({ url: target.replace(/^http/, 'ws'), webSocketImpl: CountingWebSocket, lazy: false, retryAttempts: 0 });
+    const WATCH = 'subscription($id: ID!) { intentChanged(id: $id) { id status output } }';
+    return async () => {
+      const sending = wallMs();
+      const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });
+      timeline.set(id, { sending });
+      mark(id, 'submitted');
+      for await (const r of ws.iterate<{ intentChanged: { status: string; output: unknown } }>({ query: WATCH, variables: { id } })) {
+        const st = r.data?.intentChanged.status;
+        if (st === 'COMPLETED') {
+          mark(id, 'resultSeen');
+          return r.data!.intentChanged.output;
+        }
+        if (st === 'FAILED' || st === 'CANCELLED') throw new Error(`run ${id} ended ${st}`);
+      }
+      throw new Error(`the subscription of ${id} ended before the run`);
+    };
+  }
   if (system === 'restate') {
     const { Agent, request } = await import('node:http');
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -100,6 +100,8 @@ export async function dbCounters(database: string): Promise<DbCounters> {
   });
 }
 
-export function diff<T extends Record<string, number>>(a: T, b: T, per: number): T {
-  return Object.fromEntries(Object.keys(a).map((k) => [k, (b[k]! - a[k]!) / per])) as T;
+export function diff<T extends object>(a: T, b: T, per: number): T {
+  const x = a as Record<string, number>;
+  const y = b as Record<string, number>;
+  return Object.fromEntries(Object.keys(x).map((k) => [k, (y[k]! - x[k]!) / per])) as T;
 }
