@@ -137,6 +137,34 @@ export async function scratchSchema(prefix: string, create = true) {
 }
 
 const schemas = new Set<string>();
+const databases = new Set<string>();
+
+/**
+ * A scratch database (for figures pg_stat_database keeps per database: commits and rows of
+ * one subject only, apart from other sessions on the same server), dropped by `drop()`.
+ */
+export async function scratchDatabase(prefix: string) {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  databases.add(name);
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      databases.delete(name);
+    },
+  };
+}
+
+/** Kills `proc` with the others when the run exits or is interrupted. */
+export function track(proc: ChildProcess): ChildProcess {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  return proc;
+}
 
 /**
  * For an interrupted or timed-out run, whose finally blocks will not run: kill the
@@ -148,6 +176,7 @@ export async function emergencyCleanup(): Promise<void> {
     admin(async (c) => {
       await c.query(`set lock_timeout = '5s'`);
       for (const name of schemas) await c.query(`drop schema if exists ${name} cascade`).catch(() => {});
+      for (const name of databases) await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
     }),
     sleep(20_000),
   ]).catch(() => {});

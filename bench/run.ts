@@ -5,13 +5,18 @@ import { cpus, loadavg } from 'node:os';
 import { CONCURRENCY, DATABASE_URL, SECONDS, emergencyCleanup } from './lib.ts';
 import type { Context, Row, Scenario } from './scenario.ts';
 import { claimScenario } from './scenarios/claim.ts';
+import { durableRunScenario } from './scenarios/durable-run.ts';
 import { embeddedScenario } from './scenarios/embedded.ts';
+import { longRunScenario } from './scenarios/long-run.ts';
 import { eventLatencyScenario, fanOutScenario } from './scenarios/realtime.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { streamsScenario } from './scenarios/streams.ts';
 
-const ALL: Scenario[] = [submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario, streamsScenario];
+const ALL: Scenario[] = [
+  submitScenario, claimScenario, eventLatencyScenario, fanOutScenario, scaleScenario, embeddedScenario, streamsScenario,
+  durableRunScenario, longRunScenario,
+];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !ALL.some((s) => s.name === a));

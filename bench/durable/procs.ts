@@ -1,0 +1,107 @@
+// Child processes of the durable-run scenario: started with a line protocol on stdio
+// (a "ready" line, then one JSON answer per command), tracked for cleanup, and measured
+// from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { admin, cpuMs, sleep, track } from '../lib.ts';
+
+export interface Proc {
+  proc: ChildProcess;
+  ask<T = any>(command: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node script ...args` and waits for its "ready" line. */
+export async function startProc(script: string, args: string[], env: Record<string, string>, readyWithinMs = 60_000): Promise<Proc> {
+  const proc = track(spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = createInterface({ input: proc.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  const early: string[] = [];
+  lines.on('line', (line) => {
+    // a library's own logging on stdout is passed on, not taken for an answer
+    if (line !== 'ready' && !line.startsWith('{"ok"') && !line.startsWith('{"error"')) return void process.stderr.write(`  [${script}] ${line}\n`);
+    const w = waiting.shift();
+    if (w) w(line);
+    else early.push(line);
+  });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      if (early.length) return resolve(early.shift()!);
+      const onExit = () => reject(new Error(`${script} exited with ${proc.exitCode ?? proc.signalCode}`));
+      proc.once('exit', onExit);
+      waiting.push((l) => {
+        proc.off('exit', onExit);
+        resolve(l);
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      proc.stdin!.end();
+      proc.kill('SIGTERM');
+    });
+  const ready = await Promise.race([next(), sleep(readyWithinMs).then(() => 'timeout')]);
+  if (ready !== 'ready') {
+    await stop();
+    throw new Error(`${script} ${args.join(' ')} did not start: ${ready}`);
+  }
+  return {
+    proc,
+    stop,
+    async ask(command) {
+      proc.stdin!.write(`${command}\n`);
+      const answer = JSON.parse(await next()) as { ok?: unknown; error?: string };
+      if (answer.error) throw new Error(`${script}: ${answer.error}`);
+      return answer.ok as any;
+    },
+  };
+}
+
+/** CPU ms used so far by each named process group (pids), for deltas around a phase. */
+export function cpuSnapshot(groups: Record<string, number[]>): Record<string, Map<number, number>> {
+  const out: Record<string, Map<number, number>> = {};
+  for (const [k, pids] of Object.entries(groups)) out[k] = new Map(pids.flatMap((p) => { const c = cpuMs(p); return c === null ? [] : [[p, c] as const]; }));
+  return out;
+}
+
+/** CPU ms each group used between two snapshots (a process that started in between counts from 0). */
+export function cpuDelta(a: Record<string, Map<number, number>>, b: Record<string, Map<number, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, after] of Object.entries(b)) {
+    let sum = 0;
+    for (const [pid, c] of after) sum += c - (a[k]?.get(pid) ?? 0);
+    out[k] = sum;
+  }
+  return out;
+}
+
+/** The PostgreSQL backends serving one database (their CPU is the database's share of a run). */
+export const backendPids = (database: string) =>
+  admin(async (c) => (await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database])).rows.map((r) => r.pid));
+
+export interface DbCounters { commits: number; rollbacks: number; inserted: number; updated: number; deleted: number; fetched: number; returned: number; walBytes: number }
+
+/**
+ * pg_stat_database of one database. Backends report their counters when they go idle,
+ * at most once a second (PostgreSQL 15+), so callers wait ~1.2 s after a phase before reading.
+ */
+export async function dbCounters(database: string): Promise<DbCounters> {
+  return admin(async (c: pg.Client) => {
+    const r = await c.query(`select xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, tup_returned,
+      pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 as wal from pg_stat_database where datname = $1`, [database]);
+    const x = r.rows[0];
+    return { commits: +x.xact_commit, rollbacks: +x.xact_rollback, inserted: +x.tup_inserted, updated: +x.tup_updated, deleted: +x.tup_deleted, fetched: +x.tup_fetched, returned: +x.tup_returned, walBytes: +x.wal };
+  });
+}
+
+export function diff<T extends object>(a: T, b: T, per: number): T {
+  const x = a as Record<string, number>;
+  const y = b as Record<string, number>;
+  return Object.fromEntries(Object.keys(x).map((k) => [k, (y[k]! - x[k]!) / per])) as T;
+}
