@@ -62,6 +62,11 @@ it('shows workers live: in-flight intents, last seen, then STOPPED and LOST', as
     expect(await connected.locator(`a[href="/ui/intents/${intent.id}"]`).count()).toBe(1);
     expect(await connected.textContent()).toContain('@axme/client');
     await shot(page, 'workers', true);
+    // the intent's own page names the worker that holds it
+    await connected.locator(`a[href="/ui/intents/${intent.id}"]`).click();
+    expect(await page.locator('[data-field="worker"]').textContent()).toContain('e2e-research-worker');
+    await page.goBack();
+    await connected.waitFor();
 
     release();
     await row(page, sessionId!, '[data-in-flight="0"]').waitFor();

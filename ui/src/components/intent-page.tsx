@@ -22,7 +22,7 @@ import {
   type IntentDetailFragment,
   type TimelineEventFragment,
 } from '../generated/graphql.ts';
-import { intentHref, Link } from '../router.tsx';
+import { BASE, intentHref, Link } from '../router.tsx';
 import { ApprovalCard } from './approval-card.tsx';
 import { ChildrenTree } from './children-tree.tsx';
 import { JsonBlock } from './json-block.tsx';
@@ -163,6 +163,22 @@ export function IntentPage(p: { id: string }) {
         </dd>
         <dt>Lease holder</dt>
         <dd>{intent.lease ? `${intent.lease.agent ?? 'unnamed agent'} until ${relative(intent.lease.expiresAt)}` : '—'}</dd>
+        {intent.worker ? (
+          <>
+            <dt>Worker</dt>
+            <dd data-field="worker">
+              <Link href={`${BASE}/workers`}>{intent.worker.name}</Link> on {intent.worker.host} ({intent.worker.status.toLowerCase()})
+            </dd>
+          </>
+        ) : null}
+        {intent.schedule ? (
+          <>
+            <dt>Schedule</dt>
+            <dd data-field="schedule">
+              <Link href={`${BASE}/schedules`}>{intent.schedule.name}</Link>
+            </dd>
+          </>
+        ) : null}
         <dt>Deadline</dt>
         <dd title={intent.deadline ?? ''}>{intent.deadline ? relative(intent.deadline) : 'none'}</dd>
         <dt>Priority</dt>

@@ -230,7 +230,7 @@ export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentChildrenQueryVariables = Exact<{
   id: string | number;
@@ -244,7 +244,7 @@ export type IntentPageQueryVariables = Exact<{
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type IntentEventsPageQueryVariables = Exact<{
   id: string | number;
@@ -261,7 +261,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -311,14 +311,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
@@ -518,6 +518,16 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
       message
       code
     }
+  }
+  worker {
+    id
+    name
+    host
+    status
+  }
+  schedule {
+    id
+    name
   }
 }
     fragment IntentRow on Intent {
@@ -780,6 +790,16 @@ export const IntentPageDocument = new TypedDocumentString(`
       code
     }
   }
+  worker {
+    id
+    name
+    host
+    status
+  }
+  schedule {
+    id
+    name
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -847,6 +867,16 @@ export const IntentChangedDocument = new TypedDocumentString(`
       message
       code
     }
+  }
+  worker {
+    id
+    name
+    host
+    status
+  }
+  schedule {
+    id
+    name
   }
 }
 fragment IntentRow on Intent {
@@ -990,6 +1020,16 @@ export const CancelIntentDocument = new TypedDocumentString(`
       code
     }
   }
+  worker {
+    id
+    name
+    host
+    status
+  }
+  schedule {
+    id
+    name
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -1040,6 +1080,16 @@ export const RetryIntentDocument = new TypedDocumentString(`
       message
       code
     }
+  }
+  worker {
+    id
+    name
+    host
+    status
+  }
+  schedule {
+    id
+    name
   }
 }
 fragment IntentRow on Intent {
