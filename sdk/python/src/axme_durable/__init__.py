@@ -45,8 +45,8 @@ from .generated import (
     WaitingFor,
 )
 from .run import IntentRun, Suspended
-from .streams import StreamWriter
 from .schedules import Schedule
+from .streams import StreamWriter
 from .sync import SyncAxmeClient
 from .waits import ApprovalDecision, ChildError, ChildrenResult, ChildResult, SignalResult
 from .worker import Handler, Worker

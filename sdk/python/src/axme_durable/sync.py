@@ -24,8 +24,8 @@ from .generated import (
     IntentStatus,
     ListApprovalsApprovals,
     ListIntentsIntents,
-    ListWorkersWorkers,
     ListSchedulesSchedules,
+    ListWorkersWorkers,
     RetryPolicyInput,
     SubmitIntentInput,
 )
