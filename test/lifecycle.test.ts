@@ -33,6 +33,8 @@ describe('transition table', () => {
     reportProgress: ['RUNNING'],
     recordStep: ['RUNNING'],
     recordStepFailure: ['RUNNING'],
+    fork: [],
+    copyStep: ['PENDING'],
   };
 
   for (const action of ACTIONS) {

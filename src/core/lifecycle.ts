@@ -75,6 +75,10 @@ export const TRANSITIONS = {
   // a step's result or error, written once in its own row (store/steps.ts); the intent stays RUNNING
   recordStep: { from: ['RUNNING'], to: { RUNNING: 'STEP_COMPLETED' }, lease: true },
   recordStepFailure: { from: ['RUNNING'], to: { RUNNING: 'STEP_FAILED' }, lease: true },
+  // a fork (store/forks.ts) is a new intent, submitted with the original's step results
+  // before the chosen step copied in: each copy is a STEP_COMPLETED record of the PENDING fork
+  fork: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
+  copyStep: { from: ['PENDING'], to: { PENDING: 'STEP_COMPLETED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

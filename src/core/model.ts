@@ -44,6 +44,10 @@ export interface Intent {
   concurrencyLimit: number | null;
   /** The latest reportProgress value; not part of the event log. */
   progress: unknown;
+  /** The intent this one was forked from (migration 015), and the step it ran again from (null: a full replay). */
+  forkedFrom: string | null;
+  forkedFromStep: string | null;
+  forkedFromSeq: number | null;
 }
 
 export interface IntentEvent {

@@ -21,7 +21,12 @@ export interface Loaders {
   steps: DataLoader<string, IntentStep[]>;
   /** One step's output, by `${intentId}/${seq}`: read only when a selection asks for it. */
   stepOutput: DataLoader<string, unknown>;
+  /** An intent's forks, oldest first, by original id. */
+  forks: DataLoader<string, Intent[]>;
 }
+
+/** The most forks read per intent for `forks`. */
+export const FORKS_PER_INTENT = 1000;
 
 /**
  * Loaders made on first use: most operations (and every subscription until an event
@@ -38,6 +43,7 @@ class LazyLoaders implements Loaders {
   #lastWake: Loaders['lastWake'] | null = null;
   #steps: Loaders['steps'] | null = null;
   #stepOutput: Loaders['stepOutput'] | null = null;
+  #forks: Loaders['forks'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -91,6 +97,15 @@ class LazyLoaders implements Loaders {
         return { intentId: intentId!, seq: Number(seq) };
       }));
       return keys.map((k) => found.get(k) ?? null);
+    }));
+  }
+
+  get forks(): Loaders['forks'] {
+    const { forks } = this.#services;
+    const caller = this.#caller;
+    return (this.#forks ??= new DataLoader(async (ids) => {
+      const byOriginal = await forks.ofMany(caller, ids, FORKS_PER_INTENT);
+      return ids.map((id) => byOriginal.get(id) ?? []);
     }));
   }
 }

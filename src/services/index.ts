@@ -10,6 +10,7 @@ import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { ApprovalService } from './approvals.ts';
 import { type Commit, createCommit } from './commit.ts';
+import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { StepService } from './steps.ts';
@@ -21,6 +22,7 @@ export interface Services {
   approvals: ApprovalService;
   operator: OperatorService;
   steps: StepService;
+  forks: ForkService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -36,6 +38,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
     steps: new StepService(deps),
+    forks: new ForkService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };

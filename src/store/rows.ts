@@ -39,6 +39,9 @@ export function toIntent(r: Row): Intent {
     concurrencyKey: (r.concurrency_key as string | null) ?? null,
     concurrencyLimit: (r.concurrency_limit as number | null) ?? null,
     progress: r.progress ?? null,
+    forkedFrom: (r.forked_from as string | null) ?? null,
+    forkedFromStep: (r.forked_from_step as string | null) ?? null,
+    forkedFromSeq: (r.forked_from_seq as number | null) ?? null,
   };
 }
 

@@ -11,6 +11,7 @@ import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
 import './steps.ts';
+import './forks.ts';
 import './subscriptions.ts';
 
 builder.queryType({});

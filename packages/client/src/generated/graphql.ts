@@ -104,6 +104,25 @@ export type FailIntentInput = {
   retryAfterSeconds?: number | null | undefined;
 };
 
+export type ForkIntentInput = {
+  /** The same, naming the step record by its seq (Intent.steps). Not with fromStep. */
+  fromSeq?: number | null | undefined;
+  /** Run this step (from its first record) and every step after it fresh; the results recorded before it are copied. Omit both fromStep and fromSeq to copy every recorded result (a replay). */
+  fromStep?: string | null | undefined;
+  /** The intent to fork, in any status. */
+  id: string | number;
+  /** Forking again with the same key, original and input returns the same fork. */
+  idempotencyKey?: string | null | undefined;
+  /** The fork’s input, replacing the original’s. Not with inputPatch. */
+  input?: unknown;
+  /** A JSON merge patch (RFC 7386) applied to the original’s input: members set, null removes one. */
+  inputPatch?: unknown;
+  /** Default: the original’s labels. */
+  labels?: Array<string> | null | undefined;
+  /** Default: the original’s type. */
+  type?: string | null | undefined;
+};
+
 export type HeartbeatIntentInput = {
   id: string | number;
   /** The lease runs this long from now. Default 300. */
@@ -307,14 +326,14 @@ export type WaitingFor =
   | 'SIGNAL'
   | 'TIME';
 
-export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type GetIntentQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type ListIntentsQueryVariables = Exact<{
   filter?: IntentFilter | null | undefined;
@@ -323,7 +342,7 @@ export type ListIntentsQueryVariables = Exact<{
 }>;
 
 
-export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
+export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
 
 export type IntentEventsQueryVariables = Exact<{
   intentId: string | number;
@@ -339,35 +358,49 @@ export type SubmitIntentMutationVariables = Exact<{
 }>;
 
 
-export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type CancelIntentMutationVariables = Exact<{
   input: CancelIntentInput;
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   input: RetryIntentInput;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type ForkIntentMutationVariables = Exact<{
+  input: ForkIntentInput;
+}>;
+
+
+export type ForkIntentMutation = { forkIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type IntentForksQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentForksQuery = { intent: { id: string, forks: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } | null };
 
 export type ClaimIntentMutationVariables = Exact<{
   input: ClaimIntentInput;
 }>;
 
 
-export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
+export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
 
 export type ClaimIntentsMutationVariables = Exact<{
   input: ClaimIntentsInput;
 }>;
 
 
-export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
+export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
 
 export type HeartbeatIntentMutationVariables = Exact<{
   input: HeartbeatIntentInput;
@@ -414,14 +447,14 @@ export type CompleteIntentMutationVariables = Exact<{
 }>;
 
 
-export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type CompleteIntentsMutationVariables = Exact<{
   input: CompleteIntentsInput;
 }>;
 
 
-export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
+export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
 
 export type EventFieldsFragment = { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string };
 
@@ -430,7 +463,7 @@ export type FailIntentMutationVariables = Exact<{
 }>;
 
 
-export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   filter?: IntentEventFilter | null | undefined;
@@ -445,7 +478,7 @@ export type WatchIntentSubscriptionVariables = Exact<{
 }>;
 
 
-export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type ApprovalFieldsFragment = { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null };
 
@@ -587,6 +620,9 @@ export const IntentFieldsFragmentDoc = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }
     `, {"fragmentName":"IntentFields"}) as unknown as TypedDocumentString<IntentFieldsFragment, unknown>;
 export const StepFieldsFragmentDoc = new TypedDocumentString(`
@@ -678,6 +714,9 @@ export const GetIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<GetIntentQuery, GetIntentQueryVariables>;
 export const ListIntentsDocument = new TypedDocumentString(`
     query ListIntents($filter: IntentFilter, $first: Int, $after: String) {
@@ -722,6 +761,9 @@ export const ListIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ListIntentsQuery, ListIntentsQueryVariables>;
 export const IntentEventsDocument = new TypedDocumentString(`
     query IntentEvents($intentId: ID!, $after: Int, $first: Int) {
@@ -777,6 +819,9 @@ export const SubmitIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<SubmitIntentMutation, SubmitIntentMutationVariables>;
 export const CancelIntentDocument = new TypedDocumentString(`
     mutation CancelIntent($input: CancelIntentInput!) {
@@ -814,6 +859,9 @@ export const CancelIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CancelIntentMutation, CancelIntentMutationVariables>;
 export const RetryIntentDocument = new TypedDocumentString(`
     mutation RetryIntent($input: RetryIntentInput!) {
@@ -851,7 +899,93 @@ export const RetryIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
+export const ForkIntentDocument = new TypedDocumentString(`
+    mutation ForkIntent($input: ForkIntentInput!) {
+  forkIntent(input: $input) {
+    ...IntentFields
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
+}`) as unknown as TypedDocumentString<ForkIntentMutation, ForkIntentMutationVariables>;
+export const IntentForksDocument = new TypedDocumentString(`
+    query IntentForks($id: ID!) {
+  intent(id: $id) {
+    id
+    forks {
+      ...IntentFields
+    }
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
+}`) as unknown as TypedDocumentString<IntentForksQuery, IntentForksQueryVariables>;
 export const ClaimIntentDocument = new TypedDocumentString(`
     mutation ClaimIntent($input: ClaimIntentInput!) {
   claimIntent(input: $input) {
@@ -899,6 +1033,9 @@ export const ClaimIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ClaimIntentMutation, ClaimIntentMutationVariables>;
 export const ClaimIntentsDocument = new TypedDocumentString(`
     mutation ClaimIntents($input: ClaimIntentsInput!) {
@@ -947,6 +1084,9 @@ export const ClaimIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ClaimIntentsMutation, ClaimIntentsMutationVariables>;
 export const HeartbeatIntentDocument = new TypedDocumentString(`
     mutation HeartbeatIntent($input: HeartbeatIntentInput!) {
@@ -1048,6 +1188,9 @@ export const CompleteIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CompleteIntentMutation, CompleteIntentMutationVariables>;
 export const CompleteIntentsDocument = new TypedDocumentString(`
     mutation CompleteIntents($input: CompleteIntentsInput!) {
@@ -1093,6 +1236,9 @@ export const CompleteIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CompleteIntentsMutation, CompleteIntentsMutationVariables>;
 export const FailIntentDocument = new TypedDocumentString(`
     mutation FailIntent($input: FailIntentInput!) {
@@ -1130,6 +1276,9 @@ export const FailIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<FailIntentMutation, FailIntentMutationVariables>;
 export const WatchEventsDocument = new TypedDocumentString(`
     subscription WatchEvents($filter: IntentEventFilter, $after: String) {
@@ -1185,6 +1334,9 @@ export const WatchIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<WatchIntentSubscription, WatchIntentSubscriptionVariables>;
 export const GetApprovalDocument = new TypedDocumentString(`
     query GetApproval($id: ID!) {
