@@ -116,3 +116,27 @@ it('events prints step lines by name with duration and size; get shows a steps t
   const json = JSON.parse((await axme('--json', 'get', intent.id)).stdout);
   expect(json.steps.map((s: { name: string }) => s.name)).toEqual(['fetch page', 'summarize']);
 });
+
+it('fork reruns from a step with a patched input, and get shows where it was forked from', async () => {
+  const c = createClient({ url: server.url });
+  const type = 'cli.fork';
+  const calls: string[] = [];
+  const worker = c.worker({ types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    const a = await run.step('draft', () => (calls.push('draft'), 'draft'));
+    return run.step('polish', () => (calls.push('polish'), `${a} in ${(run.input as { tone: string }).tone}`));
+  });
+  try {
+    const original = await c.submit({ type, input: { tone: 'plain' } });
+    await c.result(original.id, { signal: AbortSignal.timeout(20_000) });
+    const forked = JSON.parse((await axme('--json', 'fork', original.id, '--from-step', 'polish', '--patch', '{"tone":"verse"}', '--label', 'variant:verse')).stdout);
+    expect(forked).toMatchObject({ forkedFromId: original.id, forkedFromStep: 'polish', labels: ['variant:verse'], input: { tone: 'verse' } });
+    expect((await c.result(forked.id, { signal: AbortSignal.timeout(20_000) })).output).toBe('draft in verse');
+    expect(calls).toEqual(['draft', 'polish', 'polish']);
+    expect((await axme('get', forked.id)).stdout).toContain(`forked    from ${original.id} at step "polish"`);
+    const bad = await axme('fork', original.id, '--from-step', 'nope');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('BAD_USER_INPUT');
+  } finally {
+    await worker.stop();
+  }
+});
