@@ -47,6 +47,7 @@ from .enums import (
     WaitingFor,
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
+from .fork_intent import ForkIntent, ForkIntentForkIntent
 from .fragments import (
     ApprovalFields,
     EventFields,
@@ -71,6 +72,7 @@ from .input_types import (
     CompleteIntentsInput,
     CreateApiKeyInput,
     FailIntentInput,
+    ForkIntentInput,
     HeartbeatIntentInput,
     IntentErrorInput,
     IntentEventFilter,
@@ -89,6 +91,7 @@ from .input_types import (
     WaitForSignalInput,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
+from .intent_forks import IntentForks, IntentForksIntent, IntentForksIntentForks
 from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
 from .list_approvals import (
     ListApprovals,
@@ -168,6 +171,9 @@ __all__ = [
     "FailIntent",
     "FailIntentFailIntent",
     "FailIntentInput",
+    "ForkIntent",
+    "ForkIntentForkIntent",
+    "ForkIntentInput",
     "GetApproval",
     "GetApprovalApproval",
     "GetIntent",
@@ -185,6 +191,9 @@ __all__ = [
     "IntentFieldsError",
     "IntentFieldsLease",
     "IntentFilter",
+    "IntentForks",
+    "IntentForksIntent",
+    "IntentForksIntentForks",
     "IntentStatus",
     "IntentSteps",
     "IntentStepsIntent",

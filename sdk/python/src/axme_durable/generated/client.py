@@ -15,6 +15,7 @@ from .claim_intents import ClaimIntents
 from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
 from .fail_intent import FailIntent
+from .fork_intent import ForkIntent
 from .get_approval import GetApproval
 from .get_intent import GetIntent
 from .heartbeat_intent import HeartbeatIntent
@@ -27,6 +28,7 @@ from .input_types import (
     CompleteIntentInput,
     CompleteIntentsInput,
     FailIntentInput,
+    ForkIntentInput,
     HeartbeatIntentInput,
     IntentEventFilter,
     IntentFilter,
@@ -42,6 +44,7 @@ from .input_types import (
     WaitForSignalInput,
 )
 from .intent_events import IntentEvents
+from .intent_forks import IntentForks
 from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
@@ -104,6 +107,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -164,6 +170,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {
@@ -255,6 +264,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -304,6 +316,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -351,6 +366,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -359,6 +377,109 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return RetryIntent.model_validate(data)
+
+    async def fork_intent(self, input: ForkIntentInput, **kwargs: Any) -> ForkIntent:
+        query = gql("""
+            mutation ForkIntent($input: ForkIntentInput!) {
+              forkIntent(input: $input) {
+                ...IntentFields
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="ForkIntent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ForkIntent.model_validate(data)
+
+    async def intent_forks(self, id: str, **kwargs: Any) -> IntentForks:
+        query = gql("""
+            query IntentForks($id: ID!) {
+              intent(id: $id) {
+                id
+                forks {
+                  ...IntentFields
+                }
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="IntentForks", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IntentForks.model_validate(data)
 
     async def claim_intent(self, input: ClaimIntentInput, **kwargs: Any) -> ClaimIntent:
         query = gql("""
@@ -409,6 +530,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -469,6 +593,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -641,6 +768,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -698,6 +828,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -745,6 +878,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -824,6 +960,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"id": id}
