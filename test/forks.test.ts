@@ -37,7 +37,7 @@ const settled = (id: string) => axme.result(id, { signal: AbortSignal.timeout(20
  */
 function agent(type: string) {
   const calls: Record<string, number> = {};
-  const llm = (step: string, answer: unknown) => ((calls[step] = (calls[step] ?? 0) + 1), answer);
+  const llm = <T,>(step: string, answer: T): T => ((calls[step] = (calls[step] ?? 0) + 1), answer);
   const worker = axme.worker({ types: [type], ...quiet }, async (run) => {
     const { topic, prompt } = run.input as { topic: string; prompt: string };
     const sources = await run.step('search', () => llm('search', [`${topic}-a`, `${topic}-b`]));

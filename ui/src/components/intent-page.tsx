@@ -19,6 +19,7 @@ import {
 } from '../generated/graphql.ts';
 import { intentHref, Link } from '../router.tsx';
 import { ChildrenTree } from './children-tree.tsx';
+import { ForkDialog } from './fork-dialog.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { StepTimeline } from './step-timeline.tsx';
@@ -46,6 +47,7 @@ export function IntentPage(p: { id: string }) {
   const [children, setChildren] = useState<Children | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [forking, setForking] = useState<{ name: string; seq: number } | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -146,6 +148,17 @@ export function IntentPage(p: { id: string }) {
             </dd>
           </>
         ) : null}
+        {intent.forkedFromId ? (
+          <>
+            <dt>Forked from</dt>
+            <dd data-field="forked-from">
+              <Link href={intentHref(intent.forkedFromId)} class="mono">
+                {intent.forkedFromId}
+              </Link>
+              {intent.forkedFromStep ? <span class="muted"> at step “{intent.forkedFromStep}”</span> : <span class="muted"> (every step replayed)</span>}
+            </dd>
+          </>
+        ) : null}
         {intent.labels.length ? (
           <>
             <dt>Labels</dt>
@@ -176,7 +189,8 @@ export function IntentPage(p: { id: string }) {
             <p class="muted">Not claimed yet.</p>
           )}
           <h2>Steps</h2>
-          <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} />
+          <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} onFork={setForking} />
+          {forking ? <ForkDialog key={forking.seq} intentId={intent.id} step={forking} input={intent.input} onClose={() => setForking(null)} /> : null}
           <h2>Children</h2>
           {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
         </div>
