@@ -151,6 +151,29 @@ describe('forkIntent with a real worker', () => {
     }
   });
 
+  it('forks a fork, and a fork outlives its deleted original', async () => {
+    const type = uniqueType();
+    const { calls, worker } = agent(type);
+    try {
+      const base = await axme.submit({ type, input: { topic: 'reef', prompt: 'A' } });
+      await settled(base.id);
+      const first = await axme.fork(base.id, { fromStep: 'summarize', inputPatch: { prompt: 'B' } });
+      await settled(first.id);
+      // the second generation copies what the first copied and what it ran itself
+      const second = await axme.fork(first.id, { fromStep: 'title' });
+      expect((await settled(second.id)).output).toEqual({ title: 'B: notes on ', summary: 'B: notes on reef-a; notes on reef-b' });
+      expect(calls).toEqual({ search: 1, read: 1, summarize: 2, title: 3 });
+      expect((await axme.steps(second.id))!.map((s) => [s.name, s.attempt])).toEqual([['search', 0], ['read', 0], ['summarize', 0], ['title', 1]]);
+
+      await tdb.db.query('delete from intents where id = $1', [base.id]); // as retention would
+      const orphan = await post(server.url, `query($id: ID!) { intent(id: $id) { forkedFromId forkedFrom { id } forkedFromStep status } }`, { id: first.id });
+      expect(orphan.data.intent).toEqual({ forkedFromId: null, forkedFrom: null, forkedFromStep: 'summarize', status: 'COMPLETED' });
+      expect((await axme.steps(first.id))!.length).toBe(4);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('forks a RUNNING intent with what it recorded so far', async () => {
     const type = uniqueType();
     await axme.submit({ type, input: {} });
