@@ -70,6 +70,8 @@ it('forks a failed run from its failed step with an edited input, and opens the 
     // the fork's "forked from" link leads back to the original
     await page.locator('[data-field="forked-from"] a').click();
     await page.waitForURL((url) => url.pathname.endsWith(original.id));
+    // and the original lists its fork
+    expect(await page.locator(`[data-field="forks"] a[href$="${forkId}"]`).textContent()).toBe(forkId);
     await shot(page, 'fork-original');
   } finally {
     await worker.stop();

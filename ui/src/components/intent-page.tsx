@@ -10,10 +10,12 @@ import {
   IntentChangedDocument,
   IntentChildrenDocument,
   IntentEventsPageDocument,
+  IntentForksDocument,
   IntentPageDocument,
   IntentTimelineDocument,
   RetryIntentDocument,
   type IntentChildrenQuery,
+  type IntentForksQuery,
   type IntentDetailFragment,
   type TimelineEventFragment,
 } from '../generated/graphql.ts';
@@ -29,6 +31,7 @@ const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
 const RETRYABLE = ['FAILED', 'CANCELLED'];
 
 type Children = NonNullable<IntentChildrenQuery['intent']>['children'];
+type Forks = NonNullable<IntentForksQuery['intent']>['forks'];
 
 /** The whole event log, a page of 100 at a time. */
 async function allEvents(id: string): Promise<TimelineEventFragment[]> {
@@ -48,6 +51,7 @@ export function IntentPage(p: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [forking, setForking] = useState<{ name: string; seq: number } | null>(null);
+  const [forks, setForks] = useState<Forks>([]);
 
   useEffect(() => {
     let alive = true;
@@ -65,6 +69,8 @@ export function IntentPage(p: { id: string }) {
         setEvents(log);
         if (!d.intent) return;
         void loadChildren();
+        // read once: the forks made from here open on their own page
+        request(IntentForksDocument, { id: p.id }).then((f) => alive && setForks(f.intent?.forks ?? [])).catch(() => {});
         // the timeline resumes right after the last event it shows, so nothing is missed or doubled
         const last = log[log.length - 1]?.cursor ?? null;
         stops = [
@@ -156,6 +162,22 @@ export function IntentPage(p: { id: string }) {
                 {intent.forkedFromId}
               </Link>
               {intent.forkedFromStep ? <span class="muted"> at step “{intent.forkedFromStep}”</span> : <span class="muted"> (every step replayed)</span>}
+            </dd>
+          </>
+        ) : null}
+        {forks.length ? (
+          <>
+            <dt>Forks</dt>
+            <dd data-field="forks">
+              {forks.map((f) => (
+                <div key={f.id}>
+                  <Link href={intentHref(f.id)} class="mono">
+                    {f.id}
+                  </Link>{' '}
+                  <StatusBadge status={f.status} waitingFor={null} />
+                  <span class="muted"> {f.forkedFromStep ? `from step “${f.forkedFromStep}”` : 'replay'} · {relative(f.createdAt)}</span>
+                </div>
+              ))}
             </dd>
           </>
         ) : null}

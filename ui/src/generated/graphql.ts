@@ -187,6 +187,13 @@ export type ForkIntentMutationVariables = Exact<{
 
 export type ForkIntentMutation = { forkIntent: { id: string } };
 
+export type IntentForksQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentForksQuery = { intent: { id: string, forks: Array<{ id: string, status: IntentStatus, forkedFromStep: string | null, createdAt: string }> } | null };
+
 export type IntentRowFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentListQueryVariables = Exact<{
@@ -629,6 +636,19 @@ export const ForkIntentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ForkIntentMutation, ForkIntentMutationVariables>;
+export const IntentForksDocument = new TypedDocumentString(`
+    query IntentForks($id: ID!) {
+  intent(id: $id) {
+    id
+    forks {
+      id
+      status
+      forkedFromStep
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IntentForksQuery, IntentForksQueryVariables>;
 export const IntentListDocument = new TypedDocumentString(`
     query IntentList($filter: IntentFilter, $first: Int, $after: String) {
   intents(filter: $filter, first: $first, after: $after) {
