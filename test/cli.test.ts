@@ -154,3 +154,27 @@ it('prints an output stream, from an index, and follows it to its end', async ()
   const json = (await axme('--json', 'stream', id, 'out')).stdout.trim().split('\n').map((l) => JSON.parse(l));
   expect(json.at(-1)).toMatchObject({ from: 0, next: 4, length: 4, closed: true });
 });
+
+it('fork reruns from a step with a patched input, and get shows where it was forked from', async () => {
+  const c = createClient({ url: server.url });
+  const type = 'cli.fork';
+  const calls: string[] = [];
+  const worker = c.worker({ types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    const a = await run.step('draft', () => (calls.push('draft'), 'draft'));
+    return run.step('polish', () => (calls.push('polish'), `${a} in ${(run.input as { tone: string }).tone}`));
+  });
+  try {
+    const original = await c.submit({ type, input: { tone: 'plain' } });
+    await c.result(original.id, { signal: AbortSignal.timeout(20_000) });
+    const forked = JSON.parse((await axme('--json', 'fork', original.id, '--from-step', 'polish', '--patch', '{"tone":"verse"}', '--label', 'variant:verse')).stdout);
+    expect(forked).toMatchObject({ forkedFromId: original.id, forkedFromStep: 'polish', labels: ['variant:verse'], input: { tone: 'verse' } });
+    expect((await c.result(forked.id, { signal: AbortSignal.timeout(20_000) })).output).toBe('draft in verse');
+    expect(calls).toEqual(['draft', 'polish', 'polish']);
+    expect((await axme('get', forked.id)).stdout).toContain(`forked    from ${original.id} at step "polish"`);
+    const bad = await axme('fork', original.id, '--from-step', 'nope');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('BAD_USER_INPUT');
+  } finally {
+    await worker.stop();
+  }
+});

@@ -37,6 +37,8 @@ describe('transition table', () => {
     releaseLease: ['RUNNING'],
     appendStream: ['RUNNING'],
     closeStream: ['RUNNING'],
+    fork: [],
+    copyStep: ['PENDING'],
   };
 
   for (const action of ACTIONS) {

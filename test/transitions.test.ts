@@ -172,6 +172,15 @@ it('worker sessions: a holder releases unstarted work; an ended session releases
   }
 });
 
+it('a fork: submitted, with each copied step a STEP_COMPLETED record of the PENDING fork', async () => {
+  const r = await running();
+  await services().steps.record(c, { id: r.id, leaseToken: r.token, name: 'one', output: 1, durationMs: 1 });
+  let forkId = '';
+  await expectSteps(() => forkId, ['fork', 'copyStep'], async () => {
+    forkId = (await services().forks.fork(c, { id: r.id })).id;
+  });
+});
+
 it('every action and every target the table lists was reached', () => {
   const expected = Object.fromEntries(ACTIONS.map((a) => [a, Object.keys(TRANSITIONS[a].to).sort()]));
   const got = Object.fromEntries(ACTIONS.map((a) => [a, [...(reached.get(a) ?? [])].sort()]));

@@ -207,6 +207,23 @@ program.command('retry <id>').description('put a FAILED or CANCELLED intent back
 });
 
 program
+  .command('fork <id>')
+  .description('fork a run: a new intent that reuses the step results recorded before --from-step (or all of them) and runs the rest fresh')
+  .option('--from-step <name>', 'run this step and every step after it again')
+  .option('--from-seq <n>', 'the same, by the step record\'s seq', int)
+  .option('-i, --input <json>', 'input replacing the original\'s', jsonArg)
+  .option('--patch <json>', 'JSON merge patch (RFC 7386) applied to the original\'s input', jsonArg)
+  .option('-t, --type <type>', 'the fork\'s type (default: the original\'s)')
+  .option('-k, --key <idempotencyKey>', 'idempotency key')
+  .option('-l, --label <label>', 'label (repeatable; default: the original\'s labels)', collect)
+  .action(async (id: string, o) => {
+    const intent = await client().fork(id, {
+      fromStep: o.fromStep, fromSeq: o.fromSeq, input: o.input, inputPatch: o.patch, type: o.type, idempotencyKey: o.key, labels: o.label,
+    });
+    print(intent, () => intentDetails(intent));
+  });
+
+program
   .command('cancel <id>')
   .description('cancel a PENDING, RUNNING or WAITING intent')
   .option('-r, --reason <text>', 'why')

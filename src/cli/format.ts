@@ -20,6 +20,7 @@ export function intentDetails(i: Intent): string {
   if (i.lease) lines.push(`  lease     ${i.lease.agent ?? '?'} until ${i.lease.expiresAt}`);
   if (i.labels.length) lines.push(`  labels    ${i.labels.join(', ')}`);
   if (i.parentId) lines.push(`  parent    ${i.parentId}`);
+  if (i.forkedFromId) lines.push(`  forked    from ${i.forkedFromId}${i.forkedFromStep ? ` at step "${i.forkedFromStep}" (seq ${i.forkedFromSeq})` : ' (every step replayed)'}`);
   lines.push(`  input     ${json(i.input)}`);
   if (i.checkpoint != null) lines.push(`  checkpoint ${json(i.checkpoint)}`);
   if (i.output != null) lines.push(`  output    ${json(i.output)}`);

@@ -85,6 +85,10 @@ export const TRANSITIONS = {
   // output streams (store/streams.ts): chunks appended under the live lease, no event (issue 18)
   appendStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
   closeStream: { from: ['RUNNING'], to: { RUNNING: null }, lease: true },
+  // a fork (store/forks.ts) is a new intent, submitted with the original's step results
+  // before the chosen step copied in: each copy is a STEP_COMPLETED record of the PENDING fork
+  fork: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
+  copyStep: { from: ['PENDING'], to: { PENDING: 'STEP_COMPLETED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

@@ -48,6 +48,10 @@ export interface Intent {
   progress: unknown;
   /** The schedule whose fire submitted it (migration 014). */
   scheduleId: string | null;
+  /** The intent this one was forked from (migration 015), and the step it ran again from (null: a full replay). */
+  forkedFrom: string | null;
+  forkedFromStep: string | null;
+  forkedFromSeq: number | null;
 }
 
 export interface IntentEvent {

@@ -31,6 +31,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   failIntent: 'agent',
   cancelIntent: 'agent',
   retryIntent: 'agent',
+  forkIntent: 'agent',
   requestApproval: 'agent',
   waitForSignal: 'agent',
   waitForChildren: 'agent',

@@ -28,7 +28,12 @@ export interface Loaders {
   inFlight: DataLoader<string, string[]>;
   /** Intent.schedule of a page of fired intents. */
   schedule: DataLoader<string, Schedule | null>;
+  /** An intent's forks, oldest first, by original id. */
+  forks: DataLoader<string, Intent[]>;
 }
+
+/** The most forks read per intent for `forks`. */
+export const FORKS_PER_INTENT = 1000;
 
 /**
  * Loaders made on first use: most operations (and every subscription until an event
@@ -48,6 +53,7 @@ class LazyLoaders implements Loaders {
   #worker: Loaders['worker'] | null = null;
   #inFlight: Loaders['inFlight'] | null = null;
   #schedule: Loaders['schedule'] | null = null;
+  #forks: Loaders['forks'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -127,6 +133,15 @@ class LazyLoaders implements Loaders {
     return (this.#schedule ??= new DataLoader(async (ids) => {
       const found = new Map((await schedules.getMany(caller, ids)).map((s) => [s.id, s]));
       return ids.map((id) => found.get(id) ?? null);
+    }));
+  }
+
+  get forks(): Loaders['forks'] {
+    const { forks } = this.#services;
+    const caller = this.#caller;
+    return (this.#forks ??= new DataLoader(async (ids) => {
+      const byOriginal = await forks.ofMany(caller, ids, FORKS_PER_INTENT);
+      return ids.map((id) => byOriginal.get(id) ?? []);
     }));
   }
 }

@@ -10,6 +10,7 @@ import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { ApprovalService } from './approvals.ts';
 import { type Commit, createCommit } from './commit.ts';
+import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { StepService } from './steps.ts';
@@ -26,6 +27,7 @@ export interface Services {
   workers: WorkerService;
   /** Cron and interval schedules that submit intents (migration 014). */
   schedules: ScheduleService;
+  forks: ForkService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -43,6 +45,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     steps: new StepService(deps),
     workers: new WorkerService(deps),
     schedules: new ScheduleService(deps),
+    forks: new ForkService(deps),
     commit: deps.commit,
     close: () => intents.close(),
   };

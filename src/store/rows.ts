@@ -41,6 +41,9 @@ export function toIntent(r: Row): Intent {
     concurrencyLimit: (r.concurrency_limit as number | null) ?? null,
     progress: r.progress ?? null,
     scheduleId: (r.schedule_id as string | null) ?? null,
+    forkedFrom: (r.forked_from as string | null) ?? null,
+    forkedFromStep: (r.forked_from_step as string | null) ?? null,
+    forkedFromSeq: (r.forked_from_seq as number | null) ?? null,
   };
 }
 

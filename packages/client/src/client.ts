@@ -17,7 +17,7 @@ export type WorkerInfo = ops.ListWorkersQuery['workers'][number];
 export type WorkerSession = ops.WorkerSessionFieldsFragment;
 /** Consecutive chunks of an output stream: `chunks[k]` has index `from + k`; `next` is where to continue. */
 export type StreamPage = ops.StreamPageFieldsFragment;
-export type { SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter, ResolveApprovalInput } from './generated/graphql.ts';
+export type { SubmitIntentInput, ForkIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter, ResolveApprovalInput } from './generated/graphql.ts';
 export type { Transport } from './live.ts';
 
 export interface ClientOptions {
@@ -111,6 +111,20 @@ export class AxmeClient {
 
   async retry(id: string): Promise<Intent> {
     return (await this.request(ops.RetryIntentDocument, { input: { id } })).retryIntent;
+  }
+
+  /**
+   * Forks a run (forkIntent): a new PENDING intent that replays the original's step results
+   * recorded before `fromStep` (or `fromSeq`; neither: all of them) and runs the rest fresh,
+   * with `input` replacing the original's input or `inputPatch` merged into it (RFC 7386).
+   */
+  async fork(id: string, o: Omit<ops.ForkIntentInput, 'id'> = {}): Promise<Intent> {
+    return (await this.request(ops.ForkIntentDocument, { input: { ...o, id } })).forkIntent;
+  }
+
+  /** The intents forked from `id`, oldest first; null when there is no such intent. */
+  async forks(id: string): Promise<Intent[] | null> {
+    return (await this.request(ops.IntentForksDocument, { id })).intent?.forks ?? null;
   }
 
   /**

@@ -14,6 +14,7 @@ import './approval.ts';
 import './waits.ts';
 import './steps.ts';
 import './schedules.ts';
+import './forks.ts';
 import './subscriptions.ts';
 import './streams.ts';
 

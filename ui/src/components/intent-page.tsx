@@ -14,17 +14,20 @@ import {
   IntentChangedDocument,
   IntentChildrenDocument,
   IntentEventsPageDocument,
+  IntentForksDocument,
   IntentPageDocument,
   IntentTimelineDocument,
   RetryIntentDocument,
   type ApprovalCardFragment,
   type IntentChildrenQuery,
+  type IntentForksQuery,
   type IntentDetailFragment,
   type TimelineEventFragment,
 } from '../generated/graphql.ts';
 import { BASE, intentHref, Link } from '../router.tsx';
 import { ApprovalCard } from './approval-card.tsx';
 import { ChildrenTree } from './children-tree.tsx';
+import { ForkDialog } from './fork-dialog.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { StepTimeline } from './step-timeline.tsx';
@@ -35,6 +38,7 @@ const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
 const RETRYABLE = ['FAILED', 'CANCELLED'];
 
 type Children = NonNullable<IntentChildrenQuery['intent']>['children'];
+type Forks = NonNullable<IntentForksQuery['intent']>['forks'];
 
 /** The whole event log, a page of 100 at a time. */
 async function allEvents(id: string): Promise<TimelineEventFragment[]> {
@@ -55,6 +59,8 @@ export function IntentPage(p: { id: string }) {
   const [approvals, setApprovals] = useState<ApprovalCardFragment[]>([]);
   const [busy, setBusy] = useState(false);
   const canAct = useCan('AGENT');
+  const [forking, setForking] = useState<{ name: string; seq: number } | null>(null);
+  const [forks, setForks] = useState<Forks>([]);
 
   useEffect(() => {
     let alive = true;
@@ -80,6 +86,8 @@ export function IntentPage(p: { id: string }) {
         if (!d.intent) return;
         void loadChildren();
         reloadApprovals.now();
+        // read once: the forks made from here open on their own page
+        request(IntentForksDocument, { id: p.id }).then((f) => alive && setForks(f.intent?.forks ?? [])).catch(() => {});
         // the timeline resumes right after the last event it shows, so nothing is missed or doubled
         const last = log[log.length - 1]?.cursor ?? null;
         stops = [
@@ -195,6 +203,33 @@ export function IntentPage(p: { id: string }) {
             </dd>
           </>
         ) : null}
+        {intent.forkedFromId ? (
+          <>
+            <dt>Forked from</dt>
+            <dd data-field="forked-from">
+              <Link href={intentHref(intent.forkedFromId)} class="mono">
+                {intent.forkedFromId}
+              </Link>
+              {intent.forkedFromStep ? <span class="muted"> at step “{intent.forkedFromStep}”</span> : <span class="muted"> (every step replayed)</span>}
+            </dd>
+          </>
+        ) : null}
+        {forks.length ? (
+          <>
+            <dt>Forks</dt>
+            <dd data-field="forks">
+              {forks.map((f) => (
+                <div key={f.id}>
+                  <Link href={intentHref(f.id)} class="mono">
+                    {f.id}
+                  </Link>{' '}
+                  <StatusBadge status={f.status} waitingFor={null} />
+                  <span class="muted"> {f.forkedFromStep ? `from step “${f.forkedFromStep}”` : 'replay'} · {relative(f.createdAt)}</span>
+                </div>
+              ))}
+            </dd>
+          </>
+        ) : null}
         {intent.labels.length ? (
           <>
             <dt>Labels</dt>
@@ -227,7 +262,7 @@ export function IntentPage(p: { id: string }) {
             <p class="muted">Not claimed yet.</p>
           )}
           <h2>Steps</h2>
-          <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} />
+          <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} onFork={setForking} />
           {decided.length ? (
             <div data-approvals="decided">
               <h2>Approvals</h2>
@@ -236,6 +271,8 @@ export function IntentPage(p: { id: string }) {
               ))}
             </div>
           ) : null}
+
+          {forking ? <ForkDialog key={forking.seq} intentId={intent.id} step={forking} input={intent.input} onClose={() => setForking(null)} /> : null}
           <h2>Children</h2>
           {children ? <ChildrenTree level={children} /> : <p class="muted">Loading…</p>}
         </div>

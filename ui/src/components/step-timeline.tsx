@@ -31,7 +31,7 @@ function stepEvents(events: TimelineEventFragment[]): StepEvent[] {
  * size, error), and before them those an earlier attempt recorded, which a re-run
  * returns from their records without running them again.
  */
-export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: number[] }) {
+export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: number[]; onFork?: (step: { name: string; seq: number }) => void }) {
   const steps = stepEvents(p.events);
   if (steps.length === 0) return <p class="muted">No durable steps recorded.</p>;
   const numbers = [...new Set([...p.attempts, ...steps.map((s) => s.attempt)])].sort((a, b) => a - b);
@@ -42,7 +42,7 @@ export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: num
         const ran = steps.filter((s) => s.attempt === n);
         return (
           <section key={n} class="step-attempt" data-attempt={n}>
-            <h3>Attempt {n}</h3>
+            <h3>{n === 0 ? 'Copied from the original (fork)' : `Attempt ${n}`}</h3>
             {replayed.length + ran.length === 0 ? <p class="muted">No steps.</p> : null}
             <ol class="steps">
               {replayed.map((s) => (
@@ -59,6 +59,11 @@ export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: num
                     {duration(s.durationMs)} · {s.failed ? 'failed' : size(s.outputBytes)}
                   </span>
                   {s.error ? <span class="error-text"> {s.error.code ? `[${s.error.code}] ` : ''}{s.error.message}</span> : null}
+                  {p.onFork ? (
+                    <button type="button" class="link fork-here" title="A new intent that reuses the steps before this one and runs this one on again" onClick={() => p.onFork!({ name: s.name, seq: s.seq })}>
+                      fork from here
+                    </button>
+                  ) : null}
                 </li>
               ))}
             </ol>

@@ -36,6 +36,25 @@ export type CreateScheduleInput = {
   timezone?: string | null | undefined;
 };
 
+export type ForkIntentInput = {
+  /** The same, naming the step record by its seq (Intent.steps). Not with fromStep. */
+  fromSeq?: number | null | undefined;
+  /** Run this step (from its first record) and every step after it fresh; the results recorded before it are copied. Omit both fromStep and fromSeq to copy every recorded result (a replay). */
+  fromStep?: string | null | undefined;
+  /** The intent to fork, in any status. */
+  id: string | number;
+  /** Forking again with the same key, original and input returns the same fork. */
+  idempotencyKey?: string | null | undefined;
+  /** The fork’s input, replacing the original’s. Not with inputPatch. */
+  input?: unknown;
+  /** A JSON merge patch (RFC 7386) applied to the original’s input: members set, null removes one. */
+  inputPatch?: unknown;
+  /** Default: the original’s labels. */
+  labels?: Array<string> | null | undefined;
+  /** Default: the original’s type. */
+  type?: string | null | undefined;
+};
+
 export type IntentEventFilter = {
   /** Only this intent’s events. */
   intentId?: string | number | null | undefined;
@@ -230,7 +249,7 @@ export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentChildrenQueryVariables = Exact<{
   id: string | number;
@@ -244,7 +263,7 @@ export type IntentPageQueryVariables = Exact<{
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type IntentEventsPageQueryVariables = Exact<{
   id: string | number;
@@ -261,7 +280,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -278,6 +297,20 @@ export type ChildEventsSubscriptionVariables = Exact<{
 
 
 export type ChildEventsSubscription = { intentEvents: { cursor: string } };
+
+export type ForkIntentMutationVariables = Exact<{
+  input: ForkIntentInput;
+}>;
+
+
+export type ForkIntentMutation = { forkIntent: { id: string } };
+
+export type IntentForksQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentForksQuery = { intent: { id: string, forks: Array<{ id: string, status: IntentStatus, forkedFromStep: string | null, createdAt: string }> } | null };
 
 export type IntentRowFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, lease: { agent: string | null, expiresAt: string } | null };
 
@@ -311,14 +344,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
@@ -497,6 +530,8 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
   runAt
   finishedAt
   parentId
+  forkedFromId
+  forkedFromStep
   idempotencyKey
   input
   output
@@ -768,6 +803,8 @@ export const IntentPageDocument = new TypedDocumentString(`
   runAt
   finishedAt
   parentId
+  forkedFromId
+  forkedFromStep
   idempotencyKey
   input
   output
@@ -846,6 +883,8 @@ export const IntentChangedDocument = new TypedDocumentString(`
   runAt
   finishedAt
   parentId
+  forkedFromId
+  forkedFromStep
   idempotencyKey
   input
   output
@@ -918,6 +957,26 @@ export const ChildEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ChildEventsSubscription, ChildEventsSubscriptionVariables>;
+export const ForkIntentDocument = new TypedDocumentString(`
+    mutation ForkIntent($input: ForkIntentInput!) {
+  forkIntent(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ForkIntentMutation, ForkIntentMutationVariables>;
+export const IntentForksDocument = new TypedDocumentString(`
+    query IntentForks($id: ID!) {
+  intent(id: $id) {
+    id
+    forks {
+      id
+      status
+      forkedFromStep
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<IntentForksQuery, IntentForksQueryVariables>;
 export const IntentListDocument = new TypedDocumentString(`
     query IntentList($filter: IntentFilter, $first: Int, $after: String) {
   intents(filter: $filter, first: $first, after: $after) {
@@ -998,6 +1057,8 @@ export const CancelIntentDocument = new TypedDocumentString(`
   runAt
   finishedAt
   parentId
+  forkedFromId
+  forkedFromStep
   idempotencyKey
   input
   output
@@ -1059,6 +1120,8 @@ export const RetryIntentDocument = new TypedDocumentString(`
   runAt
   finishedAt
   parentId
+  forkedFromId
+  forkedFromStep
   idempotencyKey
   input
   output

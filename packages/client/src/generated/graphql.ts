@@ -147,6 +147,25 @@ export type FailIntentInput = {
   retryAfterSeconds?: number | null | undefined;
 };
 
+export type ForkIntentInput = {
+  /** The same, naming the step record by its seq (Intent.steps). Not with fromStep. */
+  fromSeq?: number | null | undefined;
+  /** Run this step (from its first record) and every step after it fresh; the results recorded before it are copied. Omit both fromStep and fromSeq to copy every recorded result (a replay). */
+  fromStep?: string | null | undefined;
+  /** The intent to fork, in any status. */
+  id: string | number;
+  /** Forking again with the same key, original and input returns the same fork. */
+  idempotencyKey?: string | null | undefined;
+  /** The fork’s input, replacing the original’s. Not with inputPatch. */
+  input?: unknown;
+  /** A JSON merge patch (RFC 7386) applied to the original’s input: members set, null removes one. */
+  inputPatch?: unknown;
+  /** Default: the original’s labels. */
+  labels?: Array<string> | null | undefined;
+  /** Default: the original’s type. */
+  type?: string | null | undefined;
+};
+
 export type HeartbeatIntentInput = {
   id: string | number;
   /** The lease runs this long from now. Default 300. */
@@ -450,14 +469,14 @@ export type WorkersFilter = {
   type?: Array<string> | null | undefined;
 };
 
-export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type GetIntentQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type GetIntentQuery = { intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type ListIntentsQueryVariables = Exact<{
   filter?: IntentFilter | null | undefined;
@@ -466,7 +485,7 @@ export type ListIntentsQueryVariables = Exact<{
 }>;
 
 
-export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
+export type ListIntentsQuery = { intents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } };
 
 export type IntentEventsQueryVariables = Exact<{
   intentId: string | number;
@@ -482,35 +501,49 @@ export type SubmitIntentMutationVariables = Exact<{
 }>;
 
 
-export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type CancelIntentMutationVariables = Exact<{
   input: CancelIntentInput;
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   input: RetryIntentInput;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type ForkIntentMutationVariables = Exact<{
+  input: ForkIntentInput;
+}>;
+
+
+export type ForkIntentMutation = { forkIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type IntentForksQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentForksQuery = { intent: { id: string, forks: Array<{ id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null }> } | null };
 
 export type ClaimIntentMutationVariables = Exact<{
   input: ClaimIntentInput;
 }>;
 
 
-export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
+export type ClaimIntentMutation = { claimIntent: { token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } } | null };
 
 export type ClaimIntentsMutationVariables = Exact<{
   input: ClaimIntentsInput;
 }>;
 
 
-export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
+export type ClaimIntentsMutation = { claimIntents: Array<{ token: string, expiresAt: string, intent: { stepNames: Array<string>, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, lastWake: { seq: number, kind: IntentEventKind, data: unknown, at: string } | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } }> };
 
 export type HeartbeatIntentMutationVariables = Exact<{
   input: HeartbeatIntentInput;
@@ -557,14 +590,14 @@ export type CompleteIntentMutationVariables = Exact<{
 }>;
 
 
-export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CompleteIntentMutation = { completeIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type CompleteIntentsMutationVariables = Exact<{
   input: CompleteIntentsInput;
 }>;
 
 
-export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
+export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
 
 export type EventFieldsFragment = { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string };
 
@@ -573,7 +606,7 @@ export type FailIntentMutationVariables = Exact<{
 }>;
 
 
-export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   filter?: IntentEventFilter | null | undefined;
@@ -588,7 +621,7 @@ export type WatchIntentSubscriptionVariables = Exact<{
 }>;
 
 
-export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type WatchIntentSubscription = { intentChanged: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type ScheduleFieldsFragment = { id: string, name: string, cron: string | null, timezone: string, intervalSeconds: number | null, overlap: ScheduleOverlapPolicy, catchUp: ScheduleCatchUpPolicy, jitterSeconds: number, startAt: string | null, endAt: string | null, paused: boolean, pausedReason: string | null, nextFireAt: string | null, bufferedFireAt: string | null, lastFireAt: string | null, fireCount: number, skipCount: number, lastSkipAt: string | null, createdAt: string, updatedAt: string, intent: { type: string, input: unknown, labels: Array<string>, priority: number, maxAttempts: number | null, deadlineSeconds: number | null, attemptTimeoutSeconds: number | null, concurrencyKey: string | null, concurrencyLimit: number | null }, lastIntent: { id: string, status: IntentStatus } | null };
 
@@ -651,7 +684,7 @@ export type TriggerScheduleMutationVariables = Exact<{
 }>;
 
 
-export type TriggerScheduleMutation = { triggerSchedule: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type TriggerScheduleMutation = { triggerSchedule: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type AppendStreamMutationVariables = Exact<{
   input: AppendStreamInput;
@@ -868,6 +901,9 @@ export const IntentFieldsFragmentDoc = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }
     `, {"fragmentName":"IntentFields"}) as unknown as TypedDocumentString<IntentFieldsFragment, unknown>;
 export const StepFieldsFragmentDoc = new TypedDocumentString(`
@@ -1040,6 +1076,9 @@ export const GetIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<GetIntentQuery, GetIntentQueryVariables>;
 export const ListIntentsDocument = new TypedDocumentString(`
     query ListIntents($filter: IntentFilter, $first: Int, $after: String) {
@@ -1084,6 +1123,9 @@ export const ListIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ListIntentsQuery, ListIntentsQueryVariables>;
 export const IntentEventsDocument = new TypedDocumentString(`
     query IntentEvents($intentId: ID!, $after: Int, $first: Int) {
@@ -1139,6 +1181,9 @@ export const SubmitIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<SubmitIntentMutation, SubmitIntentMutationVariables>;
 export const CancelIntentDocument = new TypedDocumentString(`
     mutation CancelIntent($input: CancelIntentInput!) {
@@ -1176,6 +1221,9 @@ export const CancelIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CancelIntentMutation, CancelIntentMutationVariables>;
 export const RetryIntentDocument = new TypedDocumentString(`
     mutation RetryIntent($input: RetryIntentInput!) {
@@ -1213,7 +1261,93 @@ export const RetryIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<RetryIntentMutation, RetryIntentMutationVariables>;
+export const ForkIntentDocument = new TypedDocumentString(`
+    mutation ForkIntent($input: ForkIntentInput!) {
+  forkIntent(input: $input) {
+    ...IntentFields
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
+}`) as unknown as TypedDocumentString<ForkIntentMutation, ForkIntentMutationVariables>;
+export const IntentForksDocument = new TypedDocumentString(`
+    query IntentForks($id: ID!) {
+  intent(id: $id) {
+    id
+    forks {
+      ...IntentFields
+    }
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
+}`) as unknown as TypedDocumentString<IntentForksQuery, IntentForksQueryVariables>;
 export const ClaimIntentDocument = new TypedDocumentString(`
     mutation ClaimIntent($input: ClaimIntentInput!) {
   claimIntent(input: $input) {
@@ -1261,6 +1395,9 @@ export const ClaimIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ClaimIntentMutation, ClaimIntentMutationVariables>;
 export const ClaimIntentsDocument = new TypedDocumentString(`
     mutation ClaimIntents($input: ClaimIntentsInput!) {
@@ -1309,6 +1446,9 @@ export const ClaimIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<ClaimIntentsMutation, ClaimIntentsMutationVariables>;
 export const HeartbeatIntentDocument = new TypedDocumentString(`
     mutation HeartbeatIntent($input: HeartbeatIntentInput!) {
@@ -1410,6 +1550,9 @@ export const CompleteIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CompleteIntentMutation, CompleteIntentMutationVariables>;
 export const CompleteIntentsDocument = new TypedDocumentString(`
     mutation CompleteIntents($input: CompleteIntentsInput!) {
@@ -1455,6 +1598,9 @@ export const CompleteIntentsDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<CompleteIntentsMutation, CompleteIntentsMutationVariables>;
 export const FailIntentDocument = new TypedDocumentString(`
     mutation FailIntent($input: FailIntentInput!) {
@@ -1492,6 +1638,9 @@ export const FailIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<FailIntentMutation, FailIntentMutationVariables>;
 export const WatchEventsDocument = new TypedDocumentString(`
     subscription WatchEvents($filter: IntentEventFilter, $after: String) {
@@ -1547,6 +1696,9 @@ export const WatchIntentDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<WatchIntentSubscription, WatchIntentSubscriptionVariables>;
 export const GetScheduleDocument = new TypedDocumentString(`
     query GetSchedule($id: ID, $name: String, $next: Int) {
@@ -1854,6 +2006,9 @@ export const TriggerScheduleDocument = new TypedDocumentString(`
   finishedAt
   lastSeq
   progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
 }`) as unknown as TypedDocumentString<TriggerScheduleMutation, TriggerScheduleMutationVariables>;
 export const AppendStreamDocument = new TypedDocumentString(`
     mutation AppendStream($input: AppendStreamInput!) {

@@ -26,6 +26,7 @@ from .generated import (
     CompleteIntentInput,
     CompleteIntentsInput,
     EventFields,
+    ForkIntentInput,
     GraphQLClient,
     IntentEventFilter,
     IntentEventKind,
@@ -200,6 +201,42 @@ class AxmeClient(ScheduleMethods):
     async def retry(self, id: str) -> Intent:
         """Runs a FAILED or CANCELLED intent again under the same id."""
         return (await self.gql.retry_intent(model(RetryIntentInput, id=id))).retry_intent
+
+    async def fork(
+        self,
+        id: str,
+        *,
+        from_step: str | None = None,
+        from_seq: int | None = None,
+        input: Any = None,
+        input_patch: Any = None,
+        labels: Sequence[str] | None = None,
+        type: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Intent:
+        """Forks a run: a new PENDING intent (``forked_from_id``) whose step results
+        recorded before ``from_step`` (or the record at ``from_seq``; neither: all of
+        them) are copied from the original, so workers replay them without calling them
+        again and run that step and the ones after it fresh. ``input`` replaces the
+        original's input; ``input_patch`` is merged into it (RFC 7386: None in a patch
+        object removes that member)."""
+        data = model(
+            ForkIntentInput,
+            id=id,
+            from_step=from_step,
+            from_seq=from_seq,
+            input=input,
+            input_patch=input_patch,
+            labels=list(labels) if labels is not None else None,
+            type=type,
+            idempotency_key=idempotency_key,
+        )
+        return (await self.gql.fork_intent(data)).fork_intent
+
+    async def forks(self, id: str) -> builtins.list[Intent] | None:
+        """The intents forked from ``id``, oldest first; None when there is no such intent."""
+        d = await self.gql.intent_forks(id=id)
+        return builtins.list(d.intent.forks) if d.intent else None
 
     # ---- agents by hand: batch claims and completions -------------------------------
 

@@ -142,6 +142,13 @@ class SyncAxmeClient:
     def retry(self, id: str) -> Intent:
         return self._call(self.aio.retry(id))
 
+    def fork(self, id: str, **options: Any) -> Intent:
+        """Forks a run; see ``AxmeClient.fork`` for the options."""
+        return self._call(self.aio.fork(id, **options))
+
+    def forks(self, id: str) -> builtins.list[Intent] | None:
+        return self._call(self.aio.forks(id))
+
     def signal(self, id: str, name: str, payload: Any = None) -> Signal:
         return self._call(self.aio.signal(id, name, payload))
 

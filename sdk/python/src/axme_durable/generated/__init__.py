@@ -55,6 +55,7 @@ from .enums import (
 )
 from .fail_intent import FailIntent, FailIntentFailIntent
 from .follow_stream import FollowStream, FollowStreamIntentStream
+from .fork_intent import ForkIntent, ForkIntentForkIntent
 from .fragments import (
     ApprovalFields,
     EventFields,
@@ -91,6 +92,7 @@ from .input_types import (
     CreateApiKeyInput,
     CreateScheduleInput,
     FailIntentInput,
+    ForkIntentInput,
     HeartbeatIntentInput,
     IntentErrorInput,
     IntentEventFilter,
@@ -116,6 +118,7 @@ from .input_types import (
     WorkersFilter,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
+from .intent_forks import IntentForks, IntentForksIntent, IntentForksIntentForks
 from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
 from .list_approvals import (
     ListApprovals,
@@ -222,6 +225,9 @@ __all__ = [
     "FailIntentInput",
     "FollowStream",
     "FollowStreamIntentStream",
+    "ForkIntent",
+    "ForkIntentForkIntent",
+    "ForkIntentInput",
     "GetApproval",
     "GetApprovalApproval",
     "GetIntent",
@@ -243,6 +249,9 @@ __all__ = [
     "IntentFieldsError",
     "IntentFieldsLease",
     "IntentFilter",
+    "IntentForks",
+    "IntentForksIntent",
+    "IntentForksIntentForks",
     "IntentStatus",
     "IntentSteps",
     "IntentStepsIntent",

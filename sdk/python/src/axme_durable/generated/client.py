@@ -20,6 +20,7 @@ from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
+from .fork_intent import ForkIntent
 from .get_approval import GetApproval
 from .get_intent import GetIntent
 from .get_schedule import GetSchedule
@@ -37,6 +38,7 @@ from .input_types import (
     CompleteIntentsInput,
     CreateScheduleInput,
     FailIntentInput,
+    ForkIntentInput,
     HeartbeatIntentInput,
     IntentEventFilter,
     IntentFilter,
@@ -58,6 +60,7 @@ from .input_types import (
     WorkersFilter,
 )
 from .intent_events import IntentEvents
+from .intent_forks import IntentForks
 from .intent_steps import IntentSteps
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
@@ -130,6 +133,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -190,6 +196,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {
@@ -281,6 +290,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -330,6 +342,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -377,6 +392,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -385,6 +403,109 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return RetryIntent.model_validate(data)
+
+    async def fork_intent(self, input: ForkIntentInput, **kwargs: Any) -> ForkIntent:
+        query = gql("""
+            mutation ForkIntent($input: ForkIntentInput!) {
+              forkIntent(input: $input) {
+                ...IntentFields
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="ForkIntent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ForkIntent.model_validate(data)
+
+    async def intent_forks(self, id: str, **kwargs: Any) -> IntentForks:
+        query = gql("""
+            query IntentForks($id: ID!) {
+              intent(id: $id) {
+                id
+                forks {
+                  ...IntentFields
+                }
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="IntentForks", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IntentForks.model_validate(data)
 
     async def claim_intent(self, input: ClaimIntentInput, **kwargs: Any) -> ClaimIntent:
         query = gql("""
@@ -435,6 +556,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -495,6 +619,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -667,6 +794,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -724,6 +854,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -771,6 +904,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"input": input}
@@ -850,6 +986,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1256,6 +1395,9 @@ class GraphQLClient(AxmeBaseClient):
               finishedAt
               lastSeq
               progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
             }
             """)
         variables: dict[str, object] = {"id": id}

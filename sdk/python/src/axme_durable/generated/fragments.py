@@ -76,6 +76,9 @@ class IntentFields(BaseModel):
     finished_at: Optional[datetime] = Field(alias="finishedAt")
     last_seq: int = Field(alias="lastSeq")
     progress: Optional[Any]
+    forked_from_id: Optional[str] = Field(alias="forkedFromId")
+    forked_from_step: Optional[str] = Field(alias="forkedFromStep")
+    forked_from_seq: Optional[int] = Field(alias="forkedFromSeq")
 
 
 class IntentFieldsError(BaseModel):

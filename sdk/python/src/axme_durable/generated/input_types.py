@@ -171,6 +171,25 @@ class FailIntentInput(BaseModel):
     "Run the next attempt no sooner than this, e.g. a provider’s Retry-After (0–604800); overrides the retry backoff."
 
 
+class ForkIntentInput(BaseModel):
+    from_seq: Optional[int] = Field(alias="fromSeq", default=None)
+    "The same, naming the step record by its seq (Intent.steps). Not with fromStep."
+    from_step: Optional[str] = Field(alias="fromStep", default=None)
+    "Run this step (from its first record) and every step after it fresh; the results recorded before it are copied. Omit both fromStep and fromSeq to copy every recorded result (a replay)."
+    id: str
+    "The intent to fork, in any status."
+    idempotency_key: Optional[str] = Field(alias="idempotencyKey", default=None)
+    "Forking again with the same key, original and input returns the same fork."
+    input: Optional[Any] = None
+    "The fork’s input, replacing the original’s. Not with inputPatch."
+    input_patch: Optional[Any] = Field(alias="inputPatch", default=None)
+    "A JSON merge patch (RFC 7386) applied to the original’s input: members set, null removes one."
+    labels: Optional[list[str]] = None
+    "Default: the original’s labels."
+    type_: Optional[str] = Field(alias="type", default=None)
+    "Default: the original’s type."
+
+
 class HeartbeatIntentInput(BaseModel):
     id: str
     lease_seconds: Optional[int] = Field(alias="leaseSeconds", default=None)
