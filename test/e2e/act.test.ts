@@ -2,42 +2,20 @@
 // approvals on its own page (a form, a rejection with a required comment), counts
 // that follow live, and a viewer key that is offered none of it.
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AxmeClient } from '../../packages/client/src/client.ts';
 import * as ops from '../../packages/client/src/generated/graphql.ts';
 import { ApiKeys } from '../../src/auth/keys.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { freshDb, type TestDb } from '../helpers/db.ts';
-import { adminKey, launchBrowser, markPage, openContext, type Server, shot, startAgent, startServer, stillSamePage } from './harness.ts';
+import { adminKey, markPage, shot, startAgent, stillSamePage, useE2e } from './harness.ts';
 
-let tdb: TestDb;
-let server: Server;
-let browser: Browser;
-let key: string;
-let client: AxmeClient;
-const contexts: BrowserContext[] = [];
+const e2e = useE2e('axme-e2e-act');
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await startServer(tdb.db, 0, `axme-e2e-act-${randomBytes(4).toString('hex')}`);
-  key = await adminKey(tdb.db);
-  client = new AxmeClient({ url: server.graphql, apiKey: key });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await tdb?.close();
-});
-
-async function open(path: string, k = key): Promise<Page> {
-  const context = await openContext(browser, { key: k });
-  contexts.push(context);
+async function open(path: string, k = e2e.key): Promise<Page> {
+  const context = await e2e.context({ key: k });
   const page = await context.newPage();
-  await page.goto(server.origin + path);
+  await page.goto(e2e.server.origin + path);
   return page;
 }
 
@@ -47,8 +25,8 @@ const pageStatus = (page: Page, status: string) => page.locator(`[data-field="st
 
 /** Claims `type` and asks for an approval as an agent would; returns the intent's id. */
 async function askApproval(type: string, approval: ops.ApprovalRequestInput): Promise<string> {
-  const agent = new AxmeClient({ url: server.graphql, apiKey: await adminKey(tdb.db, `agent-${randomBytes(3).toString('hex')}`) });
-  const { id } = await client.submit({ type, input: { order: 'B-7' } });
+  const agent = new AxmeClient({ url: e2e.server.graphql, apiKey: await adminKey(e2e.db.db, `agent-${randomBytes(3).toString('hex')}`) });
+  const { id } = await e2e.client.submit({ type, input: { order: 'B-7' } });
   const lease = (await agent.request(ops.ClaimIntentDocument, { input: { types: [type], agent: 'asking-agent' } })).claimIntent!;
   await agent.request(ops.RequestApprovalDocument, { input: { id, leaseToken: lease.token, approval } });
   return id;
@@ -56,7 +34,7 @@ async function askApproval(type: string, approval: ops.ApprovalRequestInput): Pr
 
 describe('acting from the dashboard', () => {
   it('submits an intent from the form, opens it, and the list and its counts follow live', async () => {
-    await client.submit({ type: 'e2e.act.report', input: { customer: 42, period: '2026-10' }, labels: ['seed'] });
+    await e2e.client.submit({ type: 'e2e.act.report', input: { customer: 42, period: '2026-10' }, labels: ['seed'] });
     const list = await open('/ui');
     await live(list);
     await markPage(list);
@@ -65,7 +43,7 @@ describe('acting from the dashboard', () => {
 
     const page = await open('/ui');
     await page.getByRole('link', { name: 'New intent' }).click();
-    expect(page.url()).toBe(`${server.origin}/ui/submit`);
+    expect(page.url()).toBe(`${e2e.server.origin}/ui/submit`);
     const form = page.locator('form.submit');
     // the types in use are suggested, and a known type's newest input is the template
     await form.locator('input[name="type"]').fill('e2e.act.report');
@@ -85,7 +63,7 @@ describe('acting from the dashboard', () => {
     const id = decodeURIComponent(page.url().split('/').pop()!);
     await pageStatus(page, 'PENDING');
     expect(JSON.parse((await page.locator('details[data-json="input"] pre').textContent())!)).toEqual({ customer: 43, period: '2026-11' });
-    const stored = (await client.get(id))!;
+    const stored = (await e2e.client.get(id))!;
     expect(stored).toMatchObject({ type: 'e2e.act.report', labels: ['finance', 'monthly'], idempotencyKey: 'report-43-2026-11' });
 
     // the other tab saw it arrive, with its counts and total, without a reload
@@ -93,7 +71,7 @@ describe('acting from the dashboard', () => {
     await count(list, 'PENDING', 2);
     await list.locator('.pager [data-total="2"]').waitFor();
     // claims and completions move the counts too
-    const worker = new AxmeClient({ url: server.graphql, apiKey: await adminKey(tdb.db, 'e2e-act-worker') });
+    const worker = new AxmeClient({ url: e2e.server.graphql, apiKey: await adminKey(e2e.db.db, 'e2e-act-worker') });
     const lease = (await worker.request(ops.ClaimIntentDocument, { input: { types: ['e2e.act.report'], agent: 'w' } })).claimIntent!;
     await count(list, 'RUNNING', 1);
     await count(list, 'PENDING', 1);
@@ -102,13 +80,13 @@ describe('acting from the dashboard', () => {
     await count(list, 'RUNNING', 0);
 
     // the same key again opens the same intent instead of a second one
-    await page.goto(`${server.origin}/ui/submit?type=e2e.act.report`);
+    await page.goto(`${e2e.server.origin}/ui/submit?type=e2e.act.report`);
     await page.locator('textarea[name="input"]').fill('{"customer": 43, "period": "2026-11"}');
     await page.locator('input[name="idempotencyKey"]').fill('report-43-2026-11');
     await page.locator('form.submit button[type="submit"]').click();
-    await page.waitForURL(`${server.origin}/ui/intents/${id}`);
+    await page.waitForURL(`${e2e.server.origin}/ui/intents/${id}`);
     // a different input under it is refused with the server's reason
-    await page.goto(`${server.origin}/ui/submit?type=e2e.act.report`);
+    await page.goto(`${e2e.server.origin}/ui/submit?type=e2e.act.report`);
     await page.locator('textarea[name="input"]').fill('{"customer": 44}');
     await page.locator('input[name="idempotencyKey"]').fill('report-43-2026-11');
     await page.locator('form.submit button[type="submit"]').click();
@@ -128,7 +106,7 @@ describe('acting from the dashboard', () => {
     let sent = 0;
     const stream = (async () => {
       while (streaming && sent < 60) {
-        await client.submit({ type, input: { n: sent++ } });
+        await e2e.client.submit({ type, input: { n: sent++ } });
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
@@ -140,15 +118,15 @@ describe('acting from the dashboard', () => {
       await stream;
     }
     // and once it stops, they settle on the exact numbers
-    const { total } = (await client.request(COUNTS, { filter: null })).intentCounts;
+    const { total } = (await e2e.client.request(COUNTS, { filter: null })).intentCounts;
     await page.locator(`.pager [data-total="${total}"]`).waitFor();
   });
 
   it('answers a form approval on the intent page, and the intent resumes and completes live', async () => {
     const type = 'e2e.act.refund';
-    const agent = startAgent(server.graphql, await adminKey(tdb.db, 'refund-agent'), type);
+    const agent = startAgent(e2e.server.graphql, await adminKey(e2e.db.db, 'refund-agent'), type);
     try {
-      const intent = await client.submit({ type, input: { order: 'A-2002', amount: 800 } });
+      const intent = await e2e.client.submit({ type, input: { order: 'A-2002', amount: 800 } });
       const page = await open(`/ui/intents/${intent.id}`);
       await pageStatus(page, 'WAITING');
       await markPage(page);
@@ -194,8 +172,7 @@ describe('acting from the dashboard', () => {
 
     // a tab that still shows the form (its live updates held back) learns who decided first
     const other = await askApproval('e2e.act.race', { title: 'Ship it?', options: ['approve', 'reject'] });
-    const context = await openContext(browser, { key });
-    contexts.push(context);
+    const context = await e2e.context();
     const stale = await context.newPage();
     let hold = false;
     const held: (() => void)[] = [];
@@ -204,12 +181,12 @@ describe('acting from the dashboard', () => {
       ws.onMessage((m) => upstream.send(m));
       upstream.onMessage((m) => (hold ? held.push(() => ws.send(m)) : ws.send(m)));
     });
-    await stale.goto(`${server.origin}/ui/intents/${other}`);
+    await stale.goto(`${e2e.server.origin}/ui/intents/${other}`);
     const staleCard = stale.locator('[data-approvals="pending"] article[data-status="PENDING"]');
     await staleCard.waitFor();
     await live(stale);
     hold = true;
-    await client.request(ops.ResolveApprovalDocument, { input: { approvalId: (await approvalsOf(other)).id, outcome: 'approve', comment: 'first' } });
+    await e2e.client.request(ops.ResolveApprovalDocument, { input: { approvalId: (await approvalsOf(other)).id, outcome: 'approve', comment: 'first' } });
     await staleCard.locator('button[data-outcome="reject"]').click();
     expect(await staleCard.locator('.error').textContent()).toContain('Someone decided first: “approve” by e2e-admin.');
     // once the held events arrive, the card shows the decision that won
@@ -220,7 +197,7 @@ describe('acting from the dashboard', () => {
   });
 
   it('offers a viewer key no way to act, and explains why', async () => {
-    const viewer = (await new ApiKeys(tdb.db, systemClock).create({ namespace: 'default', name: 'e2e-viewer', role: 'viewer' })).secret;
+    const viewer = (await new ApiKeys(e2e.db.db, systemClock).create({ namespace: 'default', name: 'e2e-viewer', role: 'viewer' })).secret;
     const id = await askApproval('e2e.act.viewer', { title: 'Publish?', options: ['approve', 'reject'] });
     const list = await open('/ui', viewer);
     await list.locator(`tr[data-id="${id}"]`).waitFor();
@@ -234,7 +211,7 @@ describe('acting from the dashboard', () => {
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
 
     // typed in by hand, the submit page says why it cannot submit
-    await page.goto(`${server.origin}/ui/submit`);
+    await page.goto(`${e2e.server.origin}/ui/submit`);
     await page.getByText('This API key cannot submit intents').waitFor();
     expect(await page.locator('form.submit button[type="submit"]').isDisabled()).toBe(true);
   });
@@ -247,5 +224,5 @@ async function approvalsOf(id: string) {
   const q = new ops.TypedDocumentString<{ intent: { approvals: { id: string; outcome: string | null; comment: string | null; resolvedBy: string | null }[] } }, { id: string }>(
     `query($id: ID!) { intent(id: $id) { approvals(first: 1) { id outcome comment resolvedBy } } }`,
   );
-  return (await client.request(q, { id })).intent.approvals[0]!;
+  return (await e2e.client.request(q, { id })).intent.approvals[0]!;
 }

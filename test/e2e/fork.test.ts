@@ -2,39 +2,16 @@
 // summarize step on a bad prompt; the user forks from that step, fixes the prompt in the
 // dialog's input, and lands on the fork, which completes without running the step
 // before it again and links back to the original.
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AxmeClient } from '../../packages/client/src/client.ts';
+import { expect, it } from 'vitest';
 import { Worker } from '../../packages/client/src/worker.ts';
-import { freshDb, type TestDb } from '../helpers/db.ts';
-import { adminKey, launchBrowser, openContext, type Server, shot, startServer } from './harness.ts';
+import { shot, useE2e } from './harness.ts';
 
-let tdb: TestDb;
-let server: Server;
-let browser: Browser;
-let key: string;
-let client: AxmeClient;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await startServer(tdb.db, 0, `axme-e2e-${randomBytes(4).toString('hex')}`);
-  key = await adminKey(tdb.db);
-  client = new AxmeClient({ url: server.graphql, apiKey: key });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await tdb?.close();
-});
+const e2e = useE2e();
 
 it('forks a failed run from its failed step with an edited input, and opens the fork', async () => {
   const type = 'e2e.fork';
   const calls = { research: 0, summarize: 0 };
-  const worker = new Worker(client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+  const worker = new Worker(e2e.client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
     const facts = await run.step('research', () => (calls.research++, ['a', 'b']));
     const prompt = (run.input as { prompt: string }).prompt;
     return run.step('summarize', () => {
@@ -44,12 +21,11 @@ it('forks a failed run from its failed step with an edited input, and opens the 
     });
   });
   try {
-    const original = await client.submit({ type, input: { prompt: 'bad' }, maxAttempts: 1 });
-    await client.result(original.id, { signal: AbortSignal.timeout(20_000) });
-    const context = await openContext(browser, { key });
-    contexts.push(context);
+    const original = await e2e.client.submit({ type, input: { prompt: 'bad' }, maxAttempts: 1 });
+    await e2e.client.result(original.id, { signal: AbortSignal.timeout(20_000) });
+    const context = await e2e.context();
     const page = await context.newPage();
-    await page.goto(`${server.origin}/ui/intents/${original.id}`);
+    await page.goto(`${e2e.server.origin}/ui/intents/${original.id}`);
 
     await page.locator('.step-attempt[data-attempt="1"] [data-step="summarize"][data-state="failed"] .fork-here').click();
     const dialog = page.locator('.fork-dialog');
@@ -64,7 +40,7 @@ it('forks a failed run from its failed step with an edited input, and opens the 
     expect(await page.locator('[data-field="forked-from"]').textContent()).toContain(`${original.id} at step “summarize”`);
     await page.locator('.step-attempt[data-attempt="0"] [data-step="research"]').waitFor();
     expect(await page.locator('.step-attempt[data-attempt="1"] [data-step="summarize"][data-state="ran"]').count()).toBe(1);
-    expect((await client.get(forkId))!.output).toBe('Summarize: a, b');
+    expect((await e2e.client.get(forkId))!.output).toBe('Summarize: a, b');
     expect(calls).toEqual({ research: 1, summarize: 2 });
 
     // the fork's "forked from" link leads back to the original

@@ -6,6 +6,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type Axme, createClient } from '../../packages/client/src/index.ts';
+import { freshDb, type TestDb } from '../helpers/db.ts';
 import { createAxme } from '../../src/app.ts';
 import { ApiKeys } from '../../src/auth/keys.ts';
 import { AxmeClient } from '../../packages/client/src/client.ts';
@@ -77,6 +80,60 @@ export async function shot(page: Page, name: string, docs = false): Promise<void
     await mkdir(DOCS, { recursive: true });
     await copyFile(file, join(DOCS, `${name}.png`));
   }
+}
+
+export interface E2e {
+  readonly db: TestDb;
+  readonly server: Server;
+  /** An admin key, and a typed client (with workers) that uses it. */
+  readonly key: string;
+  readonly client: Axme;
+  readonly browser: Browser;
+  /** A fresh browser context, signed in with `key` unless another (or null: none) is given; closed after the file. */
+  context(o?: { key?: string | null; width?: number; height?: number }): Promise<BrowserContext>;
+}
+
+/**
+ * What a browser test file needs, set up before its tests and torn down after them: a fresh
+ * database, a listening server with auth on, an admin key, a client, and Chromium.
+ */
+export function useE2e(prefix = 'axme-e2e'): E2e {
+  let db: TestDb | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let key = '';
+  let client: Axme | undefined;
+  const contexts: BrowserContext[] = [];
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('useE2e: used before beforeAll ran');
+    return v;
+  };
+  beforeAll(async () => {
+    db = await freshDb();
+    server = await startServer(db.db, 0, `${prefix}-${Math.random().toString(16).slice(2, 10)}`);
+    key = await adminKey(db.db);
+    client = createClient({ url: server.graphql, apiKey: key });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+    await db?.close();
+  });
+  return {
+    get db() { return ready(db); },
+    get server() { return ready(server); },
+    get key() { return key; },
+    get client() { return ready(client); },
+    get browser() { return ready(browser); },
+    async context(o = {}) {
+      const { key: k = key, ...rest } = o;
+      const context = await openContext(ready(browser), { ...rest, ...(k ? { key: k } : {}) });
+      contexts.push(context);
+      return context;
+    },
+  };
 }
 
 /** Marks the page so a later check can tell that it was never reloaded. */

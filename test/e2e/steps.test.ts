@@ -2,40 +2,17 @@
 // second throws on the first attempt; the page shows per attempt which steps ran
 // (with duration and size), which failed, and which a later attempt replayed from
 // their records, and it follows new steps live.
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AxmeClient } from '../../packages/client/src/client.ts';
+import { expect, it } from 'vitest';
 import { Worker } from '../../packages/client/src/worker.ts';
-import { freshDb, type TestDb } from '../helpers/db.ts';
-import { adminKey, launchBrowser, openContext, type Server, shot, startServer } from './harness.ts';
+import { shot, useE2e } from './harness.ts';
 
-let tdb: TestDb;
-let server: Server;
-let browser: Browser;
-let key: string;
-let client: AxmeClient;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await startServer(tdb.db, 0, `axme-e2e-${randomBytes(4).toString('hex')}`);
-  key = await adminKey(tdb.db);
-  client = new AxmeClient({ url: server.graphql, apiKey: key });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await tdb?.close();
-});
+const e2e = useE2e();
 
 it('shows the steps of each attempt: ran, failed, and replayed from an earlier attempt', async () => {
   const type = 'e2e.steps';
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const worker = new Worker(client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+  const worker = new Worker(e2e.client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
     const plan = await run.step('plan', () => ({ items: ['a', 'b', 'c'] }));
     await run.step('call tool', () => {
       if (run.attempt === 1) throw Object.assign(new Error('tool timed out'), { code: 'TIMEOUT' });
@@ -46,11 +23,10 @@ it('shows the steps of each attempt: ran, failed, and replayed from an earlier a
     return { ok: true };
   });
   try {
-    const intent = await client.submit({ type, input: {}, maxAttempts: 2, retry: { initialIntervalSeconds: 0, jitter: 0 } });
-    const context = await openContext(browser, { key });
-    contexts.push(context);
+    const intent = await e2e.client.submit({ type, input: {}, maxAttempts: 2, retry: { initialIntervalSeconds: 0, jitter: 0 } });
+    const context = await e2e.context();
     const page = await context.newPage();
-    await page.goto(`${server.origin}/ui/intents/${intent.id}`);
+    await page.goto(`${e2e.server.origin}/ui/intents/${intent.id}`);
 
     const attempt2 = page.locator('.step-attempt[data-attempt="2"]');
     await attempt2.locator('[data-step="call tool"][data-state="ran"]').waitFor();

@@ -1,40 +1,17 @@
 // The Workers view in Chromium: a worker appears when it starts, shows what it has in
 // flight and when it was last seen, follows claims and completions without a reload,
 // and shows STOPPED after a graceful stop and LOST when its heartbeats stop.
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type Axme } from '../../packages/client/src/index.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import * as ops from '../../packages/client/src/generated/graphql.ts';
-import { freshDb, type TestDb } from '../helpers/db.ts';
-import { adminKey, launchBrowser, markPage, openContext, type Server, shot, startServer, stillSamePage } from './harness.ts';
+import { markPage, shot, stillSamePage, useE2e } from './harness.ts';
 
-let tdb: TestDb;
-let server: Server;
-let browser: Browser;
-let key: string;
-let client: Axme;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await startServer(tdb.db, 0, `axme-e2e-${randomBytes(4).toString('hex')}`);
-  key = await adminKey(tdb.db);
-  client = createClient({ url: server.graphql, apiKey: key });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.close().catch(() => {});
-  await tdb?.close();
-});
+const e2e = useE2e();
 
 async function open(path: string): Promise<Page> {
-  const context = await openContext(browser, { key });
-  contexts.push(context);
+  const context = await e2e.context();
   const page = await context.newPage();
-  await page.goto(server.origin + path);
+  await page.goto(e2e.server.origin + path);
   return page;
 }
 
@@ -48,12 +25,12 @@ it('shows workers live: in-flight intents, last seen, then STOPPED and LOST', as
 
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const worker = client.worker({ types: ['e2e.workers'], identity: 'e2e-worker-1', agent: 'e2e-research-worker', concurrency: 2, waitSeconds: 1 }, async () => {
+  const worker = e2e.client.worker({ types: ['e2e.workers'], identity: 'e2e-worker-1', agent: 'e2e-research-worker', concurrency: 2, waitSeconds: 1 }, async () => {
     await held;
     return { ok: true };
   });
   try {
-    const intent = await client.submit({ type: 'e2e.workers', input: {} });
+    const intent = await e2e.client.submit({ type: 'e2e.workers', input: {} });
     const sessionId = await page.locator('tr[data-status="CONNECTED"]').first().getAttribute('data-id', { timeout: 20_000 });
     const connected = row(page, sessionId!, '[data-in-flight="1"]');
     await connected.waitFor();
@@ -77,7 +54,7 @@ it('shows workers live: in-flight intents, last seen, then STOPPED and LOST', as
     await row(page, sessionId!, '[data-status="STOPPED"]').waitFor();
 
     // a worker that registers and then goes silent is LOST after sessionSeconds
-    const silent = (await client.request(ops.RegisterWorkerDocument, {
+    const silent = (await e2e.client.request(ops.RegisterWorkerDocument, {
       input: { name: 'e2e-silent', identity: 'e2e-silent', types: ['e2e.workers'], sessionSeconds: 2 },
     })).registerWorker;
     await row(page, silent.id, '[data-status="CONNECTED"]').waitFor();
