@@ -5,16 +5,13 @@
  * change is an intent event written under the intent's row lock.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import { checkFormData, checkFormSchema } from '../core/form-schema.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { refusal, step } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 import * as ap from '../store/approvals.ts';
 import type { Change } from '../store/events.ts';
 import { withFamily } from '../store/family.ts';
@@ -79,19 +76,7 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
   };
 }
 
-export class ApprovalService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.commit = d.commit;
-  }
-
+export class ApprovalService extends Service {
   async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
     const id = v.id('id', input.id);
     const token = v.id('leaseToken', input.leaseToken);

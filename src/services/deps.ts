@@ -14,3 +14,22 @@ export interface ServiceDeps {
   log: Logger;
   commit: Commit;
 }
+
+/** What a service holds of its dependencies: one base so each service states only its own operations. */
+export abstract class Service {
+  protected readonly db: Db;
+  protected readonly clock: Clock;
+  protected readonly pubsub: PubSub;
+  protected readonly config: Config;
+  protected readonly log: Logger;
+  protected readonly commit: Commit;
+
+  constructor(d: ServiceDeps) {
+    this.db = d.db;
+    this.clock = d.clock;
+    this.pubsub = d.pubsub;
+    this.config = d.config;
+    this.log = d.log;
+    this.commit = d.commit;
+  }
+}

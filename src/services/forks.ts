@@ -4,9 +4,6 @@
  * original's input, a replacement, or the input with a merge patch (RFC 7386) applied.
  */
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db } from '../db/types.ts';
 import { badInput, notFound } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { mergePatch } from '../core/merge-patch.ts';
@@ -14,8 +11,7 @@ import type { Intent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { forkIntent, forksOfMany } from '../store/forks.ts';
 import { getIntent } from '../store/intents.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 
 export interface ForkInput {
   id: string;
@@ -32,19 +28,7 @@ export interface ForkInput {
   idempotencyKey?: string | null;
 }
 
-export class ForkService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.commit = d.commit;
-  }
-
+export class ForkService extends Service {
   async fork(c: Caller, a: ForkInput): Promise<Intent> {
     const id = v.id('id', a.id);
     if (a.fromStep != null && a.fromSeq != null) {

@@ -2,14 +2,11 @@
  * Operator controls: pause and resume claiming per type, per-type retry defaults,
  * and bulk redrive / cancel by filter, each batch committed (and announced) on its own.
  */
-import type { Clock } from '../core/clock.ts';
 import { badInput } from '../core/errors.ts';
 import { type Status, TRANSITIONS } from '../core/lifecycle.ts';
-import type { Db } from '../db/types.ts';
-import { type PubSub, channels } from '../pubsub/types.ts';
+import { channels } from '../pubsub/types.ts';
 import type { Caller } from '../core/caller.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 import type { Change } from '../store/events.ts';
 import * as store from '../store/recovery.ts';
 import * as v from '../core/validate.ts';
@@ -27,19 +24,7 @@ export interface BulkFilterInput {
 /** Rows per bulk statement: each batch commits on its own, so one call never holds thousands of row locks. */
 const BULK_BATCH = 500;
 
-export class OperatorService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly pubsub: PubSub;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.pubsub = d.pubsub;
-    this.commit = d.commit;
-  }
-
+export class OperatorService extends Service {
   /** Pausing a type no intent has yet is allowed: operators pause ahead of a deploy. */
   pauseType(c: Caller, type: string, reason: string | null | undefined) {
     return store.pauseType(this.db, c.namespace, v.name('type', type), v.text('reason', reason, 2000), c.principal, this.clock.now());

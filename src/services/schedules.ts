@@ -6,10 +6,7 @@
  */
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db, Queryable } from '../db/types.ts';
-import type { Logger } from '../core/log.ts';
+import type { Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { isTerminal } from '../core/lifecycle.ts';
 import type { Intent } from '../core/model.ts';
@@ -25,8 +22,7 @@ import type { Change } from '../store/events.ts';
 import { type NewIntent, submitIntent } from '../store/intents.ts';
 import * as store from '../store/schedules.ts';
 import type { IntentTemplate, Schedule, ScheduleFields } from '../store/schedules.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 import { MAX_ATTEMPT_TIMEOUT_SECONDS, MAX_CONCURRENCY_LIMIT, type RetryPolicyInput } from './scheduling.ts';
 
 export interface IntentTemplateInput {
@@ -75,21 +71,7 @@ export const specOf = (s: Pick<Schedule, 'cron' | 'timezone' | 'intervalSeconds'
 
 const has = <K extends keyof ScheduleInput>(a: ScheduleInput, k: K) => Object.hasOwn(a, k) && a[k] !== undefined;
 
-export class ScheduleService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly commit: Commit;
-  private readonly log: Logger;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.commit = d.commit;
-    this.log = d.log;
-  }
-
+export class ScheduleService extends Service {
   async get(c: Caller, id: string): Promise<Schedule | null> {
     return store.getSchedule(this.db, c.namespace, v.id('id', id));
   }

@@ -8,14 +8,11 @@
  * already past) still releases the lease: it writes WAITING and the wake in one
  * transaction and the intent is PENDING at once, so agents handle every wait alike.
  */
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { TERMINAL, step } from '../core/lifecycle.ts';
 import type { Caller } from '../core/caller.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 import type { Change } from '../store/events.ts';
 import { childCounts, unfinished, wakeParentIfDone } from '../store/family.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
@@ -35,19 +32,7 @@ export interface LeasedWait {
   checkpoint?: unknown;
 }
 
-export class WaitService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.commit = d.commit;
-  }
-
+export class WaitService extends Service {
   // ---- signals
 
   /** Consumes a kept signal of that name at once (→ PENDING), or waits for one. */

@@ -6,17 +6,12 @@
  * picked up in seconds rather than after a full per-intent lease.
  */
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import type { Logger } from '../core/log.ts';
 import * as v from '../core/validate.ts';
 import { SWEEP_BATCH } from '../core/sweep.ts';
 import * as store from '../store/workers.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 
 export interface RegisterInput {
   identity?: string | null;
@@ -46,21 +41,7 @@ export const heartbeatSecondsOf = (sessionSeconds: number): number => Math.max(1
 /** Ended sessions stay listed this long (a day), then the sweep deletes them. */
 const ENDED_KEPT_MS = 86_400_000;
 
-export class WorkerService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly log: Logger;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.log = d.log;
-    this.commit = d.commit;
-  }
-
+export class WorkerService extends Service {
   async register(c: Caller, a: RegisterInput): Promise<SessionAnswer> {
     const now = this.clock.now();
     const id = uuidv7(now.getTime());
