@@ -5,7 +5,8 @@
  * through the public GraphQL API, with the typed client.
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { collect, int, jsonArg } from './args.ts';
 import { AxmeClientError, createClient } from '@axme/client';
 import { approvalDetails, approvalRow, eventLine, intentDetails, intentRow, stepsTable } from './format.ts';
 import { watchIntent } from './watch.ts';
@@ -27,19 +28,6 @@ const client = () => {
 const asJson = () => program.opts<{ json?: boolean }>().json === true;
 const print = (value: unknown, text: () => string) => console.log(asJson() ? JSON.stringify(value, null, 2) : text());
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
-};
-const jsonArg = (v: string) => {
-  try {
-    return JSON.parse(v);
-  } catch {
-    throw new InvalidArgumentError('expected JSON');
-  }
-};
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 program
   .command('dev')

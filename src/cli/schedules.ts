@@ -3,7 +3,8 @@
  * public API. Every command that takes a schedule accepts its id or its name.
  */
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { collect, int, jsonArg } from './args.ts';
 import { type Axme, AxmeClientError, type Schedule } from '@axme/client';
 import { intentDetails } from './format.ts';
 
@@ -11,19 +12,6 @@ type Print = (value: unknown, text: () => string) => void;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
-};
-const jsonArg = (v: string) => {
-  try {
-    return JSON.parse(v);
-  } catch {
-    throw new InvalidArgumentError('expected JSON');
-  }
-};
-const collect = (v: string, all: string[] = []) => [...all, v];
 const upper = (v: string) => v.toUpperCase().replaceAll('-', '_');
 
 const spec = (s: Schedule) => (s.cron ? `cron "${s.cron}" ${s.timezone}` : `every ${s.intervalSeconds}s`);
