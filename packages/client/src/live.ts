@@ -26,13 +26,15 @@ export interface LiveOptions {
  * instead of a TCP connect, an upgrade and a connection_init each time.
  */
 export class SharedSocket {
+  private readonly o: Omit<LiveOptions, 'socket'>;
+  private readonly idleMs: number;
   private client: WsClient | undefined;
   private open = false;
 
-  constructor(
-    private readonly o: Omit<LiveOptions, 'socket'>,
-    private readonly idleMs: number,
-  ) {}
+  constructor(o: Omit<LiveOptions, 'socket'>, idleMs: number) {
+    this.o = o;
+    this.idleMs = idleMs;
+  }
 
   ws(): WsClient {
     if (this.client) return this.client;
