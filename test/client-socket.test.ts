@@ -55,15 +55,15 @@ it('runs every result() and watch() of a client over one socket; ending one leav
   await until(() => seen.length === 1, 10_000, 'the watch replaying SUBMITTED');
 
   await client.cancel(intents[0]!.id, 'first');
-  expect((await results[0]).status).toBe('CANCELLED');
+  expect((await results[0]!).status).toBe('CANCELLED');
   // the first wait ended; the others still get their changes on the same socket
   await client.cancel(intents[1]!.id, 'second');
-  expect((await results[1]).status).toBe('CANCELLED');
+  expect((await results[1]!).status).toBe('CANCELLED');
   // stopping the watch does not end the wait on the same intent
   ac.abort();
   await watching;
   await client.cancel(intents[2]!.id, 'third');
-  expect((await results[2]).status).toBe('CANCELLED');
+  expect((await results[2]!).status).toBe('CANCELLED');
 
   // waits one after another reuse it too
   for (let k = 0; k < 3; k++) {
