@@ -62,8 +62,8 @@ export function toStep(r: Record<string, unknown>): IntentStep {
 }
 
 /**
- * Records a step under the caller's lease, in the caller's transaction: the event, then
- * the row with the event's seq. Answers the step and the change, or (change null) the
+ * Records a step under the caller's lease in one statement (so it needs no transaction of
+ * its own): the event, and the row with the event's seq. Answers the step and the change, or (change null) the
  * result already recorded under that name.
  */
 export async function recordStep(
