@@ -122,6 +122,24 @@ it('refuses bad cursors and unknown intents with coded errors', async () => {
   expect((await sub.next()).errors[0].extensions.code).toBe('NOT_FOUND');
 });
 
+it('intentChanged of an unknown intent answers NOT_FOUND and leaves no subscription open; a known one starts with the state read once', async () => {
+  const sub = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id) { status } }`, { id: '00000000-0000-7000-8000-000000000000' });
+  expect((await sub.next()).errors[0].extensions.code).toBe('NOT_FOUND');
+  expect(srv!.app.live.openCount).toBe(0);
+  // a change committed right after subscribing is never lost between the first read and listening
+  const id = await submit();
+  const watch = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id) { status lastSeq } }`, { id });
+  const { token } = await claim();
+  let state;
+  do state = (await watch.next()).data.intentChanged;
+  while (state.status !== 'RUNNING');
+  expect(state).toEqual({ status: 'RUNNING', lastSeq: 2 });
+  await complete(id, token);
+  expect((await watch.next()).data.intentChanged).toEqual({ status: 'COMPLETED', lastSeq: 3 });
+  await watch.close();
+  await until(() => srv!.app.live.openCount === 0, 5_000, 'the watch closing');
+});
+
 it('cuts off a consumer that falls behind its buffer with RATE_LIMITED and the cursor to resume from', async () => {
   const id = await submit();
   const caller = { namespace: 'default', principal: null };

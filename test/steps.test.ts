@@ -83,6 +83,19 @@ describe('recordStep over GraphQL', () => {
     expect(intent.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it('records a name once when the same step is recorded concurrently: both answer the first, one row, one event', async () => {
+    const { id, token } = await claimed(uniqueType());
+    const both = await Promise.all([1, 2, 3].map((k) => gql(RECORD, { input: { id, leaseToken: token, name: 'charge', output: { k }, durationMs: k } })));
+    for (const r of both) expect(r.errors).toBeUndefined();
+    const seqs = new Set(both.map((r) => r.data.recordStep.seq));
+    const outputs = new Set(both.map((r) => JSON.stringify(r.data.recordStep.output)));
+    expect([seqs.size, outputs.size]).toEqual([1, 1]);
+    const read = await gql(`query($id: ID!) { intent(id: $id) { lastSeq steps { name seq } events { seq kind } } }`, { id });
+    expect(read.data.intent.steps).toEqual([{ name: 'charge', seq: [...seqs][0] }]);
+    expect(read.data.intent.events.filter((e: { kind: string }) => e.kind === 'STEP_COMPLETED')).toEqual([{ seq: [...seqs][0], kind: 'STEP_COMPLETED' }]);
+    expect(read.data.intent.lastSeq).toBe([...seqs][0]);
+  });
+
   it('is fenced by the lease: a stale token gets LEASE_LOST and writes nothing', async () => {
     const type = uniqueType();
     const first = await claimed(type);

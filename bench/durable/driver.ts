@@ -16,6 +16,7 @@ const target = process.env.BENCH_TARGET!;
 
 async function starter(): Promise<() => Promise<unknown>> {
   if (system === 'axme') {
+    // one client for every run, as an application holds it: its result() waits share one socket
     const axme = createClient({ url: target, fetch: countingFetch, webSocketImpl: CountingWebSocket });
     return async () => {
       const sending = wallMs();
@@ -26,30 +27,6 @@ async function starter(): Promise<() => Promise<unknown>> {
       mark(id, 'resultSeen');
       if (done.status !== 'COMPLETED') throw new Error(`run ${id} ended ${done.status}`);
       return done.output;
-    };
-  }
-  if (system === 'axme-shared-socket') {
-    // What a multiplexed result() would cost: one graphql-ws connection for every run's
-    // intentChanged subscription, instead of a new WebSocket per result(). A bench-side
-    // prototype of that lever; the typed client does not do this (yet).
-    const { createClient: createWsClient } = await import('graphql-ws/client');
-    const axme = createClient({ url: target, fetch: countingFetch });
-    const ws = createWsClient({ url: target.replace(/^http/, 'ws'), webSocketImpl: CountingWebSocket, lazy: false, retryAttempts: 0 });
-    const WATCH = 'subscription($id: ID!) { intentChanged(id: $id) { id status output } }';
-    return async () => {
-      const sending = wallMs();
-      const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });
-      timeline.set(id, { sending });
-      mark(id, 'submitted');
-      for await (const r of ws.iterate<{ intentChanged: { status: string; output: unknown } }>({ query: WATCH, variables: { id } })) {
-        const st = r.data?.intentChanged.status;
-        if (st === 'COMPLETED') {
-          mark(id, 'resultSeen');
-          return r.data!.intentChanged.output;
-        }
-        if (st === 'FAILED' || st === 'CANCELLED') throw new Error(`run ${id} ended ${st}`);
-      }
-      throw new Error(`the subscription of ${id} ended before the run`);
     };
   }
   if (system === 'restate') {

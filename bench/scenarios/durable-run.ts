@@ -47,7 +47,7 @@ const PHASES: [string, string, string][] = [
   ['step 1', 'handlerStart', 'step1'],
   ['step 2', 'step1', 'step2'],
   ['step 3', 'step2', 'handlerEnd'],
-  ['handler returns → client sees the result (complete + event + result() socket)', 'handlerEnd', 'resultSeen'],
+  ['handler returns → client sees the result (complete + event + result() subscription)', 'handlerEnd', 'resultSeen'],
 ];
 
 function phases(client: Record<string, Record<string, number>>, worker: Record<string, Record<string, number>>): Record<string, number> {
@@ -138,7 +138,7 @@ async function dbosSubject(c: Cleanup, mode: 'inproc' | 'queue'): Promise<Row[]>
   return rows(mode === 'queue' ? 'DBOS 5.3, client → queue → worker (50 ms polls)' : 'DBOS 5.3, in-process', m);
 }
 
-async function axmeSubject(c: Cleanup, ctx: Context, driverMode: 'axme' | 'axme-shared-socket' = 'axme'): Promise<Row[]> {
+async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
   const db = await scratchDatabase('axme_bench_run');
   c.add(() => db.drop());
   const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/durable-run`] : [];
@@ -160,13 +160,13 @@ async function axmeSubject(c: Cleanup, ctx: Context, driverMode: 'axme' | 'axme-
   c.add(() => server.stop());
   const worker = await startProc('bench/durable/axme-worker.ts', [], { BENCH_TARGET: server.url });
   c.add(() => worker.stop());
-  const driver = await startProc('bench/durable/driver.ts', [driverMode], { BENCH_TARGET: server.url });
+  const driver = await startProc('bench/durable/driver.ts', ['axme'], { BENCH_TARGET: server.url });
   c.add(() => driver.stop());
   const m = await measure({ driver, worker, statements, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
   const top = Object.entries(m.statements ?? {}).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
   const total = top.reduce((a, [, n]) => a + n, 0);
   const ph = m.phases ? `; median phases (ms): ${fmtPhases(m.phases)}` : '';
-  return rows(driverMode === 'axme' ? 'Axme' : 'Axme, experiment: every result() on one shared WebSocket', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
+  return rows('Axme', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
 }
 
 export const durableRunScenario: Scenario = {
@@ -186,7 +186,6 @@ export const durableRunScenario: Scenario = {
       ['dbos-inproc', (c) => dbosSubject(c, 'inproc')],
       ['dbos-queue', (c) => dbosSubject(c, 'queue')],
       ['axme', (c) => axmeSubject(c, ctx)],
-      ['axme-shared-socket', (c) => axmeSubject(c, ctx, 'axme-shared-socket')],
     ];
     for (const [key, fn] of subjects) {
       if (only && !only.includes(key)) continue;

@@ -59,6 +59,8 @@ export async function watchIntent(c: Axme, id: string, o: { json: boolean; pollM
     stop.abort();
     if (spinner) clearInterval(spinner);
     if (tty) process.stdout.write('\r\x1b[K');
+    // the command is done: do not hold the process open for the shared socket's idle delay
+    await c.close();
   }
   return (await c.get(id)) ?? current;
 }

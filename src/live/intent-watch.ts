@@ -20,6 +20,7 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   private changed = true;
   private stopped = false;
   private last: { seq: number; progress: string } | null = null;
+  private first: Intent | null = null;
   private wake: (() => void) | null = null;
 
   constructor(db: Db, namespace: string, id: string, onClose: () => void) {
@@ -27,6 +28,12 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
     this.namespace = namespace;
     this.id = id;
     this.onClose = onClose;
+  }
+
+  /** The state read when the watch was already listening: its first result, without a second read. */
+  start(intent: Intent): void {
+    this.first = intent;
+    this.changed = false;
   }
 
   deliver(events: readonly StreamEvent[]): void {
@@ -47,6 +54,12 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   async next(): Promise<IteratorResult<Intent | StreamEnd>> {
     for (;;) {
       if (this.stopped) return { value: undefined, done: true };
+      if (this.first) {
+        const intent = this.first;
+        this.first = null;
+        this.last = { seq: intent.lastSeq, progress: JSON.stringify(intent.progress) };
+        return { value: intent, done: false };
+      }
       if (this.changed) {
         this.changed = false;
         let intent: Intent | null;

@@ -89,13 +89,26 @@ export class LiveService {
   async intentChanged(c: Caller, id: string): Promise<IntentWatch> {
     this.refuseWhenClosed();
     const intentId = v.id('id', id);
-    if (!(await getIntent(this.db, c.namespace, intentId))) throw notFound('intent', intentId);
     const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, () => {
       this.feeds.leave(c.namespace, watch);
       this.open.delete(watch);
     });
+    // listening first, then one read that is both the existence check and the first
+    // state: a change committed after the read pokes the watch, which reads again
     await this.feeds.join(c.namespace, watch);
     this.open.add(watch);
+    let first: Awaited<ReturnType<typeof getIntent>>;
+    try {
+      first = await getIntent(this.db, c.namespace, intentId);
+    } catch (err) {
+      watch.end();
+      throw err;
+    }
+    if (!first) {
+      watch.end();
+      throw notFound('intent', intentId);
+    }
+    watch.start(first);
     return watch;
   }
 

@@ -62,8 +62,10 @@ export class StepService {
   }
 
   private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date): Promise<IntentStep> {
-    const { step } = await this.commit(async (tx) => {
-      const r = await store.recordStep(tx, c.namespace, id, token, rec, c.principal, now);
+    // one statement writes the event and the row (store/steps.ts): no BEGIN/COMMIT round trips;
+    // a refusal only reads afterwards, to say why
+    const { step } = await this.commit.statement(async (q) => {
+      const r = await store.recordStep(q, c.namespace, id, token, rec, c.principal, now);
       return { step: r.step, changes: r.change ? [r.change] : [] };
     });
     return step;

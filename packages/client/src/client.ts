@@ -5,7 +5,7 @@
 import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
-import { live, type SubscribeOptions, type Transport } from './live.ts';
+import { SharedSocket, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
 
 export type Intent = ops.IntentFieldsFragment;
@@ -31,6 +31,11 @@ export interface ClientOptions {
   transport?: Transport;
   /** A WebSocket class for graphql-ws. Default: the global WebSocket (Node 22+, Deno, Bun, browsers). */
   webSocketImpl?: unknown;
+  /**
+   * All of a client's subscriptions share one WebSocket, closed this long after the last
+   * one ends (default 1000 ms; `close()` closes it at once). 0: closed as soon as it is idle.
+   */
+  socketIdleMs?: number;
 }
 
 export interface WatchOptions extends SubscribeOptions {
@@ -45,6 +50,7 @@ export class AxmeClient {
   private readonly apiKey: string | undefined;
   private readonly fetchFn: typeof fetch;
   private readonly o: ClientOptions;
+  private readonly socket: SharedSocket;
   /** Cron and interval schedules that submit intents. */
   readonly schedules: ScheduleClient = new ScheduleClient(this);
 
@@ -53,6 +59,12 @@ export class AxmeClient {
     this.apiKey = o.apiKey;
     this.fetchFn = o.fetch ?? fetch;
     this.o = o;
+    this.socket = new SharedSocket({ url: o.url, apiKey: o.apiKey, fetch: this.fetchFn, webSocketImpl: o.webSocketImpl }, o.socketIdleMs ?? 1000);
+  }
+
+  /** Closes the shared subscription socket now (a process that is done need not wait for its idle delay). The client stays usable. */
+  async close(): Promise<void> {
+    await this.socket.close();
   }
 
   /** Sends one typed operation; resolves to its data or throws the mapped error. */
@@ -264,7 +276,7 @@ export class AxmeClient {
   }
 
   private liveOptions() {
-    return { url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl };
+    return { url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl, socket: this.socket };
   }
 
   private subscribeOptions(o: SubscribeOptions): SubscribeOptions {

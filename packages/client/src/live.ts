@@ -3,7 +3,7 @@
  * URL) when WebSockets cannot connect, and reconnects that resume from where the
  * caller says (a cursor for events; intentChanged restarts with the current state).
  */
-import { createClient as createWsClient } from 'graphql-ws/client';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws/client';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 
@@ -15,6 +15,65 @@ export interface LiveOptions {
   fetch: typeof fetch;
   /** A WebSocket class; default: the global WebSocket (Node 22+, browsers). */
   webSocketImpl?: unknown;
+  /** The client's one graphql-ws connection for all its subscriptions; without it each subscription opens its own. */
+  socket?: SharedSocket;
+}
+
+/**
+ * One graphql-ws connection shared by every subscription of a client (result(),
+ * watch(), changes(), stream()): opened by the first, closed `idleMs` after the last
+ * ends, opened again by the next. A run's result() then costs a subscribe message
+ * instead of a TCP connect, an upgrade and a connection_init each time.
+ */
+export class SharedSocket {
+  private readonly o: Omit<LiveOptions, 'socket'>;
+  private readonly idleMs: number;
+  private client: WsClient | undefined;
+  private open = false;
+
+  constructor(o: Omit<LiveOptions, 'socket'>, idleMs: number) {
+    this.o = o;
+    this.idleMs = idleMs;
+  }
+
+  ws(): WsClient {
+    if (this.client) return this.client;
+    const client = createWsClient({
+      url: this.o.url.replace(/^http/, 'ws'),
+      webSocketImpl: this.o.webSocketImpl ?? defaultWebSocket(),
+      connectionParams: this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {},
+      lazy: true,
+      lazyCloseTimeout: this.idleMs,
+      // a lost socket fails every subscription on it; each one's live() loop resumes from its own cursor
+      retryAttempts: 0,
+      // a proxy that swallows the upgrade must not stall the watch: fall back instead
+      connectionAckWaitTimeout: 10_000,
+    });
+    client.on('connected', () => (this.open = true));
+    client.on('closed', () => (this.open = false));
+    return (this.client = client);
+  }
+
+  /** Calls `listener` once the socket is acknowledged: now when it already is, else at its next connection. */
+  onConnected(listener: () => void): () => void {
+    if (this.open) {
+      listener();
+      return () => {};
+    }
+    const off = this.ws().on('connected', () => {
+      off();
+      listener();
+    });
+    return off;
+  }
+
+  /** Closes the socket now (subscriptions still on it fail and resume on a new one). */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.open = false;
+    await client?.dispose();
+  }
 }
 
 export interface SubscribeOptions {
@@ -99,20 +158,29 @@ function defaultWebSocket(): unknown {
 }
 
 async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, connected: () => void, signal?: AbortSignal): AsyncGenerator<Result<R>> {
-  const client = createWsClient({
-    url: o.url.replace(/^http/, 'ws'),
-    webSocketImpl: o.webSocketImpl ?? defaultWebSocket(),
-    connectionParams: o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
-    lazy: true,
-    retryAttempts: 0,
-    // a proxy that swallows the upgrade must not stall the watch: fall back instead
-    connectionAckWaitTimeout: 10_000,
-    on: { connected },
+  const socket = o.socket ?? new SharedSocket(o, 0);
+  const client = socket.ws();
+  const received: Result<R>[] = [];
+  let ended = false;
+  let failed = false;
+  let failure: unknown;
+  let wake = () => {};
+  const offConnected = socket.onConnected(connected);
+  // subscribe (not iterate): unsubscribing ends only this operation, the socket stays for the others
+  const unsubscribe = client.subscribe<R>({ query, variables: variables as Record<string, unknown> }, {
+    next: (r) => (received.push(r as Result<R>), wake()),
+    error: (err) => ((failed = ended = true), (failure = err), wake()),
+    complete: () => ((ended = true), wake()),
   });
-  const stop = () => void client.dispose();
+  const stop = () => ((ended = true), wake());
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    for await (const r of client.iterate<R>({ query, variables: variables as Record<string, unknown> })) yield r as Result<R>;
+    for (;;) {
+      while (received.length && !signal?.aborted) yield received.shift()!;
+      if (failed) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
   } catch (err) {
     // graphql-ws throws an `error` message's GraphQL errors as an array
     if (Array.isArray(err) && err.length) throw fromGraphQLError(err[0] as GqlError);
@@ -124,7 +192,9 @@ async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, 
     throw err;
   } finally {
     signal?.removeEventListener('abort', stop);
-    await client.dispose();
+    offConnected();
+    unsubscribe();
+    if (!o.socket) await socket.close();
   }
 }
 
