@@ -12,7 +12,18 @@ import { json, toEvent, toIntent } from './rows.ts';
  * or `opts.data`, a jsonb expression over the updated row for statements that change
  * many rows (its own parameters, if any, start where the data parameter would be).
  */
-export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolean; data?: string } = {}): string {
+export interface WithEventOptions {
+  actorIsLeaseHolder?: boolean;
+  /** SQL of the event's data; default the parameter after the actor. */
+  data?: string;
+  /**
+   * One more write in the same statement, reading `upd`: a CTE named `name` whose columns
+   * are prefixed `<name>_` and include `<name>_intent_id`, joined to the result by it.
+   */
+  also?: { name: string; sql: string };
+}
+
+export function withEvent(updateSql: string, opts: WithEventOptions = {}): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   // an agent acting under its lease is the actor even when the caller has no principal
   const actor = opts.actorIsLeaseHolder ? `coalesce($${n + 2}, lease_agent)` : `$${n + 2}`;
@@ -22,8 +33,10 @@ export function withEvent(updateSql: string, opts: { actorIsLeaseHolder?: boolea
       insert into intent_events (namespace, intent_id, seq, kind, status, waiting_for, actor, data, at, tx)
       select namespace, id, last_seq, $${n + 1}, status, waiting_for, ${actor}, ${data}, updated_at, last_tx from upd
       returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
-    )
-    select upd.*, ev.* from upd join ev on ev.ev_intent_id = upd.id`;
+    )${opts.also ? `,
+    ${opts.also.name} as (${opts.also.sql})` : ''}
+    select upd.*, ev.*${opts.also ? `, ${opts.also.name}.*` : ''} from upd join ev on ev.ev_intent_id = upd.id${
+    opts.also ? ` join ${opts.also.name} on ${opts.also.name}.${opts.also.name}_intent_id = upd.id` : ''}`;
 }
 
 export interface EventSpec {

@@ -19,33 +19,27 @@ export interface StepRecord {
   error: StepError | null;
 }
 
+const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
+const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).join(', ');
+
 // The intent's seq moves under its lease like a checkpoint's, and the event's data is
 // what the log shows of the step. A COMPLETED record whose name already has one changes
-// nothing: the first result stands (recordStep answers with it).
-const RECORD_EVENT = withEvent(`
+// nothing: the first result stands (recordStep answers with it). The step row takes the
+// seq the update gave the event, in the same statement (one round trip, no transaction).
+const RECORD = withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $5
   where ${LEASED} and not ($7::text = 'COMPLETED' and exists (
     select 1 from intent_steps s where s.intent_id = $2 and s.name = $6 and s.status = 'COMPLETED'))`,
 {
   actorIsLeaseHolder: true,
   data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb))`,
-});
-
-const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
-
-// The event and the step row in one statement: the row takes the seq the update gave the
-// event (one round trip per step fewer than an update and then an insert).
-const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).join(', ');
-const RECORD = RECORD_EVENT.replace(
-  /select upd\.\*, ev\.\* from upd join ev on ev\.ev_intent_id = upd\.id$/,
-  `, st as (
-      insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
+  also: {
+    name: 'st',
+    sql: `insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
       select id, last_seq, namespace, $6, attempt, $7, $13::jsonb, $11, $10, $12::jsonb, $5 from upd
-      returning ${STEP_COLUMNS}
-    )
-    select upd.*, ev.*, st.* from upd join ev on ev.ev_intent_id = upd.id join st on st.st_intent_id = upd.id`,
-);
-if (RECORD === RECORD_EVENT) throw new Error('withEvent changed its final select: update RECORD in store/steps.ts');
+      returning ${STEP_COLUMNS}`,
+  },
+});
 
 export function toStep(r: Record<string, unknown>): IntentStep {
   return {
