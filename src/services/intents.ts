@@ -6,13 +6,9 @@
  */
 import { knownIntentTypes } from '../store/intent-types.ts';
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { AxmeError, badInput } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import type { Logger } from '../core/log.ts';
-import type { PubSub } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import { listEvents, listEventsOfMany } from '../store/events.ts';
 import * as store from '../store/intents.ts';
@@ -22,8 +18,7 @@ import * as v from '../core/validate.ts';
 import { waitForWork } from './wait-for-work.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service, type ServiceDeps } from './deps.ts';
 import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
@@ -92,28 +87,17 @@ function listFilter(f: IntentFilter | null | undefined): IntentFilter {
   };
 }
 
-export class IntentService {
+export class IntentService extends Service {
   private readonly closing = new AbortController();
   /** Aborted by close(); long polls listen to it while they wait, and only then. */
   get closingSignal(): AbortSignal {
     return this.closing.signal;
   }
 
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly pubsub: PubSub;
-  private readonly config: Config;
-  private readonly log: Logger;
-  private readonly commit: Commit;
   private readonly writes: WriteGroups;
 
   constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.pubsub = d.pubsub;
-    this.config = d.config;
-    this.log = d.log;
-    this.commit = d.commit;
+    super(d);
     this.writes = new WriteGroups(d.db, d.clock, d.commit);
   }
 
