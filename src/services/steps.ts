@@ -12,6 +12,7 @@ import { AxmeError } from '../core/errors.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
+import { type UsageInput, validateUsage } from '../core/usage.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -22,6 +23,8 @@ export interface RecordStepInput {
   output?: unknown;
   durationMs: number;
   error?: { message: string; code?: string | null; details?: unknown } | null;
+  /** Model calls the step made (a failed step's too: they were spent). */
+  usage?: readonly UsageInput[] | null;
 }
 
 /** Longest step a record may claim: a week, in milliseconds. */
@@ -50,7 +53,8 @@ export class StepService {
       : null;
     if (error) v.payload('error', error, this.config.maxPayloadBytes);
     const output = error ? null : this.output(a.output);
-    const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error };
+    const usage = validateUsage(a.usage, this.config.prices);
+    const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error, usage };
     const now = this.clock.now();
     try {
       return await this.write(c, id, token, rec, now);

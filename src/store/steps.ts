@@ -9,6 +9,8 @@ import type { IntentStep, StepError } from '../core/model.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { LEASED, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
+import type { Usage } from '../core/usage.ts';
+import { STEP_USAGE_COLUMN, recordUsage, toUsageList } from './usage.ts';
 
 export interface StepRecord {
   name: string;
@@ -17,6 +19,8 @@ export interface StepRecord {
   outputBytes: number;
   durationMs: number;
   error: StepError | null;
+  /** Model calls the step reported, validated and priced (core/usage.ts). */
+  usage: Usage[];
 }
 
 // The intent's seq moves under its lease like a checkpoint's, and the event's data is
@@ -32,6 +36,8 @@ const RECORD_EVENT = withEvent(`
 });
 
 const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
+/** COLUMNS and the record's usage, for reads of `intent_steps s`. */
+const READ_COLUMNS = `${COLUMNS}, ${STEP_USAGE_COLUMN}`;
 
 const INSERT = `
   insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
@@ -49,6 +55,7 @@ export function toStep(r: Record<string, unknown>): IntentStep {
     durationMs: r.duration_ms as number,
     error: (r.error as StepError | null) ?? null,
     recordedAt: date(r.recorded_at),
+    usage: toUsageList(r.usage),
   };
 }
 
@@ -80,21 +87,22 @@ export async function recordStep(
     id, change.intent.lastSeq, ns, s.name, change.intent.attempt, status, s.outputJson, s.outputBytes, s.durationMs,
     json(s.error), now,
   ]);
-  return { step: toStep(ins.rows[0]!), change };
+  await recordUsage(tx, ns, id, change.intent.lastSeq, s.usage, now);
+  return { step: { ...toStep(ins.rows[0]!), usage: s.usage }, change };
 }
 
 export async function completedStep(q: Queryable, ns: string, id: string, name: string): Promise<IntentStep | null> {
   const { rows } = await q.query(
-    `select ${COLUMNS} from intent_steps where namespace = $1 and intent_id = $2 and name = $3 and status = 'COMPLETED'`,
+    `select ${READ_COLUMNS} from intent_steps s where namespace = $1 and intent_id = $2 and name = $3 and status = 'COMPLETED'`,
     [ns, id, name]);
   return rows[0] ? toStep(rows[0]) : null;
 }
 
 const STEPS_OF_MANY = `
-  select ${COLUMNS} from (
+  select ${READ_COLUMNS} from (
     select s.*, row_number() over (partition by s.intent_id order by s.seq) as rn
     from intent_steps s where s.namespace = $1 and s.intent_id = any($2::uuid[]) and ($4::text is null or s.name = $4)
-  ) x where rn <= $3
+  ) s where rn <= $3
   order by intent_id, seq`;
 
 /** The first `limit` step records of each of several intents (optionally of one name), without outputs, in one query. */
