@@ -2,7 +2,7 @@
 // calls, cost given or priced from AXME_PRICES, the running total per intent (own and
 // with its children), rollups by type, model and day, and refusals of bad usage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Axme } from '@axme/client';
+import { createClient, usageOf, type Axme } from '@axme/client';
 import { createAxme } from '../src/app.ts';
 import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/log.ts';
@@ -145,5 +145,49 @@ describe('usage on recordStep', () => {
   it('refuses a price table that is not one, at start-up', () => {
     expect(() => loadConfig({ AXME_PRICES: '{"m": {"input": -1, "output": 2}}' })).toThrow(/AXME_PRICES: m/);
     expect(() => loadConfig({ AXME_PRICES: '/nonexistent/prices.json' })).toThrow(/AXME_PRICES=.*cannot read/);
+  });
+});
+
+// what an OpenAI-compatible endpoint answers (Chat Completions, and the Responses API)
+const chatCompletion = (model: string, prompt: number, completion: number, cached: number) => ({
+  id: 'chatcmpl-1', object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: 'hi' } }],
+  usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } },
+});
+const response = (model: string, input: number, output: number) => ({
+  id: 'resp_1', object: 'response', model, output: [], usage: { input_tokens: input, output_tokens: output, input_tokens_details: { cached_tokens: 0 } },
+});
+
+describe('usage from the TypeScript SDK', () => {
+  it('usageOf reads Chat Completions and Responses API usage', () => {
+    expect(usageOf(chatCompletion('gpt-test', 120, 30, 100), 'openai')).toEqual([
+      { provider: 'openai', model: 'gpt-test', inputTokens: 120, outputTokens: 30, cachedTokens: 100 },
+    ]);
+    expect(usageOf([response('gpt-test', 7, 8), { text: 'no usage' }])).toEqual([
+      { provider: null, model: 'gpt-test', inputTokens: 7, outputTokens: 8, cachedTokens: 0 },
+    ]);
+    expect(usageOf('plain text')).toEqual([]);
+  });
+
+  it("run.step(name, fn, { usage: 'openai' }) records the response's usage with the step, once", async () => {
+    const type = uniqueType();
+    let calls = 0;
+    const worker = axme.worker({ types: [type], onError: () => {}, onHandlerError: () => {}, waitSeconds: 1 }, async (run) => {
+      const a = await run.step('draft', () => (calls++, chatCompletion('gpt-test', 1_000_000, 0, 0)), { usage: 'openai' });
+      const b = await run.step('review', () => ({ text: 'ok', tokens: 1_000_000 }), {
+        usage: (r) => ({ provider: 'openai', model: 'gpt-other', inputTokens: r.tokens, outputTokens: 0 }),
+      });
+      return { a: a.model, b: b.text };
+    });
+    const submitted = await axme.submit({ type, input: {} });
+    const done = await axme.result(submitted.id, { signal: AbortSignal.timeout(20_000) });
+    await worker.stop();
+    expect(done).toMatchObject({ status: 'COMPLETED', output: { a: 'gpt-test', b: 'ok' } });
+    expect(calls).toBe(1);
+    const steps = (await axme.steps(submitted.id))!;
+    expect(steps.map((s) => [s.name, s.usageTotals.costUsd])).toEqual([['draft', 2], ['review', 1]]);
+    const usage = await axme.intentUsage(submitted.id);
+    expect(usage?.own).toMatchObject({ calls: 2, inputTokens: 2_000_000, costUsd: 3 });
+    const byType = await axme.usage({ filter: { type }, groupBy: ['MODEL'] });
+    expect(byType.map((b) => [b.model, b.costUsd])).toEqual([['gpt-other', 1], ['gpt-test', 2]]);
   });
 });
