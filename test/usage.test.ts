@@ -1,6 +1,8 @@
 // LLM usage per step (migration 016), over a listening server: recordStep with model
 // calls, cost given or priced from AXME_PRICES, the running total per intent (own and
 // with its children), rollups by type, model and day, and refusals of bad usage.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, usageOf, type Axme } from '@axme/client';
 import { createAxme } from '../src/app.ts';
@@ -190,4 +192,25 @@ describe('usage from the TypeScript SDK', () => {
     const byType = await axme.usage({ filter: { type }, groupBy: ['MODEL'] });
     expect(byType.map((b) => [b.model, b.costUsd])).toEqual([['gpt-other', 1], ['gpt-test', 2]]);
   });
+});
+
+describe('usage in the CLI', () => {
+  const cli = async (...args: string[]) => (await promisify(execFile)('bin/axme', ['--url', server.url, ...args], { timeout: 20_000 })).stdout;
+
+  it('axme get shows the intent’s cost and each step’s; axme usage sums by model', async () => {
+    const type = uniqueType();
+    const { id, token } = await claimed(type);
+    await record(id, token, 'draft', [{ model: 'gpt-test', inputTokens: 1_000_000, outputTokens: 250_000, cachedTokens: 0 }]);
+    await record(id, token, 'lookup', [{ model: 'unknown-model', inputTokens: 10, outputTokens: 0 }]);
+    const got = await cli('get', id);
+    expect(got).toContain('usage     $4.00 + 1 unpriced call  1.0M in / 250.0k out  2 calls');
+    expect(got).toMatch(/draft .* \$4\.00 1\.0M→250\.0k tok/);
+    expect(got).toMatch(/lookup .* \? 10→0 tok/);
+    const table = await cli('usage', '--by', 'model', '--type', type, '--since', '1d');
+    expect(table.split('\n')[0]).toMatch(/^model\s+cost\s+input\s+cached\s+output\s+calls\s+unpriced$/);
+    expect(table).toMatch(/gpt-test\s+\$4\.00\s+1\.0M\s+0\s+250\.0k\s+1/);
+    expect(table).toMatch(/unknown-model\s+\$0\.0000\s+10\s+0\s+0\s+1\s+1/);
+    const json = JSON.parse(await cli('--json', 'usage', '--type', type));
+    expect(json).toEqual([expect.objectContaining({ calls: 2, costUsd: 4, unpricedCalls: 1 })]);
+  }, 60_000);
 });
