@@ -15,6 +15,8 @@ import * as store from '../store/steps.ts';
 import { type UsageInput, validateUsage } from '../core/usage.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
+import { countLlmUsage } from '../telemetry/metrics.ts';
+import { traceLlmUsage } from '../telemetry/tracing.ts';
 
 export interface RecordStepInput {
   id: string;
@@ -66,10 +68,15 @@ export class StepService {
   }
 
   private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date): Promise<IntentStep> {
-    const { step } = await this.commit(async (tx) => {
+    const { step, fresh } = await this.commit(async (tx) => {
       const r = await store.recordStep(tx, c.namespace, id, token, rec, c.principal, now);
-      return { step: r.step, changes: r.change ? [r.change] : [] };
+      return { step: r.step, fresh: r.change !== null, changes: r.change ? [r.change] : [] };
     });
+    // only a record written now spent tokens; one answered from an earlier record did not
+    if (fresh) {
+      countLlmUsage(rec.usage);
+      traceLlmUsage(rec.usage);
+    }
     return step;
   }
 
