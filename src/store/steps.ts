@@ -10,7 +10,7 @@ import { type Change, toChange, withEvent } from './events.ts';
 import { LEASED, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
 import type { Usage } from '../core/usage.ts';
-import { STEP_USAGE_COLUMN, recordUsage, toUsageList } from './usage.ts';
+import { STEP_USAGE_COLUMN, recordUsage, sum, toUsageList } from './usage.ts';
 
 export interface StepRecord {
   name: string;
@@ -32,8 +32,15 @@ const RECORD_EVENT = withEvent(`
     select 1 from intent_steps s where s.intent_id = $2 and s.name = $6 and s.status = 'COMPLETED'))`,
 {
   actorIsLeaseHolder: true,
-  data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb))`,
+  data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb, 'usage', $13::jsonb))`,
 });
+
+// what the step's event shows of its model calls (timelines read events, not records)
+function usageSummary(calls: readonly Usage[]): Record<string, unknown> | null {
+  if (calls.length === 0) return null;
+  const t = sum(calls);
+  return { calls: t.calls, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.unpricedCalls === t.calls ? null : t.costUsd };
+}
 
 const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
 /** COLUMNS and the record's usage, for reads of `intent_steps s`. */
@@ -72,7 +79,7 @@ export async function recordStep(
   const status = failed ? 'FAILED' : 'COMPLETED';
   const { rows } = await tx.query(RECORD_EVENT, [
     ns, id, TRANSITIONS[action].from, token, now, s.name, status,
-    step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error),
+    step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error), json(usageSummary(s.usage)),
   ]);
   if (!rows[0]) {
     // under a live lease the only reason left is a result already recorded under the name;
