@@ -193,7 +193,7 @@ export function IntentPage(p: { id: string }) {
             <dd data-field="usage">
               {usd(intent.usage.costUsd)}
               {intent.usage.unpricedCalls ? <span class="muted"> + {intent.usage.unpricedCalls} unpriced</span> : null}
-              <span class="muted"> · {intent.usage.inputTokens} in ({intent.usage.cachedTokens} cached) / {intent.usage.outputTokens} out tokens · {intent.usage.calls} calls</span>
+              <span class="muted"> · {intent.usage.inputTokens} in ({intent.usage.cachedTokens} cached) / {intent.usage.outputTokens} out tokens · {intent.usage.calls} {intent.usage.calls === 1 ? 'call' : 'calls'}</span>
               {intent.familyUsage.calls !== intent.usage.calls ? <span> · with children {usd(intent.familyUsage.costUsd)}</span> : null}
             </dd>
           </>
