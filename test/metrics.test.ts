@@ -74,6 +74,24 @@ it('/metrics reports unfinished intents by status and type, claims, lease expiri
   expect(sample(text, 'axme_db_pool_waiting') !== null).toBe(REAL_PG !== null);
 });
 
+it('/metrics counts the LLM tokens and cost steps report, by model, once per step', async () => {
+  const before = await scrape();
+  const at = (text: string, name: string, labels: Record<string, string>) => sample(text, name, labels) ?? 0;
+  ok(await submit('m.llm'));
+  const lease = await claim('m.llm');
+  const step = `mutation($id: ID!, $t: ID!) { recordStep(input: { id: $id, leaseToken: $t, name: "draft", durationMs: 1,
+    usage: [{ model: "m-metrics", inputTokens: 100, outputTokens: 20, cachedTokens: 40, costUsd: 0.5 }, { model: "m-metrics", inputTokens: 1, outputTokens: 1 }] }) { seq } }`;
+  ok(await t.gql(step, { id: lease.intent.id, t: lease.token }));
+  ok(await t.gql(step, { id: lease.intent.id, t: lease.token })); // answered from the record: spent nothing more
+  const after = await scrape();
+  const delta = (name: string, labels: Record<string, string>) => at(after, name, labels) - at(before, name, labels);
+  expect(delta('axme_llm_tokens_total', { kind: 'input', model: 'm-metrics' })).toBe(101);
+  expect(delta('axme_llm_tokens_total', { kind: 'output', model: 'm-metrics' })).toBe(21);
+  expect(delta('axme_llm_tokens_total', { kind: 'cached', model: 'm-metrics' })).toBe(40);
+  expect(delta('axme_llm_cost_usd_total', { model: 'm-metrics' })).toBe(0.5);
+  expect(delta('axme_llm_calls_total', { model: 'm-metrics', priced: 'false' })).toBe(1);
+});
+
 it('/metrics can be turned off', async () => {
   const off = await testApp({ env: { AXME_METRICS: 'off' } });
   try {

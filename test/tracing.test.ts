@@ -76,6 +76,12 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(code(await post('query { nope }'))).toBe('BAD_USER_INPUT');
     // the caller decided not to sample this trace: nothing of it is exported
     ok(await post('query Unsampled { intents(first: 1) { totalCount } }', { traceparent: `00-${unsampled}-${callerSpan}-00` }));
+    // a step that called two models: GenAI attributes on its span
+    ok(await post('mutation { submitIntent(input: { type: "llm.draft" }) { id } }'));
+    const lease = ok<{ claimIntent: { token: string; intent: { id: string } } }>(
+      await post('mutation { claimIntent(input: { types: ["llm.draft"] }) { token intent { id } } }')).claimIntent;
+    ok(await post(`mutation Step { recordStep(input: { id: "${lease.intent.id}", leaseToken: "${lease.token}", name: "draft", durationMs: 1,
+      usage: [{ provider: "openai", model: "gpt-a", inputTokens: 100, outputTokens: 7 }, { model: "gpt-b", inputTokens: 5, outputTokens: 3 }] }) { seq } }`));
     // a graceful stop flushes what is buffered
     await t.close();
   });
@@ -114,6 +120,14 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(cancel.parentSpanId ?? '').toBe('');
     const invalid = spans().find((s) => s.name === 'query nope')!;
     expect(attr(invalid, 'axme.error.code')).toBe('BAD_USER_INPUT');
+  });
+
+  it('puts gen_ai.* usage attributes on the span of a step that reported model calls', () => {
+    const step = spans().find((s) => s.name === 'mutation Step')!;
+    expect(attr(step, 'gen_ai.request.model')).toBe('gpt-a');
+    expect(attr(step, 'gen_ai.provider.name')).toBe('openai');
+    expect(Number(attr(step, 'gen_ai.usage.input_tokens'))).toBe(105);
+    expect(Number(attr(step, 'gen_ai.usage.output_tokens'))).toBe(10);
   });
 
   it('follows the caller’s sampling decision', () => {

@@ -14,6 +14,7 @@ import { printStream } from './stream.ts';
 import { keysCommand } from './keys.ts';
 import { workersCommand } from './workers.ts';
 import { schedulesCommand } from './schedules.ts';
+import { intentUsageLines, usageCommand } from './usage.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -91,9 +92,10 @@ program
 
 program.command('get <id>').description('show an intent').action(async (id: string) => {
   const c = client();
-  const [intent, steps] = await Promise.all([c.get(id), c.steps(id)]);
+  const [intent, steps, usage] = await Promise.all([c.get(id), c.steps(id), c.intentUsage(id)]);
   if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
-  print({ ...intent!, steps: steps ?? [] }, () => `${intentDetails(intent!)}\n${stepsTable(steps ?? [])}`);
+  const usageLines = usage ? `\n${intentUsageLines(usage)}` : '';
+  print({ ...intent!, steps: steps ?? [], usage: usage ? { own: usage.own, total: usage.total } : null }, () => `${intentDetails(intent!)}${usageLines}\n${stepsTable(steps ?? [])}`);
 });
 
 program
@@ -223,6 +225,7 @@ program
 keysCommand(program, print);
 workersCommand(program, client, print);
 schedulesCommand(program, client, print);
+usageCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

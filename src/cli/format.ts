@@ -68,6 +68,15 @@ export interface StepRow {
   durationMs: number;
   outputBytes: number;
   error?: { message: string; code?: string | null } | null;
+  usageTotals?: { calls: number; inputTokens: number; outputTokens: number; costUsd: number; unpricedCalls: number } | null;
+}
+
+// a step's LLM usage in its row: cost (or `?` when unpriced) and tokens in/out
+function stepUsage(u: StepRow['usageTotals']): string {
+  if (!u || u.calls === 0) return '';
+  const cost = u.unpricedCalls === u.calls ? '?' : `$${u.costUsd < 1 ? u.costUsd.toFixed(4) : u.costUsd.toFixed(2)}${u.unpricedCalls ? '+?' : ''}`;
+  const k = (n: number) => (n < 1000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : `${(n / 1_000_000).toFixed(1)}M`);
+  return `  ${cost} ${k(u.inputTokens)}→${k(u.outputTokens)} tok`;
 }
 
 /** The steps table of `axme get`: one line per record, in the order written. */
@@ -77,7 +86,7 @@ export function stepsTable(steps: readonly StepRow[]): string {
   const head = `  steps     ${'name'.padEnd(width)}  attempt  ${'status'.padEnd(9)}  ${'duration'.padStart(8)}  ${'size'.padStart(10)}`;
   const rows = steps.map((s) => {
     const error = s.error ? `  ${s.error.code ? `[${s.error.code}] ` : ''}${s.error.message}` : '';
-    return `            ${s.name.slice(0, width).padEnd(width)}  ${String(s.attempt).padStart(7)}  ${status(s.status.padEnd(9))}  ${duration(s.durationMs).padStart(8)}  ${bytes(s.outputBytes).padStart(10)}${error}`;
+    return `            ${s.name.slice(0, width).padEnd(width)}  ${String(s.attempt).padStart(7)}  ${status(s.status.padEnd(9))}  ${duration(s.durationMs).padStart(8)}  ${bytes(s.outputBytes).padStart(10)}${stepUsage(s.usageTotals)}${error}`;
   });
   return [head, ...rows].join('\n');
 }

@@ -2,7 +2,9 @@
  * Configuration from environment variables, validated once at start-up. Every bad
  * value is reported, one line each, before anything starts.
  */
+import { readFileSync } from 'node:fs';
 import { parseDurationSeconds } from './duration.ts';
+import { type PriceTable, parsePrices } from './usage.ts';
 
 export interface Config {
   /** PORT: HTTP port. Default 4000. */
@@ -136,6 +138,11 @@ export interface Config {
    * Unset, or OTEL_SDK_DISABLED=true, means no tracing and no OpenTelemetry module loaded.
    */
   tracing: TracingConfig | null;
+  /**
+   * AXME_PRICES: USD per million input/output/cached tokens per model, to price the usage
+   * steps report without a cost: JSON, or the path of a JSON file. Default: none (cost null).
+   */
+  prices: PriceTable;
 }
 
 export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -257,6 +264,22 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`AXME_DB_SCHEMA=${dbSchema}: expected a lower-case SQL identifier`);
   }
   const dataDir = str('AXME_DATA_DIR') ?? './.axme/data';
+  // JSON inline (starts with `{`) or a file holding it
+  const prices = (raw: string | null): PriceTable => {
+    if (raw === null) return new Map();
+    let text = raw;
+    if (!raw.trimStart().startsWith('{')) {
+      try {
+        text = readFileSync(raw, 'utf8');
+      } catch (e) {
+        problems.push(`AXME_PRICES=${raw}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        return new Map();
+      }
+    }
+    const r = parsePrices(text, 'AXME_PRICES');
+    problems.push(...r.problems);
+    return r.prices;
+  };
 
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
@@ -315,6 +338,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: origins('AXME_ALLOWED_ORIGINS'),
     allowedHosts: hosts('AXME_ALLOWED_HOSTS'),
     tracing: null,
+    prices: prices(str('AXME_PRICES')),
   };
   // the OpenTelemetry SDK reads these names itself (headers, timeouts, resource attributes);
   // the ones that decide whether and how Axme loads it are checked here with the rest

@@ -2,6 +2,7 @@
  * What the service talks about: an intent, its error and its events, as every layer
  * above the database sees them. store/rows.ts maps table rows to these.
  */
+import type { Usage } from './usage.ts';
 import type { EventKind, Status, WaitingFor } from './lifecycle.ts';
 import type { RetryPolicyPatch } from './retry-policy.ts';
 
@@ -82,6 +83,8 @@ export interface IntentStep {
   durationMs: number;
   error: StepError | null;
   recordedAt: Date;
+  /** Model calls the step reported (LLM usage, migration 016). */
+  usage: Usage[];
 }
 
 /** What a step threw, as its worker reported it. */

@@ -8,6 +8,7 @@ import type { Intent, IntentEvent, IntentStep } from '../core/model.ts';
 import type { Services } from '../services/index.ts';
 import type { WorkerSession } from '../store/workers.ts';
 import type { Schedule } from '../store/schedules.ts';
+import { EMPTY_TOTALS, type UsageTotals } from '../core/usage.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -30,6 +31,8 @@ export interface Loaders {
   schedule: DataLoader<string, Schedule | null>;
   /** An intent's forks, oldest first, by original id. */
   forks: DataLoader<string, Intent[]>;
+  /** An intent's own LLM usage total (migration 016), by intent id. */
+  usage: DataLoader<string, UsageTotals>;
 }
 
 /** The most forks read per intent for `forks`. */
@@ -54,6 +57,7 @@ class LazyLoaders implements Loaders {
   #inFlight: Loaders['inFlight'] | null = null;
   #schedule: Loaders['schedule'] | null = null;
   #forks: Loaders['forks'] | null = null;
+  #usage: Loaders['usage'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -142,6 +146,15 @@ class LazyLoaders implements Loaders {
     return (this.#forks ??= new DataLoader(async (ids) => {
       const byOriginal = await forks.ofMany(caller, ids, FORKS_PER_INTENT);
       return ids.map((id) => byOriginal.get(id) ?? []);
+    }));
+  }
+
+  get usage(): Loaders['usage'] {
+    const { usage } = this.#services;
+    const caller = this.#caller;
+    return (this.#usage ??= new DataLoader(async (ids) => {
+      const found = await usage.totals(caller, ids);
+      return ids.map((id) => found.get(id) ?? EMPTY_TOTALS);
     }));
   }
 }

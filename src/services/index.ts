@@ -14,6 +14,7 @@ import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
 import { StepService } from './steps.ts';
+import { UsageService } from './usage.ts';
 import { ScheduleService } from './schedules.ts';
 import { WaitService } from './waits.ts';
 import { WorkerService } from './workers.ts';
@@ -24,6 +25,7 @@ export interface Services {
   approvals: ApprovalService;
   operator: OperatorService;
   steps: StepService;
+  usage: UsageService;
   workers: WorkerService;
   /** Cron and interval schedules that submit intents (migration 014). */
   schedules: ScheduleService;
@@ -43,6 +45,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
     steps: new StepService(deps),
+    usage: new UsageService(deps),
     workers: new WorkerService(deps),
     schedules: new ScheduleService(deps),
     forks: new ForkService(deps),

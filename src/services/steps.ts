@@ -12,8 +12,11 @@ import { AxmeError } from '../core/errors.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
+import { type UsageInput, validateUsage } from '../core/usage.ts';
 import type { Commit } from './commit.ts';
 import type { ServiceDeps } from './deps.ts';
+import { countLlmUsage } from '../telemetry/metrics.ts';
+import { traceLlmUsage } from '../telemetry/tracing.ts';
 
 export interface RecordStepInput {
   id: string;
@@ -22,6 +25,8 @@ export interface RecordStepInput {
   output?: unknown;
   durationMs: number;
   error?: { message: string; code?: string | null; details?: unknown } | null;
+  /** Model calls the step made (a failed step's too: they were spent). */
+  usage?: readonly UsageInput[] | null;
 }
 
 /** Longest step a record may claim: a week, in milliseconds. */
@@ -50,7 +55,8 @@ export class StepService {
       : null;
     if (error) v.payload('error', error, this.config.maxPayloadBytes);
     const output = error ? null : this.output(a.output);
-    const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error };
+    const usage = validateUsage(a.usage, this.config.prices);
+    const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error, usage };
     const now = this.clock.now();
     try {
       return await this.write(c, id, token, rec, now);
@@ -63,11 +69,17 @@ export class StepService {
 
   private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date): Promise<IntentStep> {
     // one statement writes the event and the row (store/steps.ts): no BEGIN/COMMIT round trips;
-    // a refusal only reads afterwards, to say why
-    const { step } = await this.commit.statement(async (q) => {
+    // a step with model calls also writes its usage rows, so it takes a transaction
+    const write = rec.usage.length ? this.commit : this.commit.statement;
+    const { step, fresh } = await write(async (q) => {
       const r = await store.recordStep(q, c.namespace, id, token, rec, c.principal, now);
-      return { step: r.step, changes: r.change ? [r.change] : [] };
+      return { step: r.step, fresh: r.change !== null, changes: r.change ? [r.change] : [] };
     });
+    // only a record written now spent tokens; one answered from an earlier record did not
+    if (fresh) {
+      countLlmUsage(rec.usage);
+      traceLlmUsage(rec.usage);
+    }
     return step;
   }
 

@@ -9,6 +9,8 @@ import type { IntentStep, StepError } from '../core/model.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { LEASED, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
+import type { Usage } from '../core/usage.ts';
+import { STEP_USAGE_COLUMN, recordUsage, sum, toUsageList } from './usage.ts';
 
 export interface StepRecord {
   name: string;
@@ -17,6 +19,8 @@ export interface StepRecord {
   outputBytes: number;
   durationMs: number;
   error: StepError | null;
+  /** Model calls the step reported, validated and priced (core/usage.ts). */
+  usage: Usage[];
 }
 
 const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
@@ -32,7 +36,7 @@ const RECORD = withEvent(`
     select 1 from intent_steps s where s.intent_id = $2 and s.name = $6 and s.status = 'COMPLETED'))`,
 {
   actorIsLeaseHolder: true,
-  data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb))`,
+  data: `jsonb_strip_nulls(jsonb_build_object('name', $6::text, 'attempt', attempt, 'durationMs', $10::int, 'outputBytes', $11::int, 'error', $12::jsonb, 'usage', $14::jsonb))`,
   also: {
     name: 'st',
     sql: `insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
@@ -40,6 +44,16 @@ const RECORD = withEvent(`
       returning ${STEP_COLUMNS}`,
   },
 });
+
+// what the step's event shows of its model calls (timelines read events, not records)
+function usageSummary(calls: readonly Usage[]): Record<string, unknown> | null {
+  if (calls.length === 0) return null;
+  const t = sum(calls);
+  return { calls: t.calls, inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.unpricedCalls === t.calls ? null : t.costUsd };
+}
+
+/** COLUMNS and the record's usage, for reads of `intent_steps s`. */
+const READ_COLUMNS = `${COLUMNS}, ${STEP_USAGE_COLUMN}`;
 
 export function toStep(r: Record<string, unknown>): IntentStep {
   return {
@@ -52,6 +66,7 @@ export function toStep(r: Record<string, unknown>): IntentStep {
     durationMs: r.duration_ms as number,
     error: (r.error as StepError | null) ?? null,
     recordedAt: date(r.recorded_at),
+    usage: toUsageList(r.usage),
   };
 }
 
@@ -68,7 +83,7 @@ export async function recordStep(
   const status = failed ? 'FAILED' : 'COMPLETED';
   const { rows } = await tx.query(RECORD, [
     ns, id, TRANSITIONS[action].from, token, now, s.name, status,
-    step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error), s.outputJson,
+    step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error), s.outputJson, json(usageSummary(s.usage)),
   ]);
   if (!rows[0]) {
     // under a live lease the only reason left is a result already recorded under the name;
@@ -79,22 +94,25 @@ export async function recordStep(
     throw await whyNot(tx, ns, id, action, token, now);
   }
   const row = rows[0];
+  const change = toChange(row);
+  // a step that reported model calls is written in a transaction (StepService), so its usage rows land with it
+  if (s.usage.length) await recordUsage(tx, ns, id, change.intent.lastSeq, s.usage, now);
   const stepRow = Object.fromEntries(COLUMNS.split(', ').map((c) => [c, row[`st_${c}`]]));
-  return { step: toStep(stepRow), change: toChange(row) };
+  return { step: { ...toStep(stepRow), usage: s.usage }, change };
 }
 
 export async function completedStep(q: Queryable, ns: string, id: string, name: string): Promise<IntentStep | null> {
   const { rows } = await q.query(
-    `select ${COLUMNS} from intent_steps where namespace = $1 and intent_id = $2 and name = $3 and status = 'COMPLETED'`,
+    `select ${READ_COLUMNS} from intent_steps s where namespace = $1 and intent_id = $2 and name = $3 and status = 'COMPLETED'`,
     [ns, id, name]);
   return rows[0] ? toStep(rows[0]) : null;
 }
 
 const STEPS_OF_MANY = `
-  select ${COLUMNS} from (
+  select ${READ_COLUMNS} from (
     select s.*, row_number() over (partition by s.intent_id order by s.seq) as rn
     from intent_steps s where s.namespace = $1 and s.intent_id = any($2::uuid[]) and ($4::text is null or s.name = $4)
-  ) x where rn <= $3
+  ) s where rn <= $3
   order by intent_id, seq`;
 
 /** The first `limit` step records of each of several intents (optionally of one name), without outputs, in one query. */

@@ -64,6 +64,48 @@ const scheduleFires = new Counter({
   registers: [shared],
 });
 
+const llmTokens = new Counter({
+  name: 'axme_llm_tokens_total',
+  help: 'LLM tokens steps reported to this instance (recordStep usage), by kind (input, output, cached; cached is part of input) and model.',
+  labelNames: ['kind', 'model'] as const,
+  registers: [shared],
+});
+const llmCost = new Counter({
+  name: 'axme_llm_cost_usd_total',
+  help: 'Cost in USD of the LLM calls steps reported to this instance (given, or priced from AXME_PRICES), by model; unpriced calls add nothing.',
+  labelNames: ['model'] as const,
+  registers: [shared],
+});
+const llmCalls = new Counter({
+  name: 'axme_llm_calls_total',
+  help: 'LLM calls steps reported to this instance, by model and priced (true/false).',
+  labelNames: ['model', 'priced'] as const,
+  registers: [shared],
+});
+
+// model names come from callers: past this many distinct ones, the rest count as "other"
+// so one misbehaving worker cannot grow the scrape without bound
+const MAX_MODEL_LABELS = 200;
+const modelLabels = new Set<string>();
+const modelLabel = (m: string) => {
+  if (modelLabels.has(m)) return m;
+  if (modelLabels.size >= MAX_MODEL_LABELS) return 'other';
+  modelLabels.add(m);
+  return m;
+};
+
+/** Counts the LLM calls of a step just recorded (not one answered from an earlier record). */
+export function countLlmUsage(calls: readonly { model: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number | null }[]): void {
+  for (const u of calls) {
+    const model = modelLabel(u.model);
+    llmTokens.inc({ kind: 'input', model }, u.inputTokens);
+    llmTokens.inc({ kind: 'output', model }, u.outputTokens);
+    llmTokens.inc({ kind: 'cached', model }, u.cachedTokens);
+    llmCalls.inc({ model, priced: String(u.costUsd !== null) });
+    if (u.costUsd !== null) llmCost.inc({ model }, u.costUsd);
+  }
+}
+
 export function countScheduleFires(outcome: 'submitted' | 'skipped' | 'buffered', n = 1): void {
   if (n > 0) scheduleFires.inc({ outcome }, n);
 }

@@ -87,3 +87,22 @@ export function traceChanges(changes: readonly Change[]): void {
   const { intent, event } = changes[0]!;
   span.setAttributes({ 'axme.intent.id': intent.id, 'axme.intent.type': intent.type, 'axme.intent.status': intent.status, 'axme.event.kind': event.kind });
 }
+
+/**
+ * OpenTelemetry GenAI attributes on the recordStep span: the model (the first call's; all
+ * of them in gen_ai.request.models when a step called several) and the tokens summed.
+ */
+export function traceLlmUsage(calls: readonly { provider: string | null; model: string; inputTokens: number; outputTokens: number }[]): void {
+  if (!current || calls.length === 0) return;
+  const span = current.api.trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  const models = [...new Set(calls.map((u) => u.model))];
+  const provider = calls.find((u) => u.provider)?.provider;
+  span.setAttributes({
+    'gen_ai.request.model': models[0]!,
+    'gen_ai.usage.input_tokens': calls.reduce((n, u) => n + u.inputTokens, 0),
+    'gen_ai.usage.output_tokens': calls.reduce((n, u) => n + u.outputTokens, 0),
+    ...(models.length > 1 ? { 'gen_ai.request.models': models } : {}),
+    ...(provider ? { 'gen_ai.provider.name': provider } : {}),
+  });
+}

@@ -48,3 +48,30 @@ it('shows the steps of each attempt: ran, failed, and replayed from an earlier a
     await worker.stop();
   }
 });
+
+it('shows the LLM cost and tokens of the intent and of each step that reported usage', async () => {
+  const type = 'e2e.usage';
+  const worker = new Worker(e2e.client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    await run.step('draft', () => ({ model: 'gpt-e2e', usage: { prompt_tokens: 1500, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 500 } } }), {
+      usage: (r) => ({ model: r.model, inputTokens: r.usage.prompt_tokens, outputTokens: r.usage.completion_tokens, cachedTokens: 500, costUsd: 0.0123 }),
+    });
+    await run.step('plain', () => 'no model here');
+    return { ok: true };
+  });
+  try {
+    const intent = await e2e.client.submit({ type, input: {} });
+    await e2e.client.result(intent.id, { signal: AbortSignal.timeout(20_000) });
+    const context = await e2e.context();
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.origin}/ui/intents/${intent.id}`);
+    const usage = page.locator('[data-field="usage"]');
+    await usage.waitFor();
+    expect(await usage.textContent()).toMatch(/\$0\.0123.*1500 in \(500 cached\) \/ 200 out tokens · 1 call$/);
+    const draft = page.locator('[data-step="draft"][data-state="ran"] [data-field="step-usage"]');
+    expect(await draft.textContent()).toContain('$0.0123 · 1.5k in / 200 out tokens');
+    expect(await page.locator('[data-step="plain"] [data-field="step-usage"]').count()).toBe(0);
+    await shot(page, 'intent-usage');
+  } finally {
+    await worker.stop();
+  }
+});

@@ -117,6 +117,16 @@ export class AxmeClient {
     return (await this.request(ops.IntentStepsDocument, { id, first: o.first ?? null, withOutput: o.withOutput ?? false })).intent?.steps ?? null;
   }
 
+  /** An intent's LLM usage: `own` (its steps) and `total` (with its descendants'). Null: no such intent. */
+  async intentUsage(id: string) {
+    return (await this.request(ops.IntentUsageDocument, { id })).intent ?? null;
+  }
+
+  /** LLM usage summed per group over a window (default the last 30 days). */
+  async usage(o: { filter?: ops.UsageFilter; groupBy?: ops.UsageGroup[]; first?: number } = {}) {
+    return (await this.request(ops.UsageDocument, { filter: o.filter ?? null, groupBy: o.groupBy ?? [], first: o.first ?? null })).usage;
+  }
+
   async cancel(id: string, reason?: string): Promise<Intent> {
     return (await this.request(ops.CancelIntentDocument, { input: { id, reason: reason ?? null } })).cancelIntent;
   }

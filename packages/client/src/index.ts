@@ -25,3 +25,4 @@ export { StreamWriter, type StreamWriterOptions } from './stream.ts';
 export { IntentRun, Suspended, type ApprovalRequest, type WaitKey } from './run.ts';
 export type { ApprovalDecision, SignalResult, ChildrenResult, ChildResult } from './wait-outcomes.ts';
 export * from './errors.ts';
+export { usageOf, type LlmUsage, type StepOptions, type UsageOption } from './usage.ts';

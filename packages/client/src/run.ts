@@ -8,6 +8,7 @@ import type { AxmeClient, Intent, Lease } from './client.ts';
 import { DuplicateStepError, NonRetryableError } from './errors.ts';
 import { StreamWriter, type StreamWriterOptions } from './stream.ts';
 import * as ops from './generated/graphql.ts';
+import { type LlmUsage, type StepOptions, usageFor } from './usage.ts';
 import {
   type ApprovalDecision, type ChildrenResult, type SignalResult, type Wake, type WaitKind, type WaitRecord, outcomeOf,
 } from './wait-outcomes.ts';
@@ -121,8 +122,10 @@ export class IntentRun<Input = unknown> {
    * later attempt gets the recorded result without calling fn. fn may be anything: an
    * LLM call, sampling, a payment. Names must be unique within the intent. A step that
    * throws records its error (STEP_FAILED) and the error goes on to the handler.
+   * `options.usage` records the LLM usage of the result with it: `'openai'` reads an
+   * OpenAI-compatible response's `usage` and `model` (usageOf), a function returns it.
    */
-  async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  async step<T>(name: string, fn: () => Promise<T> | T, options: StepOptions<T> = {}): Promise<T> {
     // a step's name is its identity across runs; numbering repeats by call order (as
     // inngest-js does) would give a step another's result when a run takes another branch
     if (this.stepsThisRun.has(name)) {
@@ -140,7 +143,7 @@ export class IntentRun<Input = unknown> {
       if (!this.signal.aborted && !(err instanceof Suspended)) await this.record(name, started, { error: stepError(err) }).catch(() => {});
       throw err;
     }
-    await this.record(name, started, { output: value ?? null });
+    await this.record(name, started, { output: value ?? null, usage: usageFor(options.usage, value) });
     return value;
   }
 
@@ -153,11 +156,11 @@ export class IntentRun<Input = unknown> {
   }
 
   /** Writes one step record in turn with checkpoint writes, so the log keeps the order they happened in. */
-  private record(name: string, started: number, r: { output?: unknown; error?: ops.StepErrorInput }): Promise<void> {
+  private record(name: string, started: number, r: { output?: unknown; error?: ops.StepErrorInput; usage?: LlmUsage[] }): Promise<void> {
     const durationMs = Math.max(0, Math.round(performance.now() - started));
     return this.write(async () => {
       const d = await this.client.request(ops.RecordStepDocument, {
-        input: { id: this.id, leaseToken: this.leaseToken, name, durationMs, output: r.output ?? null, error: r.error ?? null },
+        input: { id: this.id, leaseToken: this.leaseToken, name, durationMs, output: r.output ?? null, error: r.error ?? null, usage: r.usage?.length ? r.usage : null },
       });
       this.seq = Math.max(this.seq, d.recordStep.seq);
     });

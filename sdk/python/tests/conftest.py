@@ -58,6 +58,8 @@ def server() -> Iterator[Server]:
         AXME_CLAIM_POLL_MS="50",
         AXME_SUBSCRIPTION_POLL_MS="50",
         AXME_SHUTDOWN_TIMEOUT_MS="1000",
+        # prices for tests/test_usage.py: USD per million tokens
+        AXME_PRICES='{"gpt-py": {"input": 2, "output": 8}}',
     )
     name = f"axme_py_{os.getpid()}_{secrets.token_hex(4)}"
     database_url = env.get("DATABASE_URL")

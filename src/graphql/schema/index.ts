@@ -12,6 +12,7 @@ import './keys.ts';
 import './recovery.ts';
 import './approval.ts';
 import './waits.ts';
+import './usage.ts';
 import './steps.ts';
 import './schedules.ts';
 import './forks.ts';

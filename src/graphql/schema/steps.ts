@@ -3,6 +3,8 @@ import type { IntentStep as IntentStepRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { leafCost, listSize } from '../cost.ts';
 import { Intent } from './intent.ts';
+import { sum } from '../../store/usage.ts';
+import { LlmCall, LlmCallInput, UsageTotals } from './usage.ts';
 
 const StepStatus = builder.enumType('StepStatus', {
   description: 'COMPLETED: the step returned and its result is stored (once per name). FAILED: it threw; the error is stored.',
@@ -39,6 +41,13 @@ IntentStep.implement({
     }),
     error: t.field({ type: StepError, nullable: true, resolve: (s) => s.error }),
     recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+    usage: t.field({
+      type: [LlmCall],
+      description: 'Model calls the step reported (recordStep usage; at most 100). Counted as 100 per step against AXME_MAX_COST: page steps with `first`, or select usageTotals.',
+      extensions: listSize({ default: 100 }),
+      resolve: (s) => s.usage,
+    }),
+    usageTotals: t.field({ type: UsageTotals, description: 'The step’s model calls summed: what a timeline shows per step.', resolve: (s) => sum(s.usage) }),
   }),
 });
 
@@ -86,6 +95,7 @@ const RecordStepInput = builder.inputType('RecordStepInput', {
     output: t.field({ type: 'JSON', description: 'The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE.' }),
     durationMs: t.int({ required: true, description: 'How long the step ran.' }),
     error: t.field({ type: StepErrorInput, description: 'Set when the step threw: a FAILED record, and output is ignored.' }),
+    usage: t.field({ type: [LlmCallInput], description: 'LLM calls the step made (at most 100), stored with the record and added to the intent’s usage.' }),
   }),
 });
 
@@ -98,6 +108,7 @@ builder.mutationFields((t) => ({
       ctx.services.steps.record(ctx.caller, {
         id: a.id, leaseToken: a.leaseToken, name: a.name, output: a.output ?? null, durationMs: a.durationMs,
         error: a.error ? { message: a.error.message, code: a.error.code ?? null, details: a.error.details ?? null } : null,
+        usage: a.usage ?? null,
       }),
   }),
 }));

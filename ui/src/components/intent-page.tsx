@@ -30,7 +30,7 @@ import { ChildrenTree } from './children-tree.tsx';
 import { ForkDialog } from './fork-dialog.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { StatusBadge } from './status-badge.tsx';
-import { StepTimeline } from './step-timeline.tsx';
+import { StepTimeline, usd } from './step-timeline.tsx';
 import { StreamsPanel } from './stream-view.tsx';
 import { Timeline } from './timeline.tsx';
 
@@ -184,6 +184,17 @@ export function IntentPage(p: { id: string }) {
             <dt>Schedule</dt>
             <dd data-field="schedule">
               <Link href={`${BASE}/schedules`}>{intent.schedule.name}</Link>
+            </dd>
+          </>
+        ) : null}
+        {intent.usage.calls > 0 || intent.familyUsage.calls > 0 ? (
+          <>
+            <dt>LLM cost</dt>
+            <dd data-field="usage">
+              {usd(intent.usage.costUsd)}
+              {intent.usage.unpricedCalls ? <span class="muted"> + {intent.usage.unpricedCalls} unpriced</span> : null}
+              <span class="muted"> · {intent.usage.inputTokens} in ({intent.usage.cachedTokens} cached) / {intent.usage.outputTokens} out tokens · {intent.usage.calls} {intent.usage.calls === 1 ? 'call' : 'calls'}</span>
+              {intent.familyUsage.calls !== intent.usage.calls ? <span> · with children {usd(intent.familyUsage.costUsd)}</span> : null}
             </dd>
           </>
         ) : null}

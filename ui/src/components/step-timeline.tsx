@@ -9,9 +9,15 @@ interface StepEvent {
   durationMs: number;
   outputBytes: number;
   error: { message?: string; code?: string | null } | null;
+  /** The step's model calls summed (recordStep usage); costUsd null when none was priced. */
+  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number | null } | null;
 }
 
 const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+const tokens = (n: number) => (n < 1000 ? `${n}` : n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : `${(n / 1_000_000).toFixed(1)}M`);
+export const usd = (n: number) => `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
+const usageText = (u: NonNullable<StepEvent['usage']>) =>
+  ` · ${u.costUsd === null ? 'unpriced' : usd(u.costUsd)} · ${tokens(u.inputTokens)} in / ${tokens(u.outputTokens)} out tokens`;
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
 
 function stepEvents(events: TimelineEventFragment[]): StepEvent[] {
@@ -21,7 +27,7 @@ function stepEvents(events: TimelineEventFragment[]): StepEvent[] {
       const d = (e.data ?? {}) as Partial<StepEvent> & { error?: StepEvent['error'] };
       return {
         seq: e.seq, name: d.name ?? '?', attempt: d.attempt ?? 0, failed: e.kind === 'STEP_FAILED',
-        durationMs: d.durationMs ?? 0, outputBytes: d.outputBytes ?? 0, error: d.error ?? null,
+        durationMs: d.durationMs ?? 0, outputBytes: d.outputBytes ?? 0, error: d.error ?? null, usage: d.usage ?? null,
       };
     });
 }
@@ -57,6 +63,7 @@ export function StepTimeline(p: { events: TimelineEventFragment[]; attempts: num
                   <span class="step-bar" style={{ width: `${Math.max(2, Math.min(100, Math.log10(s.durationMs + 1) * 25))}%` }} />
                   <span>
                     {duration(s.durationMs)} · {s.failed ? 'failed' : size(s.outputBytes)}
+                    {s.usage ? <span class="step-usage" data-field="step-usage">{usageText(s.usage)}</span> : null}
                   </span>
                   {s.error ? <span class="error-text"> {s.error.code ? `[${s.error.code}] ` : ''}{s.error.message}</span> : null}
                   {p.onFork ? (

@@ -249,7 +249,7 @@ export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentChildrenQueryVariables = Exact<{
   id: string | number;
@@ -263,7 +263,7 @@ export type IntentPageQueryVariables = Exact<{
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type IntentEventsPageQueryVariables = Exact<{
   id: string | number;
@@ -280,7 +280,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -344,14 +344,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
@@ -563,6 +563,19 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
   schedule {
     id
     name
+  }
+  usage {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+  familyUsage: usage(includingChildren: true) {
+    calls
+    costUsd
+    unpricedCalls
   }
 }
     fragment IntentRow on Intent {
@@ -837,6 +850,19 @@ export const IntentPageDocument = new TypedDocumentString(`
     id
     name
   }
+  usage {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+  familyUsage: usage(includingChildren: true) {
+    calls
+    costUsd
+    unpricedCalls
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -916,6 +942,19 @@ export const IntentChangedDocument = new TypedDocumentString(`
   schedule {
     id
     name
+  }
+  usage {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+  familyUsage: usage(includingChildren: true) {
+    calls
+    costUsd
+    unpricedCalls
   }
 }
 fragment IntentRow on Intent {
@@ -1091,6 +1130,19 @@ export const CancelIntentDocument = new TypedDocumentString(`
     id
     name
   }
+  usage {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+  familyUsage: usage(includingChildren: true) {
+    calls
+    costUsd
+    unpricedCalls
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -1153,6 +1205,19 @@ export const RetryIntentDocument = new TypedDocumentString(`
   schedule {
     id
     name
+  }
+  usage {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+  familyUsage: usage(includingChildren: true) {
+    calls
+    costUsd
+    unpricedCalls
   }
 }
 fragment IntentRow on Intent {

@@ -237,6 +237,18 @@ export type IntentStatus =
   | 'RUNNING'
   | 'WAITING';
 
+/** One model call: tokens are whole numbers from 0 to 1e9, cachedTokens at most inputTokens; costUsd from 0 to 100000, or omitted to price it from AXME_PRICES. */
+export type LlmCallInput = {
+  cachedTokens?: number | null | undefined;
+  costUsd?: number | null | undefined;
+  inputTokens?: number | null | undefined;
+  /** e.g. gpt-4o-mini; the price table’s key. */
+  model: string;
+  outputTokens?: number | null | undefined;
+  /** e.g. openai, anthropic (1–200 printable ASCII characters). */
+  provider?: string | null | undefined;
+};
+
 export type RecordStepInput = {
   /** How long the step ran. */
   durationMs: number;
@@ -248,6 +260,8 @@ export type RecordStepInput = {
   name: string;
   /** The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE. */
   output?: unknown;
+  /** LLM calls the step made (at most 100), stored with the record and added to the intent’s usage. */
+  usage?: Array<LlmCallInput> | null | undefined;
 };
 
 export type RegisterWorkerInput = {
@@ -428,6 +442,22 @@ export type UpdateScheduleInput = {
   timezone?: string | null | undefined;
 };
 
+export type UsageFilter = {
+  /** Default: 30 days before `to`; at most 366 days before it. */
+  from?: string | null | undefined;
+  /** Only calls of this model. */
+  model?: string | null | undefined;
+  /** Exclusive. Default: now. */
+  to?: string | null | undefined;
+  /** Only intents of this type. */
+  type?: string | null | undefined;
+};
+
+export type UsageGroup =
+  | 'DAY'
+  | 'MODEL'
+  | 'TYPE';
+
 export type WaitForChildrenInput = {
   /** Saved with the wait (replaces the stored checkpoint); omit to keep it. */
   checkpoint?: unknown;
@@ -574,7 +604,7 @@ export type StepOutputQueryVariables = Exact<{
 
 export type StepOutputQuery = { intent: { steps: Array<{ status: StepStatus, output: unknown }> } | null };
 
-export type StepFieldsFragment = { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null };
+export type StepFieldsFragment = { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null, usageTotals: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number } };
 
 export type IntentStepsQueryVariables = Exact<{
   id: string | number;
@@ -583,7 +613,7 @@ export type IntentStepsQueryVariables = Exact<{
 }>;
 
 
-export type IntentStepsQuery = { intent: { id: string, attempt: number, steps: Array<{ output?: unknown, seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null }> } | null };
+export type IntentStepsQuery = { intent: { id: string, attempt: number, steps: Array<{ output?: unknown, seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number, recordedAt: string, error: { message: string, code: string | null, details: unknown } | null, usageTotals: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number } }> } | null };
 
 export type CompleteIntentMutationVariables = Exact<{
   input: CompleteIntentInput;
@@ -607,6 +637,24 @@ export type FailIntentMutationVariables = Exact<{
 
 
 export type FailIntentMutation = { failIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
+export type UsageTotalsFieldsFragment = { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number };
+
+export type IntentUsageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentUsageQuery = { intent: { id: string, own: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, total: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number } } | null };
+
+export type UsageQueryVariables = Exact<{
+  filter?: UsageFilter | null | undefined;
+  groupBy?: Array<UsageGroup> | UsageGroup | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type UsageQuery = { usage: Array<{ type: string | null, model: string | null, day: string | null, calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }> };
 
 export type WatchEventsSubscriptionVariables = Exact<{
   filter?: IntentEventFilter | null | undefined;
@@ -920,6 +968,14 @@ export const StepFieldsFragmentDoc = new TypedDocumentString(`
     details
   }
   recordedAt
+  usageTotals {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
 }
     `, {"fragmentName":"StepFields"}) as unknown as TypedDocumentString<StepFieldsFragment, unknown>;
 export const EventFieldsFragmentDoc = new TypedDocumentString(`
@@ -936,6 +992,16 @@ export const EventFieldsFragmentDoc = new TypedDocumentString(`
   cursor
 }
     `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const UsageTotalsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UsageTotalsFields on UsageTotals {
+  calls
+  inputTokens
+  outputTokens
+  cachedTokens
+  costUsd
+  unpricedCalls
+}
+    `, {"fragmentName":"UsageTotalsFields"}) as unknown as TypedDocumentString<UsageTotalsFieldsFragment, unknown>;
 export const ScheduleFieldsFragmentDoc = new TypedDocumentString(`
     fragment ScheduleFields on Schedule {
   id
@@ -1513,6 +1579,14 @@ export const IntentStepsDocument = new TypedDocumentString(`
     details
   }
   recordedAt
+  usageTotals {
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
 }`) as unknown as TypedDocumentString<IntentStepsQuery, IntentStepsQueryVariables>;
 export const CompleteIntentDocument = new TypedDocumentString(`
     mutation CompleteIntent($input: CompleteIntentInput!) {
@@ -1642,6 +1716,41 @@ export const FailIntentDocument = new TypedDocumentString(`
   forkedFromStep
   forkedFromSeq
 }`) as unknown as TypedDocumentString<FailIntentMutation, FailIntentMutationVariables>;
+export const IntentUsageDocument = new TypedDocumentString(`
+    query IntentUsage($id: ID!) {
+  intent(id: $id) {
+    id
+    own: usage {
+      ...UsageTotalsFields
+    }
+    total: usage(includingChildren: true) {
+      ...UsageTotalsFields
+    }
+  }
+}
+    fragment UsageTotalsFields on UsageTotals {
+  calls
+  inputTokens
+  outputTokens
+  cachedTokens
+  costUsd
+  unpricedCalls
+}`) as unknown as TypedDocumentString<IntentUsageQuery, IntentUsageQueryVariables>;
+export const UsageDocument = new TypedDocumentString(`
+    query Usage($filter: UsageFilter, $groupBy: [UsageGroup!], $first: Int) {
+  usage(filter: $filter, groupBy: $groupBy, first: $first) {
+    type
+    model
+    day
+    calls
+    inputTokens
+    outputTokens
+    cachedTokens
+    costUsd
+    unpricedCalls
+  }
+}
+    `) as unknown as TypedDocumentString<UsageQuery, UsageQueryVariables>;
 export const WatchEventsDocument = new TypedDocumentString(`
     subscription WatchEvents($filter: IntentEventFilter, $after: String) {
   intentEvents(filter: $filter, after: $after) {

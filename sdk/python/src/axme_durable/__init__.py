@@ -48,6 +48,7 @@ from .run import IntentRun, Suspended
 from .schedules import Schedule
 from .streams import StreamWriter
 from .sync import SyncAxmeClient
+from .usage import usage_of
 from .waits import ApprovalDecision, ChildError, ChildrenResult, ChildResult, SignalResult
 from .worker import Handler, Worker
 
@@ -95,4 +96,5 @@ __all__ = [
     "UnauthenticatedError",
     "WaitingFor",
     "Worker",
+    "usage_of",
 ]

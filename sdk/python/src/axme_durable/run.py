@@ -33,6 +33,7 @@ from .generated import (
     WaitForSignalInput,
 )
 from .streams import StreamWriter
+from .usage import UsageOption, usage_for
 from .waits import ApprovalDecision, ChildrenResult, SignalResult, WaitKind, outcome_of
 
 if TYPE_CHECKING:
@@ -129,15 +130,17 @@ class IntentRun:
     # ---- steps and state --------------------------------------------------------------
 
     @overload
-    async def step(self, name: str, fn: Callable[[], Coroutine[Any, Any, T]]) -> T: ...
+    async def step(
+        self, name: str, fn: Callable[[], Coroutine[Any, Any, T]], *, usage: UsageOption | None = None
+    ) -> T: ...
 
     @overload
-    async def step(self, name: str, fn: Callable[[], Awaitable[T]]) -> T: ...
+    async def step(self, name: str, fn: Callable[[], Awaitable[T]], *, usage: UsageOption | None = None) -> T: ...
 
     @overload
-    async def step(self, name: str, fn: Callable[[], T]) -> T: ...
+    async def step(self, name: str, fn: Callable[[], T], *, usage: UsageOption | None = None) -> T: ...
 
-    async def step(self, name: str, fn: Callable[[], Any]) -> Any:
+    async def step(self, name: str, fn: Callable[[], Any], *, usage: UsageOption | None = None) -> Any:
         """Runs ``fn`` (sync or async) once per intent and records its result on its own
         (``recordStep``): every later run of this intent (a retry, a resume after a wait,
         another machine after a crash) returns the recorded result without calling ``fn``.
@@ -147,7 +150,12 @@ class IntentRun:
 
         The result is stored as JSON (pydantic's ``to_jsonable_python``: models and
         dataclasses become dicts, tuples lists, datetimes strings), and that JSON form is
-        what ``step`` returns, the first time as on every later run."""
+        what ``step`` returns, the first time as on every later run.
+
+        ``usage`` records the LLM usage of the result with it: ``"openai"`` reads an
+        OpenAI-compatible response's ``usage`` and ``model`` (``usage_of``); a function
+        of the result returns a dict or a list of dicts (``provider``, ``model``,
+        ``inputTokens``, ``outputTokens``, ``cachedTokens``, ``costUsd``)."""
         # a step's name is its identity across runs; numbering repeats by call order
         # would give a step another's result when a run takes another branch
         if name in self._steps_this_run:
@@ -180,8 +188,9 @@ class IntentRun:
                 except Exception:
                     pass  # the step's own error is the one the handler gets
             raise
+        calls = usage_for(usage, value)
         value = to_jsonable_python(value)
-        await self._record(name, started, output=value)
+        await self._record(name, started, output=value, usage=calls)
         return value
 
     async def _recorded_output(self, name: str) -> Any:
@@ -193,7 +202,13 @@ class IntentRun:
         raise NonRetryableError(f'step "{name}" was recorded but its result is gone')
 
     async def _record(
-        self, name: str, started: float, *, output: Any = None, error: dict[str, Any] | None = None
+        self,
+        name: str,
+        started: float,
+        *,
+        output: Any = None,
+        error: dict[str, Any] | None = None,
+        usage: list[dict[str, Any]] | None = None,
     ) -> None:
         """One step record, in turn with checkpoint writes, so the log keeps their order."""
         duration_ms = max(0, round((time.monotonic() - started) * 1000))
@@ -208,6 +223,7 @@ class IntentRun:
                     "durationMs": duration_ms,
                     "output": output,
                     "error": error,
+                    "usage": usage or None,
                 }
             )
             try:

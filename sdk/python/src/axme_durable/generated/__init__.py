@@ -50,6 +50,7 @@ from .enums import (
     ScheduleCatchUpPolicy,
     ScheduleOverlapPolicy,
     StepStatus,
+    UsageGroup,
     WaitingFor,
     WorkerStatus,
 )
@@ -67,7 +68,9 @@ from .fragments import (
     ScheduleFieldsLastIntent,
     StepFields,
     StepFieldsError,
+    StepFieldsUsageTotals,
     StreamPageFields,
+    UsageTotalsFields,
     WorkerFields,
     WorkerSessionFields,
     WorkerSessionFieldsWorker,
@@ -97,6 +100,7 @@ from .input_types import (
     IntentErrorInput,
     IntentEventFilter,
     IntentFilter,
+    LlmCallInput,
     RecordStepInput,
     RegisterWorkerInput,
     ReleaseIntentInput,
@@ -112,6 +116,7 @@ from .input_types import (
     StepErrorInput,
     SubmitIntentInput,
     UpdateScheduleInput,
+    UsageFilter,
     WaitForChildrenInput,
     WaitForSignalInput,
     WorkerIdInput,
@@ -120,6 +125,12 @@ from .input_types import (
 from .intent_events import IntentEvents, IntentEventsIntentEvents
 from .intent_forks import IntentForks, IntentForksIntent, IntentForksIntentForks
 from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
+from .intent_usage import (
+    IntentUsage,
+    IntentUsageIntent,
+    IntentUsageIntentOwn,
+    IntentUsageIntentTotal,
+)
 from .list_approvals import (
     ListApprovals,
     ListApprovalsApprovals,
@@ -161,6 +172,7 @@ from .stop_worker import StopWorker, StopWorkerStopWorker
 from .submit_intent import SubmitIntent, SubmitIntentSubmitIntent
 from .trigger_schedule import TriggerSchedule, TriggerScheduleTriggerSchedule
 from .update_schedule import UpdateSchedule, UpdateScheduleUpdateSchedule
+from .usage import Usage, UsageUsage
 from .wait_for_children import WaitForChildren, WaitForChildrenWaitForChildren
 from .wait_for_signal import WaitForSignal, WaitForSignalWaitForSignal
 from .watch_events import WatchEvents, WatchEventsIntentEvents
@@ -256,6 +268,10 @@ __all__ = [
     "IntentSteps",
     "IntentStepsIntent",
     "IntentStepsIntentSteps",
+    "IntentUsage",
+    "IntentUsageIntent",
+    "IntentUsageIntentOwn",
+    "IntentUsageIntentTotal",
     "ListApprovals",
     "ListApprovalsApprovals",
     "ListApprovalsApprovalsNodes",
@@ -271,6 +287,7 @@ __all__ = [
     "ListWorkers",
     "ListWorkersWorkers",
     "ListWorkersWorkersInFlight",
+    "LlmCallInput",
     "PauseSchedule",
     "PauseSchedulePauseSchedule",
     "ReadStream",
@@ -319,6 +336,7 @@ __all__ = [
     "StepErrorInput",
     "StepFields",
     "StepFieldsError",
+    "StepFieldsUsageTotals",
     "StepOutput",
     "StepOutputIntent",
     "StepOutputIntentSteps",
@@ -335,6 +353,11 @@ __all__ = [
     "UpdateScheduleInput",
     "UpdateScheduleUpdateSchedule",
     "Upload",
+    "Usage",
+    "UsageFilter",
+    "UsageGroup",
+    "UsageTotalsFields",
+    "UsageUsage",
     "WaitForChildren",
     "WaitForChildrenInput",
     "WaitForChildrenWaitForChildren",

@@ -18,6 +18,7 @@ from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
 from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
+from .enums import UsageGroup
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
 from .fork_intent import ForkIntent
@@ -54,6 +55,7 @@ from .input_types import (
     SleepIntentInput,
     SubmitIntentInput,
     UpdateScheduleInput,
+    UsageFilter,
     WaitForChildrenInput,
     WaitForSignalInput,
     WorkerIdInput,
@@ -62,6 +64,7 @@ from .input_types import (
 from .intent_events import IntentEvents
 from .intent_forks import IntentForks
 from .intent_steps import IntentSteps
+from .intent_usage import IntentUsage
 from .list_approvals import ListApprovals
 from .list_intents import ListIntents
 from .list_schedules import ListSchedules
@@ -84,6 +87,7 @@ from .stop_worker import StopWorker
 from .submit_intent import SubmitIntent
 from .trigger_schedule import TriggerSchedule
 from .update_schedule import UpdateSchedule
+from .usage import Usage
 from .wait_for_children import WaitForChildren
 from .wait_for_signal import WaitForSignal
 from .watch_events import WatchEvents
@@ -741,6 +745,14 @@ class GraphQLClient(AxmeBaseClient):
                 details
               }
               recordedAt
+              usageTotals {
+                calls
+                inputTokens
+                outputTokens
+                cachedTokens
+                costUsd
+                unpricedCalls
+              }
             }
             """)
         variables: dict[str, object] = {
@@ -915,6 +927,69 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return FailIntent.model_validate(data)
+
+    async def intent_usage(self, id: str, **kwargs: Any) -> IntentUsage:
+        query = gql("""
+            query IntentUsage($id: ID!) {
+              intent(id: $id) {
+                id
+                own: usage {
+                  ...UsageTotalsFields
+                }
+                total: usage(includingChildren: true) {
+                  ...UsageTotalsFields
+                }
+              }
+            }
+
+            fragment UsageTotalsFields on UsageTotals {
+              calls
+              inputTokens
+              outputTokens
+              cachedTokens
+              costUsd
+              unpricedCalls
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="IntentUsage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IntentUsage.model_validate(data)
+
+    async def usage(
+        self,
+        filter_: Union[Optional[UsageFilter], UnsetType] = UNSET,
+        group_by: Union[Optional[list[UsageGroup]], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Usage:
+        query = gql("""
+            query Usage($filter: UsageFilter, $groupBy: [UsageGroup!], $first: Int) {
+              usage(filter: $filter, groupBy: $groupBy, first: $first) {
+                type
+                model
+                day
+                calls
+                inputTokens
+                outputTokens
+                cachedTokens
+                costUsd
+                unpricedCalls
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "groupBy": group_by,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query, operation_name="Usage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Usage.model_validate(data)
 
     async def watch_events(
         self,

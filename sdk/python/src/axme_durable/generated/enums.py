@@ -74,6 +74,12 @@ class StepStatus(str, Enum):
     FAILED = "FAILED"
 
 
+class UsageGroup(str, Enum):
+    DAY = "DAY"
+    MODEL = "MODEL"
+    TYPE = "TYPE"
+
+
 class WaitingFor(str, Enum):
     APPROVAL = "APPROVAL"
     CHILDREN = "CHILDREN"

@@ -144,6 +144,7 @@ class StepFields(BaseModel):
     output_bytes: int = Field(alias="outputBytes")
     error: Optional["StepFieldsError"]
     recorded_at: datetime = Field(alias="recordedAt")
+    usage_totals: "StepFieldsUsageTotals" = Field(alias="usageTotals")
 
 
 class StepFieldsError(BaseModel):
@@ -152,12 +153,30 @@ class StepFieldsError(BaseModel):
     details: Optional[Any]
 
 
+class StepFieldsUsageTotals(BaseModel):
+    calls: int
+    input_tokens: float = Field(alias="inputTokens")
+    output_tokens: float = Field(alias="outputTokens")
+    cached_tokens: float = Field(alias="cachedTokens")
+    cost_usd: float = Field(alias="costUsd")
+    unpriced_calls: int = Field(alias="unpricedCalls")
+
+
 class StreamPageFields(BaseModel):
     from_: int = Field(alias="from")
     chunks: list[str]
     next: int
     length: int
     closed: bool
+
+
+class UsageTotalsFields(BaseModel):
+    calls: int
+    input_tokens: float = Field(alias="inputTokens")
+    output_tokens: float = Field(alias="outputTokens")
+    cached_tokens: float = Field(alias="cachedTokens")
+    cost_usd: float = Field(alias="costUsd")
+    unpriced_calls: int = Field(alias="unpricedCalls")
 
 
 class WorkerFields(BaseModel):
@@ -199,5 +218,6 @@ IntentFields.model_rebuild()
 ScheduleFields.model_rebuild()
 StepFields.model_rebuild()
 StreamPageFields.model_rebuild()
+UsageTotalsFields.model_rebuild()
 WorkerFields.model_rebuild()
 WorkerSessionFields.model_rebuild()

@@ -229,6 +229,19 @@ class IntentFilter(BaseModel):
     "Any of these types."
 
 
+class LlmCallInput(BaseModel):
+    """One model call: tokens are whole numbers from 0 to 1e9, cachedTokens at most inputTokens; costUsd from 0 to 100000, or omitted to price it from AXME_PRICES."""
+
+    cached_tokens: Optional[int] = Field(alias="cachedTokens", default=None)
+    cost_usd: Optional[float] = Field(alias="costUsd", default=None)
+    input_tokens: Optional[int] = Field(alias="inputTokens", default=None)
+    model: str
+    "e.g. gpt-4o-mini; the price table’s key."
+    output_tokens: Optional[int] = Field(alias="outputTokens", default=None)
+    provider: Optional[str] = None
+    "e.g. openai, anthropic (1–200 printable ASCII characters)."
+
+
 class RecordStepInput(BaseModel):
     duration_ms: int = Field(alias="durationMs")
     "How long the step ran."
@@ -240,6 +253,8 @@ class RecordStepInput(BaseModel):
     "The step’s identity across attempts (1–200 characters)."
     output: Optional[Any] = None
     "The result; at most AXME_MAX_STEP_BYTES (1 MiB) as JSON, else PAYLOAD_TOO_LARGE."
+    usage: Optional[list["LlmCallInput"]] = None
+    "LLM calls the step made (at most 100), stored with the record and added to the intent’s usage."
 
 
 class RegisterWorkerInput(BaseModel):
@@ -414,6 +429,17 @@ class UpdateScheduleInput(BaseModel):
     start_at: Optional[datetime] = Field(alias="startAt", default=None)
     timezone: Optional[str] = None
     "IANA zone the cron expression is read in, e.g. Europe/Berlin. Default UTC. DST: a time skipped by spring-forward fires at the first valid time after; a time repeated by fall-back fires once."
+
+
+class UsageFilter(BaseModel):
+    from_: Optional[datetime] = Field(alias="from", default=None)
+    "Default: 30 days before `to`; at most 366 days before it."
+    model: Optional[str] = None
+    "Only calls of this model."
+    to: Optional[datetime] = None
+    "Exclusive. Default: now."
+    type_: Optional[str] = Field(alias="type", default=None)
+    "Only intents of this type."
 
 
 class WaitForChildrenInput(BaseModel):

@@ -4,10 +4,7 @@
 from typing import Any, Optional
 
 from .base_model import BaseModel
-from .fragments import (
-    StepFields,
-    StepFieldsError,  # noqa: F401
-)
+from .fragments import StepFields, StepFieldsError, StepFieldsUsageTotals  # noqa: F401
 
 
 class IntentSteps(BaseModel):
