@@ -3,15 +3,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Axme } from '@axme/client';
 import { parseDurationSeconds } from '../core/duration.ts';
+import type { UsageTotals } from '../core/usage.ts';
 
-export interface Totals {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  costUsd: number;
-  unpricedCalls: number;
-}
+/** The totals the API answers (Intent.usage, the rollups). */
+export type Totals = UsageTotals;
 
 /** `$0.0123`: cents are too coarse for one call, micro-dollars too noisy. */
 export function usd(n: number): string {

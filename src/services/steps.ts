@@ -5,16 +5,12 @@
  * only when they ask for it.
  */
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import type { Db } from '../db/types.ts';
 import { AxmeError } from '../core/errors.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
 import { type UsageInput, validateUsage } from '../core/usage.ts';
-import type { Commit } from './commit.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 import { countLlmUsage } from '../telemetry/metrics.ts';
 import { traceLlmUsage } from '../telemetry/tracing.ts';
 
@@ -32,19 +28,7 @@ export interface RecordStepInput {
 /** Longest step a record may claim: a week, in milliseconds. */
 const MAX_DURATION_MS = 7 * 86_400_000;
 
-export class StepService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-  private readonly config: Config;
-  private readonly commit: Commit;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-    this.config = d.config;
-    this.commit = d.commit;
-  }
-
+export class StepService extends Service {
   /** Records one step; a second result under a name that has one answers the first (written once). */
   async record(c: Caller, a: RecordStepInput): Promise<IntentStep> {
     const [id, token] = [v.id('id', a.id), v.id('leaseToken', a.leaseToken)];

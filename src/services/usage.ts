@@ -3,13 +3,11 @@
  * rollups by type, model and day over a bounded window.
  */
 import type { Caller } from '../core/caller.ts';
-import type { Clock } from '../core/clock.ts';
 import { badInput } from '../core/errors.ts';
 import type { UsageTotals } from '../core/usage.ts';
 import * as v from '../core/validate.ts';
-import type { Db } from '../db/types.ts';
 import * as store from '../store/usage.ts';
-import type { ServiceDeps } from './deps.ts';
+import { Service } from './deps.ts';
 
 /** The widest window a rollup may cover, and its default. */
 export const MAX_USAGE_DAYS = 366;
@@ -24,15 +22,7 @@ export interface UsageFilter {
   to?: Date | null;
 }
 
-export class UsageService {
-  private readonly db: Db;
-  private readonly clock: Clock;
-
-  constructor(d: ServiceDeps) {
-    this.db = d.db;
-    this.clock = d.clock;
-  }
-
+export class UsageService extends Service {
   /** Own running totals of several intents (zeros for those without usage), for the loader. */
   async totals(c: Caller, ids: readonly string[]): Promise<Map<string, UsageTotals>> {
     return store.totalsOf(this.db, c.namespace, ids);
