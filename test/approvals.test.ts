@@ -31,6 +31,12 @@ describe('approval from request to resumed completion', () => {
     expect(await inbox('alice')).toContain(approval.id);
     expect(await inbox('bob')).not.toContain(approval.id);
 
+    // an agent may not pose as the engine: axme.* approvals (budgets, escalations) act on the intent when answered
+    const { id: other0, token: t0 } = await h.running();
+    const spoof = await t.gql(REQUEST, { input: { id: other0, leaseToken: t0, approval: { title: 'raise?', type: 'axme.budget' } } });
+    expect(code(spoof)).toBe('BAD_USER_INPUT');
+    expect(spoof.errors![0]!.extensions).toMatchObject({ field: 'approval.type' });
+
     // refused decisions change nothing
     expect(code(await resolve({ approvalId: approval.id, outcome: 'maybe', data: { amount: 5 } }))).toBe('BAD_USER_INPUT');
     const bad = await resolve({ approvalId: approval.id, outcome: 'approve', data: { amount: 500 } });

@@ -21,6 +21,7 @@ import * as w from '../store/waits.ts';
 import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
 import * as v from '../core/validate.ts';
 import { type LeasedWait, MAX_TIMEOUT_SECONDS } from './waits.ts';
+import { type EngineDecision, isEngineApprovalType } from './engine-approvals.ts';
 
 export interface ApprovalInput {
   type?: string | null;
@@ -50,6 +51,12 @@ function names(field: string, value: readonly string[] | null | undefined, max: 
   return [...new Set(value.map((s) => v.text(field, s, 200)!))];
 }
 
+function agentApprovalType(type: string): string {
+  const t = v.name('approval.type', type);
+  if (isEngineApprovalType(t)) throw badInput('approval types starting with "axme." are the engine\'s own', { field: 'approval.type' });
+  return t;
+}
+
 function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest {
   const options = a.options == null ? ['approve', 'reject'] : names('approval.options', a.options, 50);
   if (options.length === 0) throw badInput('approval.options must name at least one outcome', { field: 'approval.options' });
@@ -63,7 +70,7 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
   // compiled by requestApproval once the lease is known good (checkFormSchema)
   if (formSchema !== null) v.payload('approval.formSchema', formSchema, maxBytes);
   return {
-    type: a.type == null ? 'approval' : v.name('approval.type', a.type),
+    type: a.type == null ? 'approval' : agentApprovalType(a.type),
     title: v.text('approval.title', a.title, 500)!,
     description: v.text('approval.description', a.description, 20_000),
     options,
@@ -77,6 +84,15 @@ function approvalRequest(a: ApprovalInput, maxBytes: number): ap.ApprovalRequest
 }
 
 export class ApprovalService extends Service {
+  /** What a human's answer does for each engine approval type (services/engine-approvals.ts). */
+  private readonly decisions = new Map<string, EngineDecision>();
+
+  /** Called once per engine approval type when services are made. */
+  decideWith(type: string, decide: EngineDecision): void {
+    if (!isEngineApprovalType(type)) throw new Error(`engine approval types start with axme.: ${type}`);
+    this.decisions.set(type, decide);
+  }
+
   async requestApproval(c: Caller, input: LeasedWait & { approval: ApprovalInput }): Promise<ap.Approval> {
     const id = v.id('id', input.id);
     const token = v.id('leaseToken', input.leaseToken);
@@ -143,6 +159,8 @@ export class ApprovalService extends Service {
         return { approval: null, changes: [], stale: { intentId: cur.id, status: cur.status, waitingFor: cur.waitingFor } };
       }
       const resolved = (await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now))!;
+      const decide = this.decisions.get(a.type);
+      if (decide) return { approval: resolved, changes: await decide(tx, cur, resolved, { outcome, comment, data, by }, now) };
       const change = await w.wakeIntent(tx, c.namespace, cur.id, step('resolveApproval'), by,
         { wake: 'APPROVAL', approvalId, outcome, comment }, now);
       return { approval: resolved, changes: [change] };
@@ -201,7 +219,8 @@ export class ApprovalService extends Service {
       return [await w.rewait(tx, ns, cur.id, next.id, step('timeOutApproval', 'WAITING'), SWEEPER_ACTOR,
         { approvalId: next.id, escalatedFrom: a.id, assignees: next.assignees, expiresAt: next.expiresAt }, now)];
     }
-    if (a.onTimeout === 'FAIL') {
+    // nobody answered an engine approval: there is no agent to hand a "reject" to, so it fails
+    if (a.onTimeout === 'FAIL' || this.decisions.has(a.type)) {
       if (!(await ap.timeOutApprovalRow(tx, ns, a.id, 'TIMED_OUT', null, null, now))) return [];
       const error = { message: 'approval timed out', code: 'APPROVAL_TIMED_OUT', retryable: false, details: { approvalId: a.id } };
       const failed = await w.failWaiting(tx, ns, cur.id, error, step('timeOutApproval', 'FAILED'), SWEEPER_ACTOR,
