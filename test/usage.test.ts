@@ -206,6 +206,10 @@ describe('usage in the CLI', () => {
     expect(got).toContain('usage     $4.00 + 1 unpriced call  1.0M in / 250.0k out  2 calls');
     expect(got).toMatch(/draft .* \$4\.00 1\.0M→250\.0k tok/);
     expect(got).toMatch(/lookup .* \? 10→0 tok/);
+    // the event log carries each step's usage too, so `axme events` shows what a step cost as it happened
+    const events = await cli('events', id);
+    expect(events).toMatch(/STEP_COMPLETED .*"draft" .*attempt 1  \$4\.00 1\.0M→250\.0k tok/);
+    expect(events).toMatch(/STEP_COMPLETED .*"lookup" .*attempt 1  \? 10→0 tok/);
     const table = await cli('usage', '--by', 'model', '--type', type, '--since', '1d');
     expect(table.split('\n')[0]).toMatch(/^model\s+cost\s+input\s+cached\s+output\s+calls\s+unpriced$/);
     expect(table).toMatch(/gpt-test\s+\$4\.00\s+1\.0M\s+0\s+250\.0k\s+1/);

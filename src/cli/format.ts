@@ -47,12 +47,16 @@ interface StepEventData {
   durationMs?: number;
   outputBytes?: number;
   error?: { message?: string; code?: string | null };
+  /** The step's model calls summed (store/steps.ts usageSummary); no costUsd when none was priced (the event's nulls are stripped). */
+  usage?: { calls: number; inputTokens: number; outputTokens: number; costUsd?: number | null };
 }
 
-/** A step's event by name, duration and size (its output is not in the log). */
+/** A step's event by name, duration, size and LLM usage (its output is not in the log). */
 function stepSummary(d: StepEventData): string {
   const error = d.error ? `  error: ${d.error.code ? `[${d.error.code}] ` : ''}${d.error.message ?? ''}` : '';
-  return `  "${d.name ?? '?'}"  ${duration(d.durationMs ?? 0)}  ${bytes(d.outputBytes ?? 0)}  attempt ${d.attempt ?? '?'}${error}`;
+  const u = d.usage;
+  const usage = u ? stepUsage({ ...u, costUsd: u.costUsd ?? 0, unpricedCalls: u.costUsd == null ? u.calls : 0 }) : '';
+  return `  "${d.name ?? '?'}"  ${duration(d.durationMs ?? 0)}  ${bytes(d.outputBytes ?? 0)}  attempt ${d.attempt ?? '?'}${usage}${error}`;
 }
 
 export function eventLine(e: IntentEvent): string {

@@ -56,6 +56,7 @@ it('shows the LLM cost and tokens of the intent and of each step that reported u
       usage: (r) => ({ model: r.model, inputTokens: r.usage.prompt_tokens, outputTokens: r.usage.completion_tokens, cachedTokens: 500, costUsd: 0.0123 }),
     });
     await run.step('plain', () => 'no model here');
+    await run.step('local', () => 'a model without a price', { usage: () => ({ model: 'local-llama', inputTokens: 40, outputTokens: 2 }) });
     return { ok: true };
   });
   try {
@@ -66,10 +67,11 @@ it('shows the LLM cost and tokens of the intent and of each step that reported u
     await page.goto(`${e2e.server.origin}/ui/intents/${intent.id}`);
     const usage = page.locator('[data-field="usage"]');
     await usage.waitFor();
-    expect(await usage.textContent()).toMatch(/\$0\.0123.*1500 in \(500 cached\) \/ 200 out tokens · 1 call$/);
+    expect(await usage.textContent()).toBe('$0.0123 + 1 unpriced · 1540 in (500 cached) / 202 out tokens · 2 calls');
     const draft = page.locator('[data-step="draft"][data-state="ran"] [data-field="step-usage"]');
     expect(await draft.textContent()).toContain('$0.0123 · 1.5k in / 200 out tokens');
     expect(await page.locator('[data-step="plain"] [data-field="step-usage"]').count()).toBe(0);
+    expect(await page.locator('[data-step="local"] [data-field="step-usage"]').textContent()).toContain('unpriced · 40 in / 2 out tokens');
     await shot(page, 'intent-usage');
   } finally {
     await worker.stop();

@@ -7,6 +7,7 @@ import { KeyPrompt } from './components/key-prompt.tsx';
 import { WorkersView } from './components/workers-view.tsx';
 import { SubmitForm } from './components/submit-form.tsx';
 import { SchedulesView } from './components/schedules-view.tsx';
+import { UsageView } from './components/usage-view.tsx';
 import { BASE, Link, parse, route } from './router.tsx';
 
 export function App() {
@@ -30,6 +31,9 @@ export function App() {
           <Link href={`${BASE}/schedules`} class={view.name === 'schedules' ? 'active' : ''}>
             Schedules
           </Link>
+          <Link href={`${BASE}/usage`} class={view.name === 'usage' ? 'active' : ''}>
+            Usage
+          </Link>
         </nav>
         <ConnectionBadge />
       </header>
@@ -40,6 +44,7 @@ export function App() {
         {view.name === 'workers' ? <WorkersView /> : null}
         {view.name === 'submit' ? <SubmitForm type={view.type} /> : null}
         {view.name === 'schedules' ? <SchedulesView /> : null}
+        {view.name === 'usage' ? <UsageView /> : null}
         {view.name === 'missing' ? <p class="empty">No such page.</p> : null}
       </main>
       <KeyPrompt />

@@ -20,6 +20,7 @@ export type View =
   | { name: 'approvals' }
   | { name: 'workers' }
   | { name: 'schedules' }
+  | { name: 'usage' }
   | { name: 'submit'; type: string }
   | { name: 'missing' };
 
@@ -30,6 +31,7 @@ export function parse(path: string): View {
   if (p === `${BASE}/workers`) return { name: 'workers' };
   if (p === `${BASE}/submit`) return { name: 'submit', type: new URLSearchParams(path.split('?')[1] ?? '').get('type') ?? '' };
   if (p === `${BASE}/schedules`) return { name: 'schedules' };
+  if (p === `${BASE}/usage`) return { name: 'usage' };
   const m = new RegExp(`^${BASE}/intents/([^/]+)$`).exec(p);
   if (m) return { name: 'intent', id: decodeURIComponent(m[1]!) };
   return { name: 'missing' };

@@ -9,15 +9,15 @@ interface StepEvent {
   durationMs: number;
   outputBytes: number;
   error: { message?: string; code?: string | null } | null;
-  /** The step's model calls summed (recordStep usage); costUsd null when none was priced. */
-  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number | null } | null;
+  /** The step's model calls summed (recordStep usage); no costUsd when none was priced (the event's nulls are stripped). */
+  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd?: number | null } | null;
 }
 
 const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
 const tokens = (n: number) => (n < 1000 ? `${n}` : n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : `${(n / 1_000_000).toFixed(1)}M`);
 export const usd = (n: number) => `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
 const usageText = (u: NonNullable<StepEvent['usage']>) =>
-  ` · ${u.costUsd === null ? 'unpriced' : usd(u.costUsd)} · ${tokens(u.inputTokens)} in / ${tokens(u.outputTokens)} out tokens`;
+  ` · ${u.costUsd == null ? 'unpriced' : usd(u.costUsd)} · ${tokens(u.inputTokens)} in / ${tokens(u.outputTokens)} out tokens`;
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
 
 function stepEvents(events: TimelineEventFragment[]): StepEvent[] {

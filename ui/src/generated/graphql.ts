@@ -202,6 +202,17 @@ export type SubmitIntentInput = {
   type: string;
 };
 
+export type UsageFilter = {
+  /** Default: 30 days before `to`; at most 366 days before it. */
+  from?: string | null | undefined;
+  /** Only calls of this model. */
+  model?: string | null | undefined;
+  /** Exclusive. Default: now. */
+  to?: string | null | undefined;
+  /** Only intents of this type. */
+  type?: string | null | undefined;
+};
+
 /** Why a WAITING intent waits. */
 export type WaitingFor =
   | 'APPROVAL'
@@ -430,6 +441,22 @@ export type StreamPagesSubscriptionVariables = Exact<{
 
 export type StreamPagesSubscription = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
 
+export type UsageRowFragment = { type: string | null, model: string | null, day: string | null, calls: number, inputTokens: number, outputTokens: number, costUsd: number, unpricedCalls: number };
+
+export type UsageOverviewQueryVariables = Exact<{
+  filter: UsageFilter;
+}>;
+
+
+export type UsageOverviewQuery = { byDay: Array<{ type: string | null, model: string | null, day: string | null, calls: number, inputTokens: number, outputTokens: number, costUsd: number, unpricedCalls: number }>, byModel: Array<{ type: string | null, model: string | null, day: string | null, calls: number, inputTokens: number, outputTokens: number, costUsd: number, unpricedCalls: number }>, byType: Array<{ type: string | null, model: string | null, day: string | null, calls: number, inputTokens: number, outputTokens: number, costUsd: number, unpricedCalls: number }> };
+
+export type UsageStepEventsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type UsageStepEventsSubscription = { intentEvents: { cursor: string } };
+
 export type WorkerRowFragment = { id: string, identity: string, name: string, host: string | null, sdk: string | null, sdkVersion: string | null, types: Array<string>, concurrency: number, status: WorkerStatus, endReason: string | null, startedAt: string, lastSeenAt: string, inFlightCount: number, inFlight: Array<{ id: string, type: string }> };
 
 export type WorkersListQueryVariables = Exact<{
@@ -634,6 +661,18 @@ export const ScheduleRowFragmentDoc = new TypedDocumentString(`
   skipCount
 }
     `, {"fragmentName":"ScheduleRow"}) as unknown as TypedDocumentString<ScheduleRowFragment, unknown>;
+export const UsageRowFragmentDoc = new TypedDocumentString(`
+    fragment UsageRow on UsageBucket {
+  type
+  model
+  day
+  calls
+  inputTokens
+  outputTokens
+  costUsd
+  unpricedCalls
+}
+    `, {"fragmentName":"UsageRow"}) as unknown as TypedDocumentString<UsageRowFragment, unknown>;
 export const WorkerRowFragmentDoc = new TypedDocumentString(`
     fragment WorkerRow on Worker {
   id
@@ -1432,6 +1471,35 @@ export const StreamPagesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StreamPagesSubscription, StreamPagesSubscriptionVariables>;
+export const UsageOverviewDocument = new TypedDocumentString(`
+    query UsageOverview($filter: UsageFilter!) {
+  byDay: usage(filter: $filter, groupBy: [DAY]) {
+    ...UsageRow
+  }
+  byModel: usage(filter: $filter, groupBy: [MODEL]) {
+    ...UsageRow
+  }
+  byType: usage(filter: $filter, groupBy: [TYPE]) {
+    ...UsageRow
+  }
+}
+    fragment UsageRow on UsageBucket {
+  type
+  model
+  day
+  calls
+  inputTokens
+  outputTokens
+  costUsd
+  unpricedCalls
+}`) as unknown as TypedDocumentString<UsageOverviewQuery, UsageOverviewQueryVariables>;
+export const UsageStepEventsDocument = new TypedDocumentString(`
+    subscription UsageStepEvents($after: String) {
+  intentEvents(after: $after, filter: {kinds: [STEP_COMPLETED, STEP_FAILED]}) {
+    cursor
+  }
+}
+    `) as unknown as TypedDocumentString<UsageStepEventsSubscription, UsageStepEventsSubscriptionVariables>;
 export const WorkersListDocument = new TypedDocumentString(`
     query WorkersList($status: [WorkerStatus!], $first: Int) {
   workers(filter: {status: $status}, first: $first) {
