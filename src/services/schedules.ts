@@ -10,48 +10,18 @@ import type { Queryable } from '../db/types.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { isTerminal } from '../core/lifecycle.ts';
 import type { Intent } from '../core/model.ts';
-import { validateRetryPolicy } from '../core/retry-policy.ts';
-import {
-  CATCH_UP_POLICIES, type CatchUpPolicy, MAX_CATCH_UP_FIRES, MAX_JITTER_SECONDS, MAX_PREVIEW, MISSED_AFTER_MS, OVERLAP_POLICIES,
-  type OverlapPolicy, type ScheduleSpec, dueFires, fireKey, jitterMs, nextFireAfter, nextFires, validateSpec,
-} from '../core/schedule-spec.ts';
+import { MAX_CATCH_UP_FIRES, MAX_PREVIEW, MISSED_AFTER_MS, dueFires, fireKey, jitterMs, nextFireAfter, nextFires } from '../core/schedule-spec.ts';
 import { SWEEP_BATCH } from '../core/sweep.ts';
 import { countScheduleFires } from '../telemetry/metrics.ts';
 import * as v from '../core/validate.ts';
 import type { Change } from '../store/events.ts';
 import { type NewIntent, submitIntent } from '../store/intents.ts';
 import * as store from '../store/schedules.ts';
-import type { IntentTemplate, Schedule, ScheduleFields } from '../store/schedules.ts';
+import type { Schedule } from '../store/schedules.ts';
 import { Service } from './deps.ts';
-import { MAX_ATTEMPT_TIMEOUT_SECONDS, MAX_CONCURRENCY_LIMIT, type RetryPolicyInput } from './scheduling.ts';
+import { type ScheduleInput, has, scheduleFields, scheduleLabel, specOf } from './schedule-input.ts';
 
-export interface IntentTemplateInput {
-  type: string;
-  input?: unknown;
-  labels?: readonly string[] | null;
-  priority?: number | null;
-  maxAttempts?: number | null;
-  retry?: RetryPolicyInput | null;
-  deadlineSeconds?: number | null;
-  attemptTimeoutSeconds?: number | null;
-  concurrencyKey?: string | null;
-  concurrencyLimit?: number | null;
-}
-
-/** A create names everything it needs; an update only what changes (null clears an optional field). */
-export interface ScheduleInput {
-  name?: string | null;
-  cron?: string | null;
-  timezone?: string | null;
-  intervalSeconds?: number | null;
-  intent?: IntentTemplateInput | null;
-  overlap?: OverlapPolicy | null;
-  catchUp?: CatchUpPolicy | null;
-  jitterSeconds?: number | null;
-  startAt?: Date | null;
-  endAt?: Date | null;
-  paused?: boolean | null;
-}
+export type { ScheduleInput } from './schedule-input.ts';
 
 export interface ScheduleListInput {
   paused?: boolean | null;
@@ -60,16 +30,6 @@ export interface ScheduleListInput {
   first?: number | null;
   after?: string | null;
 }
-
-const MAX_DEADLINE_SECONDS = 366 * 86_400;
-/** Every fired intent carries this label, so intent lists filter by schedule without a new filter. */
-export const scheduleLabel = (name: string) => `schedule:${name}`;
-
-export const specOf = (s: Pick<Schedule, 'cron' | 'timezone' | 'intervalSeconds' | 'anchorAt' | 'startAt' | 'endAt'>): ScheduleSpec => ({
-  cron: s.cron, timezone: s.timezone, intervalSeconds: s.intervalSeconds, anchorAt: s.anchorAt, startAt: s.startAt, endAt: s.endAt,
-});
-
-const has = <K extends keyof ScheduleInput>(a: ScheduleInput, k: K) => Object.hasOwn(a, k) && a[k] !== undefined;
 
 export class ScheduleService extends Service {
   async get(c: Caller, id: string): Promise<Schedule | null> {
@@ -109,7 +69,7 @@ export class ScheduleService extends Service {
     if (!a.name) throw badInput('name is required', { field: 'name' });
     if (!a.intent) throw badInput('intent is required: the intent each fire submits', { field: 'intent' });
     const now = this.clock.now();
-    const f = this.fields(a, null, now);
+    const f = scheduleFields(a, null, now, this.config.maxPayloadBytes);
     const created = await store.insertSchedule(this.db, c.namespace, uuidv7(now.getTime()), f, a.paused ?? false, c.principal, now);
     if (!created) throw new AxmeError('CONFLICT', `a schedule named ${f.name} already exists`, { name: f.name, reason: 'NAME_TAKEN' });
     return created;
@@ -121,7 +81,7 @@ export class ScheduleService extends Service {
     return this.db.transaction(async (tx) => {
       const cur = await store.getSchedule(tx, c.namespace, sid, true);
       if (!cur) throw notFound('schedule', sid);
-      const f = this.fields(a, cur, now);
+      const f = scheduleFields(a, cur, now, this.config.maxPayloadBytes);
       if (f.name !== cur.name && (await store.getScheduleByName(tx, c.namespace, f.name))) {
         throw new AxmeError('CONFLICT', `a schedule named ${f.name} already exists`, { name: f.name, reason: 'NAME_TAKEN' });
       }
@@ -296,62 +256,6 @@ export class ScheduleService extends Service {
     return store.setPaused(q, c.namespace, id, false, null, nextFireAfter(specOf(cur), now), now);
   }
 
-  /** The validated columns of a create (cur null) or of an update over `cur`. */
-  private fields(a: ScheduleInput, cur: Schedule | null, now: Date): ScheduleFields {
-    const pick = <K extends keyof ScheduleInput>(k: K, old: ScheduleInput[K]) => (cur && !has(a, k) ? old : a[k]);
-    const name = v.name('name', pick('name', cur?.name) as string);
-    // naming one of cron and interval in an update replaces the other
-    const switching = cur && (has(a, 'cron') || has(a, 'intervalSeconds'));
-    const cron = switching || !cur ? (a.cron ?? null) : cur.cron;
-    const intervalSeconds = switching || !cur ? (a.intervalSeconds ?? null) : cur.intervalSeconds;
-    const startAt = v.date('startAt', pick('startAt', cur?.startAt) ?? null);
-    const endAt = v.date('endAt', pick('endAt', cur?.endAt) ?? null);
-    const spec = validateSpec({
-      cron, intervalSeconds, startAt, endAt,
-      timezone: (pick('timezone', cur?.timezone) as string | null) ?? 'UTC',
-      anchorAt: startAt ?? (cur && !switching && !has(a, 'startAt') ? cur.anchorAt : now),
-    });
-    if (endAt && endAt.getTime() <= now.getTime() && !cur) {
-      throw badInput('endAt is in the past', { field: 'endAt', reason: 'END_IN_PAST' });
-    }
-    const specChanged = !cur || ['cron', 'intervalSeconds', 'timezone', 'startAt', 'endAt'].some((k) => has(a, k as keyof ScheduleInput));
-    return {
-      name,
-      ...spec,
-      template: a.intent ? this.template(a.intent) : cur!.template,
-      overlap: oneOf('overlap', pick('overlap', cur?.overlap) ?? 'SKIP', OVERLAP_POLICIES),
-      catchUp: oneOf('catchUp', pick('catchUp', cur?.catchUp) ?? 'ONE', CATCH_UP_POLICIES),
-      jitterSeconds: v.intInRange('jitterSeconds', pick('jitterSeconds', cur?.jitterSeconds), 0, 0, MAX_JITTER_SECONDS),
-      nextFireAt: specChanged || !cur ? nextFireAfter(spec, now) : cur.nextFireAt,
-    };
-  }
-
-  private template(t: IntentTemplateInput): IntentTemplate {
-    const labels = v.labels(t.labels);
-    if (labels.length > 49) throw badInput('at most 49 labels: each fired intent also gets schedule:<name>', { field: 'intent.labels' });
-    const concurrencyKey = v.text('intent.concurrencyKey', t.concurrencyKey, 200);
-    if (t.concurrencyLimit != null && concurrencyKey === null) {
-      throw badInput('concurrencyLimit needs a concurrencyKey', { field: 'intent.concurrencyLimit' });
-    }
-    return {
-      type: v.name('intent.type', t.type),
-      input: v.payload('intent.input', t.input ?? {}, this.config.maxPayloadBytes),
-      labels,
-      priority: v.intInRange('intent.priority', t.priority, 0, 0, 1000),
-      maxAttempts: t.maxAttempts == null ? null : v.intInRange('intent.maxAttempts', t.maxAttempts, 1, 1, 100),
-      retry: validateRetryPolicy('intent.retry', t.retry) as Record<string, number> | null,
-      deadlineSeconds: t.deadlineSeconds == null ? null : v.intInRange('intent.deadlineSeconds', t.deadlineSeconds, 1, 1, MAX_DEADLINE_SECONDS),
-      attemptTimeoutSeconds: t.attemptTimeoutSeconds == null ? null
-        : v.intInRange('intent.attemptTimeoutSeconds', t.attemptTimeoutSeconds, 1, 1, MAX_ATTEMPT_TIMEOUT_SECONDS),
-      concurrencyKey,
-      concurrencyLimit: concurrencyKey === null ? null : v.intInRange('intent.concurrencyLimit', t.concurrencyLimit, 1, 1, MAX_CONCURRENCY_LIMIT),
-    };
-  }
-}
-
-function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw badInput(`${field} must be one of ${allowed.join(', ')}`, { field });
-  return value as T;
 }
 
 /** The list cursor: the last row's name. */
