@@ -55,6 +55,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   pauseIntentType: 'admin',
   resumeIntentType: 'admin',
   setIntentTypePolicy: 'admin',
+  setBudget: 'admin',
   redriveIntents: 'admin',
   cancelIntents: 'admin',
   createApiKey: 'admin',

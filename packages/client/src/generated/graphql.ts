@@ -58,6 +58,21 @@ export type ApprovalTimeoutAction =
   | 'FAIL'
   | 'REJECT';
 
+/** Limits on what an intent and its descendants spend: USD (priced calls) and/or tokens (input + output). The holder’s next lease call after spending crosses a limit answers BUDGET_EXCEEDED. */
+export type BudgetInput = {
+  /** A whole number above 0, at most 1e13. */
+  maxTokens?: number | null | undefined;
+  /** Above 0, at most 1000000. */
+  maxUsd?: number | null | undefined;
+  /** Default FAIL. */
+  onExceeded?: BudgetPolicy | null | undefined;
+};
+
+/** What happens once a budget is crossed: FAIL the intent (error code BUDGET_EXCEEDED, not retried), or WAIT for a human to raise the budget (an axme.budget approval) or stop it. */
+export type BudgetPolicy =
+  | 'FAIL'
+  | 'WAIT';
+
 export type CancelIntentInput = {
   id: string | number;
   reason?: string | null | undefined;
@@ -200,6 +215,7 @@ export type IntentEventKind =
   | 'APPROVAL_REQUESTED'
   | 'APPROVAL_RESOLVED'
   | 'APPROVAL_TIMED_OUT'
+  | 'BUDGET_EXCEEDED'
   | 'CANCELLED'
   | 'CHECKPOINTED'
   | 'CLAIMED'
@@ -396,6 +412,8 @@ export type StepStatus =
 export type SubmitIntentInput = {
   /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
   attemptTimeoutSeconds?: number | null | undefined;
+  /** Limits on this intent and its descendants; without one it counts against its nearest ancestor’s (and every ancestor budget counts its descendants’ usage). */
+  budget?: BudgetInput | null | undefined;
   /** Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`. */
   concurrencyKey?: string | null | undefined;
   /** How many intents of concurrencyKey may be RUNNING at once, 1–10000. Default 1; needs concurrencyKey. */
