@@ -3,6 +3,8 @@
 // crossing its budget; with WAIT a human raises it and the run resumes from its recorded
 // steps; FAIL ends it; children count against the ancestor's budget; day budgets per type;
 // bad input is refused naming the field.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetExceededError, createClient, type Axme } from '@axme/client';
 import { createAxme } from '../src/app.ts';
@@ -224,4 +226,26 @@ describe('bad budget input', () => {
     expect(day.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'budget.maxUsd' });
     expect((await axme.list({ type: ["budget.bad"] })).nodes).toEqual([]);
   });
+});
+
+describe('budgets in the CLI', () => {
+  const cli = async (...args: string[]) => (await promisify(execFile)('bin/axme', ['--url', server.url, ...args], { timeout: 20_000 })).stdout;
+
+  it('axme submit --budget-usd/--budget-tokens/--on-budget, axme get shows budget and spent, axme budgets lists and sets day budgets', async () => {
+    const type = uniqueType();
+    const submitted = JSON.parse(await cli('--json', 'submit', type, '--budget-usd', '0.5', '--budget-tokens', '20000', '--on-budget', 'wait'));
+    const [lease] = await axme.claimMany({ types: [type], agent: 'cli', limit: 1 });
+    await gql(`mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: submitted.id, leaseToken: lease!.token, name: 'draft', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 1500, outputTokens: 500, costUsd: 0.125 }] },
+    });
+    const got = await cli('get', submitted.id);
+    expect(got).toContain('budget    $0.1250 of $0.5000, 2.0k of 20.0k tokens  (wait when exceeded)  [own]');
+    const json = JSON.parse(await cli('--json', 'get', submitted.id));
+    expect(json.budgets).toEqual([expect.objectContaining({ scope: 'INTENT', maxUsd: 0.5, maxTokens: 20000, spentUsd: 0.125, spentTokens: 2000, onExceeded: 'WAIT' })]);
+
+    expect(await cli('budgets', 'set', '--type', type, '--usd', '3', '--on-exceeded', 'wait')).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+\\$0\\.1250 of \\$3\\.00\\s+\\(wait when exceeded\\)`));
+    expect(await cli('budgets')).toContain(type);
+    expect(await cli('budgets', 'set', '--type', type)).toContain('removed');
+    await expect(cli('submit', type, '--on-budget', 'maybe')).rejects.toThrow(/expected wait or fail/);
+  }, 60_000);
 });

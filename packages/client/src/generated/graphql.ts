@@ -73,6 +73,11 @@ export type BudgetPolicy =
   | 'FAIL'
   | 'WAIT';
 
+export type BudgetScope =
+  | 'INTENT'
+  | 'NAMESPACE'
+  | 'TYPE';
+
 export type CancelIntentInput = {
   id: string | number;
   reason?: string | null | undefined;
@@ -517,6 +522,32 @@ export type WorkersFilter = {
   type?: Array<string> | null | undefined;
 };
 
+export type BudgetFieldsFragment = { scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean };
+
+export type DayBudgetFieldsFragment = { type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string };
+
+export type IntentBudgetsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentBudgetsQuery = { intent: { id: string, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }> } | null };
+
+export type BudgetsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BudgetsQuery = { budgets: Array<{ type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string }> };
+
+export type SetBudgetMutationVariables = Exact<{
+  type?: string | null | undefined;
+  maxUsd?: number | null | undefined;
+  maxTokens?: number | null | undefined;
+  onExceeded?: BudgetPolicy | null | undefined;
+}>;
+
+
+export type SetBudgetMutation = { setBudget: { type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string } | null };
+
 export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type GetIntentQueryVariables = Exact<{
@@ -936,6 +967,32 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const BudgetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}
+    `, {"fragmentName":"BudgetFields"}) as unknown as TypedDocumentString<BudgetFieldsFragment, unknown>;
+export const DayBudgetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}
+    `, {"fragmentName":"DayBudgetFields"}) as unknown as TypedDocumentString<DayBudgetFieldsFragment, unknown>;
 export const IntentFieldsFragmentDoc = new TypedDocumentString(`
     fragment IntentFields on Intent {
   id
@@ -1124,6 +1181,64 @@ export const WorkerSessionFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WorkerSessionFields"}) as unknown as TypedDocumentString<WorkerSessionFieldsFragment, unknown>;
+export const IntentBudgetsDocument = new TypedDocumentString(`
+    query IntentBudgets($id: ID!) {
+  intent(id: $id) {
+    id
+    budgets {
+      ...BudgetFields
+    }
+  }
+}
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}`) as unknown as TypedDocumentString<IntentBudgetsQuery, IntentBudgetsQueryVariables>;
+export const BudgetsDocument = new TypedDocumentString(`
+    query Budgets {
+  budgets {
+    ...DayBudgetFields
+  }
+}
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}`) as unknown as TypedDocumentString<BudgetsQuery, BudgetsQueryVariables>;
+export const SetBudgetDocument = new TypedDocumentString(`
+    mutation SetBudget($type: String, $maxUsd: Float, $maxTokens: Float, $onExceeded: BudgetPolicy) {
+  setBudget(
+    type: $type
+    maxUsd: $maxUsd
+    maxTokens: $maxTokens
+    onExceeded: $onExceeded
+  ) {
+    ...DayBudgetFields
+  }
+}
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}`) as unknown as TypedDocumentString<SetBudgetMutation, SetBudgetMutationVariables>;
 export const GetIntentDocument = new TypedDocumentString(`
     query GetIntent($id: ID!) {
   intent(id: $id) {

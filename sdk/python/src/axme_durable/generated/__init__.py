@@ -8,6 +8,7 @@ from .approval_outcome import (
 )
 from .base_client import AxmeBaseClient
 from .base_model import BaseModel, Upload
+from .budgets import Budgets, BudgetsBudgets
 from .cancel_intent import CancelIntent, CancelIntentCancelIntent
 from .checkpoint_intent import CheckpointIntent, CheckpointIntentCheckpointIntent
 from .children_outcome import (
@@ -61,6 +62,8 @@ from .follow_stream import FollowStream, FollowStreamIntentStream
 from .fork_intent import ForkIntent, ForkIntentForkIntent
 from .fragments import (
     ApprovalFields,
+    BudgetFields,
+    DayBudgetFields,
     EventFields,
     IntentFields,
     IntentFieldsError,
@@ -125,6 +128,11 @@ from .input_types import (
     WorkerIdInput,
     WorkersFilter,
 )
+from .intent_budgets import (
+    IntentBudgets,
+    IntentBudgetsIntent,
+    IntentBudgetsIntentBudgets,
+)
 from .intent_events import IntentEvents, IntentEventsIntentEvents
 from .intent_forks import IntentForks, IntentForksIntent, IntentForksIntentForks
 from .intent_steps import IntentSteps, IntentStepsIntent, IntentStepsIntentSteps
@@ -163,6 +171,7 @@ from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
 from .resume_schedule import ResumeSchedule, ResumeScheduleResumeSchedule
 from .retry_intent import RetryIntent, RetryIntentRetryIntent
+from .set_budget import SetBudget, SetBudgetSetBudget
 from .signal_intent import SignalIntent, SignalIntentSignalIntent
 from .signal_outcome import (
     SignalOutcome,
@@ -195,9 +204,12 @@ __all__ = [
     "ApprovalTimeoutAction",
     "AxmeBaseClient",
     "BaseModel",
+    "BudgetFields",
     "BudgetInput",
     "BudgetPolicy",
     "BudgetScope",
+    "Budgets",
+    "BudgetsBudgets",
     "BulkIntentFilter",
     "CancelIntent",
     "CancelIntentCancelIntent",
@@ -236,6 +248,7 @@ __all__ = [
     "CreateSchedule",
     "CreateScheduleCreateSchedule",
     "CreateScheduleInput",
+    "DayBudgetFields",
     "DeleteSchedule",
     "EventFields",
     "FailIntent",
@@ -258,6 +271,9 @@ __all__ = [
     "HeartbeatIntentInput",
     "HeartbeatWorker",
     "HeartbeatWorkerHeartbeatWorker",
+    "IntentBudgets",
+    "IntentBudgetsIntent",
+    "IntentBudgetsIntentBudgets",
     "IntentErrorInput",
     "IntentEventFilter",
     "IntentEventKind",
@@ -330,6 +346,8 @@ __all__ = [
     "ScheduleFilter",
     "ScheduleIntentInput",
     "ScheduleOverlapPolicy",
+    "SetBudget",
+    "SetBudgetSetBudget",
     "SignalIntent",
     "SignalIntentInput",
     "SignalIntentSignalIntent",
