@@ -89,11 +89,12 @@ export const budgetDetails = (b: BudgetState): Record<string, unknown> => ({
 /** The approval a WAIT budget asks for: raise it (the form names the new limits) or stop. */
 export function raiseRequest(b: BudgetState): { title: string; description: string; options: string[]; formSchema: unknown } {
   const props: Record<string, unknown> = {};
+  const limits = [...(b.maxUsd === null ? [] : [`$${b.maxUsd}`]), ...(b.maxTokens === null ? [] : [`${b.maxTokens} tokens`])];
   if (b.maxUsd !== null) props.maxUsd = { type: 'number', title: `New USD limit (now $${b.maxUsd}, spent $${b.spentUsd})`, exclusiveMinimum: b.spentUsd };
   if (b.maxTokens !== null) props.maxTokens = { type: 'integer', title: `New token limit (now ${b.maxTokens}, spent ${b.spentTokens})`, exclusiveMinimum: b.spentTokens };
   return {
     title: `Budget exceeded: raise ${describe(b)} or stop`,
-    description: `Spent $${b.spentUsd} and ${b.spentTokens} tokens; limits ${b.maxUsd === null ? '' : `$${b.maxUsd} `}${b.maxTokens === null ? '' : `${b.maxTokens} tokens`}. "raise" sets the new limits and resumes the intent from its recorded steps; "stop" fails it with BUDGET_EXCEEDED.`,
+    description: `Spent $${b.spentUsd} and ${b.spentTokens} tokens; the limit is ${limits.join(' and ')}. "raise" sets the new limit and resumes the intent from its recorded steps (none runs again); "stop" fails it with BUDGET_EXCEEDED.`,
     options: ['raise', 'stop'],
     formSchema: { type: 'object', properties: props, additionalProperties: false },
   };

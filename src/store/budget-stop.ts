@@ -19,6 +19,8 @@ import { ending, stepParams } from './transition.ts';
 import { enterWait, failWaiting } from './waits.ts';
 
 export const BUDGET_APPROVAL_TYPE = 'axme.budget';
+/** Who asks for the raise: the engine, not the agent whose call found the budget crossed. */
+const BUDGET_REQUESTER = 'axme';
 
 const FAIL_RUNNING = withEvent(`
   update intents set ${ending('$5', '$3')}, error = $4::jsonb, last_seq = last_seq + 1, updated_at = $3
@@ -47,7 +49,7 @@ export async function stopOverBudget(tx: Queryable, ns: string, id: string, toke
   const req = raiseRequest(b);
   const approval = await insertApproval(tx, ns, uuidv7(now.getTime()), id, {
     type: BUDGET_APPROVAL_TYPE, ...req, assignees: [], requireComment: false, timeoutSeconds: null, onTimeout: 'FAIL', escalateTo: [],
-  }, null, cur.leaseAgent, now);
+  }, null, BUDGET_REQUESTER, now);
   return [await enterWait(tx, ns, id, { waitingFor: 'APPROVAL', name: approval.id, wakeAt: null, checkpoint: null },
     step('exceedBudget', 'WAITING'), cur.leaseAgent,
     { approvalId: approval.id, type: BUDGET_APPROVAL_TYPE, title: req.title, options: req.options, ...budgetDetails(b) }, now)];

@@ -27,6 +27,11 @@ export type BudgetPolicy =
   | 'FAIL'
   | 'WAIT';
 
+export type BudgetScope =
+  | 'INTENT'
+  | 'NAMESPACE'
+  | 'TYPE';
+
 export type CreateScheduleInput = {
   /** Default ONE. */
   catchUp?: ScheduleCatchUpPolicy | null | undefined;
@@ -267,7 +272,7 @@ export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentChildrenQueryVariables = Exact<{
   id: string | number;
@@ -281,7 +286,7 @@ export type IntentPageQueryVariables = Exact<{
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type IntentEventsPageQueryVariables = Exact<{
   id: string | number;
@@ -298,7 +303,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -362,14 +367,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
@@ -594,6 +599,18 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
     fragment IntentRow on Intent {
@@ -881,6 +898,18 @@ export const IntentPageDocument = new TypedDocumentString(`
     costUsd
     unpricedCalls
   }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -973,6 +1002,18 @@ export const IntentChangedDocument = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
 fragment IntentRow on Intent {
@@ -1161,6 +1202,18 @@ export const CancelIntentDocument = new TypedDocumentString(`
     costUsd
     unpricedCalls
   }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -1236,6 +1289,18 @@ export const RetryIntentDocument = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
 fragment IntentRow on Intent {
