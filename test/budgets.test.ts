@@ -154,6 +154,25 @@ describe('an intent budget', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it('a batched complete over budget: the item answers BUDGET_EXCEEDED and its intent stops, the others complete', async () => {
+    const type = uniqueType();
+    const over = await axme.submit({ type, input: {}, budget: { maxTokens: 10 } });
+    const fine = await axme.submit({ type, input: {} });
+    const leases = await axme.claimMany({ types: [type], agent: 'a', limit: 2 });
+    const token = (id: string) => leases.find((l) => l.intent.id === id)!.token;
+    await gql(`mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: over.id, leaseToken: token(over.id), name: 'llm', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 20 }] },
+    });
+    const r = await gql(`mutation($items: [CompleteIntentInput!]!) { completeIntents(input: { items: $items }) { id error { code } intent { status } } }`, {
+      items: [{ id: over.id, leaseToken: token(over.id), output: 1 }, { id: fine.id, leaseToken: token(fine.id), output: 2 }],
+    });
+    expect(r.data.completeIntents).toEqual([
+      { id: over.id, error: { code: 'BUDGET_EXCEEDED' }, intent: null },
+      { id: fine.id, error: null, intent: { status: 'COMPLETED' } },
+    ]);
+    expect((await axme.get(over.id))?.error?.code).toBe('BUDGET_EXCEEDED');
+  });
+
   it('children inherit the nearest budget, and their usage counts against every ancestor budget', async () => {
     const type = uniqueType();
     const parent = await axme.submit({ type: `${type}.parent`, input: {}, budget: { maxUsd: 0.05 } });

@@ -266,11 +266,15 @@ export class IntentService extends Service {
       }
     });
     const settled = await this.writes.completeAll(c.namespace, c.principal, valid.map((x) => x.item));
-    settled.forEach((s, i) => {
+    for (const [i, s] of settled.entries()) {
       const r = results[valid[i]!.at]!;
       if ('intent' in s) r.intent = s.intent;
-      else r.error = this.itemError(s.error);
-    });
+      else {
+        const { id: itemId, token } = valid[i]!.item;
+        // an item refused over budget stops its intent as a lone complete would (budget-guard.ts)
+        r.error = this.itemError(await this.leaseCall(c.namespace, itemId, token, () => Promise.reject(s.error)).catch((e: unknown) => e));
+      }
+    }
     return results;
   }
 
