@@ -266,5 +266,16 @@ describe('budgets in the CLI', () => {
     expect(await cli('budgets')).toContain(type);
     expect(await cli('budgets', 'set', '--type', type)).toContain('removed');
     await expect(cli('submit', type, '--on-budget', 'maybe')).rejects.toThrow(/expected wait or fail/);
+
+    // crossed: the next lease call makes it wait; `axme budgets raise` answers the approval
+    await gql(`mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: submitted.id, leaseToken: lease!.token, name: 'big', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 10, outputTokens: 10, costUsd: 0.5 }] },
+    });
+    await gql(`mutation($id: ID!, $t: ID!) { heartbeatIntent(input: { id: $id, leaseToken: $t }) { expiresAt } }`, { id: submitted.id, t: lease!.token });
+    expect(await cli('get', submitted.id)).toMatch(/\$0\.6250 of \$0\.5000.*\[own\]  EXCEEDED/);
+    const [approval] = JSON.parse(await cli('--json', 'approvals', '--intent', submitted.id)).nodes;
+    await expect(cli('budgets', 'raise', approval.id, '--usd', '0.6')).rejects.toThrow(/maxUsd must be > 0\.625 \(BAD_USER_INPUT\)/);
+    expect(await cli('budgets', 'raise', approval.id, '--usd', '2')).toContain(`intent ${submitted.id} resumes`);
+    expect((await axme.get(submitted.id))?.status).toBe('PENDING');
   }, 60_000);
 });

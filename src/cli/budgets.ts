@@ -75,4 +75,24 @@ export function budgetsCommand(program: Command, client: () => Axme, print: (val
       const b = await client().setBudget({ type: o.type ?? null, maxUsd: o.usd ?? null, maxTokens: o.tokens ?? null, onExceeded: o.onExceeded ?? null });
       print(b, () => (b ? `${(b.type ?? '(namespace)').padEnd(24)}  ${limitsLine(b)}` : 'removed'));
     });
+  // the answers to an axme.budget approval (an intent waiting because its WAIT budget was crossed)
+  cmd
+    .command('raise <approvalId>')
+    .description('raise the crossed budget an axme.budget approval asks about; the intent resumes from its recorded steps')
+    .option('--usd <usd>', 'the new USD limit', number)
+    .option('--tokens <n>', 'the new token limit', number)
+    .option('-c, --comment <text>', 'a comment for the audit trail')
+    .action(async (approvalId: string, o: { usd?: number; tokens?: number; comment?: string }) => {
+      const data = { ...(o.usd === undefined ? {} : { maxUsd: o.usd }), ...(o.tokens === undefined ? {} : { maxTokens: o.tokens }) };
+      const a = await client().resolveApproval({ approvalId, outcome: 'raise', comment: o.comment, data });
+      print(a, () => `raised: ${JSON.stringify(data)}; intent ${a.intentId} resumes`);
+    });
+  cmd
+    .command('stop <approvalId>')
+    .description('answer an axme.budget approval with stop: the intent fails with BUDGET_EXCEEDED')
+    .option('-c, --comment <text>', 'a comment for the audit trail')
+    .action(async (approvalId: string, o: { comment?: string }) => {
+      const a = await client().resolveApproval({ approvalId, outcome: 'stop', comment: o.comment });
+      print(a, () => `stopped: intent ${a.intentId} fails with BUDGET_EXCEEDED`);
+    });
 }
