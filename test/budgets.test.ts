@@ -136,6 +136,20 @@ describe('an intent budget', () => {
     expect(llm.calls.length).toBeLessThanOrEqual(4);
     expect(done.attempt).toBe(1);
     expect(seen.signals[0]!.reason).toBeInstanceOf(BudgetExceededError);
+
+    // an operator raises it and retries: the run goes on from its recorded steps
+    const raise = await gql(`mutation($id: ID!) { setIntentBudget(id: $id, budget: { maxTokens: 100000 }) { maxTokens onExceeded exceeded } }`, { id: submitted.id });
+    expect(raise.data.setIntentBudget).toEqual({ maxTokens: 100000, onExceeded: 'FAIL', exceeded: false });
+    const before = llm.calls.length;
+    const again = agent(type, llm, seen);
+    await axme.retry(submitted.id);
+    const finished = await axme.result(submitted.id, { signal: AbortSignal.timeout(20_000) });
+    await again.stop();
+    expect(finished.status).toBe('COMPLETED');
+    expect(llm.calls.slice(before)[0]).toBe(before);
+    expect(llm.calls).toEqual([...Array(20).keys()]);
+    const none = await gql(`mutation($id: ID!) { setIntentBudget(id: $id, budget: { maxUsd: 1 }) { maxUsd } }`, { id: (await axme.submit({ type: 'budget.none', input: {} })).id });
+    expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
   it('a lease call over budget answers BUDGET_EXCEEDED with which budget, its limit and what was spent', async () => {

@@ -56,6 +56,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   resumeIntentType: 'admin',
   setIntentTypePolicy: 'admin',
   setBudget: 'admin',
+  setIntentBudget: 'admin',
   redriveIntents: 'admin',
   cancelIntents: 'admin',
   createApiKey: 'admin',

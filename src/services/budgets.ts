@@ -6,6 +6,8 @@
 import type { Caller } from '../core/caller.ts';
 import { type BudgetInput, type BudgetState, validateBudget } from '../core/budget.ts';
 import * as v from '../core/validate.ts';
+import { badInput, notFound } from '../core/errors.ts';
+import { getIntent } from '../store/intents.ts';
 import * as store from '../store/budgets.ts';
 import { decideBudget } from '../store/budget-stop.ts';
 import { Service } from './deps.ts';
@@ -32,6 +34,21 @@ export class BudgetService extends Service {
     const type = a.type == null ? '' : v.name('type', a.type);
     const limits = validateBudget('budget', a);
     return store.setDayBudget(this.db, c.namespace, type, limits, this.clock.now());
+  }
+
+  /**
+   * Replaces the limits of a budget an intent set at submit (an operator raising it, say
+   * before retrying an intent that failed over it). Its descendants see the change at once.
+   */
+  async setIntentBudget(c: Caller, id: string, a: BudgetInput): Promise<BudgetState> {
+    const intentId = v.id('id', id);
+    const limits = validateBudget('budget', a);
+    if (!limits) throw badInput('budget needs maxUsd or maxTokens', { field: 'budget.maxUsd' });
+    if (!(await store.setIntentBudget(this.db, c.namespace, intentId, limits))) {
+      if (!(await getIntent(this.db, c.namespace, intentId))) throw notFound('intent', intentId);
+      throw badInput('the intent has no budget of its own (budgets are set at submit; children count against their ancestors’)', { field: 'id' });
+    }
+    return (await store.budgetsOf(this.db, c.namespace, intentId, this.clock.now())).find((b) => b.intentId === intentId)!;
   }
 
   /** What a human's answer to an axme.budget approval does (registered with ApprovalService.decideWith). */

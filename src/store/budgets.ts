@@ -83,6 +83,14 @@ export async function setLimits(tx: Queryable, ns: string, b: BudgetState, l: Bu
   }
 }
 
+/** Replaces the limits and policy of the intent's own budget; false when it has none. */
+export async function setIntentBudget(q: Queryable, ns: string, id: string, l: BudgetLimits): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `update intent_budgets set max_usd = $3, max_tokens = $4, on_exceeded = $5 where namespace = $1 and intent_id = $2`,
+    [ns, id, l.maxUsd, l.maxTokens, l.onExceeded]);
+  return (rowCount ?? 0) > 0;
+}
+
 export interface DayBudget extends BudgetLimits {
   /** null: the whole namespace's. */
   type: string | null;

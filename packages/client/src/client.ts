@@ -127,6 +127,11 @@ export class AxmeClient {
     return (await this.request(ops.IntentBudgetsDocument, { id })).intent?.budgets ?? null;
   }
 
+  /** Replaces the limits of the budget an intent set at submit (admin role); retry an intent that failed over it afterwards. */
+  async setIntentBudget(id: string, budget: ops.BudgetInput) {
+    return (await this.request(ops.SetIntentBudgetDocument, { id, budget })).setIntentBudget;
+  }
+
   /** The namespace's day budgets per type (type null: the namespace's own) with today's (UTC) spending. */
   async budgets() {
     return (await this.request(ops.BudgetsDocument, {})).budgets;

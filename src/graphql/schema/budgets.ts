@@ -6,7 +6,7 @@ import { BUDGET_SCOPES, type BudgetState } from '../../core/budget.ts';
 import type { DayBudget as DayBudgetRow } from '../../store/budgets.ts';
 import { builder } from '../builder.ts';
 import { leafCost, listSize } from '../cost.ts';
-import { BudgetPolicy } from './budget-input.ts';
+import { BudgetInput, BudgetPolicy } from './budget-input.ts';
 import { Intent } from './intent.ts';
 
 const BudgetScope = builder.enumType('BudgetScope', { values: BUDGET_SCOPES });
@@ -67,6 +67,12 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  setIntentBudget: t.field({
+    type: Budget,
+    description: 'Replaces the limits and policy of the budget an intent set at submit (BAD_USER_INPUT when it set none). Raise it, then retryIntent, to go on with an intent that failed over it.',
+    args: { id: t.arg.id({ required: true }), budget: t.arg({ type: BudgetInput, required: true }) },
+    resolve: (_r, a, ctx) => ctx.services.budgets.setIntentBudget(ctx.caller, a.id, a.budget),
+  }),
   setBudget: t.field({
     type: DayBudget,
     nullable: true,

@@ -548,6 +548,14 @@ export type SetBudgetMutationVariables = Exact<{
 
 export type SetBudgetMutation = { setBudget: { type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string } | null };
 
+export type SetIntentBudgetMutationVariables = Exact<{
+  id: string | number;
+  budget: BudgetInput;
+}>;
+
+
+export type SetIntentBudgetMutation = { setIntentBudget: { scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean } };
+
 export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
 export type GetIntentQueryVariables = Exact<{
@@ -1239,6 +1247,24 @@ export const SetBudgetDocument = new TypedDocumentString(`
   spentTokens
   updatedAt
 }`) as unknown as TypedDocumentString<SetBudgetMutation, SetBudgetMutationVariables>;
+export const SetIntentBudgetDocument = new TypedDocumentString(`
+    mutation SetIntentBudget($id: ID!, $budget: BudgetInput!) {
+  setIntentBudget(id: $id, budget: $budget) {
+    ...BudgetFields
+  }
+}
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}`) as unknown as TypedDocumentString<SetIntentBudgetMutation, SetIntentBudgetMutationVariables>;
 export const GetIntentDocument = new TypedDocumentString(`
     query GetIntent($id: ID!) {
   intent(id: $id) {

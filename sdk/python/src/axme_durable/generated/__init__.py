@@ -172,6 +172,7 @@ from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
 from .resume_schedule import ResumeSchedule, ResumeScheduleResumeSchedule
 from .retry_intent import RetryIntent, RetryIntentRetryIntent
 from .set_budget import SetBudget, SetBudgetSetBudget
+from .set_intent_budget import SetIntentBudget, SetIntentBudgetSetIntentBudget
 from .signal_intent import SignalIntent, SignalIntentSignalIntent
 from .signal_outcome import (
     SignalOutcome,
@@ -348,6 +349,8 @@ __all__ = [
     "ScheduleOverlapPolicy",
     "SetBudget",
     "SetBudgetSetBudget",
+    "SetIntentBudget",
+    "SetIntentBudgetSetIntentBudget",
     "SignalIntent",
     "SignalIntentInput",
     "SignalIntentSignalIntent",

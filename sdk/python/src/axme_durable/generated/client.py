@@ -31,6 +31,7 @@ from .heartbeat_worker import HeartbeatWorker
 from .input_types import (
     AppendStreamInput,
     ApprovalFilter,
+    BudgetInput,
     CancelIntentInput,
     CheckpointIntentInput,
     ClaimIntentInput,
@@ -82,6 +83,7 @@ from .resolve_approval import ResolveApproval
 from .resume_schedule import ResumeSchedule
 from .retry_intent import RetryIntent
 from .set_budget import SetBudget
+from .set_intent_budget import SetIntentBudget
 from .signal_intent import SignalIntent
 from .signal_outcome import SignalOutcome
 from .sleep_intent import SleepIntent
@@ -201,6 +203,36 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return SetBudget.model_validate(data)
+
+    async def set_intent_budget(
+        self, id: str, budget: BudgetInput, **kwargs: Any
+    ) -> SetIntentBudget:
+        query = gql("""
+            mutation SetIntentBudget($id: ID!, $budget: BudgetInput!) {
+              setIntentBudget(id: $id, budget: $budget) {
+                ...BudgetFields
+              }
+            }
+
+            fragment BudgetFields on Budget {
+              scope
+              intentId
+              type
+              day
+              maxUsd
+              maxTokens
+              onExceeded
+              spentUsd
+              spentTokens
+              exceeded
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "budget": budget}
+        response = await self.execute(
+            query=query, operation_name="SetIntentBudget", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetIntentBudget.model_validate(data)
 
     async def get_intent(self, id: str, **kwargs: Any) -> GetIntent:
         query = gql("""
