@@ -15,7 +15,8 @@ export async function budgetGuarded<T>(
     return await call();
   } catch (e) {
     if (e instanceof AxmeError && e.code === 'BUDGET_EXCEEDED') {
-      await d.commit(async (tx) => ({ changes: await stopOverBudget(tx, ns, id, token, d.clock.now()) }));
+      // a stop that fails (a deadlock, say) leaves the lease to the holder's next call, which stops it
+      await d.commit(async (tx) => ({ changes: await stopOverBudget(tx, ns, id, token, d.clock.now()) })).catch(() => {});
     }
     throw e;
   }
