@@ -39,6 +39,8 @@ describe('transition table', () => {
     closeStream: ['RUNNING'],
     fork: [],
     copyStep: ['PENDING'],
+    exceedBudget: ['RUNNING'],
+    stopOverBudget: ['WAITING'],
   };
 
   for (const action of ACTIONS) {

@@ -181,6 +181,22 @@ it('a fork: submitted, with each copied step a STEP_COMPLETED record of the PEND
   });
 });
 
+it('a budget crossed: the next lease call fails the intent (FAIL) or makes it wait (WAIT), and a human stops it', async () => {
+  const over = async (onExceeded: 'FAIL' | 'WAIT') => {
+    const type = freshType();
+    const { id } = await services().intents.submit(c, { type, budget: { maxTokens: 10, onExceeded } });
+    const { token } = (await services().intents.claim(c, { types: [type] }))!;
+    await services().steps.record(c, { id, leaseToken: token, name: 'llm', output: 1, durationMs: 1, usage: [{ model: 'm', inputTokens: 20 }] });
+    return { id, token };
+  };
+  const f = await over('FAIL');
+  await expectSteps(f.id, ['exceedBudget'], () => services().intents.heartbeat(c, f.id, f.token, 60).catch(() => {}));
+  const w = await over('WAIT');
+  await expectSteps(w.id, ['exceedBudget'], () => services().intents.checkpoint(c, w.id, w.token, {}).catch(() => {}));
+  const [approval] = (await services().approvals.approvals(c, { intentId: w.id, statuses: ['PENDING'] })).approvals;
+  await expectSteps(w.id, ['stopOverBudget'], () => services().approvals.resolveApproval(c, { approvalId: approval!.id, outcome: 'stop' }));
+});
+
 it('every action and every target the table lists was reached', () => {
   const expected = Object.fromEntries(ACTIONS.map((a) => [a, Object.keys(TRANSITIONS[a].to).sort()]));
   const got = Object.fromEntries(ACTIONS.map((a) => [a, [...(reached.get(a) ?? [])].sort()]));

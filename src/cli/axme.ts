@@ -15,6 +15,7 @@ import { keysCommand } from './keys.ts';
 import { workersCommand } from './workers.ts';
 import { schedulesCommand } from './schedules.ts';
 import { intentUsageLines, usageCommand } from './usage.ts';
+import { budgetInput, budgetOptions, budgetsCommand, intentBudgetLines } from './budgets.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -64,7 +65,7 @@ program.command('migrate').description('apply database migrations and exit').act
   await import('./migrate.ts');
 });
 
-program
+budgetOptions(program
   .command('submit <type>')
   .description('submit an intent')
   .option('-i, --input <json>', 'input as JSON', jsonArg)
@@ -74,7 +75,7 @@ program
   .option('--max-attempts <n>', 'attempts before FAILED', int)
   .option('--run-at <time>', 'not before this ISO time')
   .option('--parent <id>', 'parent intent id')
-  .option('-l, --label <label>', 'label (repeatable)', collect)
+  .option('-l, --label <label>', 'label (repeatable)', collect))
   .action(async (type: string, o) => {
     const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
     const intent = await client().submit({
@@ -86,16 +87,19 @@ program
       runAt: o.runAt,
       parentId: o.parent,
       labels: o.label,
+      budget: budgetInput(o),
     });
     print(intent, () => intentDetails(intent));
   });
 
 program.command('get <id>').description('show an intent').action(async (id: string) => {
   const c = client();
-  const [intent, steps, usage] = await Promise.all([c.get(id), c.steps(id), c.intentUsage(id)]);
+  const [intent, steps, usage, budgets] = await Promise.all([c.get(id), c.steps(id), c.intentUsage(id), c.intentBudgets(id)]);
   if (!intent) fail(`intent ${id} not found`, 'NOT_FOUND');
   const usageLines = usage ? `\n${intentUsageLines(usage)}` : '';
-  print({ ...intent!, steps: steps ?? [], usage: usage ? { own: usage.own, total: usage.total } : null }, () => `${intentDetails(intent!)}${usageLines}\n${stepsTable(steps ?? [])}`);
+  const budgetLines = budgets?.length ? `\n${intentBudgetLines(id, budgets)}` : '';
+  print({ ...intent!, steps: steps ?? [], usage: usage ? { own: usage.own, total: usage.total } : null, budgets: budgets ?? [] },
+    () => `${intentDetails(intent!)}${usageLines}${budgetLines}\n${stepsTable(steps ?? [])}`);
 });
 
 program
@@ -226,6 +230,7 @@ keysCommand(program, print);
 workersCommand(program, client, print);
 schedulesCommand(program, client, print);
 usageCommand(program, client, print);
+budgetsCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  // a budget the intent's usage counts against is crossed (core/budget.ts); details say which
+  'BUDGET_EXCEEDED',
   'INTERNAL',
 ] as const;
 

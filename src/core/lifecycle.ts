@@ -36,6 +36,8 @@ export const EVENT_KINDS = [
   'STEP_COMPLETED',
   'STEP_FAILED',
   'LEASE_RELEASED',
+  // a lease call found a budget crossed (issue 19): the intent failed or waits for a human to raise it
+  'BUDGET_EXCEEDED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -89,6 +91,11 @@ export const TRANSITIONS = {
   // before the chosen step copied in: each copy is a STEP_COMPLETED record of the PENDING fork
   fork: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
   copyStep: { from: ['PENDING'], to: { PENDING: 'STEP_COMPLETED' }, lease: false },
+  // Budgets (core/budget.ts): the holder's lease call found a budget crossed. FAIL → FAILED, not
+  // retried; WAIT → WAITING on an axme.budget approval, whose "raise" is resolveApproval (→ PENDING)
+  exceedBudget: { from: ['RUNNING'], to: { FAILED: 'BUDGET_EXCEEDED', WAITING: 'BUDGET_EXCEEDED' }, lease: true },
+  // the human answered "stop" to that approval
+  stopOverBudget: { from: ['WAITING'], to: { FAILED: 'APPROVAL_RESOLVED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

@@ -55,6 +55,8 @@ export const MUTATION_ROLES: Record<string, Role> = {
   pauseIntentType: 'admin',
   resumeIntentType: 'admin',
   setIntentTypePolicy: 'admin',
+  setBudget: 'admin',
+  setIntentBudget: 'admin',
   redriveIntents: 'admin',
   cancelIntents: 'admin',
   createApiKey: 'admin',

@@ -20,6 +20,8 @@ import { EventStream } from './event-stream.ts';
 import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
 import { IntentWatch } from './intent-watch.ts';
 import { StreamService } from './streams.ts';
+import { budgetGuarded } from '../services/budget-guard.ts';
+import { type Commit, createCommit } from '../services/commit.ts';
 
 export interface EventFilterInput {
   intentId?: string | null;
@@ -46,6 +48,9 @@ export class LiveService {
   private closed = false;
 
   /** `feed` tunes the shared readers (live/feed.ts); tests shrink dispatchSlice to see slices with a few subscribers. */
+  /** How a lease call that answers BUDGET_EXCEEDED stops the intent first (services/budget-guard.ts). */
+  private readonly budgetStop: { commit: Commit; clock: Clock };
+
   constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger, feed: Pick<FeedOptions, 'dispatchSlice'> = {}) {
     this.db = db;
     this.clock = clock;
@@ -53,6 +58,7 @@ export class LiveService {
     this.config = config;
     this.log = log;
     this.streams = new StreamService(db, clock, pubsub, config);
+    this.budgetStop = { commit: createCommit(db, pubsub), clock };
     this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH, ...feed });
   }
 
@@ -115,7 +121,8 @@ export class LiveService {
   /** Stores the latest progress on the intent (no event) and tells its watchers. */
   async reportProgress(c: Caller, id: string, token: string, progress: unknown): Promise<Intent> {
     const data = v.payload('progress', progress, this.config.maxPayloadBytes);
-    const intent = await reportProgress(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), data, this.clock.now());
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    const intent = await budgetGuarded(this.budgetStop, c.namespace, i, t, () => reportProgress(this.db, c.namespace, i, t, data, this.clock.now()));
     this.pubsub.publish(channels.progress(c.namespace), intent.id);
     return intent;
   }

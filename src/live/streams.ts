@@ -16,6 +16,8 @@ import { type AppendItem, type StreamInfo, type StreamPage, appendStream, append
 import { Coalescer, type Pending } from '../services/coalesce.ts';
 import type { Appended } from '../store/streams.ts';
 import { StreamReader } from './intent-stream.ts';
+import { budgetGuarded } from '../services/budget-guard.ts';
+import { type Commit, createCommit } from '../services/commit.ts';
 
 /** Chunks one page (query or subscription message) carries at most by default, and at most when asked. */
 export const PAGE_CHUNKS = 1000;
@@ -45,6 +47,8 @@ export class StreamService {
   private readonly config: Config;
   private readonly open = new Set<StreamReader>();
   private readonly pageBytes: number;
+  /** How a lease call that answers BUDGET_EXCEEDED stops the intent first (services/budget-guard.ts). */
+  private readonly budgetStop: { commit: Commit; clock: Clock };
   /** Concurrent appends (of many agents) share one statement and commit: see write(). */
   private readonly appends = new Coalescer<AppendItem, Appended>((b) => this.write(b), { maxItems: MAX_APPENDS_PER_STATEMENT });
 
@@ -53,6 +57,7 @@ export class StreamService {
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
+    this.budgetStop = { commit: createCommit(db, pubsub), clock };
     this.pageBytes = Math.max(1, Math.min(PAGE_BYTES, Math.floor(config.subscriptionMaxEventBytes / JSON_GROWTH)));
   }
 
@@ -73,7 +78,8 @@ export class StreamService {
         field: 'chunks', bytes, limit: this.config.maxPayloadBytes,
       });
     }
-    const r = await this.appends.run({ ns: c.namespace, id: intentId, token: leaseToken, name, chunks, bytes });
+    const r = await budgetGuarded(this.budgetStop, c.namespace, intentId, leaseToken, () =>
+      this.appends.run({ ns: c.namespace, id: intentId, token: leaseToken, name, chunks, bytes }));
     this.announce(c.namespace, intentId, name);
     return { stream: name, ...r };
   }
@@ -118,7 +124,9 @@ export class StreamService {
   async close(c: Caller, id: string, token: string, stream: string): Promise<AppendResult> {
     const intentId = v.id('id', id);
     const name = v.name('stream', stream);
-    const length = await closeStream(this.db, c.namespace, intentId, v.id('leaseToken', token), name, this.clock.now());
+    const leaseToken = v.id('leaseToken', token);
+    const length = await budgetGuarded(this.budgetStop, c.namespace, intentId, leaseToken, () =>
+      closeStream(this.db, c.namespace, intentId, leaseToken, name, this.clock.now()));
     this.announce(c.namespace, intentId, name);
     return { stream: name, from: length, next: length };
   }

@@ -99,7 +99,7 @@ export class ApprovalService extends Service {
     const req = approvalRequest(input.approval, this.config.maxPayloadBytes);
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    const { approval } = await this.commit(async (tx) => {
+    const { approval } = await this.leaseCall(c.namespace, id, token, () => this.commit(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'requestApproval', token, now);
       // only after the lease: a made-up id or stale token costs no compile and no cache entry
       if (req.formSchema !== null) checkFormSchema(c.namespace, req.formSchema);
@@ -111,7 +111,7 @@ export class ApprovalService extends Service {
         { approvalId: approval.id, type: req.type, title: req.title, assignees: req.assignees, options: req.options, expiresAt: approval.expiresAt }, now,
       );
       return { approval, changes: [change] };
-    });
+    }));
     return approval;
   }
 

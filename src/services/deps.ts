@@ -4,6 +4,7 @@ import type { Logger } from '../core/log.ts';
 import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import type { Commit } from './commit.ts';
+import { budgetGuarded } from './budget-guard.ts';
 
 /** What every service is made over: one database, clock, notifications, configuration and log, and the one way to write. */
 export interface ServiceDeps {
@@ -31,5 +32,10 @@ export abstract class Service {
     this.config = d.config;
     this.log = d.log;
     this.commit = d.commit;
+  }
+
+  /** Runs a lease call, stopping the intent first when it answers BUDGET_EXCEEDED (budget-guard.ts). */
+  protected leaseCall<T>(ns: string, id: string, token: string, call: () => Promise<T>): Promise<T> {
+    return budgetGuarded({ commit: this.commit, clock: this.clock }, ns, id, token, call);
   }
 }

@@ -9,6 +9,8 @@ import type { Logger } from '../core/log.ts';
 import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { ApprovalService } from './approvals.ts';
+import { BudgetService } from './budgets.ts';
+import { BUDGET_APPROVAL_TYPE } from '../store/budget-stop.ts';
 import { type Commit, createCommit } from './commit.ts';
 import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
@@ -30,6 +32,8 @@ export interface Services {
   /** Cron and interval schedules that submit intents (migration 014). */
   schedules: ScheduleService;
   forks: ForkService;
+  /** Intent and day budgets (migration 017); their axme.budget approvals are decided here. */
+  budgets: BudgetService;
   /** The services' own commit-then-announce, for the sweeps' writes. */
   commit: Commit;
   /** Ends waiting claims so shutdown is not held up by long polls. */
@@ -39,10 +43,14 @@ export interface Services {
 export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
   const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
   const intents = new IntentService(deps);
+  const approvals = new ApprovalService(deps);
+  const budgets = new BudgetService(deps);
+  approvals.decideWith(BUDGET_APPROVAL_TYPE, budgets.decide);
   return {
     intents,
     waits: new WaitService(deps),
-    approvals: new ApprovalService(deps),
+    approvals,
+    budgets,
     operator: new OperatorService(deps),
     steps: new StepService(deps),
     usage: new UsageService(deps),

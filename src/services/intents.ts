@@ -15,6 +15,7 @@ import * as store from '../store/intents.ts';
 import { type IntentFilter, countIntents, countIntentsByStatus, decodeListCursor, listIntents } from '../store/list.ts';
 import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
+import { type BudgetInput, validateBudget } from '../core/budget.ts';
 import { waitForWork } from './wait-for-work.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
@@ -38,6 +39,8 @@ export interface SubmitInput extends SchedulingInput {
   maxAttempts?: number | null;
   parentId?: string | null;
   labels?: readonly string[] | null;
+  /** Limits on this intent and its descendants (which otherwise inherit the nearest ancestor's). */
+  budget?: BudgetInput | null;
 }
 
 export interface ClaimInput {
@@ -158,6 +161,7 @@ export class IntentService extends Service {
       maxAttempts: v.intInRange('maxAttempts', a.maxAttempts, this.config.defaultMaxAttempts, 1, 100),
       parentId: v.optionalId('parentId', a.parentId),
       labels: v.labels(a.labels),
+      budget: validateBudget('budget', a.budget),
     };
     Object.assign(n, schedulingFields(a, n.runAt, now));
     return this.writes.submit(c.namespace, { intent: n, actor: c.principal, now });
@@ -224,7 +228,8 @@ export class IntentService extends Service {
 
   async heartbeat(c: Caller, id: string, token: string, leaseSeconds: number | null | undefined): Promise<Lease> {
     const secs = v.intInRange('leaseSeconds', leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
-    const intent = await store.heartbeatIntent(this.db, c.namespace, v.id('id', id), v.id('leaseToken', token), secs, this.clock.now());
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    const intent = await this.leaseCall(c.namespace, i, t, () => store.heartbeatIntent(this.db, c.namespace, i, t, secs, this.clock.now()));
     return { token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent };
   }
 
@@ -232,13 +237,15 @@ export class IntentService extends Service {
     const data = v.payload('checkpoint', checkpoint, this.config.maxPayloadBytes);
     const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
     const now = this.clock.now();
-    const { changes } = await this.commit.statement(async (q) => ({ changes: [await store.checkpointIntent(q, c.namespace, i, t, data, c.principal, now)] }));
+    const { changes } = await this.leaseCall(c.namespace, i, t, () =>
+      this.commit.statement(async (q) => ({ changes: [await store.checkpointIntent(q, c.namespace, i, t, data, c.principal, now)] })));
     return changes[0]!.intent;
   }
 
   async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
     const data = v.payload('output', output, this.config.maxPayloadBytes);
-    return this.writes.complete(c.namespace, c.principal, { id: v.id('id', id), token: v.id('leaseToken', token), output: data });
+    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
+    return this.leaseCall(c.namespace, i, t, () => this.writes.complete(c.namespace, c.principal, { id: i, token: t, output: data }));
   }
 
   /**
@@ -259,11 +266,15 @@ export class IntentService extends Service {
       }
     });
     const settled = await this.writes.completeAll(c.namespace, c.principal, valid.map((x) => x.item));
-    settled.forEach((s, i) => {
+    for (const [i, s] of settled.entries()) {
       const r = results[valid[i]!.at]!;
       if ('intent' in s) r.intent = s.intent;
-      else r.error = this.itemError(s.error);
-    });
+      else {
+        const { id: itemId, token } = valid[i]!.item;
+        // an item refused over budget stops its intent as a lone complete would (budget-guard.ts)
+        r.error = this.itemError(await this.leaseCall(c.namespace, itemId, token, () => Promise.reject(s.error)).catch((e: unknown) => e));
+      }
+    }
     return results;
   }
 
@@ -278,7 +289,7 @@ export class IntentService extends Service {
     const now = this.clock.now();
     const runAt = retryRunAt(this.config, now, validRetryAfter(e.retryAfterSeconds));
     const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
-    return this.apply((tx) => store.failIntent(tx, c.namespace, i, t, error, c.principal, now, runAt));
+    return this.leaseCall(c.namespace, i, t, () => this.apply((tx) => store.failIntent(tx, c.namespace, i, t, error, c.principal, now, runAt)));
   }
 
   async cancel(c: Caller, id: string, reason: string | null | undefined): Promise<Intent> {

@@ -42,21 +42,35 @@ export class StepService extends Service {
     const usage = validateUsage(a.usage, this.config.prices);
     const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error, usage };
     const now = this.clock.now();
+    return this.leaseCall(c.namespace, id, token, async () => {
+      try {
+        return await this.writeOnce(c, id, token, rec, now, false);
+      } catch (e) {
+        if (!(e instanceof AxmeError && e.code === 'BUDGET_EXCEEDED')) throw e;
+        // the step ran and spent its tokens before its record found the budget crossed: keep
+        // the record (a resumed run does not call it again, and its usage counts), then refuse
+        await this.writeOnce(c, id, token, rec, now, true).catch(() => {});
+        throw e;
+      }
+    });
+  }
+
+  private async writeOnce(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date, overBudget: boolean): Promise<IntentStep> {
     try {
-      return await this.write(c, id, token, rec, now);
+      return await this.write(c, id, token, rec, now, overBudget);
     } catch (e) {
       // two records of one name raced past the check: the loser reads the winner's
       if ((e as { code?: unknown }).code !== '23505') throw e;
-      return this.write(c, id, token, rec, now);
+      return this.write(c, id, token, rec, now, overBudget);
     }
   }
 
-  private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date): Promise<IntentStep> {
+  private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date, overBudget: boolean): Promise<IntentStep> {
     // one statement writes the event and the row (store/steps.ts): no BEGIN/COMMIT round trips;
     // a step with model calls also writes its usage rows, so it takes a transaction
     const write = rec.usage.length ? this.commit : this.commit.statement;
     const { step, fresh } = await write(async (q) => {
-      const r = await store.recordStep(q, c.namespace, id, token, rec, c.principal, now);
+      const r = await store.recordStep(q, c.namespace, id, token, rec, c.principal, now, overBudget);
       return { step: r.step, fresh: r.change !== null, changes: r.change ? [r.change] : [] };
     });
     // only a record written now spent tokens; one answered from an earlier record did not

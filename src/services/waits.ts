@@ -43,7 +43,7 @@ export class WaitService extends Service {
     const timeout = input.timeoutSeconds == null ? null : v.intInRange('timeoutSeconds', input.timeoutSeconds, 0, 1, MAX_TIMEOUT_SECONDS);
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    return this.run(async (tx) => {
+    return this.leaseCall(c.namespace, id, token, () => this.run(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'wait', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       const kept = await w.takeSignal(tx, c.namespace, id, name, now);
@@ -54,7 +54,7 @@ export class WaitService extends Service {
       const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent,
         { wake: 'SIGNAL', name, signalId: kept.id, kept: true }, now);
       return [waited, woke];
-    });
+    }));
   }
 
   /** Delivers a signal: wakes the intent when it waits for this name, else keeps it for the next wait. */
@@ -95,7 +95,7 @@ export class WaitService extends Service {
     const token = v.id('leaseToken', input.leaseToken);
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    return this.run(async (tx) => {
+    return this.leaseCall(c.namespace, id, token, () => this.run(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'wait', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       // Children finishing lock this parent first (family.ts), so the count cannot go stale under us.
@@ -105,7 +105,7 @@ export class WaitService extends Service {
       if (unfinished(counts) > 0) return [waited];
       const woke = await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'CHILDREN', children: counts }, now);
       return [waited, woke];
-    });
+    }));
   }
 
   async sleep(c: Caller, input: LeasedWait & { until: Date }): Promise<Intent> {
@@ -114,14 +114,14 @@ export class WaitService extends Service {
     const until = v.date('until', input.until)!;
     const checkpoint = v.payload('checkpoint', input.checkpoint, this.config.maxPayloadBytes);
     const now = this.clock.now();
-    return this.run(async (tx) => {
+    return this.leaseCall(c.namespace, id, token, () => this.run(async (tx) => {
       const cur = await w.lockIntent(tx, c.namespace, id, 'wait', token, now);
       const agent = c.principal ?? cur.leaseAgent;
       const waited = await w.enterWait(tx, c.namespace, id, { waitingFor: 'TIME', name: null, wakeAt: until, checkpoint },
         step('wait'), agent, { until }, now);
       if (until.getTime() > now.getTime()) return [waited];
       return [waited, await w.wakeIntent(tx, c.namespace, id, step('wake'), agent, { wake: 'TIME', until }, now)];
-    });
+    }));
   }
 
   // ---- sweeps (registered in sweeps/waits.ts)

@@ -6,7 +6,10 @@
  */
 import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
-import { type Action, type Step, TERMINAL, isTerminal, refusal, step } from '../core/lifecycle.ts';
+import { type Action, type Step, TERMINAL, TRANSITIONS, isTerminal, refusal, step } from '../core/lifecycle.ts';
+import { budgetExceeded, crossed } from '../core/budget.ts';
+import { overBudget } from './budget-check.ts';
+import { budgetsOf } from './budgets.ts';
 import { cancelPendingApprovals } from './approvals.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import type { Intent } from '../core/model.ts';
@@ -29,6 +32,9 @@ export interface LockedIntent extends Intent {
   wakeAt: Date | null;
 }
 
+const LOCK = `select * from intents where namespace = $1 and id = $2 for update`;
+const LOCK_LEASED = `select *, ${overBudget('intents', '$3')} as over_budget from intents where namespace = $1 and id = $2 for update of intents`;
+
 /**
  * Locks the intent (after its parent, see the top of this file) and, given an action, checks it
  * against the lifecycle table.
@@ -37,12 +43,16 @@ export async function lockIntent(
   tx: Queryable, ns: string, id: string, action: Action | null, token: string | null, now: Date,
 ): Promise<LockedIntent> {
   await lockParent(tx, ns, id);
-  const { rows } = await tx.query(`select * from intents where namespace = $1 and id = $2 for update`, [ns, id]);
+  // a lease call also checks the budgets (store/budget-check.ts), in the same read
+  const leased = action !== null && TRANSITIONS[action].lease;
+  const { rows } = await tx.query(leased ? LOCK_LEASED : LOCK, leased ? [ns, id, now] : [ns, id]);
   const row = rows[0];
   if (!row) throw notFound('intent', id);
   const current = { ...toIntent(row), waitName: (row.wait_name as string | null) ?? null, wakeAt: row.wake_at == null ? null : new Date(row.wake_at as string) };
   const r = action ? refusal(action, current, token, now) : null;
   if (r) throw new AxmeError(r.code, r.message, { id, status: current.status });
+  const over = row.over_budget ? (await budgetsOf(tx, ns, id, now)).find((b) => crossed(b) !== null) : undefined;
+  if (over) throw budgetExceeded(id, over);
   return current;
 }
 

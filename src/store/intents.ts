@@ -12,6 +12,9 @@ import { ending, stepParams } from './transition.ts';
 import type { Intent, IntentError } from '../core/model.ts';
 import { json, toIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
+import { type BudgetLimits, budgetExceeded, crossed } from '../core/budget.ts';
+import { INSERT_INTENT_BUDGETS, budgetsOf } from './budgets.ts';
+import { overBudget } from './budget-check.ts';
 
 export interface NewIntent {
   id: string;
@@ -34,6 +37,8 @@ export interface NewIntent {
   /** The schedule that fired it (migration 014), and what its SUBMITTED event says about the fire. */
   scheduleId?: string | null;
   submittedData?: unknown;
+  /** Its own budget (migration 017); without one it counts against its ancestors'. */
+  budget?: BudgetLimits | null;
 }
 
 const GET = `select * from intents where namespace = $1 and id = $2`;
@@ -59,20 +64,24 @@ const SUBMIT_MANY = `
       id uuid, type text, input jsonb, max_attempts int, from_type boolean, priority int, idempotency_key text,
       parent_id uuid, labels text[], run_at timestamptz, created_at timestamptz, actor text, retry_policy jsonb,
       deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int,
-      schedule_id uuid, event_data jsonb)
+      schedule_id uuid, event_data jsonb, budget_max_usd numeric, budget_max_tokens bigint, budget_on_exceeded text)
   ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
-                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit, schedule_id)
+                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit, schedule_id, budget_ids)
     select b.id, $1, b.type, $4, coalesce(b.input, 'null'::jsonb),
            case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
            b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
-           b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id
+           b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id,
+           -- its own budget (if set) first, then the parent's chain: usage counts against all of them
+           case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || par.budget_ids else par.budget_ids end
     from b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
+      left join intents par on par.namespace = $1 and par.id = b.parent_id
     where b.parent_id is null or exists (select 1 from intents x where x.namespace = $1 and x.id = b.parent_id)
     order by b.idempotency_key
     on conflict (namespace, idempotency_key) do nothing
     returning *
+  ), bud as (${INSERT_INTENT_BUDGETS}
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
     select ins.namespace, ins.id, 1, $3, ins.status, b.actor, b.event_data, ins.created_at from ins join b on b.id = ins.id
@@ -99,6 +108,7 @@ export async function submitIntents(q: Queryable, ns: string, items: readonly Su
     created_at: now, actor, retry_policy: n.retryPolicy ?? null, deadline: n.deadline ?? null,
     attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
     concurrency_limit: n.concurrencyLimit ?? null, schedule_id: n.scheduleId ?? null, event_data: n.submittedData ?? null,
+    budget_max_usd: n.budget?.maxUsd ?? null, budget_max_tokens: n.budget?.maxTokens ?? null, budget_on_exceeded: n.budget?.onExceeded ?? null,
   }));
   const submitted = step('submit');
   const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to]);
@@ -188,11 +198,16 @@ export async function whyNot(q: Queryable, ns: string, id: string, action: Actio
   if (!current) return notFound('intent', id);
   const r = refusal(action, current, token, now);
   if (r) return new AxmeError(r.code, r.message, { id, status: current.status });
+  // the lease is good: a crossed budget is what the guarded statement refused
+  const over = (await budgetsOf(q, ns, id, now)).find((b) => crossed(b) !== null);
+  if (over && TRANSITIONS[action].lease) return budgetExceeded(id, over);
   return new AxmeError('CONFLICT', 'the intent changed while the request ran; retry', { id, status: current.status });
 }
 
-// Lease-guarded statements: change the row only while the caller's lease is live.
-export const LEASED = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
+// Lease-guarded statements: change the row only while the caller's lease is live and no
+// budget its usage counts against is crossed (whyNot then answers BUDGET_EXCEEDED).
+export const LEASE_HELD = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
+export const LEASED = `${LEASE_HELD} and not ${overBudget('intents', '$5')}`;
 
 const HEARTBEAT = `
   update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)
@@ -266,7 +281,7 @@ const COMPLETE_MANY = withEvent(`
     last_seq = last_seq + 1, updated_at = $5
   from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
   where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
-    and lease_expires_at > $5 and parent_id is null`, { actorIsLeaseHolder: true });
+    and lease_expires_at > $5 and parent_id is null and not ${overBudget('intents', '$5')}`, { actorIsLeaseHolder: true });
 
 /**
  * Completes many leased intents in one statement. Returns the changes it made, by

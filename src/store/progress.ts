@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS } from '../core/lifecycle.ts';
-import { whyNot } from './intents.ts';
+import { LEASED, whyNot } from './intents.ts';
 import type { Intent } from '../core/model.ts';
 import { json, toIntent } from './rows.ts';
 
@@ -10,7 +10,7 @@ import { json, toIntent } from './rows.ts';
  */
 const REPORT_PROGRESS = `
   update intents set progress = $6::jsonb
-  where namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5
+  where ${LEASED}
   returning *`;
 
 export async function reportProgress(

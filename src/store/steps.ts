@@ -7,7 +7,7 @@ import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, refusal, step } from '../core/lifecycle.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
 import { type Change, toChange, withEvent } from './events.ts';
-import { LEASED, getIntent, whyNot } from './intents.ts';
+import { LEASED, LEASE_HELD, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
 import type { Usage } from '../core/usage.ts';
 import { STEP_USAGE_COLUMN, recordUsage, sum, toUsageList } from './usage.ts';
@@ -30,9 +30,9 @@ const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).join(', '
 // what the log shows of the step. A COMPLETED record whose name already has one changes
 // nothing: the first result stands (recordStep answers with it). The step row takes the
 // seq the update gave the event, in the same statement (one round trip, no transaction).
-const RECORD = withEvent(`
+const record = (lease: string) => withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $5
-  where ${LEASED} and not ($7::text = 'COMPLETED' and exists (
+  where ${lease} and not ($7::text = 'COMPLETED' and exists (
     select 1 from intent_steps s where s.intent_id = $2 and s.name = $6 and s.status = 'COMPLETED'))`,
 {
   actorIsLeaseHolder: true,
@@ -44,6 +44,9 @@ const RECORD = withEvent(`
       returning ${STEP_COLUMNS}`,
   },
 });
+const RECORD = record(LEASED);
+// the record of a step that ran while a budget was crossed (StepService): kept, then refused
+const RECORD_OVER_BUDGET = record(LEASE_HELD);
 
 // what the step's event shows of its model calls (timelines read events, not records)
 function usageSummary(calls: readonly Usage[]): Record<string, unknown> | null {
@@ -76,12 +79,12 @@ export function toStep(r: Record<string, unknown>): IntentStep {
  * result already recorded under that name.
  */
 export async function recordStep(
-  tx: Queryable, ns: string, id: string, token: string, s: StepRecord, actor: string | null, now: Date,
+  tx: Queryable, ns: string, id: string, token: string, s: StepRecord, actor: string | null, now: Date, overBudget = false,
 ): Promise<{ step: IntentStep; change: Change | null }> {
   const failed = s.error !== null;
   const action = failed ? 'recordStepFailure' : 'recordStep';
   const status = failed ? 'FAILED' : 'COMPLETED';
-  const { rows } = await tx.query(RECORD, [
+  const { rows } = await tx.query(overBudget ? RECORD_OVER_BUDGET : RECORD, [
     ns, id, TRANSITIONS[action].from, token, now, s.name, status,
     step(action).kind, actor, s.durationMs, s.outputBytes, json(s.error), s.outputJson, json(usageSummary(s.usage)),
   ]);

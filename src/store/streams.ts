@@ -9,10 +9,12 @@ import type { Queryable } from '../db/types.ts';
 import { AxmeError } from '../core/errors.ts';
 import { TERMINAL, TRANSITIONS, type Status } from '../core/lifecycle.ts';
 import { whyNot } from './intents.ts';
+import { overBudget } from './budget-check.ts';
 
 const HELD = `
   select id from intents
   where namespace = $1 and id = $2::uuid and status = any($3::text[]) and lease_token = $4::uuid and lease_expires_at > $5::timestamptz
+    and not ${overBudget('intents', '$5')}
   for share`;
 
 const APPEND = `
@@ -201,6 +203,7 @@ const APPEND_MANY = `
   held as (
     select t.* from items t join intents i on i.id = t.id and i.namespace = t.ns
     where i.status = any($7::text[]) and i.lease_token = t.token and i.lease_expires_at > $8::timestamptz and t.bytes <= $9::bigint
+      and not ${overBudget('i', '$8')}
     order by t.id, t.name
     for share of i
   ),

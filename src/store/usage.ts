@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../db/types.ts';
 import type { Usage, UsageTotals } from '../core/usage.ts';
+import { spend } from './budgets.ts';
 
 const INSERT_CALLS = `
   insert into step_usage (intent_id, seq, namespace, type, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd, recorded_at)
@@ -40,6 +41,8 @@ export async function recordUsage(tx: Queryable, ns: string, id: string, seq: nu
   })))]);
   const t = sum(calls);
   await tx.query(ADD_TOTAL, [id, ns, t.calls, t.inputTokens, t.outputTokens, t.cachedTokens, t.costUsd, t.unpricedCalls]);
+  // the budgets' running totals move with the rows; unpriced calls add tokens but no cost
+  await spend(tx, id, t.costUsd, t.inputTokens + t.outputTokens, now);
 }
 
 /** A step record's usage as JSON, for the step queries' select lists (`s` is intent_steps). */

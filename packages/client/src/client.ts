@@ -122,6 +122,26 @@ export class AxmeClient {
     return (await this.request(ops.IntentUsageDocument, { id })).intent ?? null;
   }
 
+  /** Every budget the intent's usage counts against (own, ancestors', day budgets), nearest first, with what is spent; null for no such intent. */
+  async intentBudgets(id: string) {
+    return (await this.request(ops.IntentBudgetsDocument, { id })).intent?.budgets ?? null;
+  }
+
+  /** Replaces the limits of the budget an intent set at submit (admin role); retry an intent that failed over it afterwards. */
+  async setIntentBudget(id: string, budget: ops.BudgetInput) {
+    return (await this.request(ops.SetIntentBudgetDocument, { id, budget })).setIntentBudget;
+  }
+
+  /** The namespace's day budgets per type (type null: the namespace's own) with today's (UTC) spending. */
+  async budgets() {
+    return (await this.request(ops.BudgetsDocument, {})).budgets;
+  }
+
+  /** Replaces a type's (or, without type, the namespace's) day budget; neither limit removes it (answers null). Needs the admin role. */
+  async setBudget(o: { type?: string | null; maxUsd?: number | null; maxTokens?: number | null; onExceeded?: ops.BudgetPolicy | null }) {
+    return (await this.request(ops.SetBudgetDocument, { type: o.type ?? null, maxUsd: o.maxUsd ?? null, maxTokens: o.maxTokens ?? null, onExceeded: o.onExceeded ?? null })).setBudget;
+  }
+
   /** LLM usage summed per group over a window (default the last 30 days). */
   async usage(o: { filter?: ops.UsageFilter; groupBy?: ops.UsageGroup[]; first?: number } = {}) {
     return (await this.request(ops.UsageDocument, { filter: o.filter ?? null, groupBy: o.groupBy ?? [], first: o.first ?? null })).usage;

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'BUDGET_EXCEEDED'
   | 'INTERNAL';
 
 export class AxmeClientError extends Error {
@@ -38,6 +39,11 @@ export class PayloadTooLargeError extends AxmeClientError {}
 export class UnauthenticatedError extends AxmeClientError {}
 export class ForbiddenError extends AxmeClientError {}
 export class RateLimitedError extends AxmeClientError {}
+/**
+ * A budget the intent's usage counts against is crossed (details: budget, maxUsd, maxTokens,
+ * spentUsd, spentTokens, onExceeded): the engine has stopped the intent; stop working on it.
+ */
+export class BudgetExceededError extends AxmeClientError {}
 export class InternalError extends AxmeClientError {}
 /** The server could not be reached or answered something that is not GraphQL. */
 export class NetworkError extends AxmeClientError {}
@@ -52,6 +58,7 @@ const BY_CODE: Record<ErrorCode, new (code: ErrorCode, message: string, details?
   UNAUTHENTICATED: UnauthenticatedError,
   FORBIDDEN: ForbiddenError,
   RATE_LIMITED: RateLimitedError,
+  BUDGET_EXCEEDED: BudgetExceededError,
   INTERNAL: InternalError,
 };
 

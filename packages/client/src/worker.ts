@@ -5,7 +5,7 @@
  */
 import { type AxmeClient, type Lease, sleep } from './client.ts';
 import { Completions } from './completions.ts';
-import { ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
+import { BudgetExceededError, ConflictError, LeaseLostError, NonRetryableError, RetryAfterError } from './errors.ts';
 import * as ops from './generated/graphql.ts';
 import { IntentRun } from './run.ts';
 import { WorkerSessionKeeper, envIdentity } from './session.ts';
@@ -155,13 +155,13 @@ export class Worker {
   private async run(lease: Lease): Promise<void> {
     const lost = new AbortController();
     // a durable wait released the lease: stop heartbeats and steps, neither complete nor fail
-    const run = new IntentRun(this.client, lease, lost.signal, (suspended) => lost.abort(suspended));
+    const run = new IntentRun(stopsOnBudget(this.client, lost), lease, lost.signal, (suspended) => lost.abort(suspended));
     const id = lease.intent.id;
     const heartbeat = setInterval(() => {
       this.client
         .request(ops.HeartbeatIntentDocument, { input: { id, leaseToken: lease.token, leaseSeconds: this.o.leaseSeconds } })
         .catch((err) => {
-          if (err instanceof LeaseLostError || err instanceof ConflictError) lost.abort(err);
+          if (err instanceof LeaseLostError || err instanceof ConflictError || err instanceof BudgetExceededError) lost.abort(err);
           else this.o.onError(err, id);
         });
     }, this.o.heartbeatMs);
@@ -203,4 +203,22 @@ export class Worker {
       },
     });
   }
+}
+
+/**
+ * The client a run makes its lease calls with: the first BUDGET_EXCEEDED answer aborts the
+ * handler's signal with that error. The engine has already stopped the intent (failed it, or
+ * made it wait for a human to raise the budget), so the worker neither completes nor fails it.
+ */
+function stopsOnBudget(client: AxmeClient, lost: AbortController): AxmeClient {
+  const leased = Object.create(client) as AxmeClient;
+  leased.request = async (doc, variables, signal) => {
+    try {
+      return await client.request(doc, variables, signal);
+    } catch (err) {
+      if (err instanceof BudgetExceededError && !lost.signal.aborted) lost.abort(err);
+      throw err;
+    }
+  };
+  return leased;
 }

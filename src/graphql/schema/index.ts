@@ -16,6 +16,7 @@ import './usage.ts';
 import './steps.ts';
 import './schedules.ts';
 import './forks.ts';
+import './budgets.ts';
 import './subscriptions.ts';
 import './streams.ts';
 

@@ -8,6 +8,7 @@ import { leafCost, listSize } from '../cost.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
 import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
+import { BudgetInput } from './budget-input.ts';
 
 export const Intent = builder.objectRef<IntentRow>('Intent');
 const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
@@ -146,6 +147,7 @@ const SubmitIntentInput = builder.inputType('SubmitIntentInput', {
     parentId: t.id({ description: 'Makes this intent a child of another.' }),
     labels: t.stringList({ description: 'Free-form tags to filter by, e.g. `customer:42`.' }),
     ...schedulingInputFields(t),
+    budget: t.field({ type: BudgetInput, description: 'Limits on this intent and its descendants; without one it counts against its nearest ancestor’s (and every ancestor budget counts its descendants’ usage).' }),
   }),
 });
 

@@ -84,7 +84,7 @@ export function ApprovalCard(p: { approval: ApprovalCardFragment; onResolved(a: 
           {error ? <p class="error">{error}</p> : null}
           <div class="actions">
             {a.options.map((o) => (
-              <button key={o} type="button" data-outcome={o} class={/reject|deny|decline/i.test(o) ? 'danger' : 'primary'} disabled={busy} onClick={() => resolve(o)}>
+              <button key={o} type="button" data-outcome={o} class={/reject|deny|decline|stop/i.test(o) ? 'danger' : 'primary'} disabled={busy} onClick={() => resolve(o)}>
                 {o}
               </button>
             ))}

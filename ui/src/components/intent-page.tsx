@@ -33,6 +33,7 @@ import { StatusBadge } from './status-badge.tsx';
 import { StepTimeline, usd } from './step-timeline.tsx';
 import { StreamsPanel } from './stream-view.tsx';
 import { Timeline } from './timeline.tsx';
+import { BudgetLines } from './budget-lines.tsx';
 
 const CANCELLABLE = ['PENDING', 'RUNNING', 'WAITING'];
 const RETRYABLE = ['FAILED', 'CANCELLED'];
@@ -195,6 +196,14 @@ export function IntentPage(p: { id: string }) {
               {intent.usage.unpricedCalls ? <span class="muted"> + {intent.usage.unpricedCalls} unpriced</span> : null}
               <span class="muted"> · {intent.usage.inputTokens} in ({intent.usage.cachedTokens} cached) / {intent.usage.outputTokens} out tokens · {intent.usage.calls} {intent.usage.calls === 1 ? 'call' : 'calls'}</span>
               {intent.familyUsage.calls !== intent.usage.calls ? <span> · with children {usd(intent.familyUsage.costUsd)}</span> : null}
+            </dd>
+          </>
+        ) : null}
+        {intent.budgets.length ? (
+          <>
+            <dt>Budget</dt>
+            <dd data-field="budget">
+              <BudgetLines intentId={intent.id} budgets={intent.budgets} />
             </dd>
           </>
         ) : null}

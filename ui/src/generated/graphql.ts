@@ -12,6 +12,26 @@ export type ApprovalStatus =
   | 'RESOLVED'
   | 'TIMED_OUT';
 
+/** Limits on what an intent and its descendants spend: USD (priced calls) and/or tokens (input + output). The holder’s next lease call after spending crosses a limit answers BUDGET_EXCEEDED. */
+export type BudgetInput = {
+  /** A whole number above 0, at most 1e13. */
+  maxTokens?: number | null | undefined;
+  /** Above 0, at most 1000000. */
+  maxUsd?: number | null | undefined;
+  /** Default FAIL. */
+  onExceeded?: BudgetPolicy | null | undefined;
+};
+
+/** What happens once a budget is crossed: FAIL the intent (error code BUDGET_EXCEEDED, not retried), or WAIT for a human to raise the budget (an axme.budget approval) or stop it. */
+export type BudgetPolicy =
+  | 'FAIL'
+  | 'WAIT';
+
+export type BudgetScope =
+  | 'INTENT'
+  | 'NAMESPACE'
+  | 'TYPE';
+
 export type CreateScheduleInput = {
   /** Default ONE. */
   catchUp?: ScheduleCatchUpPolicy | null | undefined;
@@ -74,6 +94,7 @@ export type IntentEventKind =
   | 'APPROVAL_REQUESTED'
   | 'APPROVAL_RESOLVED'
   | 'APPROVAL_TIMED_OUT'
+  | 'BUDGET_EXCEEDED'
   | 'CANCELLED'
   | 'CHECKPOINTED'
   | 'CLAIMED'
@@ -176,6 +197,8 @@ export type ScheduleOverlapPolicy =
 export type SubmitIntentInput = {
   /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
   attemptTimeoutSeconds?: number | null | undefined;
+  /** Limits on this intent and its descendants; without one it counts against its nearest ancestor’s (and every ancestor budget counts its descendants’ usage). */
+  budget?: BudgetInput | null | undefined;
   /** Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`. */
   concurrencyKey?: string | null | undefined;
   /** How many intents of concurrencyKey may be RUNNING at once, 1–10000. Default 1; needs concurrencyKey. */
@@ -260,7 +283,7 @@ export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
-export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null };
+export type IntentDetailFragment = { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null };
 
 export type IntentChildrenQueryVariables = Exact<{
   id: string | number;
@@ -274,7 +297,7 @@ export type IntentPageQueryVariables = Exact<{
 }>;
 
 
-export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } | null };
+export type IntentPageQuery = { intent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } | null };
 
 export type IntentEventsPageQueryVariables = Exact<{
   id: string | number;
@@ -291,7 +314,7 @@ export type IntentChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type IntentChangedSubscription = { intentChanged: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type IntentTimelineSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -355,14 +378,14 @@ export type CancelIntentMutationVariables = Exact<{
 }>;
 
 
-export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type CancelIntentMutation = { cancelIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type RetryIntentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, lease: { agent: string | null, expiresAt: string } | null } };
+export type RetryIntentMutation = { retryIntent: { priority: number, deadline: string | null, runAt: string, finishedAt: string | null, parentId: string | null, forkedFromId: string | null, forkedFromStep: string | null, idempotencyKey: string | null, input: unknown, output: unknown, checkpoint: unknown, progress: unknown, id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, attempt: number, maxAttempts: number, labels: Array<string>, createdAt: string, updatedAt: string, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, attempts: Array<{ number: number, agent: string | null, startedAt: string, endedAt: string | null, outcome: IntentEventKind | null, error: { message: string, code: string | null } | null }>, worker: { id: string, name: string, host: string | null, status: WorkerStatus } | null, schedule: { id: string, name: string } | null, usage: { calls: number, inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number, unpricedCalls: number }, familyUsage: { calls: number, costUsd: number, unpricedCalls: number }, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }>, lease: { agent: string | null, expiresAt: string } | null } };
 
 export type SubmitIntentMutationVariables = Exact<{
   input: SubmitIntentInput;
@@ -603,6 +626,18 @@ export const IntentDetailFragmentDoc = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
     fragment IntentRow on Intent {
@@ -902,6 +937,18 @@ export const IntentPageDocument = new TypedDocumentString(`
     costUsd
     unpricedCalls
   }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -994,6 +1041,18 @@ export const IntentChangedDocument = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
 fragment IntentRow on Intent {
@@ -1182,6 +1241,18 @@ export const CancelIntentDocument = new TypedDocumentString(`
     costUsd
     unpricedCalls
   }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
+  }
 }
 fragment IntentRow on Intent {
   id
@@ -1257,6 +1328,18 @@ export const RetryIntentDocument = new TypedDocumentString(`
     calls
     costUsd
     unpricedCalls
+  }
+  budgets {
+    scope
+    intentId
+    type
+    day
+    maxUsd
+    maxTokens
+    onExceeded
+    spentUsd
+    spentTokens
+    exceeded
   }
 }
 fragment IntentRow on Intent {

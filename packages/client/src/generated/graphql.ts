@@ -58,6 +58,26 @@ export type ApprovalTimeoutAction =
   | 'FAIL'
   | 'REJECT';
 
+/** Limits on what an intent and its descendants spend: USD (priced calls) and/or tokens (input + output). The holder’s next lease call after spending crosses a limit answers BUDGET_EXCEEDED. */
+export type BudgetInput = {
+  /** A whole number above 0, at most 1e13. */
+  maxTokens?: number | null | undefined;
+  /** Above 0, at most 1000000. */
+  maxUsd?: number | null | undefined;
+  /** Default FAIL. */
+  onExceeded?: BudgetPolicy | null | undefined;
+};
+
+/** What happens once a budget is crossed: FAIL the intent (error code BUDGET_EXCEEDED, not retried), or WAIT for a human to raise the budget (an axme.budget approval) or stop it. */
+export type BudgetPolicy =
+  | 'FAIL'
+  | 'WAIT';
+
+export type BudgetScope =
+  | 'INTENT'
+  | 'NAMESPACE'
+  | 'TYPE';
+
 export type CancelIntentInput = {
   id: string | number;
   reason?: string | null | undefined;
@@ -200,6 +220,7 @@ export type IntentEventKind =
   | 'APPROVAL_REQUESTED'
   | 'APPROVAL_RESOLVED'
   | 'APPROVAL_TIMED_OUT'
+  | 'BUDGET_EXCEEDED'
   | 'CANCELLED'
   | 'CHECKPOINTED'
   | 'CLAIMED'
@@ -396,6 +417,8 @@ export type StepStatus =
 export type SubmitIntentInput = {
   /** Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease. */
   attemptTimeoutSeconds?: number | null | undefined;
+  /** Limits on this intent and its descendants; without one it counts against its nearest ancestor’s (and every ancestor budget counts its descendants’ usage). */
+  budget?: BudgetInput | null | undefined;
   /** Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`. */
   concurrencyKey?: string | null | undefined;
   /** How many intents of concurrencyKey may be RUNNING at once, 1–10000. Default 1; needs concurrencyKey. */
@@ -498,6 +521,40 @@ export type WorkersFilter = {
   /** Workers handling any of these types. */
   type?: Array<string> | null | undefined;
 };
+
+export type BudgetFieldsFragment = { scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean };
+
+export type DayBudgetFieldsFragment = { type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string };
+
+export type IntentBudgetsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IntentBudgetsQuery = { intent: { id: string, budgets: Array<{ scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean }> } | null };
+
+export type BudgetsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BudgetsQuery = { budgets: Array<{ type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string }> };
+
+export type SetBudgetMutationVariables = Exact<{
+  type?: string | null | undefined;
+  maxUsd?: number | null | undefined;
+  maxTokens?: number | null | undefined;
+  onExceeded?: BudgetPolicy | null | undefined;
+}>;
+
+
+export type SetBudgetMutation = { setBudget: { type: string | null, day: string, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, updatedAt: string } | null };
+
+export type SetIntentBudgetMutationVariables = Exact<{
+  id: string | number;
+  budget: BudgetInput;
+}>;
+
+
+export type SetIntentBudgetMutation = { setIntentBudget: { scope: BudgetScope, intentId: string | null, type: string | null, day: string | null, maxUsd: number | null, maxTokens: number | null, onExceeded: BudgetPolicy, spentUsd: number, spentTokens: number, exceeded: boolean } };
 
 export type IntentFieldsFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null };
 
@@ -918,6 +975,32 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const BudgetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}
+    `, {"fragmentName":"BudgetFields"}) as unknown as TypedDocumentString<BudgetFieldsFragment, unknown>;
+export const DayBudgetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}
+    `, {"fragmentName":"DayBudgetFields"}) as unknown as TypedDocumentString<DayBudgetFieldsFragment, unknown>;
 export const IntentFieldsFragmentDoc = new TypedDocumentString(`
     fragment IntentFields on Intent {
   id
@@ -1106,6 +1189,82 @@ export const WorkerSessionFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WorkerSessionFields"}) as unknown as TypedDocumentString<WorkerSessionFieldsFragment, unknown>;
+export const IntentBudgetsDocument = new TypedDocumentString(`
+    query IntentBudgets($id: ID!) {
+  intent(id: $id) {
+    id
+    budgets {
+      ...BudgetFields
+    }
+  }
+}
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}`) as unknown as TypedDocumentString<IntentBudgetsQuery, IntentBudgetsQueryVariables>;
+export const BudgetsDocument = new TypedDocumentString(`
+    query Budgets {
+  budgets {
+    ...DayBudgetFields
+  }
+}
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}`) as unknown as TypedDocumentString<BudgetsQuery, BudgetsQueryVariables>;
+export const SetBudgetDocument = new TypedDocumentString(`
+    mutation SetBudget($type: String, $maxUsd: Float, $maxTokens: Float, $onExceeded: BudgetPolicy) {
+  setBudget(
+    type: $type
+    maxUsd: $maxUsd
+    maxTokens: $maxTokens
+    onExceeded: $onExceeded
+  ) {
+    ...DayBudgetFields
+  }
+}
+    fragment DayBudgetFields on DayBudget {
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  updatedAt
+}`) as unknown as TypedDocumentString<SetBudgetMutation, SetBudgetMutationVariables>;
+export const SetIntentBudgetDocument = new TypedDocumentString(`
+    mutation SetIntentBudget($id: ID!, $budget: BudgetInput!) {
+  setIntentBudget(id: $id, budget: $budget) {
+    ...BudgetFields
+  }
+}
+    fragment BudgetFields on Budget {
+  scope
+  intentId
+  type
+  day
+  maxUsd
+  maxTokens
+  onExceeded
+  spentUsd
+  spentTokens
+  exceeded
+}`) as unknown as TypedDocumentString<SetIntentBudgetMutation, SetIntentBudgetMutationVariables>;
 export const GetIntentDocument = new TypedDocumentString(`
     query GetIntent($id: ID!) {
   intent(id: $id) {

@@ -20,6 +20,7 @@ from .generated import (
     ApprovalFields,
     ApprovalFilter,
     ApprovalStatus,
+    BudgetInput,
     CancelIntentInput,
     ClaimIntentsClaimIntents,
     ClaimIntentsInput,
@@ -131,9 +132,12 @@ class AxmeClient(ScheduleMethods):
         concurrency_limit: int | None = None,
         attempt_timeout_seconds: int | None = None,
         retry: RetryPolicyInput | dict[str, Any] | None = None,
+        budget: BudgetInput | dict[str, Any] | None = None,
     ) -> Intent:
         """Submits an intent of ``type`` with JSON ``input``. The same ``idempotency_key``
-        and input again returns the same intent (other input: ``ConflictError``)."""
+        and input again returns the same intent (other input: ``ConflictError``). ``budget``
+        (``{"maxUsd": 0.5, "maxTokens": 100000, "onExceeded": "WAIT"}``) limits what it and its
+        descendants spend; a worker's lease call past it raises ``BudgetExceededError``."""
         data = model(
             SubmitIntentInput,
             type_=type,
@@ -149,6 +153,7 @@ class AxmeClient(ScheduleMethods):
             concurrency_limit=concurrency_limit,
             attempt_timeout_seconds=attempt_timeout_seconds,
             retry=retry,
+            budget=budget,
         )
         return await self.submit_input(data)
 

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "AxmeClientError",
     "BadUserInputError",
+    "BudgetExceededError",
     "ConflictError",
     "ForbiddenError",
     "InternalError",
@@ -77,6 +78,12 @@ class RateLimitedError(AxmeClientError):
     """Over the key's rate (``details["retryAfterSeconds"]``), or a subscriber too slow to keep up."""
 
 
+class BudgetExceededError(AxmeClientError):
+    """A budget the intent's usage counts against is crossed (``details``: budget, maxUsd, maxTokens,
+    spentUsd, spentTokens, onExceeded). The engine has stopped the intent (failed it, or made it
+    wait for a human to raise the budget): stop working on it."""
+
+
 class InternalError(AxmeClientError):
     """Anything unexpected on the server (and any code this SDK does not know)."""
 
@@ -98,6 +105,7 @@ _BY_CODE: dict[str, type[AxmeClientError]] = {
     "UNAUTHENTICATED": UnauthenticatedError,
     "FORBIDDEN": ForbiddenError,
     "RATE_LIMITED": RateLimitedError,
+    "BUDGET_EXCEEDED": BudgetExceededError,
     "INTERNAL": InternalError,
 }
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from pydantic_core import to_jsonable_python
 
 from .client import model
-from .errors import ConflictError, LeaseLostError, NonRetryableError
+from .errors import BudgetExceededError, ConflictError, LeaseLostError, NonRetryableError
 from .generated import (
     ApprovalRequestInput,
     ApprovalTimeoutAction,
@@ -427,10 +427,11 @@ class IntentRun:
             self._on_lost(err)
 
     async def _call(self, op: Awaitable[T]) -> T:
-        """An operation under this run's lease: a lost lease or a finished intent marks the run lost."""
+        """An operation under this run's lease: a lost lease, a finished intent or a crossed budget
+        (the engine stopped the intent) marks the run lost, which cancels the handler."""
         try:
             return await op
-        except (LeaseLostError, ConflictError) as err:
+        except (LeaseLostError, ConflictError, BudgetExceededError) as err:
             self._mark_lost(err)
             raise
 

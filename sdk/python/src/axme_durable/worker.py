@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic_core import to_jsonable_python
 
 from .completions import Completions
-from .errors import ConflictError, LeaseLostError, NonRetryableError, RetryAfterError
+from .errors import BudgetExceededError, ConflictError, LeaseLostError, NonRetryableError, RetryAfterError
 from .generated import FailIntentInput, HeartbeatIntentInput
 from .run import IntentRun, Suspended
 from .session import SessionKeeper, env_identity
@@ -257,7 +257,7 @@ class Worker:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
                 await self.client.gql.heartbeat_intent(inp)
-            except (LeaseLostError, ConflictError) as err:
+            except (LeaseLostError, ConflictError, BudgetExceededError) as err:
                 run._mark_lost(err)
                 return
             except Exception as err:

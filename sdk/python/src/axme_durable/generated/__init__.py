@@ -8,6 +8,7 @@ from .approval_outcome import (
 )
 from .base_client import AxmeBaseClient
 from .base_model import BaseModel, Upload
+from .budgets import Budgets, BudgetsBudgets
 from .cancel_intent import CancelIntent, CancelIntentCancelIntent
 from .checkpoint_intent import CheckpointIntent, CheckpointIntentCheckpointIntent
 from .children_outcome import (
@@ -44,6 +45,8 @@ from .delete_schedule import DeleteSchedule
 from .enums import (
     ApprovalStatus,
     ApprovalTimeoutAction,
+    BudgetPolicy,
+    BudgetScope,
     IntentEventKind,
     IntentStatus,
     Role,
@@ -59,6 +62,8 @@ from .follow_stream import FollowStream, FollowStreamIntentStream
 from .fork_intent import ForkIntent, ForkIntentForkIntent
 from .fragments import (
     ApprovalFields,
+    BudgetFields,
+    DayBudgetFields,
     EventFields,
     IntentFields,
     IntentFieldsError,
@@ -84,6 +89,7 @@ from .input_types import (
     AppendStreamInput,
     ApprovalFilter,
     ApprovalRequestInput,
+    BudgetInput,
     BulkIntentFilter,
     CancelIntentInput,
     CheckpointIntentInput,
@@ -121,6 +127,11 @@ from .input_types import (
     WaitForSignalInput,
     WorkerIdInput,
     WorkersFilter,
+)
+from .intent_budgets import (
+    IntentBudgets,
+    IntentBudgetsIntent,
+    IntentBudgetsIntentBudgets,
 )
 from .intent_events import IntentEvents, IntentEventsIntentEvents
 from .intent_forks import IntentForks, IntentForksIntent, IntentForksIntentForks
@@ -160,6 +171,8 @@ from .request_approval import RequestApproval, RequestApprovalRequestApproval
 from .resolve_approval import ResolveApproval, ResolveApprovalResolveApproval
 from .resume_schedule import ResumeSchedule, ResumeScheduleResumeSchedule
 from .retry_intent import RetryIntent, RetryIntentRetryIntent
+from .set_budget import SetBudget, SetBudgetSetBudget
+from .set_intent_budget import SetIntentBudget, SetIntentBudgetSetIntentBudget
 from .signal_intent import SignalIntent, SignalIntentSignalIntent
 from .signal_outcome import (
     SignalOutcome,
@@ -192,6 +205,12 @@ __all__ = [
     "ApprovalTimeoutAction",
     "AxmeBaseClient",
     "BaseModel",
+    "BudgetFields",
+    "BudgetInput",
+    "BudgetPolicy",
+    "BudgetScope",
+    "Budgets",
+    "BudgetsBudgets",
     "BulkIntentFilter",
     "CancelIntent",
     "CancelIntentCancelIntent",
@@ -230,6 +249,7 @@ __all__ = [
     "CreateSchedule",
     "CreateScheduleCreateSchedule",
     "CreateScheduleInput",
+    "DayBudgetFields",
     "DeleteSchedule",
     "EventFields",
     "FailIntent",
@@ -252,6 +272,9 @@ __all__ = [
     "HeartbeatIntentInput",
     "HeartbeatWorker",
     "HeartbeatWorkerHeartbeatWorker",
+    "IntentBudgets",
+    "IntentBudgetsIntent",
+    "IntentBudgetsIntentBudgets",
     "IntentErrorInput",
     "IntentEventFilter",
     "IntentEventKind",
@@ -324,6 +347,10 @@ __all__ = [
     "ScheduleFilter",
     "ScheduleIntentInput",
     "ScheduleOverlapPolicy",
+    "SetBudget",
+    "SetBudgetSetBudget",
+    "SetIntentBudget",
+    "SetIntentBudgetSetIntentBudget",
     "SignalIntent",
     "SignalIntentInput",
     "SignalIntentSignalIntent",

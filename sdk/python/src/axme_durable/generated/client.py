@@ -8,6 +8,7 @@ from .append_stream import AppendStream
 from .approval_outcome import ApprovalOutcome
 from .base_client import AxmeBaseClient
 from .base_model import UNSET, UnsetType
+from .budgets import Budgets
 from .cancel_intent import CancelIntent
 from .checkpoint_intent import CheckpointIntent
 from .children_outcome import ChildrenOutcome
@@ -18,7 +19,7 @@ from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
 from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
-from .enums import UsageGroup
+from .enums import BudgetPolicy, UsageGroup
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
 from .fork_intent import ForkIntent
@@ -30,6 +31,7 @@ from .heartbeat_worker import HeartbeatWorker
 from .input_types import (
     AppendStreamInput,
     ApprovalFilter,
+    BudgetInput,
     CancelIntentInput,
     CheckpointIntentInput,
     ClaimIntentInput,
@@ -61,6 +63,7 @@ from .input_types import (
     WorkerIdInput,
     WorkersFilter,
 )
+from .intent_budgets import IntentBudgets
 from .intent_events import IntentEvents
 from .intent_forks import IntentForks
 from .intent_steps import IntentSteps
@@ -79,6 +82,8 @@ from .request_approval import RequestApproval
 from .resolve_approval import ResolveApproval
 from .resume_schedule import ResumeSchedule
 from .retry_intent import RetryIntent
+from .set_budget import SetBudget
+from .set_intent_budget import SetIntentBudget
 from .signal_intent import SignalIntent
 from .signal_outcome import SignalOutcome
 from .sleep_intent import SleepIntent
@@ -99,6 +104,136 @@ def gql(q: str) -> str:
 
 
 class GraphQLClient(AxmeBaseClient):
+    async def intent_budgets(self, id: str, **kwargs: Any) -> IntentBudgets:
+        query = gql("""
+            query IntentBudgets($id: ID!) {
+              intent(id: $id) {
+                id
+                budgets {
+                  ...BudgetFields
+                }
+              }
+            }
+
+            fragment BudgetFields on Budget {
+              scope
+              intentId
+              type
+              day
+              maxUsd
+              maxTokens
+              onExceeded
+              spentUsd
+              spentTokens
+              exceeded
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="IntentBudgets", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IntentBudgets.model_validate(data)
+
+    async def budgets(self, **kwargs: Any) -> Budgets:
+        query = gql("""
+            query Budgets {
+              budgets {
+                ...DayBudgetFields
+              }
+            }
+
+            fragment DayBudgetFields on DayBudget {
+              type
+              day
+              maxUsd
+              maxTokens
+              onExceeded
+              spentUsd
+              spentTokens
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="Budgets", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Budgets.model_validate(data)
+
+    async def set_budget(
+        self,
+        type_: Union[Optional[str], UnsetType] = UNSET,
+        max_usd: Union[Optional[float], UnsetType] = UNSET,
+        max_tokens: Union[Optional[float], UnsetType] = UNSET,
+        on_exceeded: Union[Optional[BudgetPolicy], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SetBudget:
+        query = gql("""
+            mutation SetBudget($type: String, $maxUsd: Float, $maxTokens: Float, $onExceeded: BudgetPolicy) {
+              setBudget(
+                type: $type
+                maxUsd: $maxUsd
+                maxTokens: $maxTokens
+                onExceeded: $onExceeded
+              ) {
+                ...DayBudgetFields
+              }
+            }
+
+            fragment DayBudgetFields on DayBudget {
+              type
+              day
+              maxUsd
+              maxTokens
+              onExceeded
+              spentUsd
+              spentTokens
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "type": type_,
+            "maxUsd": max_usd,
+            "maxTokens": max_tokens,
+            "onExceeded": on_exceeded,
+        }
+        response = await self.execute(
+            query=query, operation_name="SetBudget", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetBudget.model_validate(data)
+
+    async def set_intent_budget(
+        self, id: str, budget: BudgetInput, **kwargs: Any
+    ) -> SetIntentBudget:
+        query = gql("""
+            mutation SetIntentBudget($id: ID!, $budget: BudgetInput!) {
+              setIntentBudget(id: $id, budget: $budget) {
+                ...BudgetFields
+              }
+            }
+
+            fragment BudgetFields on Budget {
+              scope
+              intentId
+              type
+              day
+              maxUsd
+              maxTokens
+              onExceeded
+              spentUsd
+              spentTokens
+              exceeded
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "budget": budget}
+        response = await self.execute(
+            query=query, operation_name="SetIntentBudget", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetIntentBudget.model_validate(data)
+
     async def get_intent(self, id: str, **kwargs: Any) -> GetIntent:
         query = gql("""
             query GetIntent($id: ID!) {

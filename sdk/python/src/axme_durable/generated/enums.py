@@ -18,11 +18,23 @@ class ApprovalTimeoutAction(str, Enum):
     REJECT = "REJECT"
 
 
+class BudgetPolicy(str, Enum):
+    FAIL = "FAIL"
+    WAIT = "WAIT"
+
+
+class BudgetScope(str, Enum):
+    INTENT = "INTENT"
+    NAMESPACE = "NAMESPACE"
+    TYPE = "TYPE"
+
+
 class IntentEventKind(str, Enum):
     APPROVAL_ESCALATED = "APPROVAL_ESCALATED"
     APPROVAL_REQUESTED = "APPROVAL_REQUESTED"
     APPROVAL_RESOLVED = "APPROVAL_RESOLVED"
     APPROVAL_TIMED_OUT = "APPROVAL_TIMED_OUT"
+    BUDGET_EXCEEDED = "BUDGET_EXCEEDED"
     CANCELLED = "CANCELLED"
     CHECKPOINTED = "CHECKPOINTED"
     CLAIMED = "CLAIMED"

@@ -9,6 +9,8 @@ from pydantic import Field
 from .base_model import BaseModel
 from .enums import (
     ApprovalStatus,
+    BudgetPolicy,
+    BudgetScope,
     IntentEventKind,
     IntentStatus,
     ScheduleCatchUpPolicy,
@@ -39,6 +41,30 @@ class ApprovalFields(BaseModel):
     created_at: datetime = Field(alias="createdAt")
     expires_at: Optional[datetime] = Field(alias="expiresAt")
     escalated_from_id: Optional[str] = Field(alias="escalatedFromId")
+
+
+class BudgetFields(BaseModel):
+    scope: BudgetScope
+    intent_id: Optional[str] = Field(alias="intentId")
+    type_: Optional[str] = Field(alias="type")
+    day: Optional[str]
+    max_usd: Optional[float] = Field(alias="maxUsd")
+    max_tokens: Optional[float] = Field(alias="maxTokens")
+    on_exceeded: BudgetPolicy = Field(alias="onExceeded")
+    spent_usd: float = Field(alias="spentUsd")
+    spent_tokens: float = Field(alias="spentTokens")
+    exceeded: bool
+
+
+class DayBudgetFields(BaseModel):
+    type_: Optional[str] = Field(alias="type")
+    day: str
+    max_usd: Optional[float] = Field(alias="maxUsd")
+    max_tokens: Optional[float] = Field(alias="maxTokens")
+    on_exceeded: BudgetPolicy = Field(alias="onExceeded")
+    spent_usd: float = Field(alias="spentUsd")
+    spent_tokens: float = Field(alias="spentTokens")
+    updated_at: datetime = Field(alias="updatedAt")
 
 
 class EventFields(BaseModel):
@@ -213,6 +239,8 @@ class WorkerSessionFieldsWorker(BaseModel):
 
 
 ApprovalFields.model_rebuild()
+BudgetFields.model_rebuild()
+DayBudgetFields.model_rebuild()
 EventFields.model_rebuild()
 IntentFields.model_rebuild()
 ScheduleFields.model_rebuild()

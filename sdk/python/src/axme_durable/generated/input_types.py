@@ -10,6 +10,7 @@ from .base_model import BaseModel
 from .enums import (
     ApprovalStatus,
     ApprovalTimeoutAction,
+    BudgetPolicy,
     IntentEventKind,
     IntentStatus,
     Role,
@@ -57,6 +58,17 @@ class ApprovalRequestInput(BaseModel):
     title: str
     type_: Optional[str] = Field(alias="type", default=None)
     "A kind of task, e.g. approval, review, provide_data. Default approval."
+
+
+class BudgetInput(BaseModel):
+    """Limits on what an intent and its descendants spend: USD (priced calls) and/or tokens (input + output). The holder’s next lease call after spending crosses a limit answers BUDGET_EXCEEDED."""
+
+    max_tokens: Optional[float] = Field(alias="maxTokens", default=None)
+    "A whole number above 0, at most 1e13."
+    max_usd: Optional[float] = Field(alias="maxUsd", default=None)
+    "Above 0, at most 1000000."
+    on_exceeded: Optional[BudgetPolicy] = Field(alias="onExceeded", default=None)
+    "Default FAIL."
 
 
 class BulkIntentFilter(BaseModel):
@@ -384,6 +396,8 @@ class SubmitIntentInput(BaseModel):
         alias="attemptTimeoutSeconds", default=None
     )
     "Longest one attempt may run, heartbeats or not (1–604800); then it is treated as an expired lease."
+    budget: Optional["BudgetInput"] = None
+    "Limits on this intent and its descendants; without one it counts against its nearest ancestor’s (and every ancestor budget counts its descendants’ usage)."
     concurrency_key: Optional[str] = Field(alias="concurrencyKey", default=None)
     "Intents sharing a key run at most concurrencyLimit at a time, e.g. `customer:42` or `provider:openai`."
     concurrency_limit: Optional[int] = Field(alias="concurrencyLimit", default=None)
