@@ -36,6 +36,8 @@ export const EVENT_KINDS = [
   'STEP_COMPLETED',
   'STEP_FAILED',
   'LEASE_RELEASED',
+  // attempts exhausted (or a non-retryable error) under onExhausted ESCALATE: WAITING on an axme.escalation approval
+  'FAILURE_ESCALATED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -89,6 +91,11 @@ export const TRANSITIONS = {
   // before the chosen step copied in: each copy is a STEP_COMPLETED record of the PENDING fork
   fork: { from: [], to: { PENDING: 'SUBMITTED' }, lease: false },
   copyStep: { from: ['PENDING'], to: { PENDING: 'STEP_COMPLETED' }, lease: false },
+  // Failure escalation (issue 19): where fail, expireLease or releaseLease would end FAILED, an intent whose
+  // retry policy says onExhausted ESCALATE waits for a human instead, in the same transaction (no lease check:
+  // the failing path already made its own). The decision: retry → PENDING with more attempts; fork or fail → FAILED.
+  escalateFailure: { from: ['RUNNING'], to: { WAITING: 'FAILURE_ESCALATED' }, lease: false },
+  decideEscalation: { from: ['WAITING'], to: { PENDING: 'APPROVAL_RESOLVED', FAILED: 'APPROVAL_RESOLVED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

@@ -10,6 +10,7 @@ import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { ApprovalService } from './approvals.ts';
 import { type Commit, createCommit } from './commit.ts';
+import { ESCALATION_TYPE, escalationDecision } from './escalations.ts';
 import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
@@ -39,10 +40,12 @@ export interface Services {
 export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
   const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
   const intents = new IntentService(deps);
+  const approvals = new ApprovalService(deps);
+  approvals.decideWith(ESCALATION_TYPE, escalationDecision(d.config));
   return {
     intents,
     waits: new WaitService(deps),
-    approvals: new ApprovalService(deps),
+    approvals,
     operator: new OperatorService(deps),
     steps: new StepService(deps),
     usage: new UsageService(deps),

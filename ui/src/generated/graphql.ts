@@ -79,6 +79,7 @@ export type IntentEventKind =
   | 'CLAIMED'
   | 'COMPLETED'
   | 'FAILED'
+  | 'FAILURE_ESCALATED'
   | 'LEASE_EXPIRED'
   | 'LEASE_RELEASED'
   | 'RESUMED'
@@ -111,6 +112,11 @@ export type IntentStatus =
   | 'RUNNING'
   | 'WAITING';
 
+/** What an attempt that leaves no retry (attempts used up, or a non-retryable error) does: FAIL ends the intent FAILED; ESCALATE has it wait for a human on an `axme.escalation` approval (options retry, fork, fail). */
+export type OnExhausted =
+  | 'ESCALATE'
+  | 'FAIL';
+
 export type ResolveApprovalInput = {
   approvalId: string | number;
   comment?: string | null | undefined;
@@ -126,12 +132,18 @@ export type ResolveApprovalInput = {
 export type RetryPolicyInput = {
   /** Each further failure multiplies the delay by this, 1–100. Server default 2. */
   backoffCoefficient?: number | null | undefined;
+  /** How long an escalation waits for its decision (1–31622400); then the intent ends FAILED. Default: no timeout. */
+  escalateTimeoutSeconds?: number | null | undefined;
+  /** Who may decide an escalation (principals); default anyone with the approver role. */
+  escalateTo?: Array<string> | null | undefined;
   /** Delay after the first failed attempt, 0–604800. Server default 1. */
   initialIntervalSeconds?: number | null | undefined;
   /** 0–1: each delay is shortened by up to this fraction at random. Server default 0.2. */
   jitter?: number | null | undefined;
   /** The delay never exceeds this, 0–604800. Server default 300. */
   maxIntervalSeconds?: number | null | undefined;
+  /** FAIL or ESCALATE when no retry is left. Server default AXME_ON_EXHAUSTED (FAIL). */
+  onExhausted?: OnExhausted | null | undefined;
 };
 
 /** viewer reads and subscribes; agent also submits and works intents; approver also resolves approvals; admin also manages keys and operations. */
