@@ -39,6 +39,8 @@ describe('transition table', () => {
     closeStream: ['RUNNING'],
     fork: [],
     copyStep: ['PENDING'],
+    escalateFailure: ['RUNNING'],
+    decideEscalation: ['WAITING'],
   };
 
   for (const action of ACTIONS) {
