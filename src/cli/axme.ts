@@ -15,6 +15,7 @@ import { keysCommand } from './keys.ts';
 import { workersCommand } from './workers.ts';
 import { schedulesCommand } from './schedules.ts';
 import { intentUsageLines, usageCommand } from './usage.ts';
+import { escalationCommand, exhaustedPolicy, onExhaustedOption } from './escalations.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -75,6 +76,9 @@ program
   .option('--run-at <time>', 'not before this ISO time')
   .option('--parent <id>', 'parent intent id')
   .option('-l, --label <label>', 'label (repeatable)', collect)
+  .addOption(onExhaustedOption())
+  .option('--escalate-to <name>', 'who decides an escalation (repeatable)', collect)
+  .option('--escalate-timeout <seconds>', 'an undecided escalation ends FAILED after this', int)
   .action(async (type: string, o) => {
     const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
     const intent = await client().submit({
@@ -86,6 +90,7 @@ program
       runAt: o.runAt,
       parentId: o.parent,
       labels: o.label,
+      retry: exhaustedPolicy(o),
     });
     print(intent, () => intentDetails(intent));
   });
@@ -226,6 +231,7 @@ keysCommand(program, print);
 workersCommand(program, client, print);
 schedulesCommand(program, client, print);
 usageCommand(program, client, print);
+escalationCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));
