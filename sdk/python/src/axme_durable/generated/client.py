@@ -1603,6 +1603,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1652,6 +1653,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1695,6 +1697,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1758,6 +1761,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
