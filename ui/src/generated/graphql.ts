@@ -227,7 +227,7 @@ export type WorkerStatus =
   | 'LOST'
   | 'STOPPED';
 
-export type ApprovalCardFragment = { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null };
+export type ApprovalCardFragment = { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null };
 
 export type ApprovalInboxQueryVariables = Exact<{
   status?: Array<ApprovalStatus> | ApprovalStatus | null | undefined;
@@ -236,14 +236,14 @@ export type ApprovalInboxQueryVariables = Exact<{
 }>;
 
 
-export type ApprovalInboxQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null }> } };
+export type ApprovalInboxQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null }> } };
 
 export type ResolveApprovalMutationVariables = Exact<{
   input: ResolveApprovalInput;
 }>;
 
 
-export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null } };
+export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null } };
 
 export type ApprovalEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -257,7 +257,14 @@ export type IntentApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null }> } | null };
+export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null }> } | null };
+
+export type EscalationStepsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EscalationStepsQuery = { intent: { id: string, steps: Array<{ name: string }> } | null };
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
@@ -498,10 +505,17 @@ export const ApprovalCardFragmentDoc = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -699,10 +713,17 @@ export const ApprovalInboxDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -734,10 +755,17 @@ export const ResolveApprovalDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -747,7 +775,7 @@ export const ApprovalEventsDocument = new TypedDocumentString(`
     subscription ApprovalEvents($after: String) {
   intentEvents(
     after: $after
-    filter: {kinds: [APPROVAL_REQUESTED, APPROVAL_RESOLVED, APPROVAL_TIMED_OUT, APPROVAL_ESCALATED, CANCELLED]}
+    filter: {kinds: [APPROVAL_REQUESTED, APPROVAL_RESOLVED, APPROVAL_TIMED_OUT, APPROVAL_ESCALATED, FAILURE_ESCALATED, CANCELLED]}
   ) {
     cursor
     kind
@@ -784,15 +812,32 @@ export const IntentApprovalsDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
   }
 }`) as unknown as TypedDocumentString<IntentApprovalsQuery, IntentApprovalsQueryVariables>;
+export const EscalationStepsDocument = new TypedDocumentString(`
+    query EscalationSteps($id: ID!) {
+  intent(id: $id) {
+    id
+    steps {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EscalationStepsQuery, EscalationStepsQueryVariables>;
 export const IntentChildrenDocument = new TypedDocumentString(`
     query IntentChildren($id: ID!) {
   intent(id: $id) {
