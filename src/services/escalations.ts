@@ -63,6 +63,8 @@ export function escalationRequest(cur: Intent, error: IntentError, assignees: st
 /** The failing paths' question: escalate this intent (its policy, its type's, the server's)? */
 export function escalationFor(config: Config): Escalate {
   return async (tx, cur, error) => {
+    // the intent's own FAIL wins whatever its type says: no read of the type's policy
+    if (cur.retryPolicy?.onExhausted === 'FAIL') return null;
     const type = await getTypePolicy(tx, cur.namespace, cur.type);
     const p = resolveExhausted(config.onExhausted, type?.retry ?? null, cur.retryPolicy);
     if (p.onExhausted !== 'ESCALATE') return null;
