@@ -97,6 +97,8 @@ describe('an exhausted intent escalates to a human', () => {
 
       const r = await decide(approval.id, 'fork', { fromStep: 'draft', inputPatch: { prompt: 'Summarize' } });
       expect(r.errors).toBeUndefined();
+      // the same decision again answers the stored approval (resolveApproval is idempotent), no second fork
+      expect((await decide(approval.id, 'fork', { fromStep: 'draft', inputPatch: { prompt: 'Summarize' } })).data.resolveApproval.result).toEqual(r.data.resolveApproval.result);
       const forkedTo = r.data.resolveApproval.result.forkedTo as string;
       expect(r.data.resolveApproval).toMatchObject({ status: 'RESOLVED', outcome: 'fork', result: { forkedTo, fromStep: 'draft' } });
 
@@ -128,8 +130,9 @@ describe('an exhausted intent escalates to a human', () => {
       // attempts 3 and 4 fail too: escalated again, the round as long as the first
       const second = await until(i.id, (x) => x.status === 'WAITING' && x.approvals.length === 2);
       expect(second).toMatchObject({ attempt: 4, maxAttempts: 4 });
-      const r2 = await decide(second.approvals[0].id, 'retry', { attempts: 1 });
-      expect(r2.data.resolveApproval.result).toEqual({ attempts: 1, maxAttempts: 5 });
+      // the client's typed helper
+      const r2 = await axme.decideEscalation(second.approvals[0].id, 'retry', { attempts: 1 });
+      expect(r2).toMatchObject({ status: 'RESOLVED', outcome: 'retry', result: { attempts: 1, maxAttempts: 5 }, forkedTo: null });
       const done = await axme.result(i.id, { signal: AbortSignal.timeout(20_000) });
       expect(done).toMatchObject({ status: 'COMPLETED', attempt: 5, output: 'ok' });
       const kinds = (await intent(i.id)).events.map((e: any) => e.kind);
