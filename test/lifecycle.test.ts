@@ -41,6 +41,8 @@ describe('transition table', () => {
     copyStep: ['PENDING'],
     exceedBudget: ['RUNNING'],
     stopOverBudget: ['WAITING'],
+    escalateFailure: ['RUNNING'],
+    decideEscalation: ['WAITING'],
   };
 
   for (const action of ACTIONS) {

@@ -197,6 +197,18 @@ it('a budget crossed: the next lease call fails the intent (FAIL) or makes it wa
   await expectSteps(w.id, ['stopOverBudget'], () => services().approvals.resolveApproval(c, { approvalId: approval!.id, outcome: 'stop' }));
 });
 
+it('failure escalation: a failure with no retry left waits for a human, whose retry puts it back and whose fail ends it', async () => {
+  const type = freshType();
+  const { id } = await services().intents.submit(c, { type, maxAttempts: 1, retry: { onExhausted: 'ESCALATE' } });
+  for (const [outcome, to] of [['retry', 'PENDING'], ['fail', 'FAILED']] as const) {
+    const lease = (await services().intents.claim(c, { types: [type] }))!;
+    await expectSteps(id, ['escalateFailure'], () => services().intents.fail(c, id, lease.token, { message: 'boom' }));
+    const [approval] = (await services().approvals.approvals(c, { intentId: id, statuses: ['PENDING'] })).approvals;
+    await expectSteps(id, ['decideEscalation'], () => services().approvals.resolveApproval(c, { approvalId: approval!.id, outcome }));
+    expect((await services().intents.get(c, id))!.status).toBe(to);
+  }
+});
+
 it('every action and every target the table lists was reached', () => {
   const expected = Object.fromEntries(ACTIONS.map((a) => [a, Object.keys(TRANSITIONS[a].to).sort()]));
   const got = Object.fromEntries(ACTIONS.map((a) => [a, [...(reached.get(a) ?? [])].sort()]));

@@ -16,6 +16,7 @@ import { workersCommand } from './workers.ts';
 import { schedulesCommand } from './schedules.ts';
 import { intentUsageLines, usageCommand } from './usage.ts';
 import { budgetInput, budgetOptions, budgetsCommand, intentBudgetLines } from './budgets.ts';
+import { escalationCommand, exhaustedPolicy, onExhaustedOption } from './escalations.ts';
 
 const program = new Command('axme')
   .description('Durable state for AI-agent work.')
@@ -75,7 +76,10 @@ budgetOptions(program
   .option('--max-attempts <n>', 'attempts before FAILED', int)
   .option('--run-at <time>', 'not before this ISO time')
   .option('--parent <id>', 'parent intent id')
-  .option('-l, --label <label>', 'label (repeatable)', collect))
+  .option('-l, --label <label>', 'label (repeatable)', collect)
+  .addOption(onExhaustedOption())
+  .option('--escalate-to <name>', 'who decides an escalation (repeatable)', collect)
+  .option('--escalate-timeout <seconds>', 'an undecided escalation ends FAILED after this', int))
   .action(async (type: string, o) => {
     const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
     const intent = await client().submit({
@@ -88,6 +92,7 @@ budgetOptions(program
       parentId: o.parent,
       labels: o.label,
       budget: budgetInput(o),
+      retry: exhaustedPolicy(o),
     });
     print(intent, () => intentDetails(intent));
   });
@@ -231,6 +236,7 @@ workersCommand(program, client, print);
 schedulesCommand(program, client, print);
 usageCommand(program, client, print);
 budgetsCommand(program, client, print);
+escalationCommand(program, client, print);
 
 function fail(message: string, code: string): never {
   if (asJson()) console.error(JSON.stringify({ error: { code, message } }));

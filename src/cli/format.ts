@@ -96,7 +96,9 @@ export function stepsTable(steps: readonly StepRow[]): string {
 }
 
 export function approvalRow(a: Approval): string {
-  return `${a.id}  ${a.status.padEnd(9)}  ${a.title.slice(0, 50).padEnd(50)}  [${a.options.join('/')}]  intent ${a.intentId}  ${a.createdAt}`;
+  const row = `${a.id}  ${a.status.padEnd(9)}  ${a.title.slice(0, 50).padEnd(50)}  [${a.options.join('/')}]  intent ${a.intentId}  ${a.createdAt}`;
+  // a failure escalation: the attempts and the last error are what the human decides on
+  return a.type === 'axme.escalation' && a.description ? `${row}\n    ${a.description.slice(0, 300)}` : row;
 }
 
 export function approvalDetails(a: Approval): string {
@@ -106,5 +108,6 @@ export function approvalDetails(a: Approval): string {
   if (a.resolvedBy) lines.push(`  by        ${a.resolvedBy} at ${a.resolvedAt}`);
   if (a.comment) lines.push(`  comment   ${a.comment}`);
   if (a.data != null) lines.push(`  data      ${json(a.data)}`);
+  if (a.result != null) lines.push(`  result    ${json(a.result)}`);
   return lines.join('\n');
 }

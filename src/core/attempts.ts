@@ -9,12 +9,12 @@ export interface Attempt {
   startedAt: Date;
   /** When the attempt ended (null while it runs). */
   endedAt: Date | null;
-  /** The event that ended it: COMPLETED, FAILED, RETRY_SCHEDULED, LEASE_EXPIRED, LEASE_RELEASED, WAITING, APPROVAL_REQUESTED or CANCELLED. */
+  /** The event that ended it: COMPLETED, FAILED, RETRY_SCHEDULED, LEASE_EXPIRED, LEASE_RELEASED, WAITING, APPROVAL_REQUESTED, CANCELLED or FAILURE_ESCALATED. */
   outcome: EventKind | null;
   error: IntentError | null;
 }
 
-const ENDS: readonly EventKind[] = ['COMPLETED', 'FAILED', 'RETRY_SCHEDULED', 'LEASE_EXPIRED', 'LEASE_RELEASED', 'WAITING', 'APPROVAL_REQUESTED', 'CANCELLED'];
+const ENDS: readonly EventKind[] = ['COMPLETED', 'FAILED', 'RETRY_SCHEDULED', 'LEASE_EXPIRED', 'LEASE_RELEASED', 'WAITING', 'APPROVAL_REQUESTED', 'CANCELLED', 'FAILURE_ESCALATED'];
 
 /**
  * Rebuilds the attempt history from the event log: a CLAIMED event opens attempt

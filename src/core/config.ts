@@ -5,6 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { parseDurationSeconds } from './duration.ts';
 import { type PriceTable, parsePrices } from './usage.ts';
+import { ON_EXHAUSTED, type OnExhausted } from './retry-policy.ts';
+
+function onExhausted(raw: string | null, problems: string[]): OnExhausted {
+  if (raw === null) return 'FAIL';
+  const v = raw.toUpperCase();
+  if ((ON_EXHAUSTED as readonly string[]).includes(v)) return v as OnExhausted;
+  problems.push(`AXME_ON_EXHAUSTED=${raw}: expected FAIL or ESCALATE`);
+  return 'FAIL';
+}
 
 export interface Config {
   /** PORT: HTTP port. Default 4000. */
@@ -90,6 +99,8 @@ export interface Config {
   retryMaxIntervalSeconds: number;
   /** AXME_RETRY_JITTER: 0–1, delays are shortened by up to this fraction at random. Default 0.2. */
   retryJitter: number;
+  /** AXME_ON_EXHAUSTED: FAIL or ESCALATE, what an intent whose attempts ran out does when neither it nor its type says. Default FAIL. */
+  onExhausted: OnExhausted;
   /** AXME_RETENTION: how long finished intents and their events are kept: `30d`, `12h`, `45m` or seconds; `off` keeps them. Default 30d. */
   retentionSeconds: number | null;
   /** AXME_STREAM_MAX_BYTES: UTF-8 bytes one output stream may hold; an append past it is refused (PAYLOAD_TOO_LARGE, reason STREAM_FULL). Default 16 MiB. */
@@ -320,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
     retryBackoffCoefficient: num('AXME_RETRY_BACKOFF_COEFFICIENT', 2, 1, 100),
     retryMaxIntervalSeconds: num('AXME_RETRY_MAX_INTERVAL_SECONDS', 300, 0, 7 * 86_400),
     retryJitter: num('AXME_RETRY_JITTER', 0.2, 0, 1),
+    onExhausted: onExhausted(str('AXME_ON_EXHAUSTED'), problems),
     retentionSeconds: retention('AXME_RETENTION', 30 * 86_400),
     streamMaxBytes: int('AXME_STREAM_MAX_BYTES', 16 * MiB, 1024, 1024 * MiB),
     streamMaxChunks: int('AXME_STREAM_MAX_CHUNKS', 1000, 1, 100_000),

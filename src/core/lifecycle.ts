@@ -38,6 +38,8 @@ export const EVENT_KINDS = [
   'LEASE_RELEASED',
   // a lease call found a budget crossed (issue 19): the intent failed or waits for a human to raise it
   'BUDGET_EXCEEDED',
+  // attempts exhausted (or a non-retryable error) under onExhausted ESCALATE: WAITING on an axme.escalation approval
+  'FAILURE_ESCALATED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -96,6 +98,11 @@ export const TRANSITIONS = {
   exceedBudget: { from: ['RUNNING'], to: { FAILED: 'BUDGET_EXCEEDED', WAITING: 'BUDGET_EXCEEDED' }, lease: true },
   // the human answered "stop" to that approval
   stopOverBudget: { from: ['WAITING'], to: { FAILED: 'APPROVAL_RESOLVED' }, lease: false },
+  // Failure escalation (issue 19): where fail, expireLease or releaseLease would end FAILED, an intent whose
+  // retry policy says onExhausted ESCALATE waits for a human instead, in the same transaction (no lease check:
+  // the failing path already made its own). The decision: retry → PENDING with more attempts; fork or fail → FAILED.
+  escalateFailure: { from: ['RUNNING'], to: { WAITING: 'FAILURE_ESCALATED' }, lease: false },
+  decideEscalation: { from: ['WAITING'], to: { PENDING: 'APPROVAL_RESOLVED', FAILED: 'APPROVAL_RESOLVED' }, lease: false },
 } as const satisfies Readonly<Record<string, Rule>>;
 
 /** What may happen to an intent: the table's rows. */

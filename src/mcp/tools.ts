@@ -101,8 +101,9 @@ async function run(body: () => Promise<CallToolResult>): Promise<CallToolResult>
 const approvalOut = z.object({
   id: z.string(),
   intentId: z.string(),
+  type: z.string(),
   title: z.string(),
-  description: z.string().nullable(),
+  description: z.string().nullable().describe('for an axme.escalation: the attempts and the last error'),
   options: z.array(z.string()),
   assignees: z.array(z.string()),
   formSchema: json.nullable(),
@@ -308,7 +309,7 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
     const page = await services.approvals.approvals(caller, { statuses: (a.statuses ?? ['PENDING']) as never, intentId: a.intentId ?? null, first: a.first ?? 20 });
     const out = {
       approvals: page.approvals.map((p) => ({
-        id: p.id, intentId: p.intentId, title: p.title, description: p.description, options: p.options, assignees: p.assignees,
+        id: p.id, intentId: p.intentId, type: p.type, title: p.title, description: p.description, options: p.options, assignees: p.assignees,
         formSchema: p.formSchema, requireComment: p.requireComment, status: p.status, outcome: p.outcome,
         createdAt: p.createdAt.toISOString(), expiresAt: p.expiresAt?.toISOString() ?? null,
       })),
@@ -326,11 +327,14 @@ export function createMcpServer(d: McpDeps, auth: Auth): McpServer {
       comment: z.string().optional(),
       data: json.optional().describe('the form answer, validated against the approval\'s formSchema'),
     }),
-    outputSchema: z.object({ id: z.string(), intentId: z.string(), status: z.string(), outcome: z.string().nullable() }),
+    outputSchema: z.object({
+      id: z.string(), intentId: z.string(), status: z.string(), outcome: z.string().nullable(),
+      result: json.nullable().describe('engine approvals: what the decision did, e.g. {forkedTo} for an axme.escalation fork'),
+    }),
   }, (a) => run(async () => {
     need(auth, MUTATION_ROLES.resolveApproval!, 'decide approvals');
     const p = await services.approvals.resolveApproval(caller, { approvalId: a.approvalId, outcome: a.outcome, comment: a.comment ?? null, data: a.data ?? null });
-    const out = { id: p.id, intentId: p.intentId, status: p.status, outcome: p.outcome };
+    const out = { id: p.id, intentId: p.intentId, status: p.status, outcome: p.outcome, result: p.result ?? null };
     return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
   }));
 

@@ -160,7 +160,11 @@ export class ApprovalService extends Service {
       }
       const resolved = (await ap.resolveApprovalRow(tx, c.namespace, approvalId, outcome, comment, data, by, now))!;
       const decide = this.decisions.get(a.type);
-      if (decide) return { approval: resolved, changes: await decide(tx, cur, resolved, { outcome, comment, data, by }, now) };
+      if (decide) {
+        const changes = await decide(tx, cur, resolved, { outcome, comment, data, by }, now);
+        // read again: the decision may have recorded its result (a fork's id)
+        return { approval: (await ap.getApproval(tx, c.namespace, approvalId))!, changes };
+      }
       const change = await w.wakeIntent(tx, c.namespace, cur.id, step('resolveApproval'), by,
         { wake: 'APPROVAL', approvalId, outcome, comment }, now);
       return { approval: resolved, changes: [change] };

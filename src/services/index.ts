@@ -12,6 +12,7 @@ import { ApprovalService } from './approvals.ts';
 import { BudgetService } from './budgets.ts';
 import { BUDGET_APPROVAL_TYPE } from '../store/budget-stop.ts';
 import { type Commit, createCommit } from './commit.ts';
+import { ESCALATION_TYPE, escalationDecision } from './escalations.ts';
 import { ForkService } from './forks.ts';
 import { IntentService } from './intents.ts';
 import { OperatorService } from './operator.ts';
@@ -46,6 +47,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
   const approvals = new ApprovalService(deps);
   const budgets = new BudgetService(deps);
   approvals.decideWith(BUDGET_APPROVAL_TYPE, budgets.decide);
+  approvals.decideWith(ESCALATION_TYPE, escalationDecision(d.config));
   return {
     intents,
     waits: new WaitService(deps),

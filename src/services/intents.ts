@@ -23,6 +23,7 @@ import { Service, type ServiceDeps } from './deps.ts';
 import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
+import { escalationFor } from './escalations.ts';
 
 export interface Lease {
   token: string;
@@ -289,7 +290,7 @@ export class IntentService extends Service {
     const now = this.clock.now();
     const runAt = retryRunAt(this.config, now, validRetryAfter(e.retryAfterSeconds));
     const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
-    return this.leaseCall(c.namespace, i, t, () => this.apply((tx) => store.failIntent(tx, c.namespace, i, t, error, c.principal, now, runAt)));
+    return this.leaseCall(c.namespace, i, t, () => this.apply((tx) => store.failIntent(tx, c.namespace, i, t, error, c.principal, now, runAt, escalationFor(this.config))));
   }
 
   async cancel(c: Caller, id: string, reason: string | null | undefined): Promise<Intent> {

@@ -9,14 +9,9 @@ import type { NewIntent } from '../store/intents.ts';
 import { getTypePolicy } from '../store/recovery.ts';
 import type { Intent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
-import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from '../core/retry-policy.ts';
+import { MAX_RETRY_AFTER_SECONDS, type RetryPolicy, type RetryPolicyFields, type RetryPolicyPatch, backoffSeconds, numberInRange, resolveRetryPolicy, validateRetryPolicy } from '../core/retry-policy.ts';
 
-export interface RetryPolicyInput {
-  initialIntervalSeconds?: number | null;
-  backoffCoefficient?: number | null;
-  maxIntervalSeconds?: number | null;
-  jitter?: number | null;
-}
+export type RetryPolicyInput = RetryPolicyFields;
 
 export interface SchedulingInput {
   retry?: RetryPolicyInput | null;

@@ -12,6 +12,7 @@ import * as v from '../core/validate.ts';
 import { SWEEP_BATCH } from '../core/sweep.ts';
 import * as store from '../store/workers.ts';
 import { Service } from './deps.ts';
+import { escalationFor } from './escalations.ts';
 
 export interface RegisterInput {
   identity?: string | null;
@@ -63,7 +64,7 @@ export class WorkerService extends Service {
       principal: c.principal,
       startedAt: now,
     };
-    const { session, replaced, released } = await this.commit(async (tx) => store.registerSession(tx, s, now).then((r) => ({ ...r, changes: r.released })));
+    const { session, replaced, released } = await this.commit(async (tx) => store.registerSession(tx, s, now, escalationFor(this.config)).then((r) => ({ ...r, changes: r.released })));
     if (replaced) {
       this.log.info({ identity: s.identity, old: replaced.id, session: id, released: released.length }, 'worker restarted; its previous session ended and its leases went back');
     }
@@ -82,7 +83,7 @@ export class WorkerService extends Service {
     const sid = v.id('id', id);
     const now = this.clock.now();
     const { session } = await this.commit(async (tx) => {
-      const r = await store.stopSession(tx, c.namespace, sid, now);
+      const r = await store.stopSession(tx, c.namespace, sid, now, escalationFor(this.config));
       return { ...r, changes: r.released };
     });
     if (session) return session;
@@ -116,7 +117,7 @@ export class WorkerService extends Service {
   async sweepLost(now: Date): Promise<number> {
     const { lost } = await this.commit(async (tx) => {
       const lost = await store.loseDueSessions(tx, now, SWEEP_BATCH);
-      const changes = lost.length ? await store.releaseEndedLeases(tx, now, 1000, lost.map((s) => s.id)) : [];
+      const changes = lost.length ? await store.releaseEndedLeases(tx, now, 1000, lost.map((s) => s.id), escalationFor(this.config)) : [];
       return { lost, changes };
     });
     for (const s of lost) this.log.warn({ session: s.id, identity: s.identity, name: s.name }, 'worker session lost (no heartbeat); its leases went back');
@@ -125,7 +126,7 @@ export class WorkerService extends Service {
 
   /** The safety net: leases still naming an ended session (a claim that raced the ending) go back. */
   async sweepStragglers(now: Date): Promise<number> {
-    const { changes } = await this.commit(async (tx) => ({ changes: await store.releaseEndedLeases(tx, now, SWEEP_BATCH) }));
+    const { changes } = await this.commit(async (tx) => ({ changes: await store.releaseEndedLeases(tx, now, SWEEP_BATCH, null, escalationFor(this.config)) }));
     return changes.length;
   }
 

@@ -29,6 +29,8 @@ export interface Approval extends ApprovalRequest {
   outcome: string | null;
   comment: string | null;
   data: unknown;
+  /** What the engine did with the decision (engine approvals, migration 018). */
+  result: unknown;
   resolvedBy: string | null;
   resolvedAt: Date | null;
   requestedBy: string | null;
@@ -58,6 +60,7 @@ export function toApproval(r: Row): Approval {
     outcome: (r.outcome as string | null) ?? null,
     comment: (r.comment as string | null) ?? null,
     data: r.data ?? null,
+    result: r.result ?? null,
     resolvedBy: (r.resolved_by as string | null) ?? null,
     resolvedAt: maybeDate(r.resolved_at),
     requestedBy: (r.requested_by as string | null) ?? null,
@@ -111,6 +114,11 @@ export async function timeOutApprovalRow(
 ): Promise<Approval | null> {
   const { rows } = await q.query(TIME_OUT, [ns, id, status, outcome, by, now]);
   return rows[0] ? toApproval(rows[0]) : null;
+}
+
+/** Records what the engine did with a resolved engine approval's decision. */
+export async function setApprovalResult(q: Queryable, ns: string, id: string, result: unknown): Promise<void> {
+  await q.query(`update approvals set result = $3::jsonb where namespace = $1 and id = $2`, [ns, id, json(result)]);
 }
 
 export async function cancelApprovalRow(q: Queryable, ns: string, id: string, now: Date): Promise<void> {

@@ -5,6 +5,7 @@
 import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, isTerminal, refusal, step } from '../core/lifecycle.ts';
+import { type Escalate, escalateFailure } from './escalations.ts';
 import { type Change, eventParams, toChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { retryWhere } from './recovery.ts';
@@ -305,14 +306,19 @@ const FAIL = withEvent(`
   update intents set ${ending('$3', '$6')}, error = $4::jsonb, run_at = $5, last_seq = last_seq + 1, updated_at = $6
   where namespace = $1 and id = $2`, { actorIsLeaseHolder: true });
 
-/** Ends the attempt with an error: back to PENDING while attempts remain and the error is retryable, else FAILED. */
+/**
+ * Ends the attempt with an error: back to PENDING while attempts remain and the error is
+ * retryable, else FAILED, or WAITING for a human when `escalate` answers an approval.
+ */
 export async function failIntent(
   tx: Queryable, ns: string, id: string, token: string, error: IntentError, actor: string | null, now: Date,
-  nextRunAt?: (tx: Queryable, cur: Intent) => Promise<Date>,
+  nextRunAt?: (tx: Queryable, cur: Intent) => Promise<Date>, escalate?: Escalate,
 ): Promise<Change> {
   const cur = await lockIntent(tx, ns, id, 'fail', token, now);
   const failed = step('fail', afterFailure(cur.attempt, cur.maxAttempts, error.retryable));
   const again = !isTerminal(failed.to);
+  const req = !again && escalate ? await escalate(tx, cur, error) : null;
+  if (req) return escalateFailure(tx, cur, error, req, {}, actor, now);
   const runAt = again ? (nextRunAt ? await nextRunAt(tx, cur) : now) : cur.runAt;
   const { rows } = await tx.query(FAIL, [
     ns, id, failed.to, json(error), runAt, now,

@@ -9,6 +9,7 @@ import { type Status, TERMINAL, TRANSITIONS, afterFailure, isTerminal, step } fr
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { cancelPendingApprovals } from './approvals.ts';
+import { type Escalate, escalateFailure } from './escalations.ts';
 import { cancelLocked, lockIntent } from './family.ts';
 import type { Intent } from '../core/model.ts';
 import { json, toIntent } from './rows.ts';
@@ -36,14 +37,16 @@ export type NextRunAt = (cur: Intent, typeRetry: RetryPolicyPatch | null) => Dat
 /**
  * Ends RUNNING attempts whose lease (or attempt time) ran out like a retryable
  * failure: back to PENDING after the retry policy's backoff while attempts remain
- * (lifecycle afterFailure), else FAILED.
+ * (lifecycle afterFailure), else FAILED, or WAITING for a human when `escalate` says so.
  */
-export async function expireLeases(tx: Queryable, now: Date, batch: number, nextRunAt: NextRunAt): Promise<Change[]> {
+export async function expireLeases(tx: Queryable, now: Date, batch: number, nextRunAt: NextRunAt, escalate?: Escalate): Promise<Change[]> {
   const { kind } = step('expireLease', 'PENDING');
   if (kind !== step('expireLease', 'FAILED').kind) throw new Error('expireLease writes one kind for both targets here');
   const { rows } = await tx.query(EXPIRED_LEASES, [now, batch, TRANSITIONS.expireLease.from]);
   if (rows.length === 0) return [];
-  const decided = rows.map((r) => {
+  const decided = [];
+  const escalated: Change[] = [];
+  for (const r of rows) {
     const cur = toIntent(r);
     const timedOut = r.attempt_expires_at != null && new Date(r.attempt_expires_at as string).getTime() <= now.getTime();
     const error = {
@@ -54,12 +57,19 @@ export async function expireLeases(tx: Queryable, now: Date, batch: number, next
     };
     const { to } = step('expireLease', afterFailure(cur.attempt, cur.maxAttempts, error.retryable));
     const again = !isTerminal(to);
+    // an exhausted intent whose policy escalates waits for a human instead (its row is locked above)
+    const req = !again && escalate ? await escalate(tx, cur, error) : null;
+    if (req) {
+      escalated.push(await escalateFailure(tx, cur, error, req, { agent: cur.leaseAgent, expired: kind }, SWEEPER_ACTOR, now));
+      continue;
+    }
     const runAt = again ? nextRunAt(cur, (r.type_retry_policy as RetryPolicyPatch | null) ?? null) : cur.runAt;
     const data = { attempt: cur.attempt, agent: cur.leaseAgent, error, ...(again ? { runAt } : {}) };
-    return { u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data };
-  });
+    decided.push({ u_id: cur.id, u_status: to, u_error: error, u_run_at: runAt, u_data: data });
+  }
+  if (decided.length === 0) return escalated;
   const updated = await tx.query(EXPIRE_LEASES, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
-  return updated.rows.map(toChange);
+  return [...updated.rows.map(toChange), ...escalated];
 }
 
 // The error reads status and waiting_for as they were: SET expressions see the row before the update.

@@ -10,6 +10,7 @@ import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, afterFailure, isTerminal, step } from '../core/lifecycle.ts';
 import { AxmeError } from '../core/errors.ts';
 import { type Change, toChange, withEvent } from './events.ts';
+import { type Escalate, escalateFailure } from './escalations.ts';
 import { ending } from './transition.ts';
 import { date, maybeDate, toIntent } from './rows.ts';
 import { SWEEPER_ACTOR } from '../core/sweep.ts';
@@ -82,7 +83,7 @@ const END = `
  * once. An advisory lock on the identity serializes two registrations of it.
  */
 export async function registerSession(
-  tx: Queryable, s: NewSession, now: Date,
+  tx: Queryable, s: NewSession, now: Date, escalate?: Escalate,
 ): Promise<{ session: WorkerSession; replaced: WorkerSession | null; released: Change[] }> {
   await tx.query(`select pg_advisory_xact_lock(hashtext('axme_worker'), hashtext($1 || '/' || $2))`, [s.namespace, s.identity]);
   const old = (await tx.query(LIVE_OF_IDENTITY, [s.namespace, s.identity])).rows[0];
@@ -90,7 +91,7 @@ export async function registerSession(
   let released: Change[] = [];
   if (old) {
     replaced = (await endSessions(tx, s.namespace, [old.id as string], 'LOST', 'REPLACED', now))[0] ?? null;
-    released = await releaseEndedLeases(tx, now, 1000, [old.id as string]);
+    released = await releaseEndedLeases(tx, now, 1000, [old.id as string], escalate);
   }
   const { rows } = await tx.query(INSERT, [
     s.id, s.namespace, s.identity, s.name, s.host, s.sdk, s.sdkVersion, s.types, s.concurrency, s.sessionSeconds, s.principal, now,
@@ -126,10 +127,10 @@ export async function getSessions(q: Queryable, ns: string, ids: readonly string
 }
 
 /** Ends the session STOPPED and releases what it still holds; the ended session, or null when it was not live. */
-export async function stopSession(tx: Queryable, ns: string, id: string, now: Date): Promise<{ session: WorkerSession | null; released: Change[] }> {
+export async function stopSession(tx: Queryable, ns: string, id: string, now: Date, escalate?: Escalate): Promise<{ session: WorkerSession | null; released: Change[] }> {
   const [session] = await endSessions(tx, ns, [id], 'STOPPED', 'STOPPED', now);
   if (!session) return { session: null, released: [] };
-  return { session, released: await releaseEndedLeases(tx, now, 1000, [id]) };
+  return { session, released: await releaseEndedLeases(tx, now, 1000, [id], escalate) };
 }
 
 const DUE = `
@@ -167,11 +168,15 @@ const RELEASE = withEvent(`
  * intent that kills every worker it reaches still ends FAILED after maxAttempts; but
  * it may run again at once (no backoff): the worker died, the work did not fail.
  */
-export async function releaseEndedLeases(tx: Queryable, now: Date, batch: number, sessions: string[] | null = null): Promise<Change[]> {
+export async function releaseEndedLeases(
+  tx: Queryable, now: Date, batch: number, sessions: string[] | null = null, escalate?: Escalate,
+): Promise<Change[]> {
   const { kind } = step('releaseLease', 'PENDING');
   const { rows } = await tx.query(HELD_BY_ENDED, [TRANSITIONS.releaseLease.from, batch, sessions]);
   if (rows.length === 0) return [];
-  const decided = rows.map((r) => {
+  const decided = [];
+  const escalated: Change[] = [];
+  for (const r of rows) {
     const cur = toIntent(r);
     const error = {
       message: 'the worker session holding the lease ended (stopped, restarted or stopped sending heartbeats)',
@@ -180,11 +185,17 @@ export async function releaseEndedLeases(tx: Queryable, now: Date, batch: number
       details: { agent: cur.leaseAgent, worker: r.lease_worker },
     };
     const { to } = step('releaseLease', afterFailure(cur.attempt, cur.maxAttempts, true));
+    const req = isTerminal(to) && escalate ? await escalate(tx, cur, error) : null;
+    if (req) {
+      escalated.push(await escalateFailure(tx, cur, error, req, { agent: cur.leaseAgent, worker: r.lease_worker, released: kind }, SWEEPER_ACTOR, now));
+      continue;
+    }
     const data = { attempt: cur.attempt, agent: cur.leaseAgent, worker: r.lease_worker, spent: true, error, ...(isTerminal(to) ? {} : { runAt: now }) };
-    return { u_id: cur.id, u_status: to, u_error: error, u_data: data };
-  });
+    decided.push({ u_id: cur.id, u_status: to, u_error: error, u_data: data });
+  }
+  if (decided.length === 0) return escalated;
   const updated = await tx.query(RELEASE, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
-  return updated.rows.map(toChange);
+  return [...updated.rows.map(toChange), ...escalated];
 }
 
 const RELEASE_HELD = withEvent(`

@@ -13,6 +13,7 @@ import { SWEEPER_ACTOR, SWEEP_BATCH } from '../core/sweep.ts';
 import type { Sweeper } from './sweeper.ts';
 import { type Commit, changed } from '../services/commit.ts';
 import { backoffRunAt } from '../services/scheduling.ts';
+import { escalationFor } from '../services/escalations.ts';
 
 export interface RecoveryDeps {
   db: Db;
@@ -24,7 +25,7 @@ export interface RecoveryDeps {
 export function registerRecoveryTasks(sweeper: Sweeper, d: RecoveryDeps): void {
   sweeper.register('leases', async (now) => {
     const { changes } = await d.commit(async (tx) => ({
-      changes: await expireLeases(tx, now, SWEEP_BATCH, (cur, typeRetry) => backoffRunAt(d.config, now, cur, typeRetry)),
+      changes: await expireLeases(tx, now, SWEEP_BATCH, (cur, typeRetry) => backoffRunAt(d.config, now, cur, typeRetry), escalationFor(d.config)),
     }));
     if (changes.length) d.log.info({ count: changes.length }, 'expired leases returned intents');
     return changes.length;

@@ -11,6 +11,13 @@ import { ScheduleClient } from './schedules.ts';
 export type Intent = ops.IntentFieldsFragment;
 export type IntentEvent = ops.EventFieldsFragment;
 export type Approval = ops.ApprovalFieldsFragment;
+/** A failure escalation's decision data: attempts for retry; fromStep and input or inputPatch for fork. */
+export interface EscalationData {
+  attempts?: number;
+  fromStep?: string;
+  input?: unknown;
+  inputPatch?: unknown;
+}
 export type Signal = ops.SignalIntentMutation['signalIntent'];
 export type Lease = NonNullable<ops.ClaimIntentMutation['claimIntent']>;
 export type WorkerInfo = ops.ListWorkersQuery['workers'][number];
@@ -207,6 +214,15 @@ export class AxmeClient {
   /** Decides a PENDING approval (outcome is one of its options, e.g. approve/reject); the intent resumes. */
   async resolveApproval(input: ops.ResolveApprovalInput): Promise<Approval> {
     return (await this.request(ops.ResolveApprovalDocument, { input })).resolveApproval;
+  }
+
+  /**
+   * Decides a failure escalation (an `axme.escalation` approval): `retry` (data.attempts more),
+   * `fork` (from data.fromStep with data.input or data.inputPatch) or `fail`. `forkedTo` is the fork's id.
+   */
+  async decideEscalation(approvalId: string, decision: 'retry' | 'fork' | 'fail', data: EscalationData = {}, comment?: string): Promise<Approval & { forkedTo: string | null }> {
+    const a = await this.resolveApproval({ approvalId, outcome: decision, data, comment });
+    return { ...a, forkedTo: (a.result as { forkedTo?: string } | null)?.forkedTo ?? null };
   }
 
   async approval(id: string): Promise<Approval | null> {

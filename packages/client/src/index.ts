@@ -15,7 +15,7 @@ export function createClient(o: ClientOptions): Axme {
 
 export type {
   ClientOptions, Intent, IntentEvent, Lease, Approval, Signal, SubmitIntentInput, IntentFilter, IntentStatus, IntentEventFilter, ApprovalFilter,
-  ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession, StreamPage,
+  ResolveApprovalInput, Transport, WatchOptions, WorkerInfo, WorkerSession, StreamPage, EscalationData,
 } from './client.ts';
 export type { Schedule, ScheduleWithPreview, ScheduleClient } from './schedules.ts';
 export type { CreateScheduleInput, UpdateScheduleInput, ScheduleFilter, ScheduleOverlapPolicy, ScheduleCatchUpPolicy } from './generated/graphql.ts';

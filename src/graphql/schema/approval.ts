@@ -38,6 +38,7 @@ Approval.implement({
     outcome: t.exposeString('outcome', { nullable: true }),
     comment: t.exposeString('comment', { nullable: true }),
     data: t.expose('data', { type: 'JSON', nullable: true }),
+    result: t.expose('result', { type: 'JSON', nullable: true, description: 'What the engine did with the decision of one of its own approvals (type axme.*). axme.escalation: {forkedTo, fromStep} after fork, {attempts, maxAttempts} after retry.' }),
     resolvedBy: t.exposeString('resolvedBy', { nullable: true }),
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
     requestedBy: t.exposeString('requestedBy', { nullable: true, description: 'The agent that asked.' }),

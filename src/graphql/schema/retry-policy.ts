@@ -1,6 +1,11 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import type { RetryPolicyPatch } from '../../core/retry-policy.ts';
+import { ON_EXHAUSTED, type RetryPolicyPatch } from '../../core/retry-policy.ts';
 import { type Types, builder } from '../builder.ts';
+
+export const OnExhausted = builder.enumType('OnExhausted', {
+  description: 'What an attempt that leaves no retry (attempts used up, or a non-retryable error) does: FAIL ends the intent FAILED; ESCALATE has it wait for a human on an `axme.escalation` approval (options retry, fork, fail).',
+  values: ON_EXHAUSTED,
+});
 
 export const RetryPolicyInput = builder.inputType('RetryPolicyInput', {
   description: 'Delays between attempts; fields left out come from the type’s policy (setIntentTypePolicy), then the server’s AXME_RETRY_* settings.',
@@ -9,6 +14,9 @@ export const RetryPolicyInput = builder.inputType('RetryPolicyInput', {
     backoffCoefficient: t.float({ description: 'Each further failure multiplies the delay by this, 1–100. Server default 2.' }),
     maxIntervalSeconds: t.float({ description: 'The delay never exceeds this, 0–604800. Server default 300.' }),
     jitter: t.float({ description: '0–1: each delay is shortened by up to this fraction at random. Server default 0.2.' }),
+    onExhausted: t.field({ type: OnExhausted, description: 'FAIL or ESCALATE when no retry is left. Server default AXME_ON_EXHAUSTED (FAIL).' }),
+    escalateTo: t.stringList({ description: 'Who may decide an escalation (principals); default anyone with the approver role.' }),
+    escalateTimeoutSeconds: t.int({ description: 'How long an escalation waits for its decision (1–31622400); then the intent ends FAILED. Default: no timeout.' }),
   }),
 });
 
@@ -19,6 +27,9 @@ export const RetryPolicy = builder.objectRef<RetryPolicyPatch>('RetryPolicy').im
     backoffCoefficient: t.float({ nullable: true, resolve: (p) => p.backoffCoefficient ?? null }),
     maxIntervalSeconds: t.float({ nullable: true, resolve: (p) => p.maxIntervalSeconds ?? null }),
     jitter: t.float({ nullable: true, resolve: (p) => p.jitter ?? null }),
+    onExhausted: t.field({ type: OnExhausted, nullable: true, resolve: (p) => p.onExhausted ?? null }),
+    escalateTo: t.stringList({ nullable: true, resolve: (p) => p.escalateTo ?? null }),
+    escalateTimeoutSeconds: t.int({ nullable: true, resolve: (p) => p.escalateTimeoutSeconds ?? null }),
   }),
 });
 

@@ -8,6 +8,7 @@ import { intentHref, Link } from '../router.tsx';
 import { JsonBlock } from './json-block.tsx';
 import { type FormValue, SchemaForm } from './schema-form.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { EscalationDecision, ForkedTo } from './escalation-decision.tsx';
 
 /**
  * One approval: the request, and while PENDING a decision form (for keys that may
@@ -63,7 +64,9 @@ export function ApprovalCard(p: { approval: ApprovalCardFragment; onResolved(a: 
       {a.escalatedFromId ? <p class="note">Escalated from an earlier approval that timed out.</p> : null}
       {a.status === 'PENDING' && canDecide === false ? (
         <p class="note" data-readonly>Waiting for a decision. This API key cannot decide approvals (it needs the approver role).</p>
-      ) : a.status === 'PENDING' && canDecide === null ? null : a.status === 'PENDING' ? (
+      ) : a.status === 'PENDING' && canDecide === null ? null : a.status === 'PENDING' && a.type === 'axme.escalation' ? (
+        <EscalationDecision approval={a} onResolved={p.onResolved} />
+      ) : a.status === 'PENDING' ? (
         <form class="decide" onSubmit={(e) => e.preventDefault()}>
           {a.formSchema ? (
             <SchemaForm
@@ -97,6 +100,7 @@ export function ApprovalCard(p: { approval: ApprovalCardFragment; onResolved(a: 
             {a.comment ? <> — “{a.comment}”</> : null}
           </p>
           {a.data != null ? <JsonBlock label="data" value={a.data} /> : null}
+          <ForkedTo result={a.result} />
         </div>
       ) : null}
     </article>

@@ -281,7 +281,7 @@ export function IntentPage(p: { id: string }) {
           ) : (
             <p class="muted">Not claimed yet.</p>
           )}
-          <h2>Steps</h2>
+          <h2 id="steps">Steps</h2>
           <StepTimeline events={events} attempts={intent.attempts.map((a) => a.number)} onFork={setForking} />
           {decided.length ? (
             <div data-approvals="decided">

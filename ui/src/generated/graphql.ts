@@ -100,6 +100,7 @@ export type IntentEventKind =
   | 'CLAIMED'
   | 'COMPLETED'
   | 'FAILED'
+  | 'FAILURE_ESCALATED'
   | 'LEASE_EXPIRED'
   | 'LEASE_RELEASED'
   | 'RESUMED'
@@ -132,6 +133,11 @@ export type IntentStatus =
   | 'RUNNING'
   | 'WAITING';
 
+/** What an attempt that leaves no retry (attempts used up, or a non-retryable error) does: FAIL ends the intent FAILED; ESCALATE has it wait for a human on an `axme.escalation` approval (options retry, fork, fail). */
+export type OnExhausted =
+  | 'ESCALATE'
+  | 'FAIL';
+
 export type ResolveApprovalInput = {
   approvalId: string | number;
   comment?: string | null | undefined;
@@ -147,12 +153,18 @@ export type ResolveApprovalInput = {
 export type RetryPolicyInput = {
   /** Each further failure multiplies the delay by this, 1–100. Server default 2. */
   backoffCoefficient?: number | null | undefined;
+  /** How long an escalation waits for its decision (1–31622400); then the intent ends FAILED. Default: no timeout. */
+  escalateTimeoutSeconds?: number | null | undefined;
+  /** Who may decide an escalation (principals); default anyone with the approver role. */
+  escalateTo?: Array<string> | null | undefined;
   /** Delay after the first failed attempt, 0–604800. Server default 1. */
   initialIntervalSeconds?: number | null | undefined;
   /** 0–1: each delay is shortened by up to this fraction at random. Server default 0.2. */
   jitter?: number | null | undefined;
   /** The delay never exceeds this, 0–604800. Server default 300. */
   maxIntervalSeconds?: number | null | undefined;
+  /** FAIL or ESCALATE when no retry is left. Server default AXME_ON_EXHAUSTED (FAIL). */
+  onExhausted?: OnExhausted | null | undefined;
 };
 
 /** viewer reads and subscribes; agent also submits and works intents; approver also resolves approvals; admin also manages keys and operations. */
@@ -249,7 +261,7 @@ export type WorkerStatus =
   | 'LOST'
   | 'STOPPED';
 
-export type ApprovalCardFragment = { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null };
+export type ApprovalCardFragment = { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null };
 
 export type ApprovalInboxQueryVariables = Exact<{
   status?: Array<ApprovalStatus> | ApprovalStatus | null | undefined;
@@ -258,14 +270,14 @@ export type ApprovalInboxQueryVariables = Exact<{
 }>;
 
 
-export type ApprovalInboxQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null }> } };
+export type ApprovalInboxQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null }> } };
 
 export type ResolveApprovalMutationVariables = Exact<{
   input: ResolveApprovalInput;
 }>;
 
 
-export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null } };
+export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null } };
 
 export type ApprovalEventsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -279,7 +291,14 @@ export type IntentApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, intent: { id: string, type: string, status: IntentStatus, lease: { agent: string | null } | null } | null }> } | null };
+export type IntentApprovalsQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, title: string, description: string | null, type: string, status: ApprovalStatus, options: Array<string>, outcome: string | null, comment: string | null, data: unknown, formSchema: unknown, requireComment: boolean, requestedBy: string | null, resolvedBy: string | null, resolvedAt: string | null, createdAt: string, expiresAt: string | null, assignees: Array<string>, escalatedFromId: string | null, result: unknown, intent: { id: string, type: string, status: IntentStatus, attempt: number, maxAttempts: number, error: { message: string, code: string | null } | null, lease: { agent: string | null } | null } | null }> } | null };
+
+export type EscalationStepsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EscalationStepsQuery = { intent: { id: string, steps: Array<{ name: string }> } | null };
 
 export type ChildNodeFragment = { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, createdAt: string };
 
@@ -536,10 +555,17 @@ export const ApprovalCardFragmentDoc = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -761,10 +787,17 @@ export const ApprovalInboxDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -796,10 +829,17 @@ export const ResolveApprovalDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
@@ -809,7 +849,7 @@ export const ApprovalEventsDocument = new TypedDocumentString(`
     subscription ApprovalEvents($after: String) {
   intentEvents(
     after: $after
-    filter: {kinds: [APPROVAL_REQUESTED, APPROVAL_RESOLVED, APPROVAL_TIMED_OUT, APPROVAL_ESCALATED, CANCELLED]}
+    filter: {kinds: [APPROVAL_REQUESTED, APPROVAL_RESOLVED, APPROVAL_TIMED_OUT, APPROVAL_ESCALATED, FAILURE_ESCALATED, CANCELLED]}
   ) {
     cursor
     kind
@@ -846,15 +886,32 @@ export const IntentApprovalsDocument = new TypedDocumentString(`
   expiresAt
   assignees
   escalatedFromId
+  result
   intent {
     id
     type
     status
+    attempt
+    maxAttempts
+    error {
+      message
+      code
+    }
     lease {
       agent
     }
   }
 }`) as unknown as TypedDocumentString<IntentApprovalsQuery, IntentApprovalsQueryVariables>;
+export const EscalationStepsDocument = new TypedDocumentString(`
+    query EscalationSteps($id: ID!) {
+  intent(id: $id) {
+    id
+    steps {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EscalationStepsQuery, EscalationStepsQueryVariables>;
 export const IntentChildrenDocument = new TypedDocumentString(`
     query IntentChildren($id: ID!) {
   intent(id: $id) {

@@ -226,6 +226,7 @@ export type IntentEventKind =
   | 'CLAIMED'
   | 'COMPLETED'
   | 'FAILED'
+  | 'FAILURE_ESCALATED'
   | 'LEASE_EXPIRED'
   | 'LEASE_RELEASED'
   | 'RESUMED'
@@ -269,6 +270,11 @@ export type LlmCallInput = {
   /** e.g. openai, anthropic (1–200 printable ASCII characters). */
   provider?: string | null | undefined;
 };
+
+/** What an attempt that leaves no retry (attempts used up, or a non-retryable error) does: FAIL ends the intent FAILED; ESCALATE has it wait for a human on an `axme.escalation` approval (options retry, fork, fail). */
+export type OnExhausted =
+  | 'ESCALATE'
+  | 'FAIL';
 
 export type RecordStepInput = {
   /** How long the step ran. */
@@ -341,12 +347,18 @@ export type RetryIntentInput = {
 export type RetryPolicyInput = {
   /** Each further failure multiplies the delay by this, 1–100. Server default 2. */
   backoffCoefficient?: number | null | undefined;
+  /** How long an escalation waits for its decision (1–31622400); then the intent ends FAILED. Default: no timeout. */
+  escalateTimeoutSeconds?: number | null | undefined;
+  /** Who may decide an escalation (principals); default anyone with the approver role. */
+  escalateTo?: Array<string> | null | undefined;
   /** Delay after the first failed attempt, 0–604800. Server default 1. */
   initialIntervalSeconds?: number | null | undefined;
   /** 0–1: each delay is shortened by up to this fraction at random. Server default 0.2. */
   jitter?: number | null | undefined;
   /** The delay never exceeds this, 0–604800. Server default 300. */
   maxIntervalSeconds?: number | null | undefined;
+  /** FAIL or ESCALATE when no retry is left. Server default AXME_ON_EXHAUSTED (FAIL). */
+  onExhausted?: OnExhausted | null | undefined;
 };
 
 /** Fires missed while no instance ran (downtime). SKIP: none; only fires less than a minute late are made. ONE: the newest missed fire, once. ALL: every missed fire, the newest 100 at most. */
@@ -826,14 +838,14 @@ export type FollowStreamSubscriptionVariables = Exact<{
 
 export type FollowStreamSubscription = { intentStream: { from: number, chunks: Array<string>, next: number, length: number, closed: boolean } };
 
-export type ApprovalFieldsFragment = { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null };
+export type ApprovalFieldsFragment = { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, result: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null };
 
 export type GetApprovalQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetApprovalQuery = { approval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } | null };
+export type GetApprovalQuery = { approval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, result: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } | null };
 
 export type ListApprovalsQueryVariables = Exact<{
   filter?: ApprovalFilter | null | undefined;
@@ -842,14 +854,14 @@ export type ListApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type ListApprovalsQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } };
+export type ListApprovalsQuery = { approvals: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, result: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } };
 
 export type ResolveApprovalMutationVariables = Exact<{
   input: ResolveApprovalInput;
 }>;
 
 
-export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } };
+export type ResolveApprovalMutation = { resolveApproval: { id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, result: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null } };
 
 export type SignalIntentMutationVariables = Exact<{
   input: SignalIntentInput;
@@ -863,7 +875,7 @@ export type ApprovalOutcomeQueryVariables = Exact<{
 }>;
 
 
-export type ApprovalOutcomeQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } | null };
+export type ApprovalOutcomeQuery = { intent: { id: string, approvals: Array<{ id: string, intentId: string, type: string, title: string, description: string | null, options: Array<string>, assignees: Array<string>, formSchema: unknown, requireComment: boolean, status: ApprovalStatus, outcome: string | null, comment: string | null, data: unknown, result: unknown, resolvedBy: string | null, resolvedAt: string | null, requestedBy: string | null, createdAt: string, expiresAt: string | null, escalatedFromId: string | null }> } | null };
 
 export type SignalOutcomeQueryVariables = Exact<{
   id: string | number;
@@ -1148,6 +1160,7 @@ export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
   outcome
   comment
   data
+  result
   resolvedBy
   resolvedAt
   requestedBy
@@ -2342,6 +2355,7 @@ export const GetApprovalDocument = new TypedDocumentString(`
   outcome
   comment
   data
+  result
   resolvedBy
   resolvedAt
   requestedBy
@@ -2375,6 +2389,7 @@ export const ListApprovalsDocument = new TypedDocumentString(`
   outcome
   comment
   data
+  result
   resolvedBy
   resolvedAt
   requestedBy
@@ -2402,6 +2417,7 @@ export const ResolveApprovalDocument = new TypedDocumentString(`
   outcome
   comment
   data
+  result
   resolvedBy
   resolvedAt
   requestedBy
@@ -2445,6 +2461,7 @@ export const ApprovalOutcomeDocument = new TypedDocumentString(`
   outcome
   comment
   data
+  result
   resolvedBy
   resolvedAt
   requestedBy

@@ -1738,6 +1738,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1787,6 +1788,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1830,6 +1832,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy
@@ -1893,6 +1896,7 @@ class GraphQLClient(AxmeBaseClient):
               outcome
               comment
               data
+              result
               resolvedBy
               resolvedAt
               requestedBy

@@ -40,6 +40,7 @@ class IntentEventKind(str, Enum):
     CLAIMED = "CLAIMED"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+    FAILURE_ESCALATED = "FAILURE_ESCALATED"
     LEASE_EXPIRED = "LEASE_EXPIRED"
     LEASE_RELEASED = "LEASE_RELEASED"
     RESUMED = "RESUMED"
@@ -60,6 +61,11 @@ class IntentStatus(str, Enum):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
     WAITING = "WAITING"
+
+
+class OnExhausted(str, Enum):
+    ESCALATE = "ESCALATE"
+    FAIL = "FAIL"
 
 
 class Role(str, Enum):

@@ -35,6 +35,7 @@ class ApprovalFields(BaseModel):
     outcome: Optional[str]
     comment: Optional[str]
     data: Optional[Any]
+    result: Optional[Any]
     resolved_by: Optional[str] = Field(alias="resolvedBy")
     resolved_at: Optional[datetime] = Field(alias="resolvedAt")
     requested_by: Optional[str] = Field(alias="requestedBy")

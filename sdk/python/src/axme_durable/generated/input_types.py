@@ -13,6 +13,7 @@ from .enums import (
     BudgetPolicy,
     IntentEventKind,
     IntentStatus,
+    OnExhausted,
     Role,
     ScheduleCatchUpPolicy,
     ScheduleOverlapPolicy,
@@ -328,6 +329,12 @@ class RetryPolicyInput(BaseModel):
         alias="backoffCoefficient", default=None
     )
     "Each further failure multiplies the delay by this, 1–100. Server default 2."
+    escalate_timeout_seconds: Optional[int] = Field(
+        alias="escalateTimeoutSeconds", default=None
+    )
+    "How long an escalation waits for its decision (1–31622400); then the intent ends FAILED. Default: no timeout."
+    escalate_to: Optional[list[str]] = Field(alias="escalateTo", default=None)
+    "Who may decide an escalation (principals); default anyone with the approver role."
     initial_interval_seconds: Optional[float] = Field(
         alias="initialIntervalSeconds", default=None
     )
@@ -338,6 +345,8 @@ class RetryPolicyInput(BaseModel):
         alias="maxIntervalSeconds", default=None
     )
     "The delay never exceeds this, 0–604800. Server default 300."
+    on_exhausted: Optional[OnExhausted] = Field(alias="onExhausted", default=None)
+    "FAIL or ESCALATE when no retry is left. Server default AXME_ON_EXHAUSTED (FAIL)."
 
 
 class ScheduleFilter(BaseModel):
