@@ -140,6 +140,19 @@ it('intentChanged of an unknown intent answers NOT_FOUND and leaves no subscript
   await until(() => srv!.app.live.openCount === 0, 5_000, 'the watch closing');
 });
 
+it('intentChanged with statuses sends the state at once, then only states in those statuses (no message per step or progress)', async () => {
+  const id = await submit();
+  const sub = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id, statuses: [COMPLETED, FAILED, CANCELLED]) { status lastSeq } }`, { id });
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'PENDING', lastSeq: 1 });
+  const { token } = await claim();
+  for (let n = 1; n <= 3; n++) await checkpoint(id, token, n);
+  await gql(`mutation($id: ID!, $tok: ID!) { reportProgress(input: { id: $id, leaseToken: $tok, progress: 1 }) { id } }`, { id, tok: token });
+  await complete(id, token);
+  // the next message is the finished state: the claim, checkpoints and progress in between sent nothing
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'COMPLETED', lastSeq: 6 });
+  await sub.close();
+});
+
 it('cuts off a consumer that falls behind its buffer with RATE_LIMITED and the cursor to resume from', async () => {
   const id = await submit();
   const caller = { namespace: 'default', principal: null };

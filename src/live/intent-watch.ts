@@ -8,6 +8,7 @@ import type { Db } from '../db/types.ts';
 import { AxmeError } from '../core/errors.ts';
 import { getIntent } from '../store/intents.ts';
 import type { Intent } from '../core/model.ts';
+import type { Status } from '../core/lifecycle.ts';
 import type { StreamEvent } from '../store/stream.ts';
 import { StreamEnd } from './event-stream.ts';
 import type { FeedListener } from './feed.ts';
@@ -16,6 +17,8 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   private readonly db: Db;
   private readonly namespace: string;
   private readonly id: string;
+  /** Only states in these statuses after the first (null: every change): no re-read for an event that leaves another status. */
+  private readonly statuses: ReadonlySet<Status> | null;
   private readonly onClose: () => void;
   private changed = true;
   private stopped = false;
@@ -23,10 +26,11 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   private first: Intent | null = null;
   private wake: (() => void) | null = null;
 
-  constructor(db: Db, namespace: string, id: string, onClose: () => void) {
+  constructor(db: Db, namespace: string, id: string, statuses: ReadonlySet<Status> | null, onClose: () => void) {
     this.db = db;
     this.namespace = namespace;
     this.id = id;
+    this.statuses = statuses;
     this.onClose = onClose;
   }
 
@@ -37,11 +41,12 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   }
 
   deliver(events: readonly StreamEvent[]): void {
-    if (events.some((e) => e.intentId === this.id)) this.poke();
+    if (events.some((e) => e.intentId === this.id && this.wants(e.status))) this.poke();
   }
 
   progress(intentId: string): void {
-    if (intentId === this.id) this.poke();
+    // progress is reported while RUNNING
+    if (intentId === this.id && this.wants('RUNNING')) this.poke();
   }
 
   end(): void {
@@ -75,7 +80,7 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
           continue;
         }
         const seen = { seq: intent.lastSeq, progress: JSON.stringify(intent.progress) };
-        if (!this.last || this.last.seq !== seen.seq || this.last.progress !== seen.progress) {
+        if (this.wants(intent.status) && (!this.last || this.last.seq !== seen.seq || this.last.progress !== seen.progress)) {
           this.last = seen;
           return { value: intent, done: false };
         }
@@ -93,6 +98,10 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  private wants(status: Status): boolean {
+    return !this.statuses || this.statuses.has(status);
   }
 
   private poke(): void {

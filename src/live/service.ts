@@ -86,10 +86,11 @@ export class LiveService {
   }
 
   /** The intent now, then after every change (events and progress), coalesced to the latest state. */
-  async intentChanged(c: Caller, id: string): Promise<IntentWatch> {
+  async intentChanged(c: Caller, id: string, statuses?: readonly Status[] | null): Promise<IntentWatch> {
     this.refuseWhenClosed();
     const intentId = v.id('id', id);
-    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, () => {
+    const only = statuses?.length ? new Set(statuses) : null;
+    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, only, () => {
       this.feeds.leave(c.namespace, watch);
       this.open.delete(watch);
     });

@@ -666,6 +666,7 @@ export type WatchEventsSubscription = { intentEvents: { id: string, intentId: st
 
 export type WatchIntentSubscriptionVariables = Exact<{
   id: string | number;
+  statuses?: Array<IntentStatus> | IntentStatus | null | undefined;
 }>;
 
 
@@ -1770,8 +1771,8 @@ export const WatchEventsDocument = new TypedDocumentString(`
   cursor
 }`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
 export const WatchIntentDocument = new TypedDocumentString(`
-    subscription WatchIntent($id: ID!) {
-  intentChanged(id: $id) {
+    subscription WatchIntent($id: ID!, $statuses: [IntentStatus!]) {
+  intentChanged(id: $id, statuses: $statuses) {
     ...IntentFields
   }
 }

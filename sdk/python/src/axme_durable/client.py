@@ -419,10 +419,14 @@ class AxmeClient(ScheduleMethods):
                 cursor = d.intent_events.cursor
                 yield d.intent_events
 
-    async def changes(self, id: str, *, max_connect_failures: int | None = None) -> AsyncGenerator[Intent, None]:
-        """The intent now, then its latest state after each change, including live ``progress``."""
+    async def changes(
+        self, id: str, *, max_connect_failures: int | None = None, statuses: Sequence[str] | None = None
+    ) -> AsyncGenerator[Intent, None]:
+        """The intent now, then its latest state after each change, including live ``progress``;
+        with ``statuses``, after the first only states in one of them."""
+        only = [IntentStatus(s) for s in statuses] if statuses else None
         stream = live(
-            lambda on_connected: self.gql.watch_intent(id, on_connected=on_connected),
+            lambda on_connected: self.gql.watch_intent(id, statuses=only, on_connected=on_connected),
             max_connect_failures=max_connect_failures,
         )
         async with aclosing(stream):
@@ -465,7 +469,8 @@ class AxmeClient(ScheduleMethods):
             except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
                 raise TimeoutError(f"intent {id} did not finish within {timeout} s") from err
         try:
-            async with aclosing(self.changes(id, max_connect_failures=3)) as stream:
+            # only the first state and a finished one come: no message (and no server read) per step
+            async with aclosing(self.changes(id, max_connect_failures=3, statuses=sorted(TERMINAL))) as stream:
                 async for intent in stream:
                     if intent.status in TERMINAL:
                         return intent
