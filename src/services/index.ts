@@ -38,13 +38,14 @@ export interface Services {
 
 export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
   const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
-  const intents = new IntentService(deps);
+  const steps = new StepService(deps);
+  const intents = new IntentService(deps, steps);
   return {
     intents,
     waits: new WaitService(deps),
     approvals: new ApprovalService(deps),
     operator: new OperatorService(deps),
-    steps: new StepService(deps),
+    steps,
     usage: new UsageService(deps),
     workers: new WorkerService(deps),
     schedules: new ScheduleService(deps),

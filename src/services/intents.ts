@@ -22,6 +22,7 @@ import { Service, type ServiceDeps } from './deps.ts';
 import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
+import type { LastStepInput, StepService } from './steps.ts';
 
 export interface Lease {
   token: string;
@@ -62,6 +63,8 @@ export interface CompleteItem {
   id: string;
   leaseToken: string;
   output?: unknown;
+  /** The run's last step, recorded with the completion in one statement (StepService.completeWithLast). */
+  lastStep?: LastStepInput | null;
 }
 
 /** One item of a batch: the intent it changed, or why it did not. */
@@ -95,10 +98,12 @@ export class IntentService extends Service {
   }
 
   private readonly writes: WriteGroups;
+  private readonly steps: StepService;
 
-  constructor(d: ServiceDeps) {
+  constructor(d: ServiceDeps, steps: StepService) {
     super(d);
     this.writes = new WriteGroups(d.db, d.clock, d.commit);
+    this.steps = steps;
   }
 
   async get(c: Caller, id: string): Promise<Intent | null> {
@@ -236,9 +241,14 @@ export class IntentService extends Service {
     return changes[0]!.intent;
   }
 
-  async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
+  async complete(c: Caller, id: string, token: string, output: unknown, lastStep?: LastStepInput | null): Promise<Intent> {
     const data = v.payload('output', output, this.config.maxPayloadBytes);
-    return this.writes.complete(c.namespace, c.principal, { id: v.id('id', id), token: v.id('leaseToken', token), output: data });
+    const item = { id: v.id('id', id), token: v.id('leaseToken', token), output: data };
+    if (lastStep) {
+      const done = await this.steps.completeWithLast(c, item.id, item.token, lastStep, data);
+      if (done) return done;
+    }
+    return this.writes.complete(c.namespace, c.principal, item);
   }
 
   /**
@@ -250,14 +260,20 @@ export class IntentService extends Service {
     if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     const valid: { at: number; item: store.Completion }[] = [];
-    items.forEach((i, at) => {
+    // an item with its last step goes in its own statement; one that statement could not
+    // write (its step now recorded on its own) completes with the others
+    await Promise.all(items.map(async (i, at) => {
       try {
         const data = v.payload('output', i.output, this.config.maxPayloadBytes);
-        valid.push({ at, item: { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data } });
+        const item = { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data };
+        const done = i.lastStep ? await this.steps.completeWithLast(c, item.id, item.token, i.lastStep, data) : null;
+        if (done) results[at]!.intent = done;
+        else valid.push({ at, item });
       } catch (e) {
         results[at]!.error = this.itemError(e);
       }
-    });
+    }));
+    valid.sort((a, b) => a.at - b.at);
     const settled = await this.writes.completeAll(c.namespace, c.principal, valid.map((x) => x.item));
     settled.forEach((s, i) => {
       const r = results[valid[i]!.at]!;

@@ -106,6 +106,8 @@ export type CloseStreamInput = {
 
 export type CompleteIntentInput = {
   id: string | number;
+  /** The run’s last step, recorded with the completion. */
+  lastStep?: LastStepInput | null | undefined;
   leaseToken: string | number;
   output?: unknown;
 };
@@ -236,6 +238,16 @@ export type IntentStatus =
   | 'PENDING'
   | 'RUNNING'
   | 'WAITING';
+
+/** A step that succeeded just before the run completes: recorded (STEP_COMPLETED) with the completion in one statement, one request instead of a recordStep and a complete. A name that already has a result keeps it, as recordStep does. */
+export type LastStepInput = {
+  durationMs: number;
+  name: string;
+  /** At most AXME_MAX_STEP_BYTES (1 MiB) as JSON. */
+  output?: unknown;
+  /** LLM calls the step made (at most 100). */
+  usage?: Array<LlmCallInput> | null | undefined;
+};
 
 /** One model call: tokens are whole numbers from 0 to 1e9, cachedTokens at most inputTokens; costUsd from 0 to 100000, or omitted to price it from AXME_PRICES. */
 export type LlmCallInput = {

@@ -282,12 +282,21 @@ class AxmeClient(ScheduleMethods):
         """The lease holder hands back an intent it never started: PENDING at once, the attempt not spent."""
         await self.gql.release_intent(model(ReleaseIntentInput, id=intent_id, lease_token=lease_token))
 
-    async def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
-        """Completes many leased intents, ``(id, lease_token, output)`` each, in one request.
-        Each settles on its own: the result, in item order, is the completed intent or the
-        error (its class) that refused it, so one stale lease does not fail the rest."""
+    async def complete_many(
+        self, items: Sequence[tuple[str, str, Any] | tuple[str, str, Any, dict[str, Any] | None]]
+    ) -> builtins.list[Intent | AxmeClientError]:
+        """Completes many leased intents, ``(id, lease_token, output)`` each, in one request;
+        a fourth member, the run's last step (``name``, ``output``, ``durationMs``, ``usage``),
+        is recorded with its completion. Each settles on its own: the result, in item order,
+        is the completed intent or the error (its class) that refused it, so one stale lease
+        does not fail the rest."""
         data = CompleteIntentsInput(
-            items=[CompleteIntentInput.model_validate({"id": i, "leaseToken": t, "output": o}) for i, t, o in items]
+            items=[
+                CompleteIntentInput.model_validate(
+                    {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3] if len(it) > 3 else None}
+                )
+                for it in items
+            ]
         )
         out: builtins.list[Intent | AxmeClientError] = []
         for r in (await self.gql.complete_intents(data)).complete_intents:
