@@ -6,7 +6,8 @@ import { traceChanges } from '../telemetry/tracing.ts';
 /**
  * Tells readers and claimers that changes committed; call only after the commit.
  * Messages are wake-ups, not data (readers re-read Postgres after their cursor), so
- * a batch publishes once per namespace, and once per type that has new PENDING work.
+ * a batch publishes once per namespace, and once per type that has new PENDING work
+ * (or an intent that left RUNNING under a concurrency key).
  */
 export function announceChanges(pubsub: PubSub, changes: readonly Change[]): void {
   countChanges(changes);
@@ -16,7 +17,8 @@ export function announceChanges(pubsub: PubSub, changes: readonly Change[]): voi
   const visit = (list: readonly Change[]) => {
     for (const { intent, event, also } of list) {
       namespaces.set(intent.namespace, `${intent.id}:${event.seq}`);
-      if (intent.status === 'PENDING') work.add(`${intent.namespace}\n${intent.type}`);
+      // an intent that stops running under a concurrency key may free the key for the next one
+      if (intent.status === 'PENDING' || (intent.concurrencyKey && intent.status !== 'RUNNING')) work.add(`${intent.namespace}\n${intent.type}`);
       if (also) visit(also);
     }
   };

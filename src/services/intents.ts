@@ -16,6 +16,7 @@ import { type IntentFilter, countIntents, countIntentsByStatus, decodeListCursor
 import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { waitForWork } from './wait-for-work.ts';
+import { IdleClaims } from './idle-claims.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
 import { Service, type ServiceDeps } from './deps.ts';
@@ -99,11 +100,13 @@ export class IntentService extends Service {
 
   private readonly writes: WriteGroups;
   private readonly steps: StepService;
+  private readonly idle: IdleClaims;
 
   constructor(d: ServiceDeps, steps: StepService) {
     super(d);
     this.writes = new WriteGroups(d.db, d.clock, d.commit);
     this.steps = steps;
+    this.idle = new IdleClaims(d.pubsub);
   }
 
   async get(c: Caller, id: string): Promise<Intent | null> {
@@ -200,8 +203,20 @@ export class IntentService extends Service {
     namespace: string, types: string[], leaseSeconds: number, who: { agent: string; worker: string | null }, limit: number,
     giveUpAt: number, started: number, stop: AbortSignal,
   ): Promise<Lease[]> {
+    // a long poll right after a claim that found no more work, with nothing announced since, waits first
+    let waitFirst = giveUpAt > Date.now() && this.idle.nothingNew(namespace, types);
     for (;;) {
-      const changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+      let changes: Change[] = [];
+      let announcedMeanwhile = false;
+      if (!waitFirst) {
+        const epoch = this.idle.epoch(namespace, types);
+        changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+        // fewer than asked for: the statement took every claimable one
+        if (changes.length < limit) this.idle.foundNothing(namespace, types, epoch);
+        // work announced while the statement ran may have committed after its snapshot
+        announcedMeanwhile = this.idle.epoch(namespace, types) !== epoch;
+      }
+      waitFirst = false;
       if (changes.length > 0 && stop.aborted) {
         // the caller went away while the claim statement ran: nobody will work on these, so
         // they go back now (attempt not spent) instead of waiting out their leases
@@ -218,6 +233,7 @@ export class IntentService extends Service {
         observeClaimWait(started, false);
         return [];
       }
+      if (announcedMeanwhile) continue;
       await waitForWork(this.pubsub, namespace, types, Math.min(left, this.config.claimPollMs), stop);
       // a caller that went away must not be handed leases nobody will work on
       if (stop.aborted) {
@@ -347,6 +363,7 @@ export class IntentService extends Service {
   /** Ends waiting claims so shutdown is not held up by long polls. */
   close(): void {
     this.closing.abort();
+    this.idle.close();
   }
 
   /** One change in one transaction: the intent as it left it. */
