@@ -114,6 +114,21 @@ it('intentChanged sends the state at once, then live progress (stored on the int
   expect(late.errors![0].extensions.code).toBe('CONFLICT');
 });
 
+it('intentChanged with statuses hears of a finish in a batch too large to list its changes (it re-reads once the poll comes)', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 70; i++) ids.push(await submit('batch'));
+  const leases = (await gql(`mutation { claimIntents(input: { types: ["batch"], limit: 70 }) { token intent { id } } }`)).claimIntents as { token: string; intent: { id: string } }[];
+  expect(leases).toHaveLength(70);
+  const watched = leases[0]!.intent.id; // not the batch's last change, so the message names it nowhere
+  const sub = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id, statuses: [COMPLETED]) { status } }`, { id: watched });
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'RUNNING' });
+  const items = leases.map((l) => ({ id: l.intent.id, leaseToken: l.token, output: 1 }));
+  const done = await gql(`mutation($items: [CompleteIntentInput!]!) { completeIntents(input: { items: $items }) { intent { status } } }`, { items });
+  expect(done.completeIntents.every((r: { intent: { status: string } }) => r.intent.status === 'COMPLETED')).toBe(true);
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'COMPLETED' });
+  await sub.close();
+});
+
 it('refuses bad cursors and unknown intents with coded errors', async () => {
   const sse = sseSubscribe(srv!.url, EVENTS, { after: 'not-a-cursor' });
   expect((await sse.next()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
