@@ -42,6 +42,8 @@ export class IdleClaims {
 
   /** True when no work of `types` was announced since a claim of them found nothing more. */
   nothingNew(namespace: string, types: readonly string[]): boolean {
+    // announcements may be getting lost: every claim runs its statement
+    if (this.pubsub.healthy?.() === false) return false;
     const at = this.emptyAt.get(key(namespace, types));
     return at !== undefined && this.announced.has(namespace) && at === this.epoch(namespace, types);
   }
