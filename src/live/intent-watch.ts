@@ -56,6 +56,8 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
         direct.pubsub.subscribe(channels.events(namespace), (m) => this.heard(m)),
         direct.pubsub.subscribe(channels.progress(namespace), (id) => this.progress(id)),
       );
+      // messages lost while the pub/sub was away: read once it is back
+      if (direct.pubsub.onHealth) this.unsubscribe.push(direct.pubsub.onHealth((healthy) => healthy && this.poke()));
     }
   }
 
