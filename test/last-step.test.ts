@@ -149,4 +149,19 @@ describe('the TypeScript worker with a `last` step', () => {
     expect(calls.b).toBe(2); // once for the first run, once for the failing one's first attempt
     expect((await axme.steps(failing.id))!.map((s) => [s.name, s.attempt])).toEqual([['a', 1], ['b', 1]]);
   });
+
+  it('records a step marked last before a later step runs: that step was not the last after all', async () => {
+    const type = uniqueType();
+    let seenByNext: string[] | null = null;
+    const worker = axme.worker({ types: [type], session: false, waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+      await run.step('first', () => 1, { last: true });
+      await run.step('next', async () => (seenByNext = (await axme.steps(run.id))!.map((s) => s.name)));
+      return 'done';
+    });
+    const s = await axme.submit({ type, input: {} });
+    expect(await axme.result(s.id, { signal: AbortSignal.timeout(20_000) })).toMatchObject({ status: 'COMPLETED' });
+    await worker.stop();
+    expect(seenByNext).toEqual(['first']);
+    expect((await axme.steps(s.id))!.map((x) => x.name)).toEqual(['first', 'next']);
+  });
 });

@@ -136,6 +136,11 @@ export class IntentRun<Input = unknown> {
     this.stepsThisRun.add(name);
     if (Object.hasOwn(this.cp.steps, name)) return this.cp.steps[name]!.value as T;
     if (this.recorded.has(name)) return (await this.recordedOutput(name)) as T;
+    // a step marked last was not: it is durable before this one runs
+    if (this.held) {
+      this.sendHeld();
+      await this.flushWrites();
+    }
     this.signal.throwIfAborted();
     const started = performance.now();
     let value: T;

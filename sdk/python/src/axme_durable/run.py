@@ -193,6 +193,8 @@ class IntentRun:
             return stored.get("value") if isinstance(stored, dict) else None
         if name in self._recorded:
             return await self._recorded_output(name)
+        # a step marked last was not: it is durable before this one runs
+        await self._send_held()
         self._raise_if_lost()
         started = time.monotonic()
         try:
