@@ -36,7 +36,7 @@ const recorder = (log: string[]): PubSub => ({
   close: async () => {},
 });
 
-const change = { intent: { id: 'i1', namespace: 'ns', type: 't', status: 'PENDING' }, event: { seq: 2, kind: 'RETRIED' } } as unknown as Change;
+const change = { intent: { id: 'i1', namespace: 'ns', type: 't', status: 'PENDING' }, event: { seq: 2, kind: 'RETRIED', status: 'PENDING' } } as unknown as Change;
 
 it('announces the changes a transaction made once it committed, and answers what the write returned', async () => {
   const log: string[] = [];
@@ -46,7 +46,7 @@ it('announces the changes a transaction made once it committed, and answers what
     return { changes: [change], answer: 42 };
   });
   expect(out.answer).toBe(42);
-  expect(log).toEqual(['begin', 'write', 'commit', 'publish axme:events:ns i1:2', 'publish axme:work:ns t']);
+  expect(log).toEqual(['begin', 'write', 'commit', 'publish axme:events:ns i1:2 i1=PENDING', 'publish axme:work:ns t']);
 });
 
 it('announces nothing for a write that rolled back', async () => {
@@ -66,5 +66,5 @@ it('runs a single statement without a transaction, and announces after it', asyn
     log.push('statement');
     return { changes: [change] };
   });
-  expect(log).toEqual(['statement', 'publish axme:events:ns i1:2', 'publish axme:work:ns t']);
+  expect(log).toEqual(['statement', 'publish axme:events:ns i1:2 i1=PENDING', 'publish axme:work:ns t']);
 });

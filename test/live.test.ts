@@ -114,6 +114,21 @@ it('intentChanged sends the state at once, then live progress (stored on the int
   expect(late.errors![0].extensions.code).toBe('CONFLICT');
 });
 
+it('intentChanged with statuses hears of a finish in a batch too large to list its changes (it re-reads once the poll comes)', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 70; i++) ids.push(await submit('batch'));
+  const leases = (await gql(`mutation { claimIntents(input: { types: ["batch"], limit: 70 }) { token intent { id } } }`)).claimIntents as { token: string; intent: { id: string } }[];
+  expect(leases).toHaveLength(70);
+  const watched = leases[0]!.intent.id; // not the batch's last change, so the message names it nowhere
+  const sub = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id, statuses: [COMPLETED]) { status } }`, { id: watched });
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'RUNNING' });
+  const items = leases.map((l) => ({ id: l.intent.id, leaseToken: l.token, output: 1 }));
+  const done = await gql(`mutation($items: [CompleteIntentInput!]!) { completeIntents(input: { items: $items }) { intent { status } } }`, { items });
+  expect(done.completeIntents.every((r: { intent: { status: string } }) => r.intent.status === 'COMPLETED')).toBe(true);
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'COMPLETED' });
+  await sub.close();
+});
+
 it('refuses bad cursors and unknown intents with coded errors', async () => {
   const sse = sseSubscribe(srv!.url, EVENTS, { after: 'not-a-cursor' });
   expect((await sse.next()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -138,6 +153,19 @@ it('intentChanged of an unknown intent answers NOT_FOUND and leaves no subscript
   expect((await watch.next()).data.intentChanged).toEqual({ status: 'COMPLETED', lastSeq: 3 });
   await watch.close();
   await until(() => srv!.app.live.openCount === 0, 5_000, 'the watch closing');
+});
+
+it('intentChanged with statuses sends the state at once, then only states in those statuses (no message per step or progress)', async () => {
+  const id = await submit();
+  const sub = wsSubscribe(ws(), `subscription($id: ID!) { intentChanged(id: $id, statuses: [COMPLETED, FAILED, CANCELLED]) { status lastSeq } }`, { id });
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'PENDING', lastSeq: 1 });
+  const { token } = await claim();
+  for (let n = 1; n <= 3; n++) await checkpoint(id, token, n);
+  await gql(`mutation($id: ID!, $tok: ID!) { reportProgress(input: { id: $id, leaseToken: $tok, progress: 1 }) { id } }`, { id, tok: token });
+  await complete(id, token);
+  // the next message is the finished state: the claim, checkpoints and progress in between sent nothing
+  expect((await sub.next()).data.intentChanged).toEqual({ status: 'COMPLETED', lastSeq: 6 });
+  await sub.close();
 });
 
 it('cuts off a consumer that falls behind its buffer with RATE_LIMITED and the cursor to resume from', async () => {

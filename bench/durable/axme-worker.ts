@@ -1,5 +1,6 @@
 // Axme's worker process for the durable run: the worker runtime of @axme/client with a
-// handler of 3 run.step calls (each recorded with recordStep before the next starts).
+// handler of 3 run.step calls (each recorded with recordStep before the next starts; the
+// last one, which the handler returns, with the completion: BENCH_AXME_LAST_STEP=0 turns that off).
 import { createClient } from '../../packages/client/src/index.ts';
 import { CountingWebSocket, countingFetch, mark, sent, serveCommands, takeTimeline } from './counting.ts';
 
@@ -12,7 +13,7 @@ const worker = axme.worker({ types: ['bench.durable'], concurrency: Number(proce
   mark(id, 'step1');
   const b = await run.step('price', () => ({ priced: a.checked * 2 }));
   mark(id, 'step2');
-  const c = await run.step('confirm', () => ({ done: b.priced + 1 }));
+  const c = await run.step('confirm', () => ({ done: b.priced + 1 }), { last: process.env.BENCH_AXME_LAST_STEP !== '0' });
   mark(id, 'handlerEnd');
   return c;
 });

@@ -3,31 +3,84 @@
  * each change (an event or new progress). It holds no queue, only a "changed"
  * flag, and re-reads the row when the client is ready for more; so a slow client
  * gets the latest state rather than a backlog, and memory stays constant.
+ *
+ * A watch of some statuses only (result() waits for a finished state) listens to the
+ * namespace's notifications itself instead of joining the shared event feed: their
+ * messages say which intents changed to which status, so the steps of a run cost it
+ * no read at all, and no feed has to be opened and read for it. Without them (a large
+ * batch, or the pub/sub unhealthy) it re-reads, or polls, as the stream readers do.
  */
 import type { Db } from '../db/types.ts';
 import { AxmeError } from '../core/errors.ts';
 import { getIntent } from '../store/intents.ts';
 import type { Intent } from '../core/model.ts';
+import type { Status } from '../core/lifecycle.ts';
 import type { StreamEvent } from '../store/stream.ts';
 import { StreamEnd } from './event-stream.ts';
 import type { FeedListener } from './feed.ts';
+import { type PubSub, changesOf, channels } from '../pubsub/types.ts';
+
+/** How a watch of some statuses hears of changes without the feed. */
+export interface DirectListen {
+  pubsub: PubSub;
+  /** Poll interval while the pub/sub is unhealthy; 10x this while healthy, as a safety net. */
+  pollMs: number;
+}
 
 export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent | StreamEnd> {
   private readonly db: Db;
   private readonly namespace: string;
   private readonly id: string;
+  /** Only states in these statuses after the first (null: every change): no re-read for an event that leaves another status. */
+  private readonly statuses: ReadonlySet<Status> | null;
   private readonly onClose: () => void;
   private changed = true;
   private stopped = false;
   private last: { seq: number; progress: string } | null = null;
   private first: Intent | null = null;
   private wake: (() => void) | null = null;
+  private readonly direct: DirectListen | null;
+  private readonly unsubscribe: (() => void)[] = [];
+  private soon: NodeJS.Timeout | null = null;
 
-  constructor(db: Db, namespace: string, id: string, onClose: () => void) {
+  constructor(db: Db, namespace: string, id: string, statuses: ReadonlySet<Status> | null, onClose: () => void, direct: DirectListen | null = null) {
     this.db = db;
     this.namespace = namespace;
     this.id = id;
+    this.statuses = statuses;
     this.onClose = onClose;
+    this.direct = direct;
+    if (direct) {
+      // listening starts here, before the first read (see LiveService.intentChanged)
+      this.unsubscribe.push(
+        direct.pubsub.subscribe(channels.events(namespace), (m) => this.heard(m)),
+        direct.pubsub.subscribe(channels.progress(namespace), (id) => this.progress(id)),
+      );
+      // messages lost while the pub/sub was away: read once it is back
+      if (direct.pubsub.onHealth) this.unsubscribe.push(direct.pubsub.onHealth((healthy) => healthy && this.poke()));
+    }
+  }
+
+  /** An events message: a change of this intent to a wanted status pokes; one that lists no changes may hide one. */
+  private heard(message: string): void {
+    const statuses = changesOf(message, this.id);
+    if (statuses) {
+      if (statuses.some((s) => this.wants(s as Status))) this.poke();
+    } else if (message.startsWith(`${this.id}:`)) {
+      this.poke();
+    } else {
+      this.pokeSoon();
+    }
+  }
+
+  /** At most one re-read per poll interval for batches that do not say what they changed. */
+  private pokeSoon(): void {
+    if (this.soon || this.stopped || !this.direct) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      this.poke();
+    }, this.direct.pollMs);
+    this.soon.unref();
   }
 
   /** The state read when the watch was already listening: its first result, without a second read. */
@@ -37,16 +90,19 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   }
 
   deliver(events: readonly StreamEvent[]): void {
-    if (events.some((e) => e.intentId === this.id)) this.poke();
+    if (events.some((e) => e.intentId === this.id && this.wants(e.status))) this.poke();
   }
 
   progress(intentId: string): void {
-    if (intentId === this.id) this.poke();
+    // progress is reported while RUNNING
+    if (intentId === this.id && this.wants('RUNNING')) this.poke();
   }
 
   end(): void {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.soon) clearTimeout(this.soon);
+    for (const u of this.unsubscribe) u();
     this.onClose();
     this.wake?.();
   }
@@ -75,14 +131,13 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
           continue;
         }
         const seen = { seq: intent.lastSeq, progress: JSON.stringify(intent.progress) };
-        if (!this.last || this.last.seq !== seen.seq || this.last.progress !== seen.progress) {
+        if (this.wants(intent.status) && (!this.last || this.last.seq !== seen.seq || this.last.progress !== seen.progress)) {
           this.last = seen;
           return { value: intent, done: false };
         }
         continue;
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
+      await this.sleep();
     }
   }
 
@@ -93,6 +148,27 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  private async sleep(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      if (this.direct) {
+        // messages lost while the pub/sub was away cost latency, never the result
+        const healthy = this.direct.pubsub.healthy?.() ?? true;
+        timer = setTimeout(() => {
+          this.changed = true;
+          resolve();
+        }, healthy ? 10 * this.direct.pollMs : this.direct.pollMs);
+      }
+    });
+    clearTimeout(timer);
+    this.wake = null;
+  }
+
+  private wants(status: Status): boolean {
+    return !this.statuses || this.statuses.has(status);
   }
 
   private poke(): void {

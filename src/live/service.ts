@@ -92,16 +92,19 @@ export class LiveService {
   }
 
   /** The intent now, then after every change (events and progress), coalesced to the latest state. */
-  async intentChanged(c: Caller, id: string): Promise<IntentWatch> {
+  async intentChanged(c: Caller, id: string, statuses?: readonly Status[] | null): Promise<IntentWatch> {
     this.refuseWhenClosed();
     const intentId = v.id('id', id);
-    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, () => {
-      this.feeds.leave(c.namespace, watch);
+    const only = statuses?.length ? new Set(statuses) : null;
+    // a watch of some statuses hears them from the notifications themselves (intent-watch.ts)
+    const direct = only ? { pubsub: this.pubsub, pollMs: this.config.subscriptionPollMs } : null;
+    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, only, () => {
+      if (!direct) this.feeds.leave(c.namespace, watch);
       this.open.delete(watch);
-    });
+    }, direct);
     // listening first, then one read that is both the existence check and the first
     // state: a change committed after the read pokes the watch, which reads again
-    await this.feeds.join(c.namespace, watch);
+    if (!direct) await this.feeds.join(c.namespace, watch);
     this.open.add(watch);
     let first: Awaited<ReturnType<typeof getIntent>>;
     try {

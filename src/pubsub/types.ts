@@ -19,7 +19,11 @@ export interface PubSub {
 export const channels = {
   /** An intent of this namespace became claimable; the message is its type. */
   work: (namespace: string) => `axme:work:${namespace}`,
-  /** An event was committed in this namespace; a wake-up for stream readers, who re-read Postgres. The message is `intentId:seq`. */
+  /**
+   * An event was committed in this namespace; a wake-up for stream readers, who re-read Postgres. The message is
+   * `intentId:seq` of the batch's last change, then (for a batch of at most MAX_LISTED_CHANGES) a space and
+   * `intentId=STATUS` of each change, comma-separated (eventsMessage, changesOf).
+   */
   events: (namespace: string) => `axme:events:${namespace}`,
   /** An intent's live progress changed; the message is the intent id. */
   progress: (namespace: string) => `axme:progress:${namespace}`,
@@ -28,3 +32,23 @@ export const channels = {
   /** An API key was revoked (in any namespace); the message is its id. Instances end what it holds open. */
   keysRevoked: () => 'axme:keys:revoked',
 };
+
+/** Changes an events message lists one by one; a larger batch lists none, and readers re-read. */
+export const MAX_LISTED_CHANGES = 64;
+
+/** The events channel's message for a batch: its last change, then every change's intent and status while few. */
+export function eventsMessage(last: string, changes: readonly string[]): string {
+  return changes.length <= MAX_LISTED_CHANGES ? `${last} ${changes.join(',')}` : last;
+}
+
+/** The statuses an events message lists for `intentId` (empty: it is not among them); null when it lists none (read to know). */
+export function changesOf(message: string, intentId: string): string[] | null {
+  const space = message.indexOf(' ');
+  if (space < 0) return null;
+  const out: string[] = [];
+  for (const c of message.slice(space + 1).split(',')) {
+    const eq = c.indexOf('=');
+    if (c.slice(0, eq) === intentId) out.push(c.slice(eq + 1));
+  }
+  return out;
+}

@@ -43,7 +43,8 @@ export interface Services {
 
 export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
   const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
-  const intents = new IntentService(deps);
+  const steps = new StepService(deps);
+  const intents = new IntentService(deps, steps);
   const approvals = new ApprovalService(deps);
   const budgets = new BudgetService(deps);
   approvals.decideWith(BUDGET_APPROVAL_TYPE, budgets.decide);
@@ -54,7 +55,7 @@ export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config
     approvals,
     budgets,
     operator: new OperatorService(deps),
-    steps: new StepService(deps),
+    steps,
     usage: new UsageService(deps),
     workers: new WorkerService(deps),
     schedules: new ScheduleService(deps),

@@ -17,6 +17,7 @@ import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { type BudgetInput, validateBudget } from '../core/budget.ts';
 import { waitForWork } from './wait-for-work.ts';
+import { IdleClaims } from './idle-claims.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
 import { Service, type ServiceDeps } from './deps.ts';
@@ -24,6 +25,7 @@ import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
 import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 import { escalationFor } from './escalations.ts';
+import type { LastStepInput, StepService } from './steps.ts';
 
 export interface Lease {
   token: string;
@@ -66,6 +68,8 @@ export interface CompleteItem {
   id: string;
   leaseToken: string;
   output?: unknown;
+  /** The run's last step, recorded with the completion in one statement (StepService.completeWithLast). */
+  lastStep?: LastStepInput | null;
 }
 
 /** One item of a batch: the intent it changed, or why it did not. */
@@ -99,10 +103,14 @@ export class IntentService extends Service {
   }
 
   private readonly writes: WriteGroups;
+  private readonly steps: StepService;
+  private readonly idle: IdleClaims;
 
-  constructor(d: ServiceDeps) {
+  constructor(d: ServiceDeps, steps: StepService) {
     super(d);
     this.writes = new WriteGroups(d.db, d.clock, d.commit);
+    this.steps = steps;
+    this.idle = new IdleClaims(d.pubsub);
   }
 
   async get(c: Caller, id: string): Promise<Intent | null> {
@@ -200,8 +208,20 @@ export class IntentService extends Service {
     namespace: string, types: string[], leaseSeconds: number, who: { agent: string; worker: string | null }, limit: number,
     giveUpAt: number, started: number, stop: AbortSignal,
   ): Promise<Lease[]> {
+    // a long poll right after a claim that found no more work, with nothing announced since, waits first
+    let waitFirst = giveUpAt > Date.now() && this.idle.nothingNew(namespace, types);
     for (;;) {
-      const changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+      let changes: Change[] = [];
+      let announcedMeanwhile = false;
+      if (!waitFirst) {
+        const epoch = this.idle.epoch(namespace, types);
+        changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+        // fewer than asked for: the statement took every claimable one
+        if (changes.length < limit) this.idle.foundNothing(namespace, types, epoch);
+        // work announced while the statement ran may have committed after its snapshot
+        announcedMeanwhile = this.idle.epoch(namespace, types) !== epoch;
+      }
+      waitFirst = false;
       if (changes.length > 0 && stop.aborted) {
         // the caller went away while the claim statement ran: nobody will work on these, so
         // they go back now (attempt not spent) instead of waiting out their leases
@@ -218,6 +238,7 @@ export class IntentService extends Service {
         observeClaimWait(started, false);
         return [];
       }
+      if (announcedMeanwhile) continue;
       await waitForWork(this.pubsub, namespace, types, Math.min(left, this.config.claimPollMs), stop);
       // a caller that went away must not be handed leases nobody will work on
       if (stop.aborted) {
@@ -243,10 +264,16 @@ export class IntentService extends Service {
     return changes[0]!.intent;
   }
 
-  async complete(c: Caller, id: string, token: string, output: unknown): Promise<Intent> {
+  async complete(c: Caller, id: string, token: string, output: unknown, lastStep?: LastStepInput | null): Promise<Intent> {
     const data = v.payload('output', output, this.config.maxPayloadBytes);
-    const [i, t] = [v.id('id', id), v.id('leaseToken', token)];
-    return this.leaseCall(c.namespace, i, t, () => this.writes.complete(c.namespace, c.principal, { id: i, token: t, output: data }));
+    const item = { id: v.id('id', id), token: v.id('leaseToken', token), output: data };
+    if (lastStep) {
+      // its statement holds the budget check (LEASED); over budget it records nothing, and the
+      // fallback's record (budget-guarded) answers BUDGET_EXCEEDED and stops the intent
+      const done = await this.steps.completeWithLast(c, item.id, item.token, lastStep, data);
+      if (done) return done;
+    }
+    return this.leaseCall(c.namespace, item.id, item.token, () => this.writes.complete(c.namespace, c.principal, item));
   }
 
   /**
@@ -258,14 +285,20 @@ export class IntentService extends Service {
     if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     const valid: { at: number; item: store.Completion }[] = [];
-    items.forEach((i, at) => {
+    // an item with its last step goes in its own statement; one that statement could not
+    // write (its step now recorded on its own) completes with the others
+    await Promise.all(items.map(async (i, at) => {
       try {
         const data = v.payload('output', i.output, this.config.maxPayloadBytes);
-        valid.push({ at, item: { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data } });
+        const item = { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data };
+        const done = i.lastStep ? await this.steps.completeWithLast(c, item.id, item.token, i.lastStep, data) : null;
+        if (done) results[at]!.intent = done;
+        else valid.push({ at, item });
       } catch (e) {
         results[at]!.error = this.itemError(e);
       }
-    });
+    }));
+    valid.sort((a, b) => a.at - b.at);
     const settled = await this.writes.completeAll(c.namespace, c.principal, valid.map((x) => x.item));
     for (const [i, s] of settled.entries()) {
       const r = results[valid[i]!.at]!;
@@ -343,6 +376,7 @@ export class IntentService extends Service {
   /** Ends waiting claims so shutdown is not held up by long polls. */
   close(): void {
     this.closing.abort();
+    this.idle.close();
   }
 
   /** One change in one transaction: the intent as it left it. */

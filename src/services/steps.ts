@@ -6,9 +6,10 @@
  */
 import type { Caller } from '../core/caller.ts';
 import { AxmeError } from '../core/errors.ts';
-import type { IntentStep, StepError } from '../core/model.ts';
+import type { Intent, IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
+import { completeWithStep } from '../store/last-step.ts';
 import { type UsageInput, validateUsage } from '../core/usage.ts';
 import { Service } from './deps.ts';
 import { countLlmUsage } from '../telemetry/metrics.ts';
@@ -25,6 +26,9 @@ export interface RecordStepInput {
   usage?: readonly UsageInput[] | null;
 }
 
+/** A successful step sent with the completion (completeIntent's lastStep). */
+export type LastStepInput = Pick<RecordStepInput, 'name' | 'output' | 'durationMs' | 'usage'>;
+
 /** Longest step a record may claim: a week, in milliseconds. */
 const MAX_DURATION_MS = 7 * 86_400_000;
 
@@ -32,15 +36,10 @@ export class StepService extends Service {
   /** Records one step; a second result under a name that has one answers the first (written once). */
   async record(c: Caller, a: RecordStepInput): Promise<IntentStep> {
     const [id, token] = [v.id('id', a.id), v.id('leaseToken', a.leaseToken)];
-    const name = v.text('name', a.name, 200) ?? '';
-    const durationMs = v.intInRange('durationMs', a.durationMs, 0, 0, MAX_DURATION_MS);
-    const error: StepError | null = a.error
-      ? { message: v.text('error.message', a.error.message, 10_000) ?? '', code: v.text('error.code', a.error.code, 200), details: a.error.details ?? null }
-      : null;
-    if (error) v.payload('error', error, this.config.maxPayloadBytes);
-    const output = error ? null : this.output(a.output);
-    const usage = validateUsage(a.usage, this.config.prices);
-    const rec: store.StepRecord = { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error, usage };
+    return this.recordValid(c, id, token, this.validRecord(a));
+  }
+
+  private async recordValid(c: Caller, id: string, token: string, rec: store.StepRecord): Promise<IntentStep> {
     const now = this.clock.now();
     return this.leaseCall(c.namespace, id, token, async () => {
       try {
@@ -65,6 +64,41 @@ export class StepService extends Service {
     }
   }
 
+  private validRecord(a: Omit<RecordStepInput, 'id' | 'leaseToken'>, field = ''): store.StepRecord {
+    const name = v.text(`${field}name`, a.name, 200) ?? '';
+    const durationMs = v.intInRange(`${field}durationMs`, a.durationMs, 0, 0, MAX_DURATION_MS);
+    const error: StepError | null = a.error
+      ? { message: v.text(`${field}error.message`, a.error.message, 10_000) ?? '', code: v.text(`${field}error.code`, a.error.code, 200), details: a.error.details ?? null }
+      : null;
+    if (error) v.payload(`${field}error`, error, this.config.maxPayloadBytes);
+    const output = error ? null : this.output(a.output, `${field}output`);
+    const usage = validateUsage(a.usage, this.config.prices);
+    return { name, outputJson: output, outputBytes: output ? Buffer.byteLength(output) : 0, durationMs, error, usage };
+  }
+
+  /**
+   * The run's last step and the completion with `output` (already validated) in one
+   * statement: one request, one commit. Null when that statement cannot do it (a child
+   * intent, a name that has a result, model usage, whose rows take a transaction, a
+   * stale lease): the step is then recorded on its own here (a stale lease throws as
+   * recordStep would) and the caller completes the intent the usual way.
+   */
+  async completeWithLast(c: Caller, id: string, token: string, last: LastStepInput, output: unknown): Promise<Intent | null> {
+    const rec = this.validRecord(last, 'lastStep.');
+    if (rec.usage.length === 0) {
+      const now = this.clock.now();
+      const { changes } = await this.commit.statement(async (q) => ({ changes: (await completeWithStep(q, c.namespace, id, token, rec, output, c.principal, now)) ?? [] }))
+        .catch((e: unknown) => {
+          // a record of that name committed meanwhile: the path below answers with it
+          if ((e as { code?: unknown }).code === '23505') return { changes: [] };
+          throw e;
+        });
+      if (changes.length) return changes.at(-1)!.intent;
+    }
+    await this.recordValid(c, id, token, rec);
+    return null;
+  }
+
   private async write(c: Caller, id: string, token: string, rec: store.StepRecord, now: Date, overBudget: boolean): Promise<IntentStep> {
     // one statement writes the event and the row (store/steps.ts): no BEGIN/COMMIT round trips;
     // a step with model calls also writes its usage rows, so it takes a transaction
@@ -82,9 +116,9 @@ export class StepService extends Service {
   }
 
   /** The output as stored JSON, within the step limit (its own code detail says which limit). */
-  private output(value: unknown): string {
+  private output(value: unknown, field = 'output'): string {
     try {
-      v.payload('output', value ?? null, this.config.maxStepBytes);
+      v.payload(field, value ?? null, this.config.maxStepBytes);
     } catch (e) {
       if (e instanceof AxmeError && e.code === 'PAYLOAD_TOO_LARGE') {
         throw new AxmeError('PAYLOAD_TOO_LARGE', `${e.message} (AXME_MAX_STEP_BYTES, per step)`, { ...e.details, limitName: 'AXME_MAX_STEP_BYTES' });

@@ -272,8 +272,10 @@ export class AxmeClient {
   }
 
   /** The intent now, then its latest state after each change, including live `progress`. */
-  async *changes(id: string, o: SubscribeOptions = {}): AsyncGenerator<Intent> {
-    const stream = live(this.liveOptions(), ops.WatchIntentDocument, { variables: () => ({ id }) }, this.subscribeOptions(o));
+  async *changes(id: string, o: SubscribeOptions & { statuses?: ops.IntentStatus[] } = {}): AsyncGenerator<Intent> {
+    const { statuses, ...sub } = o;
+    const variables = () => ({ id, statuses: statuses ?? null });
+    const stream = live(this.liveOptions(), ops.WatchIntentDocument, { variables }, this.subscribeOptions(sub));
     for await (const d of stream) yield d.intentChanged;
   }
 
@@ -306,7 +308,9 @@ export class AxmeClient {
    */
   async result(id: string, o: { pollMs?: number; signal?: AbortSignal } = {}): Promise<Intent> {
     try {
-      for await (const intent of this.changes(id, { ...(o.signal ? { signal: o.signal } : {}), maxConnectFailures: 3 })) {
+      // only the first state and a finished one come: no message (and no server read) per step
+      const statuses = [...TERMINAL] as ops.IntentStatus[];
+      for await (const intent of this.changes(id, { ...(o.signal ? { signal: o.signal } : {}), maxConnectFailures: 3, statuses })) {
         if (TERMINAL.has(intent.status)) return intent;
       }
     } catch (err) {

@@ -7,11 +7,12 @@
  * output may be up to 1 MiB): a larger output goes alone.
  */
 import type { AxmeClient, Intent } from './client.ts';
+import type { LastStepInput } from './generated/graphql.ts';
 
 const utf8 = new TextEncoder();
 
 interface Pending {
-  item: { id: string; leaseToken: string; output: unknown };
+  item: { id: string; leaseToken: string; output: unknown; lastStep?: LastStepInput };
   bytes: number;
   resolve: (intent: Intent) => void;
   reject: (err: unknown) => void;
@@ -31,10 +32,10 @@ export class Completions {
     this.maxBytes = maxBytes;
   }
 
-  /** Resolves with the completed intent, or rejects with the error that refused this item. */
-  complete(id: string, leaseToken: string, output: unknown): Promise<Intent> {
+  /** Resolves with the completed intent, or rejects with the error that refused this item. `lastStep` is recorded with it. */
+  complete(id: string, leaseToken: string, output: unknown, lastStep?: LastStepInput | null): Promise<Intent> {
     return new Promise((resolve, reject) => {
-      const item = { id, leaseToken, output: output ?? null };
+      const item = { id, leaseToken, output: output ?? null, ...(lastStep ? { lastStep } : {}) };
       this.queue.push({ item, bytes: utf8.encode(JSON.stringify(item)).length, resolve, reject });
       if (!this.flushing) void this.flush();
     });

@@ -79,6 +79,8 @@ export class IntentRun<Input = unknown> {
   private cp: SdkCheckpoint;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
+  /** A successful step marked `last`, not yet sent: it goes with the completion, or before any later write. */
+  private held: ops.LastStepInput | null = null;
   private readonly lastWake: Wake | null;
   private seq: number;
   private waitCalls = 0;
@@ -134,6 +136,11 @@ export class IntentRun<Input = unknown> {
     this.stepsThisRun.add(name);
     if (Object.hasOwn(this.cp.steps, name)) return this.cp.steps[name]!.value as T;
     if (this.recorded.has(name)) return (await this.recordedOutput(name)) as T;
+    // a step marked last was not: it is durable before this one runs
+    if (this.held) {
+      this.sendHeld();
+      await this.flushWrites();
+    }
     this.signal.throwIfAborted();
     const started = performance.now();
     let value: T;
@@ -143,8 +150,38 @@ export class IntentRun<Input = unknown> {
       if (!this.signal.aborted && !(err instanceof Suspended)) await this.record(name, started, { error: stepError(err) }).catch(() => {});
       throw err;
     }
-    await this.record(name, started, { output: value ?? null, usage: usageFor(options.usage, value) });
+    const usage = usageFor(options.usage, value);
+    if (options.last) {
+      this.sendHeld();
+      this.held = { name, output: value ?? null, durationMs: elapsed(started), usage: usage?.length ? usage : null };
+      return value;
+    }
+    await this.record(name, started, { output: value ?? null, usage });
     return value;
+  }
+
+  /** Queues the step held back by `last` as a record of its own: something durable follows it after all. */
+  private sendHeld(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = null;
+    void this.enqueue(() => this.recordStep({ ...h, error: null })).catch(() => {});
+  }
+
+  /**
+   * For the worker once the handler returned: waits for every write and stream append,
+   * and hands over the step held back by `last`, which the completion carries.
+   */
+  async finish(): Promise<ops.LastStepInput | null> {
+    const held = this.held;
+    this.held = null;
+    try {
+      await this.flush();
+    } catch (err) {
+      this.held = held;
+      throw err;
+    }
+    return held;
   }
 
   /** A recorded step's output, read when the step is replayed (the claim carries only names). */
@@ -157,13 +194,13 @@ export class IntentRun<Input = unknown> {
 
   /** Writes one step record in turn with checkpoint writes, so the log keeps the order they happened in. */
   private record(name: string, started: number, r: { output?: unknown; error?: ops.StepErrorInput; usage?: LlmUsage[] }): Promise<void> {
-    const durationMs = Math.max(0, Math.round(performance.now() - started));
-    return this.write(async () => {
-      const d = await this.client.request(ops.RecordStepDocument, {
-        input: { id: this.id, leaseToken: this.leaseToken, name, durationMs, output: r.output ?? null, error: r.error ?? null, usage: r.usage?.length ? r.usage : null },
-      });
-      this.seq = Math.max(this.seq, d.recordStep.seq);
-    });
+    const durationMs = elapsed(started);
+    return this.write(() => this.recordStep({ name, durationMs, output: r.output ?? null, error: r.error ?? null, usage: r.usage?.length ? r.usage : null }));
+  }
+
+  private async recordStep(r: Omit<ops.RecordStepInput, 'id' | 'leaseToken'>): Promise<void> {
+    const d = await this.client.request(ops.RecordStepDocument, { input: { id: this.id, leaseToken: this.leaseToken, ...r } });
+    this.seq = Math.max(this.seq, d.recordStep.seq);
   }
 
   /** Replaces the handler's saved state. */
@@ -198,6 +235,7 @@ export class IntentRun<Input = unknown> {
    * intent), so a re-run does not submit it again. Wait for children with waitForChildren().
    */
   async child(key: string, input: Omit<ops.SubmitIntentInput, 'parentId' | 'idempotencyKey'>): Promise<Intent> {
+    if (this.held) await this.flush();
     return this.client.submit({ ...input, parentId: this.id, idempotencyKey: `${this.id}/${key}` });
   }
 
@@ -239,6 +277,7 @@ export class IntentRun<Input = unknown> {
 
   /** Waits for every checkpoint write and stream append so far; rethrows the first that failed. */
   async flush(): Promise<void> {
+    this.sendHeld();
     await Promise.all([this.writes, ...[...this.streams.values()].map((s) => s.flush().catch(() => {}))]);
     if (this.writeError) throw this.writeError;
     for (const s of this.streams.values()) await s.flush();
@@ -295,6 +334,11 @@ export class IntentRun<Input = unknown> {
 
   /** Queues one write after the others; the first that fails fails every later flush. */
   private write(w: () => Promise<void>): Promise<void> {
+    this.sendHeld();
+    return this.enqueue(w);
+  }
+
+  private enqueue(w: () => Promise<void>): Promise<void> {
     this.writes = this.writes.then(async () => {
       if (this.writeError) return;
       try {
@@ -311,6 +355,8 @@ export class IntentRun<Input = unknown> {
     if (this.writeError) throw this.writeError;
   }
 }
+
+const elapsed = (started: number): number => Math.max(0, Math.round(performance.now() - started));
 
 /** What the log keeps of an error a step threw. */
 function stepError(err: unknown): ops.StepErrorInput {

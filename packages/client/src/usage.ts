@@ -11,6 +11,13 @@ export type UsageOption<T> = 'openai' | ((result: T) => LlmUsage[] | LlmUsage | 
 
 export interface StepOptions<T> {
   usage?: UsageOption<T>;
+  /**
+   * The handler returns right after this step: its record goes with the completion, in
+   * one request and one commit instead of two. Until then it is not durable: a crash
+   * before the completion runs the step again, and code after it must not act on its
+   * result outside the run. A later step, checkpoint, wait, child or flush() records it first.
+   */
+  last?: boolean;
 }
 
 const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);

@@ -167,9 +167,10 @@ export class Worker {
     }, this.o.heartbeatMs);
     try {
       let output: unknown;
+      let lastStep: ops.LastStepInput | null;
       try {
         output = await this.handler(run);
-        await run.flush();
+        lastStep = await run.finish();
       } catch (err) {
         if (lost.signal.aborted) return;
         this.o.onHandlerError(err, { id, type: lease.intent.type, attempt: lease.intent.attempt });
@@ -179,7 +180,7 @@ export class Worker {
         return;
       }
       if (lost.signal.aborted) return;
-      await this.completions.complete(id, lease.token, output);
+      await this.completions.complete(id, lease.token, output, lastStep);
     } catch (err) {
       this.o.onError(err, id);
     } finally {

@@ -100,3 +100,50 @@ async def test_results_in_an_old_checkpoint_are_still_replayed(
     steps = await client.steps(intent.id)
     assert steps is not None
     assert [s.name for s in steps] == ["fresh"]
+
+
+async def test_a_last_step_is_recorded_with_the_completion_and_before_a_failure(
+    client: AxmeClient, intent_type: str, start_worker: StartWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded: list[str] = []
+    record_step = client.gql.record_step
+
+    async def counting(inp: Any, **kw: Any) -> Any:
+        recorded.append(inp.name)
+        return await record_step(inp, **kw)
+
+    monkeypatch.setattr(client.gql, "record_step", counting)
+    calls = {"b": 0}
+
+    async def handle(run: IntentRun) -> dict[str, Any]:
+        a = await run.step("a", lambda: 1)
+
+        def b() -> int:
+            calls["b"] += 1
+            return a + 1
+
+        value = await run.step("b", b, last=True)
+        if (run.input or {}).get("fail") and run.attempt == 1:
+            raise RuntimeError("after the last step")
+        return {"b": value}
+
+    start_worker(handle, types=[intent_type])
+    ok = await client.submit(intent_type)
+    done = await client.result(ok.id, timeout=30)
+    assert done.status is IntentStatus.COMPLETED, done.error
+    assert done.output == {"b": 2}
+    # only "a" went as a recordStep request: "b" went with the completion
+    assert recorded == ["a"]
+    kinds = [(e.seq, e.kind.value) for e in await client.events(ok.id)]
+    assert kinds == [(1, "SUBMITTED"), (2, "CLAIMED"), (3, "STEP_COMPLETED"), (4, "STEP_COMPLETED"), (5, "COMPLETED")]
+
+    # raising after the step records it before the failure: the retry replays it
+    failing = await client.submit(
+        intent_type, {"fail": True}, max_attempts=2, retry={"initialIntervalSeconds": 0, "jitter": 0}
+    )
+    again = await client.result(failing.id, timeout=30)
+    assert again.status is IntentStatus.COMPLETED, again.error
+    assert calls["b"] == 2
+    steps = await client.steps(failing.id)
+    assert steps is not None
+    assert [(s.name, s.attempt) for s in steps] == [("a", 1), ("b", 1)]

@@ -273,7 +273,7 @@ class CountingClient(AxmeClient):
         self.claims.append(len(leases))
         return leases
 
-    async def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> list[Intent | AxmeClientError]:
+    async def complete_many(self, items: Sequence[Any]) -> list[Intent | AxmeClientError]:
         self.completions.append(len(items))
         return await super().complete_many(items)
 

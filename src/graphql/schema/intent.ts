@@ -10,6 +10,13 @@ import { IntentEvent } from './event.ts';
 import { schedulingInputFields } from './retry-policy.ts';
 import { BudgetInput } from './budget-input.ts';
 
+/**
+ * Every step record and every wait's end is an event of its own with its own seq, after
+ * the submit's (1) and the first claim's (2): an intent at seq 2 or below has neither, so
+ * a fresh claim's stepNames and lastWake need no read.
+ */
+export const NO_STEPS_OR_WAKES_UNTIL_SEQ = 2;
+
 export const Intent = builder.objectRef<IntentRow>('Intent');
 const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
 const LeaseHolder = builder.objectRef<{ agent: string | null; expiresAt: Date }>('LeaseHolder');

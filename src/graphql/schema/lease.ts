@@ -1,8 +1,10 @@
 import type { ItemResult, Lease as LeaseRow } from '../../services/intents.ts';
+import type { LastStepInput } from '../../services/steps.ts';
 import { MAX_ITEMS_PER_STATEMENT } from '../../services/write-groups.ts';
 import { builder } from '../builder.ts';
 import { listSize } from '../cost.ts';
 import { Intent } from './intent.ts';
+import { LlmCallInput } from './usage.ts';
 
 const Lease = builder.objectRef<LeaseRow>('Lease');
 
@@ -52,13 +54,27 @@ const CheckpointIntentInput = builder.inputType('CheckpointIntentInput', {
   }),
 });
 
+const LastStepInputType = builder.inputType('LastStepInput', {
+  description: 'A step that succeeded just before the run completes: recorded (STEP_COMPLETED) with the completion in one statement, one request instead of a recordStep and a complete. A name that already has a result keeps it, as recordStep does.',
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    output: t.field({ type: 'JSON', description: 'At most AXME_MAX_STEP_BYTES (1 MiB) as JSON.' }),
+    durationMs: t.int({ required: true }),
+    usage: t.field({ type: [LlmCallInput], description: 'LLM calls the step made (at most 100).' }),
+  }),
+});
+
 const CompleteIntentInput = builder.inputType('CompleteIntentInput', {
   fields: (t) => ({
     id: t.id({ required: true }),
     leaseToken: t.id({ required: true }),
     output: t.field({ type: 'JSON' }),
+    lastStep: t.field({ type: LastStepInputType, description: 'The run’s last step, recorded with the completion.' }),
   }),
 });
+
+const lastStepOf = (s: LastStepInput | null | undefined): LastStepInput | null =>
+  s ? { name: s.name, output: s.output ?? null, durationMs: s.durationMs, usage: s.usage ?? null } : null;
 
 const CompleteIntentsInput = builder.inputType('CompleteIntentsInput', {
   fields: (t) => ({
@@ -133,14 +149,14 @@ builder.mutationFields((t) => ({
   completeIntent: t.field({
     type: Intent,
     args: { input: t.arg({ type: CompleteIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.complete(ctx.caller, a.id, a.leaseToken, a.output ?? null),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.complete(ctx.caller, a.id, a.leaseToken, a.output ?? null, lastStepOf(a.lastStep)),
   }),
   completeIntents: t.field({
     type: [IntentResult],
     description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
     extensions: listSize({ arg: 'input.items', default: 0, max: MAX_ITEMS_PER_STATEMENT }),
     args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null }))),
+    resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null, lastStep: lastStepOf(i.lastStep) }))),
   }),
   failIntent: t.field({
     type: Intent,

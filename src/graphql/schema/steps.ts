@@ -2,7 +2,7 @@ import { badInput } from '../../core/errors.ts';
 import type { IntentStep as IntentStepRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
 import { leafCost, listSize } from '../cost.ts';
-import { Intent } from './intent.ts';
+import { Intent, NO_STEPS_OR_WAKES_UNTIL_SEQ } from './intent.ts';
 import { sum } from '../../store/usage.ts';
 import { LlmCall, LlmCallInput, UsageTotals } from './usage.ts';
 
@@ -57,7 +57,9 @@ builder.objectFields(Intent, (t) => ({
     description: 'Names of the steps with a stored result, in the order recorded: what a claim needs to know to replay them, without their outputs (read those with `steps(name:)` when a step is replayed).',
     // one batched query for the page; strings, not objects, so a claim of many intents stays cheap
     extensions: leafCost(1),
-    resolve: async (i, _a, ctx) => (await ctx.loaders.steps.load(i.id)).filter((s) => s.status === 'COMPLETED').map((s) => s.name),
+    resolve: async (i, _a, ctx) =>
+      // events 1 and 2 (submitted, claimed) leave no seq for a step: a fresh claim reads nothing
+      i.lastSeq <= NO_STEPS_OR_WAKES_UNTIL_SEQ ? [] : (await ctx.loaders.steps.load(i.id)).filter((s) => s.status === 'COMPLETED').map((s) => s.name),
   }),
   steps: t.field({
     type: [IntentStep],

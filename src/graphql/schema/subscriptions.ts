@@ -63,8 +63,14 @@ builder.subscriptionFields((t) => ({
   intentChanged: t.field({
     type: Intent,
     description: 'The intent now, then its latest state after every change (events and progress). Rapid changes may arrive as one; use intentEvents for every transition.',
-    args: { id: t.arg.id({ required: true }) },
-    subscribe: (_r, a, ctx) => ctx.live.intentChanged(ctx.caller, a.id),
+    args: {
+      id: t.arg.id({ required: true }),
+      statuses: t.arg({
+        type: [IntentStatus],
+        description: 'Only changes that leave the intent in one of these statuses (the first state always comes); e.g. [COMPLETED, FAILED, CANCELLED] to wait for the result without a message per step.',
+      }),
+    },
+    subscribe: (_r, a, ctx) => ctx.live.intentChanged(ctx.caller, a.id, a.statuses),
     resolve: (item) => unwrap(item),
   }),
 }));

@@ -3,7 +3,7 @@ import type { Signal as SignalRow } from '../../store/waits.ts';
 import { type Types, builder } from '../builder.ts';
 import { listSize } from '../cost.ts';
 import { IntentEvent } from './event.ts';
-import { Intent, IntentConnection } from './intent.ts';
+import { Intent, IntentConnection, NO_STEPS_OR_WAKES_UNTIL_SEQ } from './intent.ts';
 
 const Signal = builder.objectRef<SignalRow>('Signal');
 
@@ -44,7 +44,7 @@ builder.objectFields(Intent, (t) => ({
     type: IntentEvent,
     nullable: true,
     description: 'The event that last ended a wait; data.wake says why (APPROVAL, APPROVAL_TIMEOUT, SIGNAL, TIMEOUT, CHILDREN, TIME).',
-    resolve: (i, _a, ctx) => ctx.loaders.lastWake.load(i.id),
+    resolve: (i, _a, ctx) => (i.lastSeq <= NO_STEPS_OR_WAKES_UNTIL_SEQ ? null : ctx.loaders.lastWake.load(i.id)),
   }),
 }));
 

@@ -126,6 +126,8 @@ export type CloseStreamInput = {
 
 export type CompleteIntentInput = {
   id: string | number;
+  /** The run’s last step, recorded with the completion. */
+  lastStep?: LastStepInput | null | undefined;
   leaseToken: string | number;
   output?: unknown;
 };
@@ -258,6 +260,16 @@ export type IntentStatus =
   | 'PENDING'
   | 'RUNNING'
   | 'WAITING';
+
+/** A step that succeeded just before the run completes: recorded (STEP_COMPLETED) with the completion in one statement, one request instead of a recordStep and a complete. A name that already has a result keeps it, as recordStep does. */
+export type LastStepInput = {
+  durationMs: number;
+  name: string;
+  /** At most AXME_MAX_STEP_BYTES (1 MiB) as JSON. */
+  output?: unknown;
+  /** LLM calls the step made (at most 100). */
+  usage?: Array<LlmCallInput> | null | undefined;
+};
 
 /** One model call: tokens are whole numbers from 0 to 1e9, cachedTokens at most inputTokens; costUsd from 0 to 100000, or omitted to price it from AXME_PRICES. */
 export type LlmCallInput = {
@@ -735,6 +747,7 @@ export type WatchEventsSubscription = { intentEvents: { id: string, intentId: st
 
 export type WatchIntentSubscriptionVariables = Exact<{
   id: string | number;
+  statuses?: Array<IntentStatus> | IntentStatus | null | undefined;
 }>;
 
 
@@ -1942,8 +1955,8 @@ export const WatchEventsDocument = new TypedDocumentString(`
   cursor
 }`) as unknown as TypedDocumentString<WatchEventsSubscription, WatchEventsSubscriptionVariables>;
 export const WatchIntentDocument = new TypedDocumentString(`
-    subscription WatchIntent($id: ID!) {
-  intentChanged(id: $id) {
+    subscription WatchIntent($id: ID!, $statuses: [IntentStatus!]) {
+  intentChanged(id: $id, statuses: $statuses) {
     ...IntentFields
   }
 }

@@ -287,12 +287,21 @@ class AxmeClient(ScheduleMethods):
         """The lease holder hands back an intent it never started: PENDING at once, the attempt not spent."""
         await self.gql.release_intent(model(ReleaseIntentInput, id=intent_id, lease_token=lease_token))
 
-    async def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
-        """Completes many leased intents, ``(id, lease_token, output)`` each, in one request.
-        Each settles on its own: the result, in item order, is the completed intent or the
-        error (its class) that refused it, so one stale lease does not fail the rest."""
+    async def complete_many(
+        self, items: Sequence[tuple[str, str, Any] | tuple[str, str, Any, dict[str, Any] | None]]
+    ) -> builtins.list[Intent | AxmeClientError]:
+        """Completes many leased intents, ``(id, lease_token, output)`` each, in one request;
+        a fourth member, the run's last step (``name``, ``output``, ``durationMs``, ``usage``),
+        is recorded with its completion. Each settles on its own: the result, in item order,
+        is the completed intent or the error (its class) that refused it, so one stale lease
+        does not fail the rest."""
         data = CompleteIntentsInput(
-            items=[CompleteIntentInput.model_validate({"id": i, "leaseToken": t, "output": o}) for i, t, o in items]
+            items=[
+                CompleteIntentInput.model_validate(
+                    {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3] if len(it) > 3 else None}
+                )
+                for it in items
+            ]
         )
         out: builtins.list[Intent | AxmeClientError] = []
         for r in (await self.gql.complete_intents(data)).complete_intents:
@@ -424,10 +433,14 @@ class AxmeClient(ScheduleMethods):
                 cursor = d.intent_events.cursor
                 yield d.intent_events
 
-    async def changes(self, id: str, *, max_connect_failures: int | None = None) -> AsyncGenerator[Intent, None]:
-        """The intent now, then its latest state after each change, including live ``progress``."""
+    async def changes(
+        self, id: str, *, max_connect_failures: int | None = None, statuses: Sequence[str] | None = None
+    ) -> AsyncGenerator[Intent, None]:
+        """The intent now, then its latest state after each change, including live ``progress``;
+        with ``statuses``, after the first only states in one of them."""
+        only = [IntentStatus(s) for s in statuses] if statuses else None
         stream = live(
-            lambda on_connected: self.gql.watch_intent(id, on_connected=on_connected),
+            lambda on_connected: self.gql.watch_intent(id, statuses=only, on_connected=on_connected),
             max_connect_failures=max_connect_failures,
         )
         async with aclosing(stream):
@@ -470,7 +483,8 @@ class AxmeClient(ScheduleMethods):
             except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
                 raise TimeoutError(f"intent {id} did not finish within {timeout} s") from err
         try:
-            async with aclosing(self.changes(id, max_connect_failures=3)) as stream:
+            # only the first state and a finished one come: no message (and no server read) per step
+            async with aclosing(self.changes(id, max_connect_failures=3, statuses=sorted(TERMINAL))) as stream:
                 async for intent in stream:
                     if intent.status in TERMINAL:
                         return intent

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Pending:
-    item: tuple[str, str, Any]
+    item: tuple[str, str, Any, dict[str, Any] | None]
     size: int
     done: asyncio.Future[Intent]
 
@@ -33,11 +33,11 @@ class Completions:
         self.requests = 0
         """completeIntents requests sent so far."""
 
-    async def complete(self, id: str, lease_token: str, output: Any) -> Intent:
-        """The completed intent, or raises the error that refused this item."""
-        size = len(json.dumps({"id": id, "leaseToken": lease_token, "output": output}).encode())
+    async def complete(self, id: str, lease_token: str, output: Any, last_step: dict[str, Any] | None = None) -> Intent:
+        """The completed intent, or raises the error that refused this item. ``last_step`` is recorded with it."""
+        size = len(json.dumps({"id": id, "leaseToken": lease_token, "output": output, "lastStep": last_step}).encode())
         done: asyncio.Future[Intent] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending((id, lease_token, output), size, done))
+        self._queue.append(_Pending((id, lease_token, output, last_step), size, done))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.get_running_loop().create_task(self._flush())
         return await done

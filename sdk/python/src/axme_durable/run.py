@@ -73,6 +73,10 @@ def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _elapsed_ms(started: float) -> int:
+    return max(0, round((time.monotonic() - started) * 1000))
+
+
 class IntentRun:
     """Passed to the worker's handler: the intent, its input, durable steps and waits."""
 
@@ -97,6 +101,8 @@ class IntentRun:
         self._streams: dict[str, StreamWriter] = {}
         self._writes = asyncio.Lock()
         self._write_error: Exception | None = None
+        # a successful step marked ``last``, not yet sent: it goes with the completion, or before any later write
+        self._held: dict[str, Any] | None = None
         self._on_lost = on_lost
         self._on_suspend = on_suspend
         self.lost: BaseException | None = None
@@ -131,16 +137,27 @@ class IntentRun:
 
     @overload
     async def step(
-        self, name: str, fn: Callable[[], Coroutine[Any, Any, T]], *, usage: UsageOption | None = None
+        self,
+        name: str,
+        fn: Callable[[], Coroutine[Any, Any, T]],
+        *,
+        usage: UsageOption | None = None,
+        last: bool = False,
     ) -> T: ...
 
     @overload
-    async def step(self, name: str, fn: Callable[[], Awaitable[T]], *, usage: UsageOption | None = None) -> T: ...
+    async def step(
+        self, name: str, fn: Callable[[], Awaitable[T]], *, usage: UsageOption | None = None, last: bool = False
+    ) -> T: ...
 
     @overload
-    async def step(self, name: str, fn: Callable[[], T], *, usage: UsageOption | None = None) -> T: ...
+    async def step(
+        self, name: str, fn: Callable[[], T], *, usage: UsageOption | None = None, last: bool = False
+    ) -> T: ...
 
-    async def step(self, name: str, fn: Callable[[], Any], *, usage: UsageOption | None = None) -> Any:
+    async def step(
+        self, name: str, fn: Callable[[], Any], *, usage: UsageOption | None = None, last: bool = False
+    ) -> Any:
         """Runs ``fn`` (sync or async) once per intent and records its result on its own
         (``recordStep``): every later run of this intent (a retry, a resume after a wait,
         another machine after a crash) returns the recorded result without calling ``fn``.
@@ -155,7 +172,13 @@ class IntentRun:
         ``usage`` records the LLM usage of the result with it: ``"openai"`` reads an
         OpenAI-compatible response's ``usage`` and ``model`` (``usage_of``); a function
         of the result returns a dict or a list of dicts (``provider``, ``model``,
-        ``inputTokens``, ``outputTokens``, ``cachedTokens``, ``costUsd``)."""
+        ``inputTokens``, ``outputTokens``, ``cachedTokens``, ``costUsd``).
+
+        ``last=True``: the handler returns right after this step, so its record goes with
+        the completion, in one request and one commit instead of two. Until then it is not
+        durable: a crash before the completion runs the step again, and code after it must
+        not act on its result outside the run. A later step, checkpoint, wait, child or
+        ``flush()`` records it first."""
         # a step's name is its identity across runs; numbering repeats by call order
         # would give a step another's result when a run takes another branch
         if name in self._steps_this_run:
@@ -170,6 +193,8 @@ class IntentRun:
             return stored.get("value") if isinstance(stored, dict) else None
         if name in self._recorded:
             return await self._recorded_output(name)
+        # a step marked last was not: it is durable before this one runs
+        await self._send_held()
         self._raise_if_lost()
         started = time.monotonic()
         try:
@@ -190,8 +215,31 @@ class IntentRun:
             raise
         calls = usage_for(usage, value)
         value = to_jsonable_python(value)
+        if last:
+            await self._send_held()
+            self._held = {"name": name, "output": value, "durationMs": _elapsed_ms(started), "usage": calls or None}
+            return value
         await self._record(name, started, output=value, usage=calls)
         return value
+
+    async def _send_held(self) -> None:
+        """Records the step held back by ``last``: something durable follows it after all."""
+        held, self._held = self._held, None
+        if held is not None:
+            await self._record(
+                held["name"], 0, output=held["output"], usage=held["usage"], duration_ms=held["durationMs"]
+            )
+
+    async def finish(self) -> dict[str, Any] | None:
+        """For the worker once the handler returned: waits for every write and stream append,
+        and hands over the step held back by ``last``, which the completion carries."""
+        held, self._held = self._held, None
+        try:
+            await self.flush()
+        except BaseException:
+            self._held = held
+            raise
+        return held
 
     async def _recorded_output(self, name: str) -> Any:
         """A recorded step's output, read when the step is replayed (the claim carries only names)."""
@@ -209,9 +257,12 @@ class IntentRun:
         output: Any = None,
         error: dict[str, Any] | None = None,
         usage: list[dict[str, Any]] | None = None,
+        duration_ms: int | None = None,
     ) -> None:
         """One step record, in turn with checkpoint writes, so the log keeps their order."""
-        duration_ms = max(0, round((time.monotonic() - started) * 1000))
+        if duration_ms is None:
+            duration_ms = _elapsed_ms(started)
+        await self._send_held()
         async with self._writes:
             if self._write_error is not None:
                 raise self._write_error
@@ -268,10 +319,12 @@ class IntentRun:
         """Submits a child intent once per ``key`` (its idempotency key is derived from this
         intent's id), so a re-run does not submit it again. Wait for children with
         ``wait_for_children()``. ``options`` are ``client.submit``'s."""
+        await self._send_held()
         return await self.client.submit(type, input, parent_id=self.id, idempotency_key=f"{self.id}/{key}", **options)
 
     async def flush(self) -> None:
         """Waits for every checkpoint write and stream append so far; raises the first that failed."""
+        await self._send_held()
         async with self._writes:
             pass
         if self._write_error is not None:
@@ -438,6 +491,7 @@ class IntentRun:
     async def _save(self) -> None:
         # one write at a time, each with the whole checkpoint as it is then, so steps run
         # in parallel (asyncio.gather) cannot overwrite each other
+        await self._send_held()
         async with self._writes:
             if self._write_error is not None:
                 raise self._write_error

@@ -244,10 +244,10 @@ class Worker:
         except Exception as err:
             self.on_error(err, lease.intent.id)
 
-    async def _call_handler(self, run: IntentRun) -> Any:
+    async def _call_handler(self, run: IntentRun) -> tuple[Any, dict[str, Any] | None]:
         output = await self.handler(run)
-        await run.flush()
-        return to_jsonable_python(output)
+        last_step = await run.finish()
+        return to_jsonable_python(output), last_step
 
     async def _heartbeat(self, run: IntentRun) -> None:
         inp = HeartbeatIntentInput.model_validate(
@@ -310,7 +310,8 @@ class Worker:
                 )
                 await self._fail(run, err)
                 return
-            await self.completions.complete(run.id, run.lease_token, handler_task.result())
+            output, last_step = handler_task.result()
+            await self.completions.complete(run.id, run.lease_token, output, last_step)
         except asyncio.CancelledError:
             raise
         except Exception as err:

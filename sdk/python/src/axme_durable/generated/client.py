@@ -19,7 +19,7 @@ from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
 from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
-from .enums import BudgetPolicy, UsageGroup
+from .enums import BudgetPolicy, IntentStatus, UsageGroup
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
 from .fork_intent import ForkIntent
@@ -1158,10 +1158,15 @@ class GraphQLClient(AxmeBaseClient):
         ):
             yield WatchEvents.model_validate(data)
 
-    async def watch_intent(self, id: str, **kwargs: Any) -> AsyncIterator[WatchIntent]:
+    async def watch_intent(
+        self,
+        id: str,
+        statuses: Union[Optional[list[IntentStatus]], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> AsyncIterator[WatchIntent]:
         query = gql("""
-            subscription WatchIntent($id: ID!) {
-              intentChanged(id: $id) {
+            subscription WatchIntent($id: ID!, $statuses: [IntentStatus!]) {
+              intentChanged(id: $id, statuses: $statuses) {
                 ...IntentFields
               }
             }
@@ -1201,7 +1206,7 @@ class GraphQLClient(AxmeBaseClient):
               forkedFromSeq
             }
             """)
-        variables: dict[str, object] = {"id": id}
+        variables: dict[str, object] = {"id": id, "statuses": statuses}
         async for data in self.execute_ws(
             query=query, operation_name="WatchIntent", variables=variables, **kwargs
         ):

@@ -135,6 +135,8 @@ class CloseStreamInput(BaseModel):
 
 class CompleteIntentInput(BaseModel):
     id: str
+    last_step: Optional["LastStepInput"] = Field(alias="lastStep", default=None)
+    "The run’s last step, recorded with the completion."
     lease_token: str = Field(alias="leaseToken")
     output: Optional[Any] = None
 
@@ -240,6 +242,17 @@ class IntentFilter(BaseModel):
     "Any of these statuses."
     type_: Optional[list[str]] = Field(alias="type", default=None)
     "Any of these types."
+
+
+class LastStepInput(BaseModel):
+    """A step that succeeded just before the run completes: recorded (STEP_COMPLETED) with the completion in one statement, one request instead of a recordStep and a complete. A name that already has a result keeps it, as recordStep does."""
+
+    duration_ms: int = Field(alias="durationMs")
+    name: str
+    output: Optional[Any] = None
+    "At most AXME_MAX_STEP_BYTES (1 MiB) as JSON."
+    usage: Optional[list["LlmCallInput"]] = None
+    "LLM calls the step made (at most 100)."
 
 
 class LlmCallInput(BaseModel):
@@ -493,9 +506,11 @@ class WorkersFilter(BaseModel):
     "Workers handling any of these types."
 
 
+CompleteIntentInput.model_rebuild()
 CompleteIntentsInput.model_rebuild()
 CreateScheduleInput.model_rebuild()
 FailIntentInput.model_rebuild()
+LastStepInput.model_rebuild()
 RecordStepInput.model_rebuild()
 RequestApprovalInput.model_rebuild()
 ScheduleIntentInput.model_rebuild()
