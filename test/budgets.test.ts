@@ -187,6 +187,22 @@ describe('an intent budget', () => {
     expect((await axme.get(over.id))?.error?.code).toBe('BUDGET_EXCEEDED');
   });
 
+  it('a completion carrying its last step over budget: BUDGET_EXCEEDED, the step kept, the intent stopped, not completed', async () => {
+    const type = uniqueType();
+    const s = await axme.submit({ type, input: {}, budget: { maxTokens: 10 } });
+    const [lease] = await axme.claimMany({ types: [type], agent: 'a', limit: 1 });
+    await gql(`mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: s.id, leaseToken: lease!.token, name: 'llm', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 20 }] },
+    });
+    const done = await gql(`mutation($i: CompleteIntentInput!) { completeIntent(input: $i) { status } }`, {
+      i: { id: s.id, leaseToken: lease!.token, output: { ok: true }, lastStep: { name: 'summary', durationMs: 1, output: 'x' } },
+    });
+    expect(done.errors?.[0]?.extensions?.code).toBe('BUDGET_EXCEEDED');
+    const after = await axme.get(s.id);
+    expect(after).toMatchObject({ status: 'FAILED', output: null, error: { code: 'BUDGET_EXCEEDED' } });
+    expect((await axme.steps(s.id))!.map((x) => x.name)).toEqual(['llm', 'summary']);
+  });
+
   it('children inherit the nearest budget, and their usage counts against every ancestor budget', async () => {
     const type = uniqueType();
     const parent = await axme.submit({ type: `${type}.parent`, input: {}, budget: { maxUsd: 0.05 } });
