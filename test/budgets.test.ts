@@ -5,28 +5,15 @@
 // bad input is refused naming the field.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceededError, createClient, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { BudgetExceededError, type Axme } from '@axme/client';
+import type { RunningServer } from '../src/server.ts';
+import { useServed } from './helpers/served.ts';
 
-let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({}, (s) => ({ server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `budget.t${++n}`;

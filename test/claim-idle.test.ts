@@ -3,28 +3,13 @@
 // users rely on still holds: work submitted before or while it waits is handed out, and
 // a concurrency key freed by a completion wakes it. The claim poll is 60 s here, so only
 // an announcement can wake a waiting claim within the test.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import { expect, it } from 'vitest';
+import type { Axme } from '@axme/client';
+import { useServed } from './helpers/served.ts';
 
-let tdb: TestDb;
-let server: RunningServer;
 let axme: Axme;
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '60000', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_CLAIM_POLL_MS: '60000' }, (s) => ({ axme } = s));
 
 const claim = (type: string, waitSeconds: number, limit = 1, signal?: AbortSignal) =>
   axme.claimMany({ types: [type], agent: 'idle-test', limit, waitSeconds }, signal);

@@ -3,33 +3,18 @@
 // axme.escalation approval instead of ending FAILED; the human forks it with an edited
 // input (the steps before the chosen one not run again), retries it as is, or fails it.
 // Also: the type default and the server default, and the bad input a policy or a decision gets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NonRetryableError, createClient, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
 import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { RunningServer } from '../src/server.ts';
+import type { TestDb } from './helpers/db.ts';
 import { post } from './helpers/live.ts';
+import { listenOn, useServed } from './helpers/served.ts';
 
 let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
-
-const start = async (env: Record<string, string> = {}) => {
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500', ...env });
-  return listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-};
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await start();
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_CLAIM_POLL_MS: '50' }, (s) => ({ tdb, server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `escalations.t${++n}`;
@@ -186,7 +171,7 @@ describe('an exhausted intent escalates to a human', () => {
   });
 
   it('AXME_ON_EXHAUSTED=ESCALATE makes escalation the server default', async () => {
-    const other = await start({ AXME_ON_EXHAUSTED: 'ESCALATE' });
+    const other = await listenOn(tdb, { AXME_CLAIM_POLL_MS: '50', AXME_ON_EXHAUSTED: 'ESCALATE' });
     const client = createClient({ url: other.url });
     const type = uniqueType();
     const worker = client.worker({ types: [type], ...quiet }, async () => { throw new Error('nope'); });

@@ -3,28 +3,20 @@
 // earlier LLM steps again, two prompt variants from one step compared, a full replay of
 // a completed run, the errors a bad fork gets, roles and namespace isolation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Axme } from '@axme/client';
+import type { Axme } from '@axme/client';
 import { createAxme } from '../src/app.ts';
 import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { TestDb } from './helpers/db.ts';
+import { useServed } from './helpers/served.ts';
 import { post } from './helpers/live.ts';
 
 let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_CLAIM_POLL_MS: '50' }, (s) => ({ tdb, server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `forks.t${++n}`;

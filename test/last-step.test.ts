@@ -2,28 +2,15 @@
 // one statement writes the step record, its event and COMPLETED, fenced by the lease;
 // the cases that statement leaves (a name with a result, a child, model usage) still
 // record and complete; and the TypeScript worker sends a `last` step with the completion.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { RunningServer } from '../src/server.ts';
+import { useServed } from './helpers/served.ts';
 
-let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500', AXME_MAX_STEP_BYTES: '2000' });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_CLAIM_POLL_MS: '50', AXME_MAX_STEP_BYTES: '2000' }, (s) => ({ server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `last.t${++n}`;

@@ -3,30 +3,17 @@
 // TypeScript worker recording and replaying steps, old checkpoints' steps still
 // replayed, and a 100-step × 200 KB run whose bytes per step do not grow with the step.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { RunningServer } from '../src/server.ts';
+import type { TestDb } from './helpers/db.ts';
+import { useServed } from './helpers/served.ts';
 
 let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({
-    PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500', AXME_MAX_STEP_BYTES: '300000',
-  });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_CLAIM_POLL_MS: '50', AXME_MAX_STEP_BYTES: '300000' }, (s) => ({ tdb, server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `steps.t${++n}`;

@@ -3,30 +3,18 @@
 // with its children), rollups by type, model and day, and refusals of bad usage.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, usageOf, type Axme } from '@axme/client';
-import { createAxme } from '../src/app.ts';
+import { describe, expect, it } from 'vitest';
+import { usageOf, type Axme } from '@axme/client';
 import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { RunningServer } from '../src/server.ts';
+import { useServed } from './helpers/served.ts';
 
-let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
 const PRICES = { 'gpt-test': { input: 2, output: 8, cached: 0.5 }, 'openai/gpt-other': { input: 1, output: 1 } };
 
-beforeAll(async () => {
-  tdb = await freshDb();
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SHUTDOWN_TIMEOUT_MS: '500', AXME_PRICES: JSON.stringify(PRICES) });
-  server = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-  axme = createClient({ url: server.url });
-});
-afterAll(async () => {
-  await server?.shutdown();
-  await tdb?.close();
-});
+useServed({ AXME_PRICES: JSON.stringify(PRICES) }, (s) => ({ server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `usage.t${++n}`;
