@@ -1,37 +1,14 @@
 // `axme submit --on-exhausted escalate`, the escalation in `axme approvals` (the attempts and the
 // last error), and `axme escalation <id> fork` naming the fork, over a listening server and a real worker.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createClient } from '@axme/client';
-import { createAxme } from '../src/app.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import type { RunningServer } from '../src/server.ts';
+import { cliAt } from './helpers/cli.ts';
+import { useServed } from './helpers/served.ts';
 
-const exec = promisify(execFile);
-let tdb: TestDb;
 let server: RunningServer;
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  server = await listen(await createAxme(loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500' }), createLogger('silent'), { db: tdb.db }), createLogger('silent'));
-});
-afterAll(async () => {
-  await server.shutdown();
-  await tdb.close();
-});
-
-const axme = async (...args: string[]) => {
-  try {
-    const r = await exec('bin/axme', ['--url', server.url, ...args], { timeout: 20_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+useServed({ AXME_CLAIM_POLL_MS: '50' }, (s) => ({ server } = s));
+const axme = cliAt(() => server.url);
 
 it('submit --on-exhausted escalate; approvals shows the last error; escalation fork names the fork, which completes', async () => {
   const c = createClient({ url: server.url });
