@@ -54,8 +54,8 @@ async def test_escalates_and_a_fork_decision_fixes_the_input(
     assert waiting is not None
     assert waiting.status is IntentStatus.WAITING
 
-    decided = await client.resolve_approval(
-        escalation.id, "fork", data={"fromStep": "answer", "inputPatch": {"prompt": "Answer"}}
+    decided = await client.decide_escalation(
+        escalation.id, "fork", from_step="answer", input_patch={"prompt": "Answer"}
     )
     assert isinstance(decided.result, dict)
     fork_id = decided.result["forkedTo"]

@@ -10,7 +10,7 @@ import builtins
 from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
@@ -346,6 +346,25 @@ class AxmeClient(ScheduleMethods):
             resolved_by=resolved_by,
         )
         return (await self.gql.resolve_approval(inp)).resolve_approval
+
+    async def decide_escalation(
+        self,
+        approval_id: str,
+        decision: Literal["retry", "fork", "fail"],
+        *,
+        attempts: int | None = None,
+        from_step: str | None = None,
+        input: Any = None,
+        input_patch: Any = None,
+        comment: str | None = None,
+    ) -> Approval:
+        """Answers an ``axme.escalation`` approval (an intent whose attempts ran out under
+        ``onExhausted: ESCALATE``): ``retry`` as is (``attempts`` more, default its first round),
+        ``fork`` from ``from_step`` with a new ``input`` or an ``input_patch`` (RFC 7386), or
+        ``fail``. After a fork, ``approval.result["forkedTo"]`` is the new intent's id."""
+        fields = {"attempts": attempts, "fromStep": from_step, "input": input, "inputPatch": input_patch}
+        data = {k: v for k, v in fields.items() if v is not None}
+        return await self.resolve_approval(approval_id, decision, comment=comment, data=data)
 
     async def approve(self, approval_id: str, **kw: Any) -> Approval:
         """``resolve_approval(approval_id, "approve", ...)``."""

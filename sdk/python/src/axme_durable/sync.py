@@ -14,7 +14,7 @@ import builtins
 import threading
 from collections.abc import Coroutine, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
 from .errors import AxmeClientError
@@ -163,6 +163,29 @@ class SyncAxmeClient:
     ) -> Approval:
         return self._call(
             self.aio.resolve_approval(approval_id, outcome, comment=comment, data=data, resolved_by=resolved_by)
+        )
+
+    def decide_escalation(
+        self,
+        approval_id: str,
+        decision: Literal["retry", "fork", "fail"],
+        *,
+        attempts: int | None = None,
+        from_step: str | None = None,
+        input: Any = None,
+        input_patch: Any = None,
+        comment: str | None = None,
+    ) -> Approval:
+        return self._call(
+            self.aio.decide_escalation(
+                approval_id,
+                decision,
+                attempts=attempts,
+                from_step=from_step,
+                input=input,
+                input_patch=input_patch,
+                comment=comment,
+            )
         )
 
     def approve(
