@@ -1,5 +1,4 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate, authorizationFromParams, refusedAuth } from '../auth/authenticate.ts';
 import { AxmeError } from '../core/errors.ts';

@@ -15,7 +15,7 @@ import * as store from '../store/intents.ts';
 import { type IntentFilter, countIntents, countIntentsByStatus, decodeListCursor, listIntents } from '../store/list.ts';
 import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
-import { type BudgetInput, validateBudget } from '../core/budget.ts';
+import { validateBudget } from '../core/budget.ts';
 import { waitForWork } from './wait-for-work.ts';
 import { IdleClaims } from './idle-claims.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
@@ -23,77 +23,14 @@ import { observeClaimWait } from '../telemetry/metrics.ts';
 import { Service, type ServiceDeps } from './deps.ts';
 import { MAX_ITEMS_PER_STATEMENT, WriteGroups } from './write-groups.ts';
 import { liveSessionOrThrow, releaseHeldLease } from '../store/workers.ts';
-import { type SchedulingInput, retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
+import { retryRunAt, schedulingFields, validRetryAfter } from './scheduling.ts';
 import { escalationFor } from './escalations.ts';
 import type { LastStepInput, StepService } from './steps.ts';
+import {
+  type ClaimInput, type CompleteItem, type FailInput, type ItemResult, type Lease, type ListInput, type SubmitInput, listFilter,
+} from './intent-inputs.ts';
 
-export interface Lease {
-  token: string;
-  expiresAt: Date;
-  intent: Intent;
-}
-
-export interface SubmitInput extends SchedulingInput {
-  type: string;
-  input?: unknown;
-  idempotencyKey?: string | null;
-  priority?: number | null;
-  runAt?: Date | null;
-  maxAttempts?: number | null;
-  parentId?: string | null;
-  labels?: readonly string[] | null;
-  /** Limits on this intent and its descendants (which otherwise inherit the nearest ancestor's). */
-  budget?: BudgetInput | null;
-}
-
-export interface ClaimInput {
-  types: readonly string[];
-  agent?: string | null;
-  leaseSeconds?: number | null;
-  waitSeconds?: number | null;
-  /** The worker session (registerWorker) the leases are for; they are released at once when it ends. */
-  workerId?: string | null;
-}
-
-export interface FailInput {
-  message: string;
-  code?: string | null;
-  retryable?: boolean | null;
-  details?: unknown;
-  /** Run the next attempt no sooner than this (a rate-limited provider's Retry-After); overrides the backoff. */
-  retryAfterSeconds?: number | null;
-}
-
-export interface CompleteItem {
-  id: string;
-  leaseToken: string;
-  output?: unknown;
-  /** The run's last step, recorded with the completion in one statement (StepService.completeWithLast). */
-  lastStep?: LastStepInput | null;
-}
-
-/** One item of a batch: the intent it changed, or why it did not. */
-export interface ItemResult {
-  id: string;
-  intent?: Intent;
-  error?: { code: string; message: string; details?: Record<string, unknown> };
-}
-
-export interface ListInput {
-  filter?: IntentFilter | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-/** A list filter as the store takes it; the parent id is checked, the rest are plain lists. */
-function listFilter(f: IntentFilter | null | undefined): IntentFilter {
-  return {
-    statuses: f?.statuses ?? null,
-    types: f?.types ?? null,
-    parentId: v.optionalId('filter.parentId', f?.parentId),
-    labels: f?.labels ?? null,
-  };
-}
+export type { ClaimInput, CompleteItem, FailInput, ItemResult, Lease, ListInput, SubmitInput } from './intent-inputs.ts';
 
 export class IntentService extends Service {
   private readonly closing = new AbortController();
