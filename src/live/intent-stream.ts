@@ -13,6 +13,7 @@ import { AxmeError } from '../core/errors.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { type StreamPage, readStream } from '../store/streams.ts';
 import { StreamEnd } from './event-stream.ts';
+import { ChangeDriven } from './change-driven.ts';
 
 export interface StreamReaderOptions {
   db: Db;
@@ -28,35 +29,22 @@ export interface StreamReaderOptions {
   onClose: () => void;
 }
 
-export class StreamReader implements AsyncIterableIterator<StreamPage | StreamEnd> {
+export class StreamReader extends ChangeDriven<StreamPage> {
   private readonly o: StreamReaderOptions;
   private next_: number;
-  private changed = true;
   private first = true;
   private finished = false;
-  private stopped = false;
-  private wake: (() => void) | null = null;
-  private soon: NodeJS.Timeout | null = null;
-  private readonly unsubscribe: (() => void)[];
 
   constructor(o: StreamReaderOptions) {
+    super({ pubsub: o.pubsub, pollMs: o.pollMs }, o.onClose);
     this.o = o;
     this.next_ = o.from;
     const key = `${o.intentId} ${o.stream}`;
-    this.unsubscribe = [
+    this.unsubscribe.push(
       o.pubsub.subscribe(channels.streams(o.namespace), (m) => m === key && this.poke()),
       // a batch of changes announces only its last intent: another id may hide this one finishing
       o.pubsub.subscribe(channels.events(o.namespace), (m) => (m.startsWith(`${o.intentId}:`) ? this.poke() : this.pokeSoon())),
-    ];
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.soon) clearTimeout(this.soon);
-    for (const u of this.unsubscribe) u();
-    this.o.onClose();
-    this.wake?.();
+    );
   }
 
   async next(): Promise<IteratorResult<StreamPage | StreamEnd>> {
@@ -93,43 +81,5 @@ export class StreamReader implements AsyncIterableIterator<StreamPage | StreamEn
       }
       await this.sleep();
     }
-  }
-
-  async return(): Promise<IteratorResult<StreamPage | StreamEnd>> {
-    this.end();
-    return { value: undefined, done: true };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  private poke(): void {
-    this.changed = true;
-    this.wake?.();
-  }
-
-  /** At most one re-read per poll interval for other intents' events, however busy the namespace. */
-  private pokeSoon(): void {
-    if (this.soon || this.stopped) return;
-    this.soon = setTimeout(() => {
-      this.soon = null;
-      this.poke();
-    }, this.o.pollMs);
-    this.soon.unref();
-  }
-
-  private async sleep(): Promise<void> {
-    const healthy = this.o.pubsub.healthy?.() ?? true;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.wake = resolve;
-      timer = setTimeout(() => {
-        this.changed = true;
-        resolve();
-      }, healthy ? 10 * this.o.pollMs : this.o.pollMs);
-    });
-    clearTimeout(timer);
-    this.wake = null;
   }
 }

@@ -18,38 +18,28 @@ import type { Status } from '../core/lifecycle.ts';
 import type { StreamEvent } from '../store/stream.ts';
 import { StreamEnd } from './event-stream.ts';
 import type { FeedListener } from './feed.ts';
-import { type PubSub, changesOf, channels } from '../pubsub/types.ts';
+import { changesOf, channels } from '../pubsub/types.ts';
+import { ChangeDriven, type Polling } from './change-driven.ts';
 
 /** How a watch of some statuses hears of changes without the feed. */
-export interface DirectListen {
-  pubsub: PubSub;
-  /** Poll interval while the pub/sub is unhealthy; 10x this while healthy, as a safety net. */
-  pollMs: number;
-}
+export type DirectListen = Polling;
 
-export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent | StreamEnd> {
+export class IntentWatch extends ChangeDriven<Intent> implements FeedListener {
   private readonly db: Db;
   private readonly namespace: string;
   private readonly id: string;
   /** Only states in these statuses after the first (null: every change): no re-read for an event that leaves another status. */
   private readonly statuses: ReadonlySet<Status> | null;
-  private readonly onClose: () => void;
-  private changed = true;
-  private stopped = false;
   private last: { seq: number; progress: string } | null = null;
   private first: Intent | null = null;
-  private wake: (() => void) | null = null;
-  private readonly direct: DirectListen | null;
-  private readonly unsubscribe: (() => void)[] = [];
-  private soon: NodeJS.Timeout | null = null;
 
   constructor(db: Db, namespace: string, id: string, statuses: ReadonlySet<Status> | null, onClose: () => void, direct: DirectListen | null = null) {
+    // without `direct` the shared feed pokes it (deliver, progress) and nothing is polled here
+    super(direct, onClose);
     this.db = db;
     this.namespace = namespace;
     this.id = id;
     this.statuses = statuses;
-    this.onClose = onClose;
-    this.direct = direct;
     if (direct) {
       // listening starts here, before the first read (see LiveService.intentChanged)
       this.unsubscribe.push(
@@ -73,16 +63,6 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
     }
   }
 
-  /** At most one re-read per poll interval for batches that do not say what they changed. */
-  private pokeSoon(): void {
-    if (this.soon || this.stopped || !this.direct) return;
-    this.soon = setTimeout(() => {
-      this.soon = null;
-      this.poke();
-    }, this.direct.pollMs);
-    this.soon.unref();
-  }
-
   /** The state read when the watch was already listening: its first result, without a second read. */
   start(intent: Intent): void {
     this.first = intent;
@@ -96,15 +76,6 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
   progress(intentId: string): void {
     // progress is reported while RUNNING
     if (intentId === this.id && this.wants('RUNNING')) this.poke();
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.soon) clearTimeout(this.soon);
-    for (const u of this.unsubscribe) u();
-    this.onClose();
-    this.wake?.();
   }
 
   async next(): Promise<IteratorResult<Intent | StreamEnd>> {
@@ -141,38 +112,7 @@ export class IntentWatch implements FeedListener, AsyncIterableIterator<Intent |
     }
   }
 
-  async return(): Promise<IteratorResult<Intent | StreamEnd>> {
-    this.end();
-    return { value: undefined, done: true };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  private async sleep(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.wake = resolve;
-      if (this.direct) {
-        // messages lost while the pub/sub was away cost latency, never the result
-        const healthy = this.direct.pubsub.healthy?.() ?? true;
-        timer = setTimeout(() => {
-          this.changed = true;
-          resolve();
-        }, healthy ? 10 * this.direct.pollMs : this.direct.pollMs);
-      }
-    });
-    clearTimeout(timer);
-    this.wake = null;
-  }
-
   private wants(status: Status): boolean {
     return !this.statuses || this.statuses.has(status);
-  }
-
-  private poke(): void {
-    this.changed = true;
-    this.wake?.();
   }
 }
