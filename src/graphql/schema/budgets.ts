@@ -52,7 +52,8 @@ builder.objectFields(Intent, (t) => ({
   budgets: t.field({
     type: [Budget],
     description: 'Every budget its usage counts against, nearest first: its own, its ancestors’, its type’s and its namespace’s day budgets.',
-    extensions: leafCost(1),
+    // one read however many; costed as a handful (the budgets its ancestors set, and two day budgets)
+    extensions: { ...leafCost(1), ...listSize({ default: 10 }) },
     resolve: (i, _a, ctx) => ctx.services.budgets.ofIntent(ctx.caller, i.id),
   }),
 }));
