@@ -33,7 +33,8 @@ export class BudgetService extends Service {
   async setDayBudget(c: Caller, a: SetDayBudgetInput): Promise<store.DayBudget | null> {
     const type = a.type == null ? '' : v.name('type', a.type);
     const limits = validateBudget('budget', a);
-    return store.setDayBudget(this.db, c.namespace, type, limits, this.clock.now());
+    const { budget } = await this.commit(async (tx) => ({ changes: [], budget: await store.setDayBudget(tx, c.namespace, type, limits, this.clock.now()) }));
+    return budget;
   }
 
   /**
