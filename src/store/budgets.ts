@@ -10,21 +10,21 @@ import { date } from './rows.ts';
 /** The UTC day of `now`, YYYY-MM-DD: the day a day budget and its counter are for. */
 export const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
 
-// Every budget that applies to the intent, nearest first: its own, its ancestors', then
-// its type's and its namespace's day budgets with what that day has spent.
+// Every budget that applies to each of the intents, nearest first: its own, its
+// ancestors', then its type's and its namespace's day budgets with what that day has spent.
 const BUDGETS_OF = `
-  select 'INTENT' as scope, ib.intent_id::text as intent_id, null::text as type, null::text as day,
+  select i.id::text as of_id, 'INTENT' as scope, ib.intent_id::text as intent_id, null::text as type, null::text as day,
     ib.max_usd, ib.max_tokens, ib.on_exceeded, ib.spent_usd, ib.spent_tokens, array_position(i.budget_ids, ib.intent_id) as ord
   from intents i join intent_budgets ib on ib.intent_id = any(i.budget_ids)
-  where i.namespace = $1 and i.id = $2
+  where i.namespace = $1 and i.id = any($2::uuid[])
   union all
-  select case when dl.type = '' then 'NAMESPACE' else 'TYPE' end, null, nullif(dl.type, ''), $3::text,
+  select i.id::text, case when dl.type = '' then 'NAMESPACE' else 'TYPE' end, null, nullif(dl.type, ''), $3::text,
     dl.max_usd, dl.max_tokens, dl.on_exceeded, coalesce(du.cost_usd, 0), coalesce(du.tokens, 0),
     case when dl.type = '' then 100001 else 100000 end
   from intents i join day_budgets dl on dl.namespace = i.namespace and dl.type in (i.type, '')
     left join day_usage du on du.namespace = dl.namespace and du.type = dl.type and du.day = $3::date
-  where i.namespace = $1 and i.id = $2
-  order by ord`;
+  where i.namespace = $1 and i.id = any($2::uuid[])
+  order by of_id, ord`;
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 
@@ -43,8 +43,19 @@ function toState(r: Record<string, unknown>): BudgetState {
 }
 
 export async function budgetsOf(q: Queryable, ns: string, id: string, now: Date): Promise<BudgetState[]> {
-  const { rows } = await q.query(BUDGETS_OF, [ns, id, utcDay(now)]);
-  return rows.map(toState);
+  return (await budgetsOfMany(q, ns, [id], now)).get(id) ?? [];
+}
+
+/** The budgets of several intents in one query, by intent id (absent: none applies). */
+export async function budgetsOfMany(q: Queryable, ns: string, ids: readonly string[], now: Date): Promise<Map<string, BudgetState[]>> {
+  const { rows } = await q.query(BUDGETS_OF, [ns, ids, utcDay(now)]);
+  const byIntent = new Map<string, BudgetState[]>();
+  for (const r of rows) {
+    const list = byIntent.get(r.of_id as string);
+    if (list) list.push(toState(r));
+    else byIntent.set(r.of_id as string, [toState(r)]);
+  }
+  return byIntent;
 }
 
 // Spending moves every budget the intent counts against (its own and its ancestors') and

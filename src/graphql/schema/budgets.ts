@@ -47,13 +47,13 @@ builder.objectFields(Intent, (t) => ({
     nullable: true,
     description: 'The nearest intent budget: its own, else the nearest ancestor’s it inherits.',
     extensions: leafCost(1),
-    resolve: async (i, _a, ctx) => (await ctx.services.budgets.ofIntent(ctx.caller, i.id)).find((b) => b.scope === 'INTENT') ?? null,
+    resolve: async (i, _a, ctx) => (await ctx.loaders.budgets.load(i.id)).find((b) => b.scope === 'INTENT') ?? null,
   }),
   budgets: t.field({
     type: [Budget],
     description: 'Every budget its usage counts against, nearest first: its own, its ancestors’, its type’s and its namespace’s day budgets.',
     extensions: leafCost(1),
-    resolve: (i, _a, ctx) => ctx.services.budgets.ofIntent(ctx.caller, i.id),
+    resolve: (i, _a, ctx) => ctx.loaders.budgets.load(i.id),
   }),
 }));
 
