@@ -324,5 +324,11 @@ describe('budgets in the CLI', () => {
     await expect(cli('budgets', 'raise', approval.id, '--usd', '0.6')).rejects.toThrow(/maxUsd must be > 0\.625 \(BAD_USER_INPUT\)/);
     expect(await cli('budgets', 'raise', approval.id, '--usd', '2')).toContain(`intent ${submitted.id} resumes`);
     expect((await axme.get(submitted.id))?.status).toBe('PENDING');
+
+    // a fork: the original's own limits, nothing spent; --budget-usd gives it its own
+    const fork = JSON.parse(await cli('--json', 'fork', submitted.id));
+    expect(JSON.parse(await cli('--json', 'get', fork.id)).budgets).toEqual([expect.objectContaining({ intentId: fork.id, maxUsd: 2, maxTokens: 20000, spentUsd: 0, onExceeded: 'WAIT' })]);
+    const own = JSON.parse(await cli('--json', 'fork', submitted.id, '--budget-usd', '0.25'));
+    expect(JSON.parse(await cli('--json', 'get', own.id)).budgets).toEqual([expect.objectContaining({ intentId: own.id, maxUsd: 0.25, maxTokens: null, spentUsd: 0, onExceeded: 'FAIL' })]);
   }, 60_000);
 });
