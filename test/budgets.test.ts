@@ -8,12 +8,14 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, type Axme } from '@axme/client';
 import type { RunningServer } from '../src/server.ts';
+import type { TestDb } from './helpers/db.ts';
 import { useServed } from './helpers/served.ts';
 
 let server: RunningServer;
 let axme: Axme;
+let tdb: TestDb;
 
-useServed({}, (s) => ({ server, axme } = s));
+useServed({}, (s) => ({ server, axme, tdb } = s));
 
 let n = 0;
 const uniqueType = () => `budget.t${++n}`;
@@ -243,6 +245,34 @@ describe('day budgets', () => {
     const off = await gql(`mutation($t: String) { setBudget(type: $t) { type } }`, { t: type });
     expect(off.data.setBudget).toBeNull();
   });
+
+  it('counters move only where a day budget is set, and one set mid-day still counts the usage recorded before it', async () => {
+    const type = uniqueType();
+    const dayRows = async () => Number((await tdb.db.query(`select count(*) as n from day_usage where type in ('', $1)`, [type])).rows[0]!.n);
+    const llm = fakeLlm();
+    const seen = { signals: [] as AbortSignal[], errors: [] as unknown[] };
+    const worker = agent(type, llm, seen);
+    const early = await axme.submit({ type, input: { want: 3 } });
+    expect((await axme.result(early.id, { signal: AbortSignal.timeout(20_000) })).status).toBe('COMPLETED');
+    // no day budget for the type or the namespace: its steps wrote no counter row
+    expect(await dayRows()).toBe(0);
+    // set after those 3 calls ($0.03): its counter starts from them, so 0.05 is crossed after at most 3 more calls
+    const set = await gql(`mutation($t: String) { setBudget(type: $t, maxUsd: 0.05) { spentUsd spentTokens } }`, { t: type });
+    expect(set.data.setBudget).toEqual({ spentUsd: 0.03, spentTokens: 300 });
+    const ns = await gql(`mutation { setBudget(maxTokens: 1000000000) { type spentTokens } }`);
+    const recorded = await tdb.db.query(`select coalesce(sum(input_tokens + output_tokens), 0) as t from step_usage where recorded_at >= current_date`);
+    expect(ns.data.setBudget).toEqual({ type: null, spentTokens: Number(recorded.rows[0]!.t) });
+    const late = await axme.submit({ type, input: { want: 10 } });
+    const done = await axme.result(late.id, { signal: AbortSignal.timeout(20_000) });
+    await worker.stop();
+    expect(done.error).toMatchObject({ code: 'BUDGET_EXCEEDED', details: { budget: 'TYPE', type, maxUsd: 0.05 } });
+    expect(llm.calls.length).toBeLessThanOrEqual(3 + 4);
+    const list = await gql(`{ budgets { type spentUsd spentTokens } }`);
+    expect(list.data.budgets.find((x: { type: string }) => x.type === type)).toMatchObject({ spentTokens: llm.calls.length * 100 });
+    expect(list.data.budgets.find((x: { type: string | null }) => x.type === null).spentTokens).toBe(Number(recorded.rows[0]!.t) + (llm.calls.length - 3) * 100);
+    await gql(`mutation { setBudget { type } }`);
+    await gql(`mutation($t: String) { setBudget(type: $t) { type } }`, { t: type });
+  });
 });
 
 describe('bad budget input', () => {
@@ -294,5 +324,11 @@ describe('budgets in the CLI', () => {
     await expect(cli('budgets', 'raise', approval.id, '--usd', '0.6')).rejects.toThrow(/maxUsd must be > 0\.625 \(BAD_USER_INPUT\)/);
     expect(await cli('budgets', 'raise', approval.id, '--usd', '2')).toContain(`intent ${submitted.id} resumes`);
     expect((await axme.get(submitted.id))?.status).toBe('PENDING');
+
+    // a fork: the original's own limits, nothing spent; --budget-usd gives it its own
+    const fork = JSON.parse(await cli('--json', 'fork', submitted.id));
+    expect(JSON.parse(await cli('--json', 'get', fork.id)).budgets).toEqual([expect.objectContaining({ intentId: fork.id, maxUsd: 2, maxTokens: 20000, spentUsd: 0, onExceeded: 'WAIT' })]);
+    const own = JSON.parse(await cli('--json', 'fork', submitted.id, '--budget-usd', '0.25'));
+    expect(JSON.parse(await cli('--json', 'get', own.id)).budgets).toEqual([expect.objectContaining({ intentId: own.id, maxUsd: 0.25, maxTokens: null, spentUsd: 0, onExceeded: 'FAIL' })]);
   }, 60_000);
 });

@@ -216,6 +216,48 @@ describe('forkIntent refuses', () => {
   });
 });
 
+describe('forks and budgets', () => {
+  const BUDGETS = `query($id: ID!) { intent(id: $id) { budget { intentId maxUsd maxTokens onExceeded spentUsd spentTokens } budgets { scope intentId } } }`;
+  const budgetsOf = async (id: string) => (await post(server.url, BUDGETS, { id })).data.intent;
+
+  it('a fork carries the original’s own budget limits, spent from zero, unless forkIntent gives its own; no ancestor budget counts it', async () => {
+    const type = uniqueType();
+    const parent = await axme.submit({ type: `${type}.parent`, input: {}, budget: { maxUsd: 5 } });
+    const original = await axme.submit({ type, input: {}, parentId: parent.id, budget: { maxUsd: 0.5, maxTokens: 1000, onExceeded: 'WAIT' } });
+    const [lease] = await axme.claimMany({ types: [type], agent: 'a', limit: 1 });
+    const rec = await post(server.url, `mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: original.id, leaseToken: lease!.token, name: 'llm', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 300, outputTokens: 100, costUsd: 0.25 }] },
+    });
+    expect(rec.errors).toBeUndefined();
+    expect((await budgetsOf(original.id)).budget).toMatchObject({ intentId: original.id, spentUsd: 0.25, spentTokens: 400 });
+
+    const same = await axme.fork(original.id);
+    expect(await budgetsOf(same.id)).toEqual({
+      budget: { intentId: same.id, maxUsd: 0.5, maxTokens: 1000, onExceeded: 'WAIT', spentUsd: 0, spentTokens: 0 },
+      budgets: [{ scope: 'INTENT', intentId: same.id }],
+    });
+    const own = await axme.fork(original.id, { type: `${type}.own`, budget: { maxTokens: 50 } });
+    expect((await budgetsOf(own.id)).budget).toEqual({ intentId: own.id, maxUsd: null, maxTokens: 50, onExceeded: 'FAIL', spentUsd: 0, spentTokens: 0 });
+    expect(await budgetsOf((await axme.fork(original.id, { budget: {} })).id)).toEqual({ budget: null, budgets: [] });
+    // a child without a budget of its own: its fork has none (the parent's does not follow it)
+    const child = await axme.submit({ type: `${type}.child`, input: {}, parentId: parent.id });
+    expect(await budgetsOf((await axme.fork(child.id)).id)).toEqual({ budget: null, budgets: [] });
+    expect(errorOf(await post(server.url, FORK, { input: { id: original.id, budget: { maxUsd: -1 } } })).code).toBe('BAD_USER_INPUT');
+
+    // the fork's own budget is enforced on its own spending (its copied step 'llm' spent nothing)
+    const [forkLease] = await axme.claimMany({ types: [`${type}.own`], agent: 'a', limit: 1 });
+    expect(forkLease!.intent.id).toBe(own.id);
+    const ownRec = await post(server.url, `mutation($i: RecordStepInput!) { recordStep(input: $i) { seq } }`, {
+      i: { id: own.id, leaseToken: forkLease!.token, name: 'llm:2', durationMs: 1, output: 1, usage: [{ model: 'm', inputTokens: 40, outputTokens: 20 }] },
+    });
+    expect(ownRec.errors).toBeUndefined();
+    const hb = await post(server.url, `mutation($id: ID!, $t: ID!) { heartbeatIntent(input: { id: $id, leaseToken: $t }) { expiresAt } }`, { id: own.id, t: forkLease!.token });
+    expect(hb.errors?.[0]?.extensions).toMatchObject({ code: 'BUDGET_EXCEEDED', budget: 'INTENT', maxTokens: 50, spentTokens: 60 });
+    // and the original's spending is its own
+    expect((await budgetsOf(original.id)).budget).toMatchObject({ spentUsd: 0.25, spentTokens: 400 });
+  });
+});
+
 describe('forkIntent and keys', () => {
   let authed: RunningServer;
   const secrets: Record<string, string> = {};

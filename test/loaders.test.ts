@@ -56,3 +56,38 @@ it('reads the steps of a whole page, and their outputs, in one query each', asyn
     db.query = query;
   }
 });
+
+it('reads the budgets of a whole page in one query, however many intents it has', async () => {
+  ok(await t.gql(`mutation { setBudget(type: "n1.budget", maxTokens: 1000) { type } }`));
+  const parent = ok(await t.gql(`mutation { submitIntent(input: { type: "n1.budget.parent", budget: { maxUsd: 2 } }) { id } }`)).submitIntent.id;
+  for (let i = 0; i < 20; i++) {
+    ok(await t.gql(`mutation($p: ID!, $b: BudgetInput) { submitIntent(input: { type: "n1.budget", parentId: $p, budget: $b }) { id } }`,
+      { p: parent, b: i % 2 ? { maxUsd: 1 } : null }));
+  }
+  const db = t.app.db;
+  const query = db.query.bind(db);
+  let count = 0;
+  db.query = ((sql: string, params?: readonly unknown[]) => {
+    count++;
+    return query(sql, params);
+  }) as typeof db.query;
+  const page = async (first: number) => {
+    count = 0;
+    const r = ok(await t.gql(`query($n: Int) { intents(first: $n, filter: { type: ["n1.budget"] }) { nodes { budget { maxUsd } budgets { scope maxUsd maxTokens } } } }`, { n: first }));
+    return { nodes: r.intents.nodes as { budget: { maxUsd: number }; budgets: { scope: string }[] }[], count };
+  };
+  try {
+    const few = await page(2);
+    const many = await page(20);
+    expect(many.nodes).toHaveLength(20);
+    // own (every other one), the parent's, the type's day budget
+    expect(many.nodes.map((n) => n.budgets.map((b) => b.scope)).sort()).toEqual([
+      ...Array.from({ length: 10 }, () => ['INTENT', 'INTENT', 'TYPE']), ...Array.from({ length: 10 }, () => ['INTENT', 'TYPE'])].sort());
+    expect(many.nodes.map((n) => n.budget.maxUsd).sort()).toEqual([...Array(10).fill(1), ...Array(10).fill(2)]);
+    // the page, one for every budget (budget and budgets share it)
+    expect(many.count).toBe(few.count);
+    expect(many.count).toBeLessThanOrEqual(2);
+  } finally {
+    db.query = query;
+  }
+});

@@ -205,7 +205,7 @@ program.command('retry <id>').description('put a FAILED or CANCELLED intent back
   print(intent, () => intentDetails(intent));
 });
 
-program
+budgetOptions(program
   .command('fork <id>')
   .description('fork a run: a new intent that reuses the step results recorded before --from-step (or all of them) and runs the rest fresh')
   .option('--from-step <name>', 'run this step and every step after it again')
@@ -214,10 +214,12 @@ program
   .option('--patch <json>', 'JSON merge patch (RFC 7386) applied to the original\'s input', jsonArg)
   .option('-t, --type <type>', 'the fork\'s type (default: the original\'s)')
   .option('-k, --key <idempotencyKey>', 'idempotency key')
-  .option('-l, --label <label>', 'label (repeatable; default: the original\'s labels)', collect)
+  .option('-l, --label <label>', 'label (repeatable; default: the original\'s labels)', collect))
   .action(async (id: string, o) => {
+    // without budget options the fork carries the original's own budget limits, spent from zero
     const intent = await client().fork(id, {
       fromStep: o.fromStep, fromSeq: o.fromSeq, input: o.input, inputPatch: o.patch, type: o.type, idempotencyKey: o.key, labels: o.label,
+      budget: budgetInput(o),
     });
     print(intent, () => intentDetails(intent));
   });

@@ -1,6 +1,6 @@
 /**
  * Per-request batching for fields resolved once per intent in a list (parent,
- * events, attempts, lastWake): one query for the whole page instead of one per row.
+ * events, attempts, lastWake, budgets…): one query for the whole page instead of one per row.
  */
 import DataLoader from 'dataloader';
 import type { Caller } from '../core/caller.ts';
@@ -9,6 +9,7 @@ import type { Services } from '../services/index.ts';
 import type { WorkerSession } from '../store/workers.ts';
 import type { Schedule } from '../store/schedules.ts';
 import { EMPTY_TOTALS, type UsageTotals } from '../core/usage.ts';
+import type { BudgetState } from '../core/budget.ts';
 
 /** The most events read per intent for `events` without arguments and for `attempts`. */
 export const EVENTS_PER_INTENT = 10_000;
@@ -33,6 +34,8 @@ export interface Loaders {
   forks: DataLoader<string, Intent[]>;
   /** An intent's own LLM usage total (migration 016), by intent id. */
   usage: DataLoader<string, UsageTotals>;
+  /** Every budget an intent's usage counts against, nearest first (Intent.budget, Intent.budgets), by intent id. */
+  budgets: DataLoader<string, BudgetState[]>;
 }
 
 /** The most forks read per intent for `forks`. */
@@ -58,6 +61,7 @@ class LazyLoaders implements Loaders {
   #schedule: Loaders['schedule'] | null = null;
   #forks: Loaders['forks'] | null = null;
   #usage: Loaders['usage'] | null = null;
+  #budgets: Loaders['budgets'] | null = null;
   readonly #services: Services;
   readonly #caller: Caller;
 
@@ -155,6 +159,15 @@ class LazyLoaders implements Loaders {
     return (this.#usage ??= new DataLoader(async (ids) => {
       const found = await usage.totals(caller, ids);
       return ids.map((id) => found.get(id) ?? EMPTY_TOTALS);
+    }));
+  }
+
+  get budgets(): Loaders['budgets'] {
+    const { budgets } = this.#services;
+    const caller = this.#caller;
+    return (this.#budgets ??= new DataLoader(async (ids) => {
+      const found = await budgets.ofIntents(caller, ids);
+      return ids.map((id) => found.get(id) ?? []);
     }));
   }
 }

@@ -19,9 +19,12 @@ export interface SetDayBudgetInput extends BudgetInput {
 }
 
 export class BudgetService extends Service {
-  /** Every budget the intent's usage counts against, nearest first: own, ancestors', its type's and namespace's day budgets. */
-  async ofIntent(c: Caller, id: string): Promise<BudgetState[]> {
-    return store.budgetsOf(this.db, c.namespace, id, this.clock.now());
+  /**
+   * Every budget each intent's usage counts against, nearest first: own, ancestors', its
+   * type's and namespace's day budgets; one query for a page (the loader). Absent: none.
+   */
+  async ofIntents(c: Caller, ids: readonly string[]): Promise<Map<string, BudgetState[]>> {
+    return store.budgetsOfMany(this.db, c.namespace, ids, this.clock.now());
   }
 
   /** The day budgets of the namespace with today's (UTC) spending. */
@@ -33,7 +36,8 @@ export class BudgetService extends Service {
   async setDayBudget(c: Caller, a: SetDayBudgetInput): Promise<store.DayBudget | null> {
     const type = a.type == null ? '' : v.name('type', a.type);
     const limits = validateBudget('budget', a);
-    return store.setDayBudget(this.db, c.namespace, type, limits, this.clock.now());
+    const { budget } = await this.commit(async (tx) => ({ changes: [], budget: await store.setDayBudget(tx, c.namespace, type, limits, this.clock.now()) }));
+    return budget;
   }
 
   /**

@@ -3,6 +3,7 @@
  * results up to a chosen step and runs that step and the ones after it fresh, with the
  * original's input, a replacement, or the input with a merge patch (RFC 7386) applied.
  */
+import { type BudgetInput, validateBudget } from '../core/budget.ts';
 import type { Caller } from '../core/caller.ts';
 import { badInput, notFound } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
@@ -26,6 +27,8 @@ export interface ForkInput {
   labels?: readonly string[] | null;
   type?: string | null;
   idempotencyKey?: string | null;
+  /** The fork's own budget (neither limit: none); absent: the original's own budget's limits, spent from zero. */
+  budget?: BudgetInput | null;
 }
 
 export class ForkService extends Service {
@@ -42,13 +45,16 @@ export class ForkService extends Service {
     const type = a.type == null ? null : v.name('type', a.type);
     const labels = a.labels == null ? null : v.labels(a.labels);
     const idempotencyKey = v.text('idempotencyKey', a.idempotencyKey, 200);
+    const budget = a.budget == null ? undefined : validateBudget('budget', a.budget);
     const now = this.clock.now();
     const { intent } = await this.commit(async (tx) => {
       const original = await getIntent(tx, c.namespace, id);
       if (!original) throw notFound('intent', id);
       const raw = a.input != null ? a.input : a.inputPatch != null ? mergePatch(original.input, a.inputPatch) : original.input;
       const input = v.payload('input', raw, this.config.maxPayloadBytes);
-      const r = await forkIntent(tx, c.namespace, id, { id: uuidv7(now.getTime()), type, input, labels, idempotencyKey, fromStep, fromSeq }, c.principal, now);
+      const r = await forkIntent(tx, c.namespace, id, {
+        id: uuidv7(now.getTime()), type, input, labels, idempotencyKey, fromStep, fromSeq, budget,
+      }, c.principal, now);
       return { intent: r.intent, changes: r.change ? [r.change] : [] };
     });
     return intent;

@@ -10,21 +10,21 @@ import { date } from './rows.ts';
 /** The UTC day of `now`, YYYY-MM-DD: the day a day budget and its counter are for. */
 export const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
 
-// Every budget that applies to the intent, nearest first: its own, its ancestors', then
-// its type's and its namespace's day budgets with what that day has spent.
+// Every budget that applies to each of the intents, nearest first: its own, its
+// ancestors', then its type's and its namespace's day budgets with what that day has spent.
 const BUDGETS_OF = `
-  select 'INTENT' as scope, ib.intent_id::text as intent_id, null::text as type, null::text as day,
+  select i.id::text as of_id, 'INTENT' as scope, ib.intent_id::text as intent_id, null::text as type, null::text as day,
     ib.max_usd, ib.max_tokens, ib.on_exceeded, ib.spent_usd, ib.spent_tokens, array_position(i.budget_ids, ib.intent_id) as ord
   from intents i join intent_budgets ib on ib.intent_id = any(i.budget_ids)
-  where i.namespace = $1 and i.id = $2
+  where i.namespace = $1 and i.id = any($2::uuid[])
   union all
-  select case when dl.type = '' then 'NAMESPACE' else 'TYPE' end, null, nullif(dl.type, ''), $3::text,
+  select i.id::text, case when dl.type = '' then 'NAMESPACE' else 'TYPE' end, null, nullif(dl.type, ''), $3::text,
     dl.max_usd, dl.max_tokens, dl.on_exceeded, coalesce(du.cost_usd, 0), coalesce(du.tokens, 0),
     case when dl.type = '' then 100001 else 100000 end
   from intents i join day_budgets dl on dl.namespace = i.namespace and dl.type in (i.type, '')
     left join day_usage du on du.namespace = dl.namespace and du.type = dl.type and du.day = $3::date
-  where i.namespace = $1 and i.id = $2
-  order by ord`;
+  where i.namespace = $1 and i.id = any($2::uuid[])
+  order by of_id, ord`;
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 
@@ -43,13 +43,26 @@ function toState(r: Record<string, unknown>): BudgetState {
 }
 
 export async function budgetsOf(q: Queryable, ns: string, id: string, now: Date): Promise<BudgetState[]> {
-  const { rows } = await q.query(BUDGETS_OF, [ns, id, utcDay(now)]);
-  return rows.map(toState);
+  return (await budgetsOfMany(q, ns, [id], now)).get(id) ?? [];
+}
+
+/** The budgets of several intents in one query, by intent id (absent: none applies). */
+export async function budgetsOfMany(q: Queryable, ns: string, ids: readonly string[], now: Date): Promise<Map<string, BudgetState[]>> {
+  const { rows } = await q.query(BUDGETS_OF, [ns, ids, utcDay(now)]);
+  const byIntent = new Map<string, BudgetState[]>();
+  for (const r of rows) {
+    const list = byIntent.get(r.of_id as string);
+    if (list) list.push(toState(r));
+    else byIntent.set(r.of_id as string, [toState(r)]);
+  }
+  return byIntent;
 }
 
 // Spending moves every budget the intent counts against (its own and its ancestors') and
-// today's counters of its type and its namespace, in the usage's transaction. Rows are
-// taken in one order (budgets, then '' before the type) so concurrent steps cannot deadlock.
+// today's counters of its type and its namespace, in the usage's transaction. A counter
+// moves only where a day budget is set for it: a namespace without day budgets writes no
+// day_usage row, so its concurrent steps queue on no shared row. Rows are taken in one
+// order (budgets, then '' before the type) so concurrent steps cannot deadlock.
 const SPEND = `
   with i as (select namespace, type, budget_ids from intents where id = $1),
   b as (
@@ -57,9 +70,17 @@ const SPEND = `
     where intent_id in (select unnest(budget_ids) from i)
   )
   insert into day_usage as d (namespace, type, day, cost_usd, tokens)
-  select i.namespace, t.type, $4::date, $2, $3 from i cross join lateral (values (''), (i.type)) as t(type)
-  order by t.type
+  select i.namespace, dl.type, $4::date, $2, $3 from i join day_budgets dl on dl.namespace = i.namespace and dl.type in ('', i.type)
+  order by dl.type
   on conflict (namespace, type, day) do update set cost_usd = d.cost_usd + excluded.cost_usd, tokens = d.tokens + excluded.tokens`;
+
+/**
+ * Setting a day budget and spending meet on one advisory lock per namespace: spending
+ * takes it shared (shared holders never wait on each other), setting takes it exclusive.
+ * So a day budget set mid-day seeds its counter only once every step that did not see
+ * the budget has committed its usage rows, and every later step sees the budget.
+ */
+export const DAY_USAGE_LOCK = (ns: string): string => `hashtext('axme_day_usage'), hashtext(${ns})`;
 
 /** Adds a step's cost and tokens (input + output) to the budgets and day counters, in the caller's transaction. */
 export async function spend(tx: Queryable, id: string, costUsd: number, tokens: number, now: Date): Promise<void> {
@@ -124,15 +145,27 @@ export async function dayBudgets(q: Queryable, ns: string, now: Date, type: stri
   return rows.map(toDayBudget(day));
 }
 
-/** Replaces a day budget (type '' for the namespace's); null limits remove it. */
+/** Replaces a day budget (type '' for the namespace's), in the caller's transaction; null limits remove it. */
 export async function setDayBudget(q: Queryable, ns: string, type: string, l: BudgetLimits | null, now: Date): Promise<DayBudget | null> {
   if (!l) {
     await q.query(`delete from day_budgets where namespace = $1 and type = $2`, [ns, type]);
     return null;
   }
+  await q.query(`select pg_advisory_xact_lock(${DAY_USAGE_LOCK('$1')})`, [ns]);
   await q.query(`
     insert into day_budgets (namespace, type, max_usd, max_tokens, on_exceeded, updated_at) values ($1, $2, $3, $4, $5, $6)
     on conflict (namespace, type) do update set max_usd = excluded.max_usd, max_tokens = excluded.max_tokens,
       on_exceeded = excluded.on_exceeded, updated_at = excluded.updated_at`, [ns, type, l.maxUsd, l.maxTokens, l.onExceeded, now]);
+  await q.query(SEED_DAY_USAGE, [ns, type, utcDay(now)]);
   return (await dayBudgets(q, ns, now, type))[0] ?? null;
 }
+
+// Counters move only while a day budget is set (SPEND), so setting one recounts today from
+// the usage rows (an index range on step_usage_rollup): the check is exact from the start.
+const SEED_DAY_USAGE = `
+  insert into day_usage as d (namespace, type, day, cost_usd, tokens)
+  select $1, $2, $3::date, coalesce(sum(u.cost_usd), 0), coalesce(sum(u.input_tokens + u.output_tokens), 0)
+  from step_usage u
+  where u.namespace = $1 and ($2 = '' or u.type = $2)
+    and u.recorded_at >= ($3::date)::timestamp at time zone 'UTC' and u.recorded_at < ($3::date + 1)::timestamp at time zone 'UTC'
+  on conflict (namespace, type, day) do update set cost_usd = excluded.cost_usd, tokens = excluded.tokens`;

@@ -7,6 +7,7 @@
 import type { Queryable } from '../db/types.ts';
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import { step } from '../core/lifecycle.ts';
+import type { BudgetLimits } from '../core/budget.ts';
 import type { Intent } from '../core/model.ts';
 import { type Change, toChange } from './events.ts';
 import { getIntent } from './intents.ts';
@@ -22,6 +23,12 @@ export interface NewFork {
   idempotencyKey: string | null;
   fromStep: string | null;
   fromSeq: number | null;
+  /**
+   * Its own budget, spent from zero (a fork is a new run). Absent: the limits and policy
+   * of the original's own budget, if it set one; null: none. It is not the original's
+   * parent's child, so no ancestor budget counts its usage.
+   */
+  budget?: BudgetLimits | null;
 }
 
 /** Where the fork runs again from: a step record of the original (null: nothing, replay all). */
@@ -59,13 +66,17 @@ const FORK = `
   ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key, labels,
                          run_at, created_at, updated_at, last_seq, retry_policy, attempt_timeout_seconds,
-                         concurrency_key, concurrency_limit, forked_from, forked_from_step, forked_from_seq)
+                         concurrency_key, concurrency_limit, forked_from, forked_from_step, forked_from_seq, budget_ids)
     select $4, src.namespace, coalesce($5, src.type), $6, $7::jsonb, src.max_attempts, src.priority, $8, coalesce($9::text[], src.labels),
            $10, $10, $10, 1 + (select count(*) from copied), src.retry_policy, src.attempt_timeout_seconds,
-           src.concurrency_key, src.concurrency_limit, src.id, $11, $3
+           src.concurrency_key, src.concurrency_limit, src.id, $11, $3,
+           case when $15::numeric is not null or $16::bigint is not null then array[$4::uuid] end
     from src
     on conflict (namespace, idempotency_key) do nothing
     returning *
+  ), budget as (
+    insert into intent_budgets (intent_id, namespace, max_usd, max_tokens, on_exceeded)
+    select ins.id, ins.namespace, $15, $16, $17 from ins where $15::numeric is not null or $16::bigint is not null
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
     select ins.namespace, ins.id, 1, $12, ins.status, $13,
@@ -97,9 +108,11 @@ export async function forkIntent(
   if (!original) throw notFound('intent', originalId);
   const cut = await findCut(tx, ns, original, f);
   const submitted = step('fork');
+  const budget = f.budget === undefined ? await ownBudget(tx, original.id) : f.budget;
   const { rows } = await tx.query(FORK, [
     ns, original.id, cut?.seq ?? null, f.id, f.type, submitted.to, json(f.input) ?? 'null', f.idempotencyKey, f.labels,
-    now, cut?.name ?? null, submitted.kind, actor, step('copyStep').kind,
+    now, cut?.name ?? null, submitted.kind, actor, step('copyStep').kind, budget?.maxUsd ?? null, budget?.maxTokens ?? null,
+    budget?.onExceeded ?? 'FAIL',
   ]);
   if (!rows[0]) return { intent: await settleFork(tx, ns, original.id, f), change: null };
   // the change is the SUBMITTED event; its announcement wakes claimers of the type
@@ -107,6 +120,14 @@ export async function forkIntent(
   change.event = toEvent({ ...rows[0], id: rows[0].ev_id, intent_id: change.intent.id, seq: 1, kind: rows[0].ev_kind,
     actor: rows[0].ev_actor, data: rows[0].ev_data, at: now, tx: rows[0].ev_tx, status: change.intent.status, waiting_for: null });
   return { intent: change.intent, change };
+}
+
+/** The limits of the budget the intent set itself (not one it inherits); null without one. */
+async function ownBudget(q: Queryable, id: string): Promise<BudgetLimits | null> {
+  const { rows } = await q.query(`select max_usd, max_tokens, on_exceeded from intent_budgets where intent_id = $1`, [id]);
+  const r = rows[0];
+  return r ? { maxUsd: r.max_usd == null ? null : Number(r.max_usd), maxTokens: r.max_tokens == null ? null : Number(r.max_tokens),
+    onExceeded: r.on_exceeded as BudgetLimits['onExceeded'] } : null;
 }
 
 /** A used idempotency key: the fork it made, when it forked the same intent with the same input; CONFLICT otherwise. */

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/types.ts';
 import type { Usage, UsageTotals } from '../core/usage.ts';
-import { spend } from './budgets.ts';
+import { DAY_USAGE_LOCK, spend } from './budgets.ts';
 
 const INSERT_CALLS = `
   insert into step_usage (intent_id, seq, namespace, type, provider, model, input_tokens, output_tokens, cached_tokens, cost_usd, recorded_at)
@@ -13,9 +13,11 @@ const INSERT_CALLS = `
     as u(provider text, model text, input_tokens bigint, output_tokens bigint, cached_tokens bigint, cost_usd numeric)
   where i.id = $1`;
 
+// Takes the namespace's day-usage lock shared (budgets.ts DAY_USAGE_LOCK) in this statement,
+// before the spend's own statement reads which day budgets are set.
 const ADD_TOTAL = `
   insert into intent_usage as t (intent_id, namespace, calls, input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_calls)
-  values ($1, $2, $3, $4, $5, $6, $7, $8)
+  select $1::uuid, $2::text, $3::int, $4::bigint, $5::bigint, $6::bigint, $7::numeric, $8::int from (select pg_advisory_xact_lock_shared(${DAY_USAGE_LOCK('$2')})) as l
   on conflict (intent_id) do update set
     calls = t.calls + excluded.calls, input_tokens = t.input_tokens + excluded.input_tokens,
     output_tokens = t.output_tokens + excluded.output_tokens, cached_tokens = t.cached_tokens + excluded.cached_tokens,

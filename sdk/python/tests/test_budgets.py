@@ -66,3 +66,28 @@ async def test_bad_budget_is_refused_naming_the_field(client: AxmeClient, intent
     with pytest.raises(BadUserInputError) as caught:
         await client.submit(intent_type, budget={"maxUsd": -1})
     assert caught.value.details["field"] == "budget.maxUsd"
+
+
+async def test_a_fork_takes_the_budget_given_and_it_stops_the_fork(
+    client: AxmeClient, intent_type: str, start_worker: StartWorker
+) -> None:
+    def usage(_response: Any) -> dict[str, Any]:
+        return {"model": "fake", "inputTokens": 10, "costUsd": 0.01}
+
+    async def handle(run: IntentRun) -> dict[str, Any]:
+        for i in range(run.input["calls"]):
+            await run.step(f"llm:{i}", lambda: {"text": "answer"}, usage=usage)
+        return {"done": True}
+
+    start_worker(handle, types=[intent_type])
+    original = await client.submit(intent_type, input={"calls": 2})
+    assert (await client.result(original.id, timeout=30)).status is IntentStatus.COMPLETED
+    with pytest.raises(BadUserInputError) as caught:
+        await client.fork(original.id, budget={"maxUsd": -1})
+    assert caught.value.details["field"] == "budget.maxUsd"
+    # the 2 replayed calls spent nothing for the fork; its own 3 new ones cross $0.025
+    fork = await client.fork(original.id, input_patch={"calls": 10}, budget={"maxUsd": 0.025})
+    done = await client.result(fork.id, timeout=30)
+    assert done.status is IntentStatus.FAILED
+    assert done.error is not None
+    assert done.error.code == "BUDGET_EXCEEDED"

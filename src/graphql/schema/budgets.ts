@@ -47,14 +47,14 @@ builder.objectFields(Intent, (t) => ({
     nullable: true,
     description: 'The nearest intent budget: its own, else the nearest ancestor’s it inherits.',
     extensions: leafCost(1),
-    resolve: async (i, _a, ctx) => (await ctx.services.budgets.ofIntent(ctx.caller, i.id)).find((b) => b.scope === 'INTENT') ?? null,
+    resolve: async (i, _a, ctx) => (await ctx.loaders.budgets.load(i.id)).find((b) => b.scope === 'INTENT') ?? null,
   }),
   budgets: t.field({
     type: [Budget],
     description: 'Every budget its usage counts against, nearest first: its own, its ancestors’, its type’s and its namespace’s day budgets.',
-    // one read however many; costed as a handful (the budgets its ancestors set, and two day budgets)
+    // one batched read however many; costed as a handful (the budgets its ancestors set, and two day budgets)
     extensions: { ...leafCost(1), ...listSize({ default: 10 }) },
-    resolve: (i, _a, ctx) => ctx.services.budgets.ofIntent(ctx.caller, i.id),
+    resolve: (i, _a, ctx) => ctx.loaders.budgets.load(i.id),
   }),
 }));
 

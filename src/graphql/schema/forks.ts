@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import { listSize } from '../cost.ts';
+import { BudgetInput } from './budget-input.ts';
 import { Intent } from './intent.ts';
 
 builder.objectFields(Intent, (t) => ({
@@ -34,6 +35,7 @@ const ForkIntentInput = builder.inputType('ForkIntentInput', {
     labels: t.stringList({ description: 'Default: the original’s labels.' }),
     type: t.string({ description: 'Default: the original’s type.' }),
     idempotencyKey: t.string({ description: 'Forking again with the same key, original and input returns the same fork.' }),
+    budget: t.field({ type: BudgetInput, description: 'The fork’s own budget (neither limit: none). Default: the limits and policy of the original’s own budget, spent from zero (a fork is a new run; no ancestor budget counts it).' }),
   }),
 });
 
@@ -45,7 +47,7 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: a }, ctx) =>
       ctx.services.forks.fork(ctx.caller, {
         id: a.id, fromStep: a.fromStep ?? null, fromSeq: a.fromSeq ?? null, input: a.input ?? null, inputPatch: a.inputPatch ?? null,
-        labels: a.labels ?? null, type: a.type ?? null, idempotencyKey: a.idempotencyKey ?? null,
+        labels: a.labels ?? null, type: a.type ?? null, idempotencyKey: a.idempotencyKey ?? null, budget: a.budget ?? null,
       }),
   }),
 }));

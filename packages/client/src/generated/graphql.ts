@@ -170,6 +170,8 @@ export type FailIntentInput = {
 };
 
 export type ForkIntentInput = {
+  /** The fork’s own budget (neither limit: none). Default: the limits and policy of the original’s own budget, spent from zero (a fork is a new run; no ancestor budget counts it). */
+  budget?: BudgetInput | null | undefined;
   /** The same, naming the step record by its seq (Intent.steps). Not with fromStep. */
   fromSeq?: number | null | undefined;
   /** Run this step (from its first record) and every step after it fresh; the results recorded before it are copied. Omit both fromStep and fromSeq to copy every recorded result (a replay). */

@@ -218,13 +218,15 @@ class AxmeClient(ScheduleMethods):
         labels: Sequence[str] | None = None,
         type: str | None = None,
         idempotency_key: str | None = None,
+        budget: BudgetInput | dict[str, Any] | None = None,
     ) -> Intent:
         """Forks a run: a new PENDING intent (``forked_from_id``) whose step results
         recorded before ``from_step`` (or the record at ``from_seq``; neither: all of
         them) are copied from the original, so workers replay them without calling them
         again and run that step and the ones after it fresh. ``input`` replaces the
         original's input; ``input_patch`` is merged into it (RFC 7386: None in a patch
-        object removes that member)."""
+        object removes that member). ``budget`` is the fork's own (``{}``: none); without
+        it the fork carries the limits of the original's own budget, spent from zero."""
         data = model(
             ForkIntentInput,
             id=id,
@@ -235,6 +237,7 @@ class AxmeClient(ScheduleMethods):
             labels=list(labels) if labels is not None else None,
             type=type,
             idempotency_key=idempotency_key,
+            budget=budget,
         )
         return (await self.gql.fork_intent(data)).fork_intent
 

@@ -187,6 +187,8 @@ class FailIntentInput(BaseModel):
 
 
 class ForkIntentInput(BaseModel):
+    budget: Optional["BudgetInput"] = None
+    "The fork’s own budget (neither limit: none). Default: the limits and policy of the original’s own budget, spent from zero (a fork is a new run; no ancestor budget counts it)."
     from_seq: Optional[int] = Field(alias="fromSeq", default=None)
     "The same, naming the step record by its seq (Intent.steps). Not with fromStep."
     from_step: Optional[str] = Field(alias="fromStep", default=None)
@@ -510,6 +512,7 @@ CompleteIntentInput.model_rebuild()
 CompleteIntentsInput.model_rebuild()
 CreateScheduleInput.model_rebuild()
 FailIntentInput.model_rebuild()
+ForkIntentInput.model_rebuild()
 LastStepInput.model_rebuild()
 RecordStepInput.model_rebuild()
 RequestApprovalInput.model_rebuild()
