@@ -3,23 +3,13 @@
 // to the step timeline with the three choices; the user forks from the failing step with a
 // patched input and follows the link to the fork, which completes. The inbox lists it too.
 import { expect, it } from 'vitest';
-import { Worker } from '../../packages/client/src/worker.ts';
-import { shot, useE2e } from './harness.ts';
+import { shot, summarizer, useE2e } from './harness.ts';
 
 const e2e = useE2e();
 
 it('an escalated run: last error and attempts on the intent page, forked with an edited input from its failing step', async () => {
   const type = 'e2e.escalation';
-  const calls = { research: 0, summarize: 0 };
-  const worker = new Worker(e2e.client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
-    const facts = await run.step('research', () => (calls.research++, ['a', 'b']));
-    const prompt = (run.input as { prompt: string }).prompt;
-    return run.step('summarize', () => {
-      calls.summarize++;
-      if (prompt === 'bad') throw new Error('the model refused the prompt');
-      return `${prompt}: ${facts.join(', ')}`;
-    });
-  });
+  const { worker, calls } = summarizer(e2e.client, type);
   try {
     const original = await e2e.client.submit({
       type, input: { prompt: 'bad' }, maxAttempts: 2, retry: { onExhausted: 'ESCALATE', initialIntervalSeconds: 0, maxIntervalSeconds: 0 },

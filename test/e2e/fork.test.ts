@@ -3,23 +3,13 @@
 // dialog's input, and lands on the fork, which completes without running the step
 // before it again and links back to the original.
 import { expect, it } from 'vitest';
-import { Worker } from '../../packages/client/src/worker.ts';
-import { shot, useE2e } from './harness.ts';
+import { shot, summarizer, useE2e } from './harness.ts';
 
 const e2e = useE2e();
 
 it('forks a failed run from its failed step with an edited input, and opens the fork', async () => {
   const type = 'e2e.fork';
-  const calls = { research: 0, summarize: 0 };
-  const worker = new Worker(e2e.client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
-    const facts = await run.step('research', () => (calls.research++, ['a', 'b']));
-    const prompt = (run.input as { prompt: string }).prompt;
-    return run.step('summarize', () => {
-      calls.summarize++;
-      if (prompt === 'bad') throw new Error('the model refused the prompt');
-      return `${prompt}: ${facts.join(', ')}`;
-    });
-  });
+  const { worker, calls } = summarizer(e2e.client, type);
   try {
     const original = await e2e.client.submit({ type, input: { prompt: 'bad' }, maxAttempts: 1 });
     await e2e.client.result(original.id, { signal: AbortSignal.timeout(20_000) });

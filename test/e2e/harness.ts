@@ -19,6 +19,7 @@ import type { Db } from '../../src/db/types.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
+import { Worker } from '../../packages/client/src/worker.ts';
 
 export const ARTIFACTS = 'test-results/e2e';
 /** Set AXME_DOCS_SCREENSHOTS=1 to refresh the README's screenshots in docs/screenshots. */
@@ -204,4 +205,22 @@ export function startAgent(url: string, apiKey: string, type: string) {
       await loop;
     },
   };
+}
+
+/**
+ * An agent of two durable steps whose second refuses the prompt "bad": a run to fail, then
+ * fork or escalate with an edited input. `calls` counts each step's real runs.
+ */
+export function summarizer(client: Axme, type: string) {
+  const calls = { research: 0, summarize: 0 };
+  const worker = new Worker(client, { types: [type], waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    const facts = await run.step('research', () => (calls.research++, ['a', 'b']));
+    const prompt = (run.input as { prompt: string }).prompt;
+    return run.step('summarize', () => {
+      calls.summarize++;
+      if (prompt === 'bad') throw new Error('the model refused the prompt');
+      return `${prompt}: ${facts.join(', ')}`;
+    });
+  });
+  return { worker, calls };
 }
