@@ -10,6 +10,8 @@ import type { Intent, IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
 import { completeWithStep } from '../store/last-step.ts';
+import { batchable } from '../store/record-steps.ts';
+import { MAX_BATCHED_OUTPUT_BYTES, StepGroups } from './step-groups.ts';
 import { type UsageInput, validateUsage } from '../core/usage.ts';
 import { Service } from './deps.ts';
 import { countLlmUsage } from '../telemetry/metrics.ts';
@@ -33,6 +35,8 @@ export type LastStepInput = Pick<RecordStepInput, 'name' | 'output' | 'durationM
 const MAX_DURATION_MS = 7 * 86_400_000;
 
 export class StepService extends Service {
+  private readonly groups = new StepGroups(this.commit, this.clock, (s) => this.writeOnce(s.c, s.id, s.token, s.record, s.now, false));
+
   /** Records one step; a second result under a name that has one answers the first (written once). */
   async record(c: Caller, a: RecordStepInput): Promise<IntentStep> {
     const [id, token] = [v.id('id', a.id), v.id('leaseToken', a.leaseToken)];
@@ -43,6 +47,8 @@ export class StepService extends Service {
     const now = this.clock.now();
     return this.leaseCall(c.namespace, id, token, async () => {
       try {
+        // a small result without model calls may share its statement with other runs' steps
+        if (batchable(rec) && rec.outputBytes <= MAX_BATCHED_OUTPUT_BYTES) return await this.groups.record({ c, id, token, record: rec, now });
         return await this.writeOnce(c, id, token, rec, now, false);
       } catch (e) {
         if (!(e instanceof AxmeError && e.code === 'BUDGET_EXCEEDED')) throw e;

@@ -24,7 +24,7 @@ export interface StepRecord {
 }
 
 const COLUMNS = 'intent_id, seq, name, attempt, status, output_bytes, duration_ms, error, recorded_at';
-const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).join(', ');
+export const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).join(', ');
 
 // The intent's seq moves under its lease like a checkpoint's, and the event's data is
 // what the log shows of the step. A COMPLETED record whose name already has one changes
@@ -100,8 +100,12 @@ export async function recordStep(
   const change = toChange(row);
   // a step that reported model calls is written in a transaction (StepService), so its usage rows land with it
   if (s.usage.length) await recordUsage(tx, ns, id, change.intent.lastSeq, s.usage, now);
-  const stepRow = Object.fromEntries(COLUMNS.split(', ').map((c) => [c, row[`st_${c}`]]));
-  return { step: { ...toStep(stepRow), usage: s.usage }, change };
+  return { step: { ...stepFromRow(row), usage: s.usage }, change };
+}
+
+/** The step record in a row of a statement that inserted it (`st_`-prefixed columns, STEP_COLUMNS). */
+export function stepFromRow(row: Record<string, unknown>): IntentStep {
+  return toStep(Object.fromEntries(COLUMNS.split(', ').map((c) => [c, row[`st_${c}`]])));
 }
 
 export async function completedStep(q: Queryable, ns: string, id: string, name: string): Promise<IntentStep | null> {
