@@ -39,6 +39,8 @@ interface Measured {
   /** Medians of the phases of one run (Axme: client and worker timestamps joined by intent id). */
   phases?: Record<string, number>;
   concurrentPhases?: Record<string, number>;
+  /** At 32 concurrent: statements the server sent and requests the worker made, per run (group commit shows here). */
+  concurrent?: { statements?: number; workerRequests?: number };
 }
 
 const PHASES: [string, string, string][] = [
@@ -79,6 +81,9 @@ async function measure(s: Subject): Promise<Measured> {
   const cpu = cpuDelta(c0, cpuSnapshot(await groups()));
   const concClient = s.worker ? await s.driver.ask('stats') : undefined;
   const concWorker = s.worker ? await s.worker.ask('stats') : undefined;
+  const st2 = await s.statements?.();
+  const perConc = (n: number) => n / Math.max(1, conc.count);
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const sorted = latencies.sort((a, b) => a - b);
   const perRun = (a: any, b: any) => a && b && { requests: (b.requests - a.requests) / RUNS, sockets: (b.sockets - a.sockets) / RUNS, byOperation: Object.fromEntries(Object.entries(b.byOperation as Record<string, number>).map(([k, v]) => [k, (v - (a.byOperation[k] ?? 0)) / RUNS])) };
   return {
@@ -91,9 +96,18 @@ async function measure(s: Subject): Promise<Measured> {
     ...(w0 ? { workerSent: perRun(w0, w1) } : {}),
     ...(w1 && sent1.timeline ? { phases: phases(sent1.timeline, w1.timeline) } : {}),
     ...(concWorker ? { concurrentPhases: phases(concClient.timeline, concWorker.timeline) } : {}),
+    concurrent: {
+      ...(st1 && st2 ? { statements: perConc(sum(st2) - sum(st1)) } : {}),
+      ...(w1 && concWorker ? { workerRequests: perConc(concWorker.requests - w1.requests) } : {}),
+    },
     ...(st0 && st1 ? { statements: Object.fromEntries(Object.entries(st1).map(([k, v]) => [k, (v - (st0[k] ?? 0)) / RUNS])) } : {}),
   };
 }
+
+const concurrentCounts = (m: Measured) => [
+  m.concurrent?.statements !== undefined ? `; ${m.concurrent.statements.toFixed(1)} statements/run` : '',
+  m.concurrent?.workerRequests !== undefined ? `; worker ${m.concurrent.workerRequests.toFixed(1)} requests/run` : '',
+].join('');
 
 const fmtPhases = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ');
 
@@ -104,7 +118,7 @@ function rows(name: string, m: Measured, extra = ''): Row[] {
   const trips = m.sent && (m.sent.requests || m.sent.sockets) ? `; client sent ${m.sent.requests.toFixed(1)} requests + ${m.sent.sockets.toFixed(1)} sockets/run` + (m.workerSent ? `, worker ${m.workerSent.requests.toFixed(1)} requests/run (${Object.entries(m.workerSent.byOperation).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '') : '';
   return [
     { scenario: TITLE, subject: `${name}, ${RUNS} one after another`, value: m.latency.p50, unit: 'ms p50', vs: `p95 ${m.latency.p95.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms`, note: `${db}${trips}${extra}`.replace(/^; /, '') },
-    { scenario: TITLE, subject: `${name}, ${STARTERS} concurrent starters`, value: m.perSecond, unit: 'runs/s', vs: m.errors ? `${m.errors} errors` : '', note: cpu + (m.concurrentPhases ? `; median phases (ms): ${fmtPhases(m.concurrentPhases)}` : '') },
+    { scenario: TITLE, subject: `${name}, ${STARTERS} concurrent starters`, value: m.perSecond, unit: 'runs/s', vs: m.errors ? `${m.errors} errors` : '', note: cpu + concurrentCounts(m) + (m.concurrentPhases ? `; median phases (ms): ${fmtPhases(m.concurrentPhases)}` : '') },
   ];
 }
 
