@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
 import {
-  BadUserInputError, ConflictError, InternalError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, fromGraphQLError, type Axme,
+  BadUserInputError, ConflictError, defaultSender, InternalError, LeaseLostError, NonRetryableError, NotFoundError, RetryAfterError, createClient, fromGraphQLError, type Axme,
   type ErrorCode as ClientErrorCode,
 } from '@axme/client';
 import { loadConfig } from '../src/core/config.ts';
@@ -39,6 +39,43 @@ describe('error codes', () => {
       expect(err.code).toBe(code);
       if (code !== 'INTERNAL') expect(err).not.toBeInstanceOf(InternalError);
     }
+  });
+});
+
+describe('how requests are sent', () => {
+  it('on Node goes over node:http, not the global fetch, and a given fetch or sender replaces it', async () => {
+    const real = globalThis.fetch;
+    let fetched = 0;
+    globalThis.fetch = ((...a: Parameters<typeof fetch>) => (fetched++, real(...a))) as typeof fetch;
+    try {
+      const plain = createClient({ url: server.url });
+      expect((await plain.submit({ type: uniqueType() })).status).toBe('PENDING');
+      expect(fetched).toBe(0);
+      const viaFetch = createClient({ url: server.url, fetch: globalThis.fetch });
+      expect((await viaFetch.submit({ type: uniqueType() })).status).toBe('PENDING');
+      expect(fetched).toBe(1);
+    } finally {
+      globalThis.fetch = real;
+    }
+    const bodies: string[] = [];
+    const counted = createClient({ url: server.url, send: (url, init) => (bodies.push(init.body), defaultSender()(url, init)) });
+    await counted.get('00000000-0000-7000-8000-000000000000');
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0]!).variables).toEqual({ id: '00000000-0000-7000-8000-000000000000' });
+  });
+
+  it('maps a refused connection to NETWORK and an abort to the signal’s reason, over node:http', async () => {
+    const closed = createClient({ url: 'http://127.0.0.1:9/graphql' });
+    await expect(closed.get('00000000-0000-7000-8000-000000000000')).rejects.toMatchObject({ code: 'NETWORK' });
+    const type = uniqueType();
+    const ac = new AbortController();
+    // a long poll the caller gives up on
+    const pending = client.claimMany({ types: [type], agent: 'abort-test', limit: 1, waitSeconds: 5 }, ac.signal);
+    setTimeout(() => ac.abort(new Error('stopped by the test')), 50);
+    await expect(pending).rejects.toThrow('stopped by the test');
+    // the server released the poll: work submitted now is claimable by another
+    await client.submit({ type });
+    expect(await client.claimMany({ types: [type], agent: 'other', limit: 1 })).toHaveLength(1);
   });
 });
 

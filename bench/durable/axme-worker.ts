@@ -2,9 +2,9 @@
 // handler of 3 run.step calls (each recorded with recordStep before the next starts; the
 // last one, which the handler returns, with the completion: BENCH_AXME_LAST_STEP=0 turns that off).
 import { createClient } from '../../packages/client/src/index.ts';
-import { CountingWebSocket, countingFetch, mark, sent, serveCommands, takeTimeline } from './counting.ts';
+import { CountingWebSocket, countingSend, mark, sent, serveCommands, takeTimeline } from './counting.ts';
 
-const axme = createClient({ url: process.env.BENCH_TARGET!, fetch: countingFetch, webSocketImpl: CountingWebSocket });
+const axme = createClient({ url: process.env.BENCH_TARGET!, send: countingSend, webSocketImpl: CountingWebSocket });
 const worker = axme.worker({ types: ['bench.durable'], concurrency: Number(process.env.BENCH_WORKER_SLOTS ?? 32), agent: 'bench' }, async (run) => {
   const input = run.input as { order: number };
   const id = run.intent.id;

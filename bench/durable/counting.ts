@@ -1,17 +1,22 @@
 // Counts what a process sends: HTTP requests by GraphQL operation, and WebSockets opened.
 // Round trips per run are read from these counters, on the client and worker side.
+import { defaultSender, type SendRequest } from '../../packages/client/src/index.ts';
+
 export const sent = { requests: 0, sockets: 0, byOperation: {} as Record<string, number> };
 
-export const countingFetch: typeof fetch = (input, init) => {
+const send = defaultSender();
+
+/** The client's own default sender (node:http), counting each request by its operation. */
+export const countingSend: SendRequest = (url, init) => {
   sent.requests++;
   let query = '';
   try {
-    query = typeof init?.body === 'string' ? String(JSON.parse(init.body).query ?? '') : '';
+    query = String(JSON.parse(init.body).query ?? '');
   } catch {}
   const op = /^\s*(?:(?:mutation|query|subscription)\s+(\w+))?[^{]*\{\s*(\w+)/.exec(query);
   const name = op ? (op[1] ?? op[2]!) : 'other';
   sent.byOperation[name] = (sent.byOperation[name] ?? 0) + 1;
-  return fetch(input, init);
+  return send(url, init);
 };
 
 export class CountingWebSocket extends WebSocket {

@@ -7,7 +7,7 @@
 // (Axme's GraphQL URL, Restate's ingress URL, or DBOS's system database URL).
 import { randomUUID } from 'node:crypto';
 import { createClient } from '../../packages/client/src/index.ts';
-import { CountingWebSocket, countingFetch, mark, timeline, sent, serveCommands, takeTimeline, wallMs } from './counting.ts';
+import { CountingWebSocket, countingSend, mark, timeline, sent, serveCommands, takeTimeline, wallMs } from './counting.ts';
 import { peerRequire } from './peers.ts';
 
 export const INPUT = { order: 42, note: 'a small JSON input' };
@@ -17,7 +17,7 @@ const target = process.env.BENCH_TARGET!;
 async function starter(): Promise<() => Promise<unknown>> {
   if (system === 'axme') {
     // one client for every run, as an application holds it: its result() waits share one socket
-    const axme = createClient({ url: target, fetch: countingFetch, webSocketImpl: CountingWebSocket });
+    const axme = createClient({ url: target, send: countingSend, webSocketImpl: CountingWebSocket });
     return async () => {
       const sending = wallMs();
       const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });

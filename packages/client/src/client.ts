@@ -7,6 +7,7 @@ import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
 import { SharedSocket, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
+import { type SendRequest, defaultSender, fetchSender } from './send.ts';
 
 export type Intent = ops.IntentFieldsFragment;
 export type IntentEvent = ops.EventFieldsFragment;
@@ -32,8 +33,14 @@ export interface ClientOptions {
   url: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
-  /** Default: the global fetch. */
+  /**
+   * Requests go through this fetch when given. Default: node:http with a keep-alive agent
+   * on Node (and runtimes with its http module), the global fetch elsewhere; `send`
+   * replaces both. Subscriptions' SSE fallback always uses fetch.
+   */
   fetch?: typeof fetch;
+  /** How one GraphQL request is sent (send.ts), e.g. to count or trace them; overrides `fetch` for requests. */
+  send?: SendRequest;
   /** How watch() and result() subscribe. Default 'auto': graphql-ws, else SSE. */
   transport?: Transport;
   /** A WebSocket class for graphql-ws. Default: the global WebSocket (Node 22+, Deno, Bun, browsers). */
@@ -56,6 +63,7 @@ export class AxmeClient {
   readonly url: string;
   private readonly apiKey: string | undefined;
   private readonly fetchFn: typeof fetch;
+  private readonly sendFn: SendRequest;
   private readonly o: ClientOptions;
   private readonly socket: SharedSocket;
   /** Cron and interval schedules that submit intents. */
@@ -64,7 +72,8 @@ export class AxmeClient {
   constructor(o: ClientOptions) {
     this.url = o.url;
     this.apiKey = o.apiKey;
-    this.fetchFn = o.fetch ?? fetch;
+    this.fetchFn = o.fetch ?? ((...a) => fetch(...a));
+    this.sendFn = o.send ?? (o.fetch ? fetchSender(o.fetch) : defaultSender());
     this.o = o;
     this.socket = new SharedSocket({ url: o.url, apiKey: o.apiKey, fetch: this.fetchFn, webSocketImpl: o.webSocketImpl }, o.socketIdleMs ?? 1000);
   }
@@ -76,10 +85,9 @@ export class AxmeClient {
 
   /** Sends one typed operation; resolves to its data or throws the mapped error. */
   async request<R, V>(doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await this.fetchFn(this.url, {
-        method: 'POST',
+      res = await this.sendFn(this.url, {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
@@ -94,7 +102,7 @@ export class AxmeClient {
     }
     let body: { data?: R | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
-      body = await res.json();
+      body = JSON.parse(res.text);
     } catch {
       throw new NetworkError('NETWORK', `${this.url} answered ${res.status} without a GraphQL body`);
     }

@@ -26,3 +26,4 @@ export { IntentRun, Suspended, type ApprovalRequest, type WaitKey } from './run.
 export type { ApprovalDecision, SignalResult, ChildrenResult, ChildResult } from './wait-outcomes.ts';
 export * from './errors.ts';
 export { usageOf, type LlmUsage, type StepOptions, type UsageOption } from './usage.ts';
+export { defaultSender, fetchSender, nodeSender, type SendRequest } from './send.ts';
