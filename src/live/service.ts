@@ -7,7 +7,8 @@ import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
-import type { EventKind, Status } from '../core/lifecycle.ts';
+import { type EventKind, type Status, TERMINAL, isTerminal } from '../core/lifecycle.ts';
+import type { AbortLike } from '../core/abort.ts';
 import type { Logger } from '../core/log.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import type { Caller } from '../core/caller.ts';
@@ -16,7 +17,7 @@ import { reportProgress } from '../store/progress.ts';
 import type { Intent } from '../core/model.ts';
 import { type StreamFilter, decodeCursor } from '../store/stream.ts';
 import * as v from '../core/validate.ts';
-import { EventStream } from './event-stream.ts';
+import { EventStream, StreamEnd } from './event-stream.ts';
 import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
 import { IntentWatch } from './intent-watch.ts';
 import { StreamService } from './streams.ts';
@@ -119,6 +120,45 @@ export class LiveService {
     }
     watch.start(first);
     return watch;
+  }
+
+  /**
+   * Waits up to `waitSeconds` for an intent this caller has just written (submitIntent's
+   * wait) to finish, and answers its state then. No read: the watch starts from `intent`,
+   * the state the write answered, and listens before anything else can change it (no I/O
+   * runs between the write's answer and here), so it hears the finishing change.
+   */
+  /**
+   * A wait checked before the write it follows; a longer one than AXME_MAX_WAIT_SECONDS is
+   * cut to it (the answer then says where the intent is, and the caller waits on).
+   */
+  validWait(waitSeconds: number | null | undefined): number {
+    return Math.min(v.intInRange('waitSeconds', waitSeconds, 0, 0, 86_400), this.config.maxWaitSeconds);
+  }
+
+  async untilFinished(c: Caller, intent: Intent, waitSeconds: number, signal?: AbortLike | null): Promise<Intent> {
+    this.refuseWhenClosed();
+    if (waitSeconds <= 0 || isTerminal(intent.status) || signal?.aborted) return intent;
+    const direct = { pubsub: this.pubsub, pollMs: this.config.subscriptionPollMs };
+    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intent.id, new Set(TERMINAL), () => this.open.delete(watch), direct);
+    this.open.add(watch);
+    watch.start(intent);
+    const timer = setTimeout(() => watch.end(), waitSeconds * 1000);
+    const stop = () => watch.end();
+    signal?.addEventListener('abort', stop);
+    let latest = intent;
+    try {
+      for await (const state of watch) {
+        if (state instanceof StreamEnd) break;
+        latest = state;
+        if (isTerminal(state.status)) break;
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+      watch.end();
+    }
+    return latest;
   }
 
   /** Stores the latest progress on the intent (no event) and tells its watchers. */

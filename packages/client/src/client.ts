@@ -311,6 +311,17 @@ export class AxmeClient {
   }
 
   /**
+   * Submits an intent and resolves with it once it is COMPLETED, FAILED or CANCELLED:
+   * submit and result() in one. The server holds the submit's answer until the intent
+   * finishes, up to `waitSeconds` (default 50, at most the server's AXME_MAX_WAIT_SECONDS),
+   * so a short run costs one round trip; a longer one continues as result() does.
+   */
+  async execute(input: ops.SubmitIntentInput, o: { waitSeconds?: number; pollMs?: number; signal?: AbortSignal } = {}): Promise<Intent> {
+    const intent = (await this.request(ops.ExecuteIntentDocument, { input, waitSeconds: o.waitSeconds ?? 50 }, o.signal)).submitIntent;
+    return TERMINAL.has(intent.status) ? intent : this.result(intent.id, o);
+  }
+
+  /**
    * Resolves with the intent once it is COMPLETED, FAILED or CANCELLED: live through
    * intentChanged, or by polling when the server cannot be subscribed to.
    */

@@ -169,9 +169,16 @@ const RetryIntentInput = builder.inputType('RetryIntentInput', {
 builder.mutationFields((t) => ({
   submitIntent: t.field({
     type: Intent,
-    args: { input: t.arg({ type: SubmitIntentInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) =>
-      ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null }),
+    description: 'Submits an intent (with an idempotencyKey already used: answers that intent). With waitSeconds, also waits up to that long (cut to AXME_MAX_WAIT_SECONDS, 60) for it to finish and answers its state then, COMPLETED, FAILED or CANCELLED, or the state it has when the wait ends: a run in one round trip.',
+    args: {
+      input: t.arg({ type: SubmitIntentInput, required: true }),
+      waitSeconds: t.arg.int({ description: 'Wait up to this long (0 to 86400; cut to AXME_MAX_WAIT_SECONDS) for the intent to finish before answering. Default 0: answer at once.' }),
+    },
+    resolve: async (_r, { input: a, waitSeconds }, ctx) => {
+      const wait = ctx.live.validWait(waitSeconds);
+      const intent = await ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null });
+      return ctx.live.untilFinished(ctx.caller, intent, wait, ctx.signal);
+    },
   }),
   cancelIntent: t.field({
     type: Intent,

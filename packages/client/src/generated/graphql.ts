@@ -616,6 +616,14 @@ export type SubmitIntentMutationVariables = Exact<{
 
 export type SubmitIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
 
+export type ExecuteIntentMutationVariables = Exact<{
+  input: SubmitIntentInput;
+  waitSeconds: number;
+}>;
+
+
+export type ExecuteIntentMutation = { submitIntent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } };
+
 export type CancelIntentMutationVariables = Exact<{
   input: CancelIntentInput;
 }>;
@@ -1438,6 +1446,46 @@ export const SubmitIntentDocument = new TypedDocumentString(`
   forkedFromStep
   forkedFromSeq
 }`) as unknown as TypedDocumentString<SubmitIntentMutation, SubmitIntentMutationVariables>;
+export const ExecuteIntentDocument = new TypedDocumentString(`
+    mutation ExecuteIntent($input: SubmitIntentInput!, $waitSeconds: Int!) {
+  submitIntent(input: $input, waitSeconds: $waitSeconds) {
+    ...IntentFields
+  }
+}
+    fragment IntentFields on Intent {
+  id
+  type
+  status
+  waitingFor
+  input
+  output
+  error {
+    message
+    code
+    retryable
+    details
+  }
+  checkpoint
+  attempt
+  maxAttempts
+  priority
+  idempotencyKey
+  parentId
+  labels
+  lease {
+    agent
+    expiresAt
+  }
+  runAt
+  createdAt
+  updatedAt
+  finishedAt
+  lastSeq
+  progress
+  forkedFromId
+  forkedFromStep
+  forkedFromSeq
+}`) as unknown as TypedDocumentString<ExecuteIntentMutation, ExecuteIntentMutationVariables>;
 export const CancelIntentDocument = new TypedDocumentString(`
     mutation CancelIntent($input: CancelIntentInput!) {
   cancelIntent(input: $input) {

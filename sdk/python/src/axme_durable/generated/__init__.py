@@ -58,6 +58,7 @@ from .enums import (
     WaitingFor,
     WorkerStatus,
 )
+from .execute_intent import ExecuteIntent, ExecuteIntentSubmitIntent
 from .fail_intent import FailIntent, FailIntentFailIntent
 from .follow_stream import FollowStream, FollowStreamIntentStream
 from .fork_intent import ForkIntent, ForkIntentForkIntent
@@ -254,6 +255,8 @@ __all__ = [
     "DayBudgetFields",
     "DeleteSchedule",
     "EventFields",
+    "ExecuteIntent",
+    "ExecuteIntentSubmitIntent",
     "FailIntent",
     "FailIntentFailIntent",
     "FailIntentInput",

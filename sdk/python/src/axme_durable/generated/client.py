@@ -20,6 +20,7 @@ from .complete_intents import CompleteIntents
 from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
 from .enums import BudgetPolicy, IntentStatus, UsageGroup
+from .execute_intent import ExecuteIntent
 from .fail_intent import FailIntent
 from .follow_stream import FollowStream
 from .fork_intent import ForkIntent
@@ -440,6 +441,58 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return SubmitIntent.model_validate(data)
+
+    async def execute_intent(
+        self, input: SubmitIntentInput, wait_seconds: int, **kwargs: Any
+    ) -> ExecuteIntent:
+        query = gql("""
+            mutation ExecuteIntent($input: SubmitIntentInput!, $waitSeconds: Int!) {
+              submitIntent(input: $input, waitSeconds: $waitSeconds) {
+                ...IntentFields
+              }
+            }
+
+            fragment IntentFields on Intent {
+              id
+              type
+              status
+              waitingFor
+              input
+              output
+              error {
+                message
+                code
+                retryable
+                details
+              }
+              checkpoint
+              attempt
+              maxAttempts
+              priority
+              idempotencyKey
+              parentId
+              labels
+              lease {
+                agent
+                expiresAt
+              }
+              runAt
+              createdAt
+              updatedAt
+              finishedAt
+              lastSeq
+              progress
+              forkedFromId
+              forkedFromStep
+              forkedFromSeq
+            }
+            """)
+        variables: dict[str, object] = {"input": input, "waitSeconds": wait_seconds}
+        response = await self.execute(
+            query=query, operation_name="ExecuteIntent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ExecuteIntent.model_validate(data)
 
     async def cancel_intent(
         self, input: CancelIntentInput, **kwargs: Any
