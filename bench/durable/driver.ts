@@ -18,12 +18,20 @@ async function starter(): Promise<() => Promise<unknown>> {
   if (system === 'axme') {
     // one client for every run, as an application holds it: its result() waits share one socket
     const axme = createClient({ url: target, send: countingSend, webSocketImpl: CountingWebSocket });
+    // execute(): the submit's answer waits for the result (one request); BENCH_AXME_RESULT=subscribe: submit, then result()
+    const subscribe = process.env.BENCH_AXME_RESULT === 'subscribe';
     return async () => {
       const sending = wallMs();
-      const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });
-      timeline.set(id, { sending });
-      mark(id, 'submitted');
-      const done = await axme.result(id);
+      let done;
+      if (subscribe) {
+        const { id } = await axme.submit({ type: 'bench.durable', input: INPUT });
+        timeline.set(id, { sending });
+        done = await axme.result(id);
+      } else {
+        done = await axme.execute({ type: 'bench.durable', input: INPUT });
+        timeline.set(done.id, { sending });
+      }
+      const id = done.id;
       mark(id, 'resultSeen');
       if (done.status !== 'COMPLETED') throw new Error(`run ${id} ended ${done.status}`);
       return done.output;

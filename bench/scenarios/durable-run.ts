@@ -44,12 +44,11 @@ interface Measured {
 }
 
 const PHASES: [string, string, string][] = [
-  ['submit round trip', 'sending', 'submitted'],
-  ['submitted → handler starts (long-poll wake + claim)', 'submitted', 'handlerStart'],
+  ['submit → handler starts (submit, long-poll wake + claim)', 'sending', 'handlerStart'],
   ['step 1', 'handlerStart', 'step1'],
   ['step 2', 'step1', 'step2'],
   ['step 3', 'step2', 'handlerEnd'],
-  ['handler returns → client sees the result (complete + event + result() subscription)', 'handlerEnd', 'resultSeen'],
+  ['handler returns → client sees the result (complete, then the waiting submit answers)', 'handlerEnd', 'resultSeen'],
 ];
 
 function phases(client: Record<string, Record<string, number>>, worker: Record<string, Record<string, number>>): Record<string, number> {
