@@ -159,6 +159,17 @@ async def test_changes_and_result_follow_the_intent_live(client: AxmeClient, int
     assert statuses[-1] is IntentStatus.COMPLETED
 
 
+async def test_execute_submits_and_answers_the_finished_intent(client: AxmeClient, intent_type: str) -> None:
+    async def agent() -> None:
+        [lease] = await client.claim_many([intent_type], limit=1, wait_seconds=10)
+        await client.complete_many([(lease.intent.id, lease.token, {"answer": lease.intent.input["q"] * 2})])
+
+    worker = asyncio.create_task(agent())
+    done = await client.execute(intent_type, {"q": 21}, labels=["exec"], timeout=30)
+    await worker
+    assert (done.status, done.output, done.labels) == (IntentStatus.COMPLETED, {"answer": 42}, ["exec"])
+
+
 async def test_signals_and_approvals_from_the_outside(client: AxmeClient, intent_type: str) -> None:
     intent = await client.submit(intent_type)
     sig = await client.signal(intent.id, "webhook", {"paid": True})

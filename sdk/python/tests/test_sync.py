@@ -31,6 +31,20 @@ def test_submit_and_result_block_until_the_intent_is_finished(server: Server, in
             axme.cancel("0192c0de-0000-7000-8000-000000000000")
 
 
+def test_execute_blocks_until_the_submitted_intent_is_finished(server: Server, intent_type: str) -> None:
+    def agent() -> None:
+        with SyncAxmeClient(server.url) as other:
+            [lease] = other.claim_many([intent_type], limit=1, wait_seconds=10)
+            other.complete_many([(lease.intent.id, lease.token, "done")])
+
+    t = threading.Thread(target=agent)
+    t.start()
+    with SyncAxmeClient(server.url) as axme:
+        done = axme.execute(intent_type, {"n": 1}, timeout=30)
+    t.join()
+    assert (done.status, done.output) == (IntentStatus.COMPLETED, "done")
+
+
 def test_a_closed_client_says_so(server: Server) -> None:
     axme = SyncAxmeClient(server.url)
     axme.close()

@@ -161,6 +161,47 @@ class AxmeClient(ScheduleMethods):
         """``submit`` with a ready ``SubmitIntentInput``."""
         return (await self.gql.submit_intent(data)).submit_intent
 
+    async def execute(
+        self,
+        type: str,
+        input: Any = None,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int | None = None,
+        labels: Sequence[str] | None = None,
+        budget: BudgetInput | dict[str, Any] | None = None,
+        wait_seconds: int = 50,
+        timeout: float | None = None,
+    ) -> Intent:
+        """Submits an intent and returns it once it is COMPLETED, FAILED or CANCELLED:
+        ``submit`` and ``result`` in one. The server holds the submit's answer until the
+        intent finishes, up to ``wait_seconds`` (cut to its AXME_MAX_WAIT_SECONDS), so a short
+        run costs one round trip; a longer one continues as ``result`` does. ``timeout``
+        (seconds, all told) raises ``TimeoutError``. ``execute_input`` takes every submit option."""
+        data = model(
+            SubmitIntentInput,
+            type_=type,
+            input=input,
+            idempotency_key=idempotency_key,
+            max_attempts=max_attempts,
+            labels=builtins.list(labels) if labels is not None else None,
+            budget=budget,
+        )
+        return await self.execute_input(data, wait_seconds=wait_seconds, timeout=timeout)
+
+    async def execute_input(
+        self, data: SubmitIntentInput, *, wait_seconds: int = 50, timeout: float | None = None
+    ) -> Intent:
+        """``execute`` with a ready ``SubmitIntentInput``."""
+        if timeout is not None:
+            try:
+                return await asyncio.wait_for(self.execute_input(data, wait_seconds=wait_seconds), timeout)
+            except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
+                raise TimeoutError(f"intent of type {data.type_} did not finish within {timeout} s") from err
+        # the answer may rightly take wait_seconds: give the request that much more time
+        got = (await self.gql.execute_intent(data, wait_seconds, timeout=self.timeout + wait_seconds)).submit_intent
+        return got if got.status in TERMINAL else await self.result(got.id)
+
     async def get(self, id: str) -> Intent | None:
         """The intent, or None when there is none with that id (in your namespace)."""
         return (await self.gql.get_intent(id)).intent

@@ -20,6 +20,7 @@ from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
 from .errors import AxmeClientError
 from .generated import (
     ApprovalStatus,
+    BudgetInput,
     GetScheduleSchedule,
     IntentStatus,
     ListApprovalsApprovals,
@@ -115,6 +116,32 @@ class SyncAxmeClient:
 
     def submit_input(self, data: SubmitIntentInput) -> Intent:
         return self._call(self.aio.submit_input(data))
+
+    def execute(
+        self,
+        type: str,
+        input: Any = None,
+        *,
+        idempotency_key: str | None = None,
+        max_attempts: int | None = None,
+        labels: Sequence[str] | None = None,
+        budget: BudgetInput | dict[str, Any] | None = None,
+        wait_seconds: int = 50,
+        timeout: float | None = None,
+    ) -> Intent:
+        """Submits an intent and blocks until it finishes; see ``AxmeClient.execute``."""
+        return self._call(
+            self.aio.execute(
+                type,
+                input,
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts,
+                labels=labels,
+                budget=budget,
+                wait_seconds=wait_seconds,
+                timeout=timeout,
+            )
+        )
 
     def get(self, id: str) -> Intent | None:
         return self._call(self.aio.get(id))
