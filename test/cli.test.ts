@@ -28,6 +28,25 @@ it('submits, lists, cancels and shows events, with --json for scripts', async ()
   expect(watched.stdout).toContain('CANCELLED');
 }, 60_000);
 
+it('submit --wait shows the finished intent, exiting 1 unless it COMPLETED', async () => {
+  const client = createClient({ url: server.url });
+  const w = client.worker({ types: ['cli.wait'], session: false, waitSeconds: 1, onError: () => {}, onHandlerError: () => {} }, async (run) => {
+    if ((run.input as { fail?: boolean }).fail) throw new Error('asked to fail');
+    return { echoed: run.input };
+  });
+  try {
+    const ok = await axme('--json', 'submit', 'cli.wait', '--input', '{"n":1}', '--wait');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'COMPLETED', output: { echoed: { n: 1 } } });
+    const bad = await axme('submit', 'cli.wait', '--input', '{"fail":true}', '--max-attempts', '1', '--wait');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('FAILED');
+  } finally {
+    await w.stop();
+    await client.close();
+  }
+}, 60_000);
+
 it('reports errors with their code and a non-zero exit', async () => {
   const r = await axme('--json', 'submit', 'bad type');
   expect(r.code).toBe(1);

@@ -79,10 +79,12 @@ budgetOptions(program
   .option('-l, --label <label>', 'label (repeatable)', collect)
   .addOption(onExhaustedOption())
   .option('--escalate-to <name>', 'who decides an escalation (repeatable)', collect)
-  .option('--escalate-timeout <seconds>', 'an undecided escalation ends FAILED after this', int))
+  .option('--escalate-timeout <seconds>', 'an undecided escalation ends FAILED after this', int)
+  .option('-w, --wait', 'wait until it is COMPLETED, FAILED or CANCELLED and show it then (exit 1 unless COMPLETED)'))
   .action(async (type: string, o) => {
     const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
-    const intent = await client().submit({
+    const c = client();
+    const intent = await (o.wait ? c.execute.bind(c) : c.submit.bind(c))({
       type,
       input,
       idempotencyKey: o.key,
@@ -95,6 +97,8 @@ budgetOptions(program
       retry: exhaustedPolicy(o),
     });
     print(intent, () => intentDetails(intent));
+    if (o.wait) await c.close();
+    if (o.wait && intent.status !== 'COMPLETED') process.exitCode = 1;
   });
 
 program.command('get <id>').description('show an intent').action(async (id: string) => {
