@@ -54,3 +54,14 @@ it('rolls back a failing migration whole, leaving the database as it was', async
     await rm(dir, { recursive: true });
   }
 });
+
+it('indexes no column a step record changes, so each step updates its intent in place (HOT) without index entries', async () => {
+  await migrate(t.db);
+  // recordStep sets last_seq and updated_at; the trigger raises last_tx (store/steps.ts, migration 003)
+  const { rows } = await t.db.query<{ indexdef: string }>(`select indexdef from pg_indexes where tablename = 'intents' and schemaname = current_schema()`);
+  expect(rows.length).toBeGreaterThan(5);
+  const touching = rows.map((r) => r.indexdef).filter((d) => /\b(last_seq|updated_at|last_tx)\b/.test(d));
+  expect(touching).toEqual([]);
+  const { rows: opts } = await t.db.query<{ reloptions: string[] | null }>(`select reloptions from pg_class where oid = 'intents'::regclass`);
+  expect(opts[0]!.reloptions).toContain('fillfactor=80');
+});
