@@ -128,8 +128,9 @@ export class IntentService extends Service {
     const agent = v.text('agent', a.agent, 200) ?? 'anonymous';
     const leaseSeconds = v.intInRange('leaseSeconds', a.leaseSeconds, this.config.defaultLeaseSeconds, 1, this.config.maxLeaseSeconds);
     const waitSeconds = v.intInRange('waitSeconds', a.waitSeconds, 0, 0, this.config.maxWaitSeconds);
+    // a named session is checked by the claim statement itself (a dead one's claim takes
+    // nothing); claimUntil reads it only when a claim found nothing or is about to wait
     const workerId = v.optionalId('workerId', a.workerId);
-    if (workerId) await liveSessionOrThrow(this.db, c.namespace, workerId);
     const giveUpAt = Date.now() + waitSeconds * 1000;
     const started = performance.now();
     const link = linkSignals([signal, this.closing.signal]);
@@ -147,12 +148,17 @@ export class IntentService extends Service {
   ): Promise<Lease[]> {
     // a long poll right after a claim that found no more work, with nothing announced since, waits first
     let waitFirst = giveUpAt > Date.now() && this.idle.nothingNew(namespace, types);
+    // a dead session gets its error now, not after waiting out waitSeconds
+    if (waitFirst && who.worker) await liveSessionOrThrow(this.db, namespace, who.worker);
     for (;;) {
       let changes: Change[] = [];
       let announcedMeanwhile = false;
       if (!waitFirst) {
         const epoch = this.idle.epoch(namespace, types);
         changes = await this.writes.claim(namespace, types, leaseSeconds, who.agent, limit, who.worker);
+        // nothing: no work, or the session is gone (the statement leases only to live ones);
+        // a dead one throws so the worker registers again, and must not mark the types idle
+        if (changes.length === 0 && who.worker) await liveSessionOrThrow(this.db, namespace, who.worker);
         // fewer than asked for: the statement took every claimable one
         if (changes.length < limit) this.idle.foundNothing(namespace, types, epoch);
         // work announced while the statement ran may have committed after its snapshot

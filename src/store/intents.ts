@@ -159,11 +159,22 @@ export interface ClaimArgs {
   workers?: (string | null)[];
 }
 
+// The claim slots ($1 agents, $6 workers, 1-based) that may take work: those naming no
+// worker session, and those whose session is CONNECTED (as liveSessionOrThrow, store/workers.ts,
+// requires). The sessions are looked up once by primary key (= any), not per slot and not
+// by scanning every CONNECTED session. A session never becomes CONNECTED again once ended,
+// so a claimer that got nothing can read its session afterwards to tell "no work" from "session gone".
+const LIVE_SLOTS = `
+  select s.slot from unnest($6::uuid[]) with ordinality as s(worker, slot)
+  where s.worker is null or s.worker = any(array(
+    select w.id from worker_sessions w where w.id = any($6::uuid[]) and w.namespace = $4 and w.status = 'CONNECTED'))`;
+
 // axme_claim_candidates (migration 008) picks and locks the rows: candidates in claim
 // order, the concurrency-key check only on rows ahead of the last one taken. It runs
 // once, as an init plan (a volatile function compared per row would be called per row).
-// The n-th intent it picked goes to the n-th agent; columns are c_-prefixed so that
-// `returning *` does not return a second id.
+// It picks as many as there are live slots, and the n-th intent it picked goes to the
+// n-th live slot: a dead session's slot neither gets a lease nor holds back a candidate
+// from the others. Columns are c_-prefixed so that `returning *` does not return a second id.
 const CLAIM = withEvent(`
   update intents i set
     status = $7, attempt = attempt + case when resume_next then 0 else 1 end,
@@ -173,8 +184,10 @@ const CLAIM = withEvent(`
     attempt_expires_at = $2::timestamptz + make_interval(secs => attempt_timeout_seconds),
     last_seq = last_seq + 1, updated_at = $2
   from (
-    select c_id, c_slot, ($1::text[])[c_slot] as c_agent, ($6::uuid[])[c_slot] as c_worker
-    from unnest((select axme_claim_candidates($4, $5::text[], $2, cardinality($1::text[])))) with ordinality as u(c_id, c_slot)
+    select u.c_id, l.slot as c_slot, ($1::text[])[l.slot] as c_agent, ($6::uuid[])[l.slot] as c_worker
+    from unnest((select axme_claim_candidates($4, $5::text[], $2, (select count(*)::int from (${LIVE_SLOTS}) n))))
+      with ordinality as u(c_id, nth)
+    join (select slot, row_number() over (order by slot) as nth from (${LIVE_SLOTS}) s) l on l.nth = u.nth
   ) c
   where i.id = c.c_id`,
   { actorIsLeaseHolder: true, data: `jsonb_build_object('agent', lease_agent, 'attempt', attempt, 'resumed', claim_resumed)` });
@@ -185,7 +198,10 @@ export interface Claimed {
   slot: number;
 }
 
-/** Leases up to `agents.length` of the most urgent runnable intents of the given types, in claim order. */
+/**
+ * Leases up to `agents.length` of the most urgent runnable intents of the given types, in
+ * claim order. A slot whose worker session is not CONNECTED (or not of `ns`) gets none.
+ */
 export async function claimIntents(q: Queryable, ns: string, a: ClaimArgs, now: Date): Promise<Claimed[]> {
   const claimed = step('claim');
   const workers = a.workers ?? a.agents.map(() => null);
