@@ -45,7 +45,7 @@ export class IntentWatch extends ChangeDriven<Intent> implements FeedListener {
   private held: Intent | null = null;
   /**
    * The newest seq the watch knows of, from a read, a change committed here or a listed change
-   * (-1 before any; it stays so without `direct`). A change at or below it is no news: seqs only grow.
+   * (-1 before any). A change at or below it is no news: an intent's seqs only grow.
    */
   private known = -1;
 
