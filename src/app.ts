@@ -13,6 +13,7 @@ import { RateLimiter } from './auth/rate-limit.ts';
 import type { Logger } from './core/log.ts';
 import { createMemoryPubSub } from './pubsub/memory.ts';
 import { createRedisPubSub } from './pubsub/redis.ts';
+import { LocalChanges } from './pubsub/local-changes.ts';
 import type { PubSub } from './pubsub/types.ts';
 import { type Services, createServices } from './services/index.ts';
 import { Sweeper } from './sweeps/sweeper.ts';
@@ -30,6 +31,8 @@ export interface Axme {
   config: Config;
   db: Db;
   pubsub: PubSub;
+  /** Rows this instance's writes committed, handed to its own watches without a read (pubsub/local-changes.ts). */
+  local: LocalChanges;
   /** Intents, waits, approvals and operator controls: what resolvers call. */
   services: Services;
   keys: ApiKeys;
@@ -89,9 +92,10 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     (config.redisUrl
       ? createRedisPubSub({ url: config.redisUrl, prefix: config.redisPrefix, log })
       : createMemoryPubSub((err) => log.error({ err }, 'subscriber failed')));
+  const local = new LocalChanges();
   const clock = deps.clock ?? systemClock;
-  const services = createServices({ db, clock, pubsub, config, log });
-  const live = new LiveService(db, clock, pubsub, config, log);
+  const services = createServices({ db, clock, pubsub, local, config, log });
+  const live = new LiveService(db, clock, pubsub, local, config, log);
   const sweeper = new Sweeper({ clock, log, intervalMs: config.sweepMs });
   registerRecoveryTasks(sweeper, { db, commit: services.commit, config, log });
   registerWaitSweeps(sweeper, services);
@@ -113,6 +117,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
     config,
     db,
     pubsub,
+    local,
     services,
     keys,
     revocations,

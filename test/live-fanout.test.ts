@@ -92,7 +92,7 @@ it('with a batch handed out one listener per turn to hundreds, live and resuming
   const clock = new ManualClock(new Date());
   const config = loadConfig({ AXME_LOG_LEVEL: 'silent', AXME_SUBSCRIPTION_POLL_MS: '20' });
   const app: Axme = await createAxme(config, createLogger('silent'), { db: tdb.db, clock, startSweeper: false });
-  const live = new LiveService(tdb.db, clock, app.pubsub, config, createLogger('silent'), { dispatchSlice: 1 });
+  const live = new LiveService(tdb.db, clock, app.pubsub, app.local, config, createLogger('silent'), { dispatchSlice: 1 });
   const caller = { namespace: 'default', principal: null };
   try {
     await app.services.intents.submit(caller, { type: 'fan' });

@@ -70,6 +70,24 @@ it.skipIf(!REAL_PG || !REDIS_URL)('a subscriber on instance B sees mutations mad
   expect((await claim).data?.claimIntent.intent.id).toBe(id);
 }, 30_000);
 
+it.skipIf(!REAL_PG || !REDIS_URL)('intentChanged(statuses:) on B gets a run finished on A (read after its Redis message) and one finished on B (its own row)', async () => {
+  // polls far apart: only the message (or, on B, the write itself) can bring the finished state in time
+  const [a, b] = await pair({ REDIS_URL: REDIS_URL!, AXME_REDIS_PREFIX: testPrefix(), AXME_SUBSCRIPTION_POLL_MS: '60000' });
+  await until(() => b.app.pubsub.healthy?.() === true && a.app.pubsub.healthy?.() === true, 10_000, 'redis');
+  const c = wsClient(b.wsUrl);
+  clients.push(c);
+  const RESULT = `subscription($id: ID!) { intentChanged(id: $id, statuses: [COMPLETED, FAILED, CANCELLED]) { id status lastSeq output } }`;
+  for (const [type, worker] of [['two.onA', a], ['two.onB', b]] as const) {
+    const id = await submit(a.url, type);
+    const sub = wsSubscribe(c, RESULT, { id });
+    expect((await sub.next()).data.intentChanged).toMatchObject({ id, status: 'PENDING' });
+    const { token } = (await gql(worker.url, `mutation($t: String!) { claimIntent(input: { types: [$t] }) { token } }`, { t: type })).claimIntent;
+    await gql(worker.url, `mutation($id: ID!, $tok: ID!) { completeIntent(input: { id: $id, leaseToken: $tok, output: { on: $id } }) { id } }`, { id, tok: token });
+    expect((await sub.next()).data.intentChanged).toEqual({ id, status: 'COMPLETED', lastSeq: 3, output: { on: id } });
+    await sub.close();
+  }
+}, 30_000);
+
 it.skipIf(!(await hasRedisServer()))('a Redis restart in the middle of a stream: mutations still succeed and the subscriber ends with every event once', async () => {
   redis = new RedisProcess(await freePort());
   await redis.start();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.ts';
 import { createLogger } from '../src/core/log.ts';
 import type { Caller } from '../src/core/caller.ts';
+import { LocalChanges } from '../src/pubsub/local-changes.ts';
 import { type Services, createServices } from '../src/services/index.ts';
 import { testApp, type TestApp } from './helpers/app.ts';
 import { REAL_PG } from './helpers/db.ts';
@@ -21,7 +22,8 @@ beforeAll(async () => {
   t = await testApp();
   h = waitHelpers(t);
   const db: Db = REAL_PG ? t.tdb.another() : t.app.db;
-  other = createServices({ db, clock: t.clock, pubsub: t.app.pubsub, config: t.app.config, log: createLogger('silent') });
+  // as another instance would: its own watches, the same pub/sub
+  other = createServices({ db, clock: t.clock, pubsub: t.app.pubsub, local: new LocalChanges(), config: t.app.config, log: createLogger('silent') });
 });
 afterAll(() => t.close());
 

@@ -52,6 +52,11 @@ export abstract class ChangeDriven<T> implements AsyncIterableIterator<T | Strea
 
   protected poke(): void {
     this.changed = true;
+    this.wakeUp();
+  }
+
+  /** Ends a sleep without a read: the reader has something to hand out already. */
+  protected wakeUp(): void {
     this.wake?.();
   }
 

@@ -10,6 +10,7 @@ import { AxmeError, notFound } from '../core/errors.ts';
 import { type EventKind, type Status, TERMINAL, isTerminal } from '../core/lifecycle.ts';
 import type { AbortLike } from '../core/abort.ts';
 import type { Logger } from '../core/log.ts';
+import type { LocalChanges } from '../pubsub/local-changes.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import type { Caller } from '../core/caller.ts';
 import { getIntent } from '../store/intents.ts';
@@ -38,6 +39,8 @@ export class LiveService {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly pubsub: PubSub;
+  /** Rows committed by this process's writes, for the watches of result() (intent-watch.ts). */
+  private readonly local: LocalChanges;
   private readonly config: Config;
   private readonly log: Logger;
   private readonly feeds: FeedRegistry;
@@ -52,14 +55,15 @@ export class LiveService {
   /** How a lease call that answers BUDGET_EXCEEDED stops the intent first (services/budget-guard.ts). */
   private readonly budgetStop: { commit: Commit; clock: Clock };
 
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config, log: Logger, feed: Pick<FeedOptions, 'dispatchSlice'> = {}) {
+  constructor(db: Db, clock: Clock, pubsub: PubSub, local: LocalChanges, config: Config, log: Logger, feed: Pick<FeedOptions, 'dispatchSlice'> = {}) {
     this.db = db;
     this.clock = clock;
     this.pubsub = pubsub;
+    this.local = local;
     this.config = config;
     this.log = log;
-    this.streams = new StreamService(db, clock, pubsub, config);
-    this.budgetStop = { commit: createCommit(db, pubsub), clock };
+    this.streams = new StreamService(db, clock, pubsub, local, config);
+    this.budgetStop = { commit: createCommit(db, pubsub, local), clock };
     this.feeds = new FeedRegistry({ db, pubsub, log, pollMs: config.subscriptionPollMs, batchSize: BATCH, ...feed });
   }
 
@@ -98,7 +102,7 @@ export class LiveService {
     const intentId = v.id('id', id);
     const only = statuses?.length ? new Set(statuses) : null;
     // a watch of some statuses hears them from the notifications themselves (intent-watch.ts)
-    const direct = only ? { pubsub: this.pubsub, pollMs: this.config.subscriptionPollMs } : null;
+    const direct = only ? { pubsub: this.pubsub, local: this.local, pollMs: this.config.subscriptionPollMs } : null;
     const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, only, () => {
       if (!direct) this.feeds.leave(c.namespace, watch);
       this.open.delete(watch);

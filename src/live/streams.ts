@@ -10,6 +10,7 @@ import type { Caller } from '../core/caller.ts';
 import type { Db } from '../db/types.ts';
 import { AxmeError, badInput, notFound } from '../core/errors.ts';
 import * as v from '../core/validate.ts';
+import type { LocalChanges } from '../pubsub/local-changes.ts';
 import { type PubSub, channels } from '../pubsub/types.ts';
 import { getIntent } from '../store/intents.ts';
 import { type AppendItem, type StreamInfo, type StreamPage, appendStream, appendStreams, closeStream, listStreams, readStream } from '../store/streams.ts';
@@ -52,12 +53,12 @@ export class StreamService {
   /** Concurrent appends (of many agents) share one statement and commit: see write(). */
   private readonly appends = new Coalescer<AppendItem, Appended>((b) => this.write(b), { maxItems: MAX_APPENDS_PER_STATEMENT });
 
-  constructor(db: Db, clock: Clock, pubsub: PubSub, config: Config) {
+  constructor(db: Db, clock: Clock, pubsub: PubSub, local: LocalChanges, config: Config) {
     this.db = db;
     this.clock = clock;
     this.pubsub = pubsub;
     this.config = config;
-    this.budgetStop = { commit: createCommit(db, pubsub), clock };
+    this.budgetStop = { commit: createCommit(db, pubsub, local), clock };
     this.pageBytes = Math.max(1, Math.min(PAGE_BYTES, Math.floor(config.subscriptionMaxEventBytes / JSON_GROWTH)));
   }
 

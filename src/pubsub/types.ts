@@ -22,7 +22,7 @@ export const channels = {
   /**
    * An event was committed in this namespace; a wake-up for stream readers, who re-read Postgres. The message is
    * `intentId:seq` of the batch's last change, then (for a batch of at most MAX_LISTED_CHANGES) a space and
-   * `intentId=STATUS` of each change, comma-separated (eventsMessage, changesOf).
+   * `intentId=STATUS,intentId=@seq` of each change, comma-separated (eventsMessage, changesOf).
    */
   events: (namespace: string) => `axme:events:${namespace}`,
   /** An intent's live progress changed; the message is the intent id. */
@@ -36,19 +36,43 @@ export const channels = {
 /** Changes an events message lists one by one; a larger batch lists none, and readers re-read. */
 export const MAX_LISTED_CHANGES = 64;
 
-/** The events channel's message for a batch: its last change, then every change's intent and status while few. */
+/** One change as an events message lists it (listedChange builds it, changesOf reads it). */
+export interface ListedChange {
+  status: string;
+  /** The intent's seq after the change; null from an instance that does not list seqs. */
+  seq: number | null;
+}
+
+/**
+ * A change's entries in an events message: its status, then its seq as a second entry
+ * `intentId=@seq`. Apart, not `intentId=STATUS@seq`, so that an instance of an earlier
+ * version, which reads `intentId=STATUS` only, still reads the status right (and takes
+ * `@seq` for a status it never waits for) while both versions run.
+ */
+export const listedChange = (intentId: string, c: ListedChange): string =>
+  c.seq === null ? `${intentId}=${c.status}` : `${intentId}=${c.status},${intentId}=@${c.seq}`;
+
+/** The events channel's message for a batch: its last change, then every change's entries (listedChange) while few. */
 export function eventsMessage(last: string, changes: readonly string[]): string {
   return changes.length <= MAX_LISTED_CHANGES ? `${last} ${changes.join(',')}` : last;
 }
 
-/** The statuses an events message lists for `intentId` (empty: it is not among them); null when it lists none (read to know). */
-export function changesOf(message: string, intentId: string): string[] | null {
+/** The changes an events message lists for `intentId`, in order (empty: it is not among them); null when it lists none (read to know). */
+export function changesOf(message: string, intentId: string): ListedChange[] | null {
   const space = message.indexOf(' ');
   if (space < 0) return null;
-  const out: string[] = [];
+  const out: ListedChange[] = [];
   for (const c of message.slice(space + 1).split(',')) {
     const eq = c.indexOf('=');
-    if (c.slice(0, eq) === intentId) out.push(c.slice(eq + 1));
+    if (c.slice(0, eq) !== intentId) continue;
+    const value = c.slice(eq + 1);
+    const prev = out[out.length - 1];
+    if (value.startsWith('@')) {
+      const seq = Number(value.slice(1));
+      if (prev && prev.seq === null && Number.isSafeInteger(seq)) prev.seq = seq;
+    } else {
+      out.push({ status: value, seq: null });
+    }
   }
   return out;
 }

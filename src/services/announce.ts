@@ -1,5 +1,5 @@
 import { countChanges } from '../telemetry/metrics.ts';
-import { type PubSub, channels, eventsMessage } from '../pubsub/types.ts';
+import { type PubSub, channels, eventsMessage, listedChange } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import { traceChanges } from '../telemetry/tracing.ts';
 
@@ -19,7 +19,7 @@ export function announceChanges(pubsub: PubSub, changes: readonly Change[]): voi
       let ns = namespaces.get(intent.namespace);
       if (!ns) namespaces.set(intent.namespace, (ns = { last: '', changes: [] }));
       ns.last = `${intent.id}:${event.seq}`;
-      ns.changes.push(`${intent.id}=${event.status}`);
+      ns.changes.push(listedChange(intent.id, { status: event.status, seq: event.seq }));
       // an intent that stops running under a concurrency key may free the key for the next one
       if (intent.status === 'PENDING' || (intent.concurrencyKey && intent.status !== 'RUNNING')) work.add(`${intent.namespace}\n${intent.type}`);
       if (also) visit(also);

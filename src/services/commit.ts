@@ -1,9 +1,11 @@
 /**
  * The one way services and sweeps write: run the write, and once it has committed,
- * tell readers and claimers (announce.ts). A write that throws rolled back and
- * announces nothing, so no notification ever points at a change that did not happen.
+ * hand its changes to the watches of this process (LocalChanges) and tell readers and
+ * claimers everywhere (announce.ts). A write that throws rolled back and announces
+ * nothing, so no notification ever points at a change that did not happen.
  */
 import type { Db, Queryable } from '../db/types.ts';
+import type { LocalChanges } from '../pubsub/local-changes.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import type { Change } from '../store/events.ts';
 import { announceChanges } from './announce.ts';
@@ -23,9 +25,11 @@ export interface Commit {
   statement<W extends Written>(write: (q: Queryable) => Promise<W>): Promise<W>;
 }
 
-export function createCommit(db: Db, pubsub: PubSub): Commit {
+export function createCommit(db: Db, pubsub: PubSub, local: LocalChanges): Commit {
   const announced = async <W extends Written>(written: Promise<W>): Promise<W> => {
     const w = await written;
+    // first the rows themselves to watches here, so the message that follows finds them known and costs no read
+    local.emit(w.changes);
     announceChanges(pubsub, w.changes);
     return w;
   };

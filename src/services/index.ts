@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { Db } from '../db/types.ts';
+import type { LocalChanges } from '../pubsub/local-changes.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import { ApprovalService } from './approvals.ts';
 import { BudgetService } from './budgets.ts';
@@ -41,8 +42,8 @@ export interface Services {
   close(): void;
 }
 
-export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; config: Config; log: Logger }): Services {
-  const deps = { ...d, commit: createCommit(d.db, d.pubsub) };
+export function createServices(d: { db: Db; clock: Clock; pubsub: PubSub; local: LocalChanges; config: Config; log: Logger }): Services {
+  const deps = { ...d, commit: createCommit(d.db, d.pubsub, d.local) };
   const steps = new StepService(deps);
   const intents = new IntentService(deps, steps);
   const approvals = new ApprovalService(deps);
