@@ -3,6 +3,13 @@
 // caller still gets its own answer: its own record, the first result of a name, or
 // its own refusal.
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../src/core/clock.ts';
+import { createLogger } from '../src/core/log.ts';
+import { LocalChanges } from '../src/pubsub/local-changes.ts';
+import { createMemoryPubSub } from '../src/pubsub/memory.ts';
+import { createCommit } from '../src/services/commit.ts';
+import { StepGroups, type QueuedStep } from '../src/services/step-groups.ts';
+import { recordStep } from '../src/store/steps.ts';
 import type { Axme } from '@axme/client';
 import type { RunningServer } from '../src/server.ts';
 import { type TestDb, backend } from './helpers/db.ts';
@@ -53,8 +60,9 @@ describe('step records of many runs', () => {
     const txs = await stepTransactions(runs.map((r) => r.id));
     expect(txs).toHaveLength(40);
     // 40 requests at once: the server wrote them in fewer commits than records (on PostgreSQL;
-    // the embedded PGlite runs each statement on the event loop, so none waits for another)
-    if (backend === 'postgres') expect(new Set(txs).size).toBeLessThan(20);
+    // the embedded PGlite runs each statement on the event loop, so none waits for another).
+    // How many share depends on timing; the test below holds a batch to count exactly.
+    if (backend === 'postgres') expect(new Set(txs).size).toBeLessThan(40);
 
     const { rows } = await tdb.db.query<{ intent_id: string; seq: number; output: unknown }>(
       `select intent_id, seq, output from intent_steps where intent_id = any($1::uuid[])`, [runs.map((r) => r.id)]);
@@ -88,5 +96,34 @@ describe('step records of many runs', () => {
     expect(events.get(stale.id)!.seqs).toEqual([1, 2]);
     expect(events.get(repeated.id)!.seqs).toEqual([1, 2, 3]);
     expect(events.get(twice.id)!.seqs).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('the step group', () => {
+  it('writes the records that arrive while a write is in flight in one statement, whatever the backend', async () => {
+    const runs = await leases(40);
+    const commit = createCommit(tdb.db, createMemoryPubSub(), new LocalChanges());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let alone = 0;
+    const groups = new StepGroups(commit, systemClock, async (s: QueuedStep) => {
+      // the first record goes alone (nothing else is queued yet) and is held here meanwhile
+      if (alone++ === 0) await gate;
+      const { r } = await commit.statement(async (q) => {
+        const r = await recordStep(q, s.c.namespace, s.id, s.token, s.record, s.c.principal, s.now);
+        return { r, changes: r.change ? [r.change] : [] };
+      });
+      return r.step;
+    }, createLogger('silent'));
+    const c = { namespace: 'default', principal: null };
+    const rec = (i: number) => ({ name: 'held', outputJson: JSON.stringify({ i }), outputBytes: 7, durationMs: 0, error: null, usage: [] });
+    const calls = runs.map((r, i) => groups.record({ c, id: r.id, token: r.token, record: rec(i), now: new Date() }));
+    release();
+    const steps = await Promise.all(calls);
+    expect(steps.map((s) => s.intentId)).toEqual(runs.map((r) => r.id));
+    expect(steps.every((s) => s.seq === 3 && s.name === 'held')).toBe(true);
+    // one lone write, then the other 39 in one statement: two transactions
+    expect(alone).toBe(1);
+    expect(new Set(await stepTransactions(runs.map((r) => r.id))).size).toBe(2);
   });
 });

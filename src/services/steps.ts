@@ -35,7 +35,7 @@ export type LastStepInput = Pick<RecordStepInput, 'name' | 'output' | 'durationM
 const MAX_DURATION_MS = 7 * 86_400_000;
 
 export class StepService extends Service {
-  private readonly groups = new StepGroups(this.commit, this.clock, (s) => this.writeOnce(s.c, s.id, s.token, s.record, s.now, false));
+  private readonly groups = new StepGroups(this.commit, this.clock, (s) => this.writeOnce(s.c, s.id, s.token, s.record, s.now, false), this.log);
 
   /** Records one step; a second result under a name that has one answers the first (written once). */
   async record(c: Caller, a: RecordStepInput): Promise<IntentStep> {

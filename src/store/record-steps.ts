@@ -23,8 +23,9 @@ export interface StepItem {
 // The batch is one jsonb array (jsonb[] parameters are not portable to PGlite). The
 // update reads the small fields; the row insert reads each output from the array again,
 // by position, so outputs never come back in the update's `returning *`. Columns are
-// b_-prefixed so that they do not shadow the intent's. Only results are batched (one
-// event kind per statement); a step's error is recorded alone.
+// b_-prefixed so that they do not shadow the intent's. A null result is stored as JSON
+// null, as a lone record stores it (jsonb_to_recordset reads it as SQL NULL). Only
+// results are batched (one event kind per statement); a step's error is recorded alone.
 const BATCH = `jsonb_to_recordset($2::jsonb) as b(b_n int, b_id uuid, b_token uuid, b_name text, b_duration int, b_bytes int)`;
 
 const RECORD_MANY = withEvent(`
@@ -39,7 +40,7 @@ const RECORD_MANY = withEvent(`
   also: {
     name: 'st',
     sql: `insert into intent_steps (intent_id, seq, namespace, name, attempt, status, output, output_bytes, duration_ms, error, recorded_at)
-      select upd.id, upd.last_seq, upd.namespace, upd.b_name, upd.attempt, 'COMPLETED', o.b_output, upd.b_bytes, upd.b_duration, null, $4
+      select upd.id, upd.last_seq, upd.namespace, upd.b_name, upd.attempt, 'COMPLETED', coalesce(o.b_output, 'null'::jsonb), upd.b_bytes, upd.b_duration, null, $4
       from upd join jsonb_to_recordset($2::jsonb) as o(b_n int, b_output jsonb) on o.b_n = upd.b_n
       returning ${STEP_COLUMNS}`,
   },
