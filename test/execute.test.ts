@@ -4,12 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, defaultSender, type Axme } from '@axme/client';
 import type { RunningServer } from '../src/server.ts';
-import { useServed } from './helpers/served.ts';
+import { listenOn, useServed } from './helpers/served.ts';
+import { testApp } from './helpers/app.ts';
+import type { TestDb } from './helpers/db.ts';
 
+let tdb: TestDb;
 let server: RunningServer;
 let axme: Axme;
 
-useServed({ AXME_CLAIM_POLL_MS: '50', AXME_MAX_WAIT_SECONDS: '2' }, (s) => ({ server, axme } = s));
+useServed({ AXME_CLAIM_POLL_MS: '50', AXME_MAX_WAIT_SECONDS: '2' }, (s) => ({ tdb, server, axme } = s));
 
 let n = 0;
 const uniqueType = () => `execute.t${++n}`;
@@ -95,6 +98,50 @@ describe('execute: submit and wait for the result', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('recovers an answer lost on the way (a proxy 504) by submitting again under its own key: one intent, its result', async () => {
+    const type = uniqueType();
+    const worker = axme.worker({ types: [type], ...quiet }, async (run) => ({ got: run.input }));
+    const real = defaultSender();
+    let proxied = 0;
+    // a proxy that gives up on the held answer at once, while the server goes on
+    const client = createClient({
+      url: server.url,
+      send: async (url, init) => {
+        if (!init.body.includes('ExecuteIntent')) return real(url, init);
+        proxied++;
+        void real(url, init).catch(() => {});
+        return { status: 504, text: '<html>Gateway Time-out</html>' };
+      },
+    });
+    try {
+      const done = await client.execute({ type, input: { n: 7 } });
+      expect(done).toMatchObject({ status: 'COMPLETED', output: { got: { n: 7 } } });
+      expect(proxied).toBe(1);
+      expect((await axme.list({ type: [type] })).nodes).toHaveLength(1);
+    } finally {
+      await worker.stop();
+      await client.close();
+    }
+  });
+
+  it('falls back to submit and result() against a server without submitIntent(waitSeconds:)', async () => {
+    const type = uniqueType();
+    const worker = axme.worker({ types: [type], ...quiet }, async () => 'ok');
+    const real = defaultSender();
+    const older = createClient({
+      url: server.url,
+      send: async (url, init) => init.body.includes('ExecuteIntent')
+        ? { status: 200, text: JSON.stringify({ errors: [{ message: 'Unknown argument "waitSeconds" on field "Mutation.submitIntent".', extensions: { code: 'BAD_USER_INPUT' } }] }) }
+        : real(url, init),
+    });
+    try {
+      expect(await older.execute({ type })).toMatchObject({ status: 'COMPLETED', output: 'ok' });
+    } finally {
+      await worker.stop();
+      await older.close();
+    }
+  });
+
   it('refuses a bad wait before submitting anything', async () => {
     const type = uniqueType();
     const r = await gql(`mutation($input: SubmitIntentInput!) { submitIntent(input: $input, waitSeconds: -1) { id } }`, { input: { type } });
@@ -114,5 +161,36 @@ describe('execute: submit and wait for the result', () => {
     ac.abort();
     await expect(waiting).rejects.toThrow();
     await expect.poll(open).toBe(before);
+  });
+
+  it('answers at once past AXME_MAX_WAITING_SUBMITS waits, and never refuses a submit it wrote when shutting down', async () => {
+    const capped = await listenOn(tdb, { AXME_MAX_WAITING_SUBMITS: '1', AXME_MAX_WAIT_SECONDS: '30' });
+    const open = async () => Number(/^axme_subscriptions_open (\d+)/m.exec(await (await fetch(capped.url.replace(/\/graphql$/, '/metrics'))).text())?.[1]);
+    const client = createClient({ url: capped.url });
+    const ac = new AbortController();
+    try {
+      let firstDone = false;
+      const first = client.execute({ type: uniqueType() }, { waitSeconds: 30, signal: ac.signal }).finally(() => (firstDone = true));
+      await expect.poll(open).toBe(1);
+      const r = await fetch(capped.url, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($input: SubmitIntentInput!) { submitIntent(input: $input, waitSeconds: 30) { status } }', variables: { input: { type: uniqueType() } } }) });
+      expect(((await r.json()) as any).data.submitIntent.status).toBe('PENDING');
+      expect(firstDone).toBe(false);
+      ac.abort();
+      await first.catch(() => {});
+    } finally {
+      await client.close();
+      await capped.shutdown();
+    }
+
+    const t = await testApp();
+    try {
+      const c = { namespace: 'default', principal: null };
+      const intent = await t.app.services.intents.submit(c, { type: 'drain.t' });
+      t.app.live.close();
+      expect(await t.app.live.untilFinished(c, intent, 30)).toBe(intent);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -42,8 +42,10 @@ export interface Config {
   maxLeaseSeconds: number;
   /** AXME_DEFAULT_MAX_ATTEMPTS: attempts when a submit names none. Default 3. */
   defaultMaxAttempts: number;
-  /** AXME_MAX_WAIT_SECONDS: the longest a claim may long-poll. Default 60. */
+  /** AXME_MAX_WAIT_SECONDS: the longest a claim may long-poll, or a submit wait for its intent to finish. Default 60. */
   maxWaitSeconds: number;
+  /** AXME_MAX_WAITING_SUBMITS: submits waiting for their intent to finish at once, per instance; past it a submit answers at once. Default 10000. */
+  maxWaitingSubmits: number;
   /** AXME_CLAIM_POLL_MS: how often a waiting claim looks again without a wake-up (runAt, other instances). Default 1000. */
   claimPollMs: number;
   /** AXME_MAX_PAYLOAD_BYTES: largest input, output, checkpoint or error. Default 1 MiB. */
@@ -307,6 +309,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxLeaseSeconds: int('AXME_MAX_LEASE_SECONDS', 86_400, 1, 7 * 86_400),
     defaultMaxAttempts: int('AXME_DEFAULT_MAX_ATTEMPTS', 3, 1, 100),
     maxWaitSeconds: int('AXME_MAX_WAIT_SECONDS', 60, 0, 3600),
+    maxWaitingSubmits: int('AXME_MAX_WAITING_SUBMITS', 10_000, 0, 1_000_000),
     claimPollMs: int('AXME_CLAIM_POLL_MS', 1000, 10, 60_000),
     maxPayloadBytes: int('AXME_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxStepBytes: int('AXME_MAX_STEP_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -108,6 +108,11 @@ export class IntentWatch extends ChangeDriven<Intent> implements FeedListener {
     if (this.held) this.wakeUp();
   }
 
+  /** Reads once more after the first state: for a first state that was read before listening started. */
+  recheck(): void {
+    this.poke();
+  }
+
   /** The state read when the watch was already listening: its first result, without a second read. */
   start(intent: Intent): void {
     this.first = intent;

@@ -50,6 +50,8 @@ export class LiveService {
   /** Existence checks in flight, by namespace and intent: a burst of subscribers to one intent asks once. */
   private readonly checking = new Map<string, Promise<boolean>>();
   private closed = false;
+  /** Submits waiting in untilFinished now (AXME_MAX_WAITING_SUBMITS). */
+  private waitingSubmits = 0;
 
   /** `feed` tunes the shared readers (live/feed.ts); tests shrink dispatchSlice to see slices with a few subscribers. */
   /** How a lease call that answers BUDGET_EXCEEDED stops the intent first (services/budget-guard.ts). */
@@ -127,12 +129,6 @@ export class LiveService {
   }
 
   /**
-   * Waits up to `waitSeconds` for an intent this caller has just written (submitIntent's
-   * wait) to finish, and answers its state then. No read: the watch starts from `intent`,
-   * the state the write answered, and listens before anything else can change it (no I/O
-   * runs between the write's answer and here), so it hears the finishing change.
-   */
-  /**
    * A wait checked before the write it follows; a longer one than AXME_MAX_WAIT_SECONDS is
    * cut to it (the answer then says where the intent is, and the caller waits on).
    */
@@ -140,13 +136,28 @@ export class LiveService {
     return Math.min(v.intInRange('waitSeconds', waitSeconds, 0, 0, 86_400), this.config.maxWaitSeconds);
   }
 
-  async untilFinished(c: Caller, intent: Intent, waitSeconds: number, signal?: AbortLike | null): Promise<Intent> {
-    this.refuseWhenClosed();
-    if (waitSeconds <= 0 || isTerminal(intent.status) || signal?.aborted) return intent;
-    const direct = { pubsub: this.pubsub, pollMs: this.config.subscriptionPollMs };
-    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intent.id, new Set(TERMINAL), () => this.open.delete(watch), direct);
+  /**
+   * Waits up to `waitSeconds` for an intent this caller has just written (submitIntent's
+   * wait) to finish, and answers its state then. It never refuses: the write is done,
+   * so shutting down, or AXME_MAX_WAITING_SUBMITS waits already open, just answer at
+   * once. The watch starts from `intent`, the state the write answered, and listens
+   * before any I/O can run (the write's answer reaches here through promise callbacks
+   * only), so it hears the finishing change. With `mayBeRead` (a submit with an
+   * idempotency key, which may answer an earlier intent, read rather than written), a
+   * change may have committed between that read and listening, so it reads once more.
+   */
+  async untilFinished(c: Caller, intent: Intent, waitSeconds: number, signal?: AbortLike | null, mayBeRead = false): Promise<Intent> {
+    if (this.closed || waitSeconds <= 0 || isTerminal(intent.status) || signal?.aborted) return intent;
+    if (this.waitingSubmits >= this.config.maxWaitingSubmits) return intent;
+    const direct = { pubsub: this.pubsub, local: this.local, pollMs: this.config.subscriptionPollMs };
+    const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intent.id, new Set(TERMINAL), () => {
+      this.open.delete(watch);
+      this.waitingSubmits--;
+    }, direct);
+    this.waitingSubmits++;
     this.open.add(watch);
     watch.start(intent);
+    if (mayBeRead) watch.recheck();
     const timer = setTimeout(() => watch.end(), waitSeconds * 1000);
     const stop = () => watch.end();
     signal?.addEventListener('abort', stop);

@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, { input: a, waitSeconds }, ctx) => {
       const wait = ctx.live.validWait(waitSeconds);
       const intent = await ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null });
-      return ctx.live.untilFinished(ctx.caller, intent, wait, ctx.signal);
+      return ctx.live.untilFinished(ctx.caller, intent, wait, ctx.signal, a.idempotencyKey != null);
     },
   }),
   cancelIntent: t.field({
