@@ -4,7 +4,7 @@
  */
 import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
-import { AxmeClientError, NetworkError, fromGraphQLError } from './errors.ts';
+import { AxmeClientError, BadUserInputError, NetworkError, fromGraphQLError } from './errors.ts';
 import { SharedSocket, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
 import { type SendRequest, defaultSender, fetchSender } from './send.ts';
@@ -80,6 +80,7 @@ export class AxmeClient {
 
   /** Closes the shared subscription socket now (a process that is done need not wait for its idle delay). The client stays usable. */
   async close(): Promise<void> {
+    this.sendFn.close?.();
     await this.socket.close();
   }
 
@@ -313,11 +314,24 @@ export class AxmeClient {
   /**
    * Submits an intent and resolves with it once it is COMPLETED, FAILED or CANCELLED:
    * submit and result() in one. The server holds the submit's answer until the intent
-   * finishes, up to `waitSeconds` (default 50, at most the server's AXME_MAX_WAIT_SECONDS),
-   * so a short run costs one round trip; a longer one continues as result() does.
+   * finishes, up to `waitSeconds` (default 25, under the 30 s many proxies allow; cut to the
+   * server's AXME_MAX_WAIT_SECONDS), so a short run costs one round trip; a longer one
+   * continues as result() does. Without an idempotencyKey it sends one of its own, so an
+   * answer lost on the way (a proxy's timeout, a dropped connection) is recovered by
+   * submitting again: the same intent, not a second one.
    */
   async execute(input: ops.SubmitIntentInput, o: { waitSeconds?: number; pollMs?: number; signal?: AbortSignal } = {}): Promise<Intent> {
-    const intent = (await this.request(ops.ExecuteIntentDocument, { input, waitSeconds: o.waitSeconds ?? 50 }, o.signal)).submitIntent;
+    const submission = input.idempotencyKey ? input : { ...input, idempotencyKey: `execute:${crypto.randomUUID()}` };
+    let intent: Intent;
+    try {
+      intent = (await this.request(ops.ExecuteIntentDocument, { input: submission, waitSeconds: o.waitSeconds ?? 25 }, o.signal)).submitIntent;
+    } catch (err) {
+      const lost = err instanceof NetworkError && !o.signal?.aborted;
+      // a server from before submitIntent(waitSeconds:) refuses the argument: submit, then wait
+      const older = err instanceof BadUserInputError && err.message.includes('waitSeconds');
+      if (!lost && !older) throw err;
+      intent = await this.submit(submission);
+    }
     return TERMINAL.has(intent.status) ? intent : this.result(intent.id, o);
   }
 

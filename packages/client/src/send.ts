@@ -7,8 +7,13 @@
  * imported, so bundles for browsers do not pull it in.
  */
 
-/** One POST: its status and body text. Rejects on a network error, or the signal's reason on abort. */
-export type SendRequest = (url: string, init: { headers: Record<string, string>; body: string; signal?: AbortSignal | null }) => Promise<{ status: number; text: string }>;
+/**
+ * One POST: its status and body text. Rejects on a network error, or the signal's reason
+ * on abort. `close()`, where present, lets go of idle connections (AxmeClient.close).
+ */
+export type SendRequest = ((url: string, init: { headers: Record<string, string>; body: string; signal?: AbortSignal | null }) => Promise<{ status: number; text: string }>) & {
+  close?: () => void;
+};
 
 /** Requests through a fetch function. */
 export function fetchSender(f: typeof fetch): SendRequest {
@@ -29,31 +34,46 @@ interface ClientRequest {
   on(event: 'error', fn: (err: Error) => void): void;
   end(body: Uint8Array): void;
 }
+interface Agent {
+  destroy(): void;
+}
 interface HttpModule {
-  Agent: new (o: { keepAlive: boolean }) => unknown;
+  Agent: new (o: { keepAlive: boolean; timeout: number }) => Agent;
   request(url: URL, o: Record<string, unknown>, onResponse: (res: IncomingMessage) => void): ClientRequest;
 }
 type GetBuiltin = (id: string) => unknown;
 
-/** node:http(s) when the runtime has them, else null. */
+type Env = Record<string, string | undefined>;
+
+/**
+ * node:http(s) when the runtime has them and no proxy is set in the environment (fetch
+ * follows it where the runtime lets it). A global dispatcher set up for fetch (a proxy,
+ * a CA, mTLS) is fetch's own: pass `fetch` to the client to keep using it.
+ */
 function httpModules(): { http: HttpModule; https: HttpModule } | null {
-  const get = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
+  const proc = (globalThis as { process?: { getBuiltinModule?: GetBuiltin; env?: Env } }).process;
+  const get = proc?.getBuiltinModule;
   if (typeof get !== 'function') return null;
+  const env = proc?.env ?? {};
+  if (['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].some((k) => env[k])) return null;
   const http = get('node:http') as HttpModule | undefined;
   const https = get('node:https') as HttpModule | undefined;
   return http && https ? { http, https } : null;
 }
 
+/** Idle connections close after this, as fetch's do: before a server's or proxy's keep-alive timeout (Node's is 5 s). */
+const IDLE_MS = 4000;
+
 /**
- * Requests over node:http(s) with a keep-alive agent of the client's own (idle sockets
- * do not hold the process open; the agent closes one before the server's keep-alive
- * timeout says it would). Null where the runtime has no node:http.
+ * Requests over node:http(s) with a keep-alive agent of the client's own (idle sockets do
+ * not hold the process open, and close after IDLE_MS). Null where the runtime has no
+ * node:http, or fetch is set up to go through a proxy.
  */
 export function nodeSender(): SendRequest | null {
   const mods = httpModules();
   if (!mods) return null;
-  const agents = { 'http:': new mods.http.Agent({ keepAlive: true }), 'https:': new mods.https.Agent({ keepAlive: true }) };
-  return (url, init) => new Promise((resolve, reject) => {
+  const agents = { 'http:': new mods.http.Agent({ keepAlive: true, timeout: IDLE_MS }), 'https:': new mods.https.Agent({ keepAlive: true, timeout: IDLE_MS }) };
+  const send: SendRequest = (url, init) => new Promise((resolve, reject) => {
     const target = new URL(url);
     const protocol = target.protocol as keyof typeof agents;
     const mod = protocol === 'https:' ? mods.https : mods.http;
@@ -75,6 +95,11 @@ export function nodeSender(): SendRequest | null {
     req.on('error', (err) => reject(init.signal?.aborted ? init.signal.reason : err));
     req.end(body);
   });
+  send.close = () => {
+    agents['http:'].destroy();
+    agents['https:'].destroy();
+  };
+  return send;
 }
 
 const encoder = new TextEncoder();

@@ -9,7 +9,9 @@ import uuid
 from contextlib import aclosing
 from typing import Any
 
+import httpx
 import pytest
+from conftest import Server
 
 from axme_durable import (
     AxmeClient,
@@ -168,6 +170,36 @@ async def test_execute_submits_and_answers_the_finished_intent(client: AxmeClien
     done = await client.execute(intent_type, {"q": 21}, labels=["exec"], timeout=30)
     await worker
     assert (done.status, done.output, done.labels) == (IntentStatus.COMPLETED, {"answer": 42}, ["exec"])
+
+
+async def test_execute_recovers_an_answer_a_proxy_lost(server: Server, intent_type: str) -> None:
+    real = httpx.AsyncHTTPTransport()
+    pending: list[asyncio.Task[httpx.Response]] = []
+
+    class GivingUpProxy(httpx.AsyncBaseTransport):
+        """Forwards everything, but answers a held submit with a 504 at once while the server goes on."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if b"ExecuteIntent" in request.content:
+                pending.append(asyncio.create_task(real.handle_async_request(request)))
+                return httpx.Response(504, text="<html>Gateway Time-out</html>")
+            return await real.handle_async_request(request)
+
+    async with AxmeClient(server.url, http_client=httpx.AsyncClient(transport=GivingUpProxy())) as proxied:
+
+        async def agent() -> None:
+            [lease] = await proxied.claim_many([intent_type], limit=1, wait_seconds=10)
+            await proxied.complete_many([(lease.intent.id, lease.token, "late but there")])
+
+        worker = asyncio.create_task(agent())
+        done = await proxied.execute(intent_type, {"n": 1}, timeout=30)
+        await worker
+        assert (done.status, done.output) == (IntentStatus.COMPLETED, "late but there")
+        assert len(pending) == 1
+        # one intent: the retry under the same key answered it
+        assert len((await proxied.list(type=[intent_type])).nodes) == 1
+    for t in pending:
+        await t
 
 
 async def test_signals_and_approvals_from_the_outside(client: AxmeClient, intent_type: str) -> None:

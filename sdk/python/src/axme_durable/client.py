@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import uuid
 from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from datetime import datetime
@@ -170,14 +171,17 @@ class AxmeClient(ScheduleMethods):
         max_attempts: int | None = None,
         labels: Sequence[str] | None = None,
         budget: BudgetInput | dict[str, Any] | None = None,
-        wait_seconds: int = 50,
+        wait_seconds: int = 25,
         timeout: float | None = None,
     ) -> Intent:
         """Submits an intent and returns it once it is COMPLETED, FAILED or CANCELLED:
         ``submit`` and ``result`` in one. The server holds the submit's answer until the
-        intent finishes, up to ``wait_seconds`` (cut to its AXME_MAX_WAIT_SECONDS), so a short
-        run costs one round trip; a longer one continues as ``result`` does. ``timeout``
-        (seconds, all told) raises ``TimeoutError``. ``execute_input`` takes every submit option."""
+        intent finishes, up to ``wait_seconds`` (default 25, under the 30 s many proxies allow;
+        cut to its AXME_MAX_WAIT_SECONDS), so a short run costs one round trip; a longer one
+        continues as ``result`` does. Without an ``idempotency_key`` it sends one of its own, so
+        an answer lost on the way (a proxy's timeout, a dropped connection) is recovered by
+        submitting again: the same intent, not a second one. ``timeout`` (seconds, all told)
+        raises ``TimeoutError``. ``execute_input`` takes every submit option."""
         data = model(
             SubmitIntentInput,
             type_=type,
@@ -190,16 +194,23 @@ class AxmeClient(ScheduleMethods):
         return await self.execute_input(data, wait_seconds=wait_seconds, timeout=timeout)
 
     async def execute_input(
-        self, data: SubmitIntentInput, *, wait_seconds: int = 50, timeout: float | None = None
+        self, data: SubmitIntentInput, *, wait_seconds: int = 25, timeout: float | None = None
     ) -> Intent:
         """``execute`` with a ready ``SubmitIntentInput``."""
+        if data.idempotency_key is None:
+            data = data.model_copy(update={"idempotency_key": f"execute:{uuid.uuid4()}"})
         if timeout is not None:
             try:
                 return await asyncio.wait_for(self.execute_input(data, wait_seconds=wait_seconds), timeout)
             except asyncio.TimeoutError as err:  # not yet the builtin TimeoutError on Python 3.10
-                raise TimeoutError(f"intent of type {data.type_} did not finish within {timeout} s") from err
-        # the answer may rightly take wait_seconds: give the request that much more time
-        got = (await self.gql.execute_intent(data, wait_seconds, timeout=self.timeout + wait_seconds)).submit_intent
+                said = f"intent of type {data.type_} (idempotency key {data.idempotency_key})"
+                raise TimeoutError(f"{said} did not finish within {timeout} s") from err
+        try:
+            # the answer may rightly take wait_seconds: give the request that much more time
+            got = (await self.gql.execute_intent(data, wait_seconds, timeout=self.timeout + wait_seconds)).submit_intent
+        except NetworkError:
+            # the answer was lost on the way: the same key answers the same intent (or submits it)
+            got = await self.submit_input(data)
         return got if got.status in TERMINAL else await self.result(got.id)
 
     async def get(self, id: str) -> Intent | None:

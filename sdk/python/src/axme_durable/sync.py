@@ -126,7 +126,7 @@ class SyncAxmeClient:
         max_attempts: int | None = None,
         labels: Sequence[str] | None = None,
         budget: BudgetInput | dict[str, Any] | None = None,
-        wait_seconds: int = 50,
+        wait_seconds: int = 25,
         timeout: float | None = None,
     ) -> Intent:
         """Submits an intent and blocks until it finishes; see ``AxmeClient.execute``."""
