@@ -201,3 +201,22 @@ it('LocalChanges hands each change (and those made alongside it) to the listener
   local.emit([change('ns', 'child', 4)]);
   expect(heard).toEqual(['child@3']);
 });
+
+it('execute() (submitIntent with waitSeconds) of a run completed on this instance reads the intent not once', async () => {
+  const { srv, reads } = await setup();
+  const axme = createClient({ url: srv.url });
+  const w = axme.worker({ types: ['local.exec'], session: false, waitSeconds: 1, onError: () => {} }, async (run) => {
+    await run.step('a', () => 1);
+    return run.step('b', () => 2, { last: true });
+  });
+  cleanups.push(() => w.stop(), () => axme.close());
+  for (let i = 0; i < 3; i++) expect(await axme.execute({ type: 'local.exec' })).toMatchObject({ status: 'COMPLETED', output: 2 });
+  // the watch starts from the submit's own answer and hears the rest from the writes
+  expect(reads).toEqual([]);
+  // an idempotency key that answers an earlier, unfinished intent: read once after listening
+  const SUBMIT = `mutation($w: Int) { submitIntent(input: { type: "local.idle", idempotencyKey: "k1" }, waitSeconds: $w) { id status } }`;
+  const first = (await gql(srv, SUBMIT, { w: 0 })).submitIntent;
+  const again = (await gql(srv, SUBMIT, { w: 1 })).submitIntent;
+  expect(again).toEqual({ id: first.id, status: 'PENDING' });
+  expect(reads).toEqual([first.id]);
+});

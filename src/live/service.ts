@@ -142,9 +142,9 @@ export class LiveService {
    * so shutting down, or AXME_MAX_WAITING_SUBMITS waits already open, just answer at
    * once. The watch starts from `intent`, the state the write answered, and listens
    * before any I/O can run (the write's answer reaches here through promise callbacks
-   * only), so it hears the finishing change. With `mayBeRead` (a submit with an
-   * idempotency key, which may answer an earlier intent, read rather than written), a
-   * change may have committed between that read and listening, so it reads once more.
+   * only), so it hears the finishing change. With `mayBeRead` (a submit that answered
+   * an intent its idempotency key had submitted before: read, not written), a change
+   * may have committed between that read and listening, so it reads once more.
    */
   async untilFinished(c: Caller, intent: Intent, waitSeconds: number, signal?: AbortLike | null, mayBeRead = false): Promise<Intent> {
     if (this.closed || waitSeconds <= 0 || isTerminal(intent.status) || signal?.aborted) return intent;

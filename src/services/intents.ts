@@ -96,6 +96,11 @@ export class IntentService extends Service {
   }
 
   async submit(c: Caller, a: SubmitInput): Promise<Intent> {
+    return (await this.submitted(c, a)).intent;
+  }
+
+  /** submit, saying whether this call wrote the intent, or answered one an idempotency key had submitted before (read, not written). */
+  async submitted(c: Caller, a: SubmitInput): Promise<{ intent: Intent; written: boolean }> {
     const now = this.clock.now();
     const n: store.NewIntent = {
       id: uuidv7(now.getTime()),
@@ -110,7 +115,8 @@ export class IntentService extends Service {
       budget: validateBudget('budget', a.budget),
     };
     Object.assign(n, schedulingFields(a, n.runAt, now));
-    return this.writes.submit(c.namespace, { intent: n, actor: c.principal, now });
+    const intent = await this.writes.submit(c.namespace, { intent: n, actor: c.principal, now });
+    return { intent, written: intent.id === n.id };
   }
 
   /** Leases the next intent; with waitSeconds, waits for one to arrive before answering null. */

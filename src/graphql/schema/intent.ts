@@ -176,8 +176,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, { input: a, waitSeconds }, ctx) => {
       const wait = ctx.live.validWait(waitSeconds);
-      const intent = await ctx.services.intents.submit(ctx.caller, { ...a, parentId: a.parentId ?? null });
-      return ctx.live.untilFinished(ctx.caller, intent, wait, ctx.signal, a.idempotencyKey != null);
+      const { intent, written } = await ctx.services.intents.submitted(ctx.caller, { ...a, parentId: a.parentId ?? null });
+      return ctx.live.untilFinished(ctx.caller, intent, wait, ctx.signal, !written);
     },
   }),
   cancelIntent: t.field({
