@@ -124,6 +124,19 @@ describe('a claim naming a worker session', () => {
     expect(performance.now() - started).toBeLessThan(2000); // not after a 5 s poll interval
   });
 
+  it('that a claim leased to a moment ago waits first on its next long poll without reading the session', async () => {
+    const type = uniqueType();
+    const live = await register(type);
+    await submit(type);
+    // two asked for, one there: the types are idle now, and the lease proved the session live
+    expect(await app.services.intents.claimMany(c, { types: [type], workerId: live, limit: 2 })).toHaveLength(1);
+    statements = [];
+    const waiting = app.services.intents.claim(c, { types: [type], workerId: live, waitSeconds: 10 });
+    const id = await submit(type);
+    expect((await waiting)?.intent).toMatchObject({ id, leaseWorker: live });
+    expect(statements.filter(isSessionRead)).toHaveLength(0);
+  });
+
   it('that is live leases with the claim statement alone: no separate session read', async () => {
     const type = uniqueType();
     const live = await register(type);

@@ -17,6 +17,7 @@ import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import { validateBudget } from '../core/budget.ts';
 import { waitForWork } from './wait-for-work.ts';
+import { ProvenLive } from './proven-live.ts';
 import { IdleClaims } from './idle-claims.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
@@ -42,12 +43,14 @@ export class IntentService extends Service {
   private readonly writes: WriteGroups;
   private readonly steps: StepService;
   private readonly idle: IdleClaims;
+  private readonly provenLive: ProvenLive;
 
   constructor(d: ServiceDeps, steps: StepService) {
     super(d);
     this.writes = new WriteGroups(d.db, d.clock, d.commit);
     this.steps = steps;
     this.idle = new IdleClaims(d.pubsub);
+    this.provenLive = new ProvenLive(d.config.claimPollMs);
   }
 
   async get(c: Caller, id: string): Promise<Intent | null> {
@@ -154,8 +157,9 @@ export class IntentService extends Service {
   ): Promise<Lease[]> {
     // a long poll right after a claim that found no more work, with nothing announced since, waits first
     let waitFirst = giveUpAt > Date.now() && this.idle.nothingNew(namespace, types);
-    // a dead session gets its error now, not after waiting out waitSeconds
-    if (waitFirst && who.worker) await liveSessionOrThrow(this.db, namespace, who.worker);
+    // a dead session gets its error now, not after waiting out waitSeconds; one a claim
+    // statement leased to moments ago needs no read (see provenLive)
+    if (waitFirst && who.worker && !this.provenLive.recent(namespace, who.worker)) await liveSessionOrThrow(this.db, namespace, who.worker);
     for (;;) {
       let changes: Change[] = [];
       let announcedMeanwhile = false;
@@ -179,6 +183,7 @@ export class IntentService extends Service {
         return [];
       }
       if (changes.length > 0) {
+        if (who.worker) this.provenLive.saw(namespace, who.worker);
         observeClaimWait(started, true);
         return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
       }
