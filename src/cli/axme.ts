@@ -84,7 +84,7 @@ budgetOptions(program
   .action(async (type: string, o) => {
     const input = o.inputFile ? JSON.parse(readFileSync(o.inputFile === '-' ? 0 : o.inputFile, 'utf8')) : o.input;
     const c = client();
-    const intent = await (o.wait ? c.execute.bind(c) : c.submit.bind(c))({
+    const submission = {
       type,
       input,
       idempotencyKey: o.key,
@@ -95,7 +95,8 @@ budgetOptions(program
       labels: o.label,
       budget: budgetInput(o),
       retry: exhaustedPolicy(o),
-    });
+    };
+    const intent = o.wait ? await c.execute(submission) : await c.submit(submission);
     print(intent, () => intentDetails(intent));
     if (o.wait) await c.close();
     if (o.wait && intent.status !== 'COMPLETED') process.exitCode = 1;

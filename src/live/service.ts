@@ -20,7 +20,7 @@ import { type StreamFilter, decodeCursor } from '../store/stream.ts';
 import * as v from '../core/validate.ts';
 import { EventStream, StreamEnd } from './event-stream.ts';
 import { type FeedListener, type FeedOptions, FeedRegistry } from './feed.ts';
-import { IntentWatch } from './intent-watch.ts';
+import { type DirectListen, IntentWatch } from './intent-watch.ts';
 import { StreamService } from './streams.ts';
 import { budgetGuarded } from '../services/budget-guard.ts';
 import { type Commit, createCommit } from '../services/commit.ts';
@@ -39,8 +39,8 @@ export class LiveService {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly pubsub: PubSub;
-  /** Rows committed by this process's writes, for the watches of result() (intent-watch.ts). */
-  private readonly local: LocalChanges;
+  /** How watches of some statuses (result(), a waiting submit) hear of changes themselves: notifications and this process's committed rows. */
+  private readonly direct: DirectListen;
   private readonly config: Config;
   private readonly log: Logger;
   private readonly feeds: FeedRegistry;
@@ -61,7 +61,7 @@ export class LiveService {
     this.db = db;
     this.clock = clock;
     this.pubsub = pubsub;
-    this.local = local;
+    this.direct = { pubsub, local, pollMs: config.subscriptionPollMs };
     this.config = config;
     this.log = log;
     this.streams = new StreamService(db, clock, pubsub, local, config);
@@ -104,7 +104,7 @@ export class LiveService {
     const intentId = v.id('id', id);
     const only = statuses?.length ? new Set(statuses) : null;
     // a watch of some statuses hears them from the notifications themselves (intent-watch.ts)
-    const direct = only ? { pubsub: this.pubsub, local: this.local, pollMs: this.config.subscriptionPollMs } : null;
+    const direct = only ? this.direct : null;
     const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intentId, only, () => {
       if (!direct) this.feeds.leave(c.namespace, watch);
       this.open.delete(watch);
@@ -149,11 +149,10 @@ export class LiveService {
   async untilFinished(c: Caller, intent: Intent, waitSeconds: number, signal?: AbortLike | null, mayBeRead = false): Promise<Intent> {
     if (this.closed || waitSeconds <= 0 || isTerminal(intent.status) || signal?.aborted) return intent;
     if (this.waitingSubmits >= this.config.maxWaitingSubmits) return intent;
-    const direct = { pubsub: this.pubsub, local: this.local, pollMs: this.config.subscriptionPollMs };
     const watch: IntentWatch = new IntentWatch(this.db, c.namespace, intent.id, new Set(TERMINAL), () => {
       this.open.delete(watch);
       this.waitingSubmits--;
-    }, direct);
+    }, this.direct);
     this.waitingSubmits++;
     this.open.add(watch);
     watch.start(intent);
