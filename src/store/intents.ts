@@ -59,6 +59,10 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
 // fail the whole statement); so does a used idempotency key (on conflict). The type's
 // default maxAttempts (setIntentTypePolicy) replaces an unspecified one. Rows go in
 // idempotency-key order, so two instances inserting the same keys cannot deadlock.
+// The parent is looked up by its key for each new row, in scalar subqueries, which the
+// planner runs per row: a join or an EXISTS, on a table whose statistics lag its growth
+// (a new database, autovacuum off), was planned as a hash of every intent of the
+// namespace, so each submit cost time in proportion to the intents stored.
 const SUBMIT_MANY = `
   with b as (
     select * from jsonb_to_recordset($2::jsonb) as b(
@@ -75,10 +79,13 @@ const SUBMIT_MANY = `
            b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
            b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id,
            -- its own budget (if set) first, then the parent's chain: usage counts against all of them
-           case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || par.budget_ids else par.budget_ids end
-    from b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
-      left join intents par on par.namespace = $1 and par.id = b.parent_id
-    where b.parent_id is null or exists (select 1 from intents x where x.namespace = $1 and x.id = b.parent_id)
+           case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || b.parent_budget_ids else b.parent_budget_ids end
+    from (select b.*,
+                 case when b.parent_id is not null then (select x.budget_ids from intents x where x.namespace = $1 and x.id = b.parent_id) end as parent_budget_ids,
+                 b.parent_id is null or (select true from intents x where x.namespace = $1 and x.id = b.parent_id) as parent_found
+          from b) b
+      left join intent_type_policies p on p.namespace = $1 and p.type = b.type
+    where b.parent_found
     order by b.idempotency_key
     on conflict (namespace, idempotency_key) do nothing
     returning *
