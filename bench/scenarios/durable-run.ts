@@ -40,7 +40,7 @@ interface Measured {
   phases?: Record<string, number>;
   concurrentPhases?: Record<string, number>;
   /** At 32 concurrent: statements the server sent and requests the worker made, per run (group commit shows here). */
-  concurrent?: { statements?: number; workerRequests?: number };
+  concurrent?: { statements?: number; workerRequests?: number; workerByOperation?: Record<string, number> };
 }
 
 const PHASES: [string, string, string][] = [
@@ -97,7 +97,10 @@ async function measure(s: Subject): Promise<Measured> {
     ...(concWorker ? { concurrentPhases: phases(concClient.timeline, concWorker.timeline) } : {}),
     concurrent: {
       ...(st1 && st2 ? { statements: perConc(sum(st2) - sum(st1)) } : {}),
-      ...(w1 && concWorker ? { workerRequests: perConc(concWorker.requests - w1.requests) } : {}),
+      ...(w1 && concWorker ? {
+        workerRequests: perConc(concWorker.requests - w1.requests),
+        workerByOperation: Object.fromEntries(Object.entries(concWorker.byOperation as Record<string, number>).map(([k, v]) => [k, perConc(v - (w1.byOperation[k] ?? 0))])),
+      } : {}),
     },
     ...(st0 && st1 ? { statements: Object.fromEntries(Object.entries(st1).map(([k, v]) => [k, (v - (st0[k] ?? 0)) / RUNS])) } : {}),
   };
@@ -106,6 +109,7 @@ async function measure(s: Subject): Promise<Measured> {
 const concurrentCounts = (m: Measured) => [
   m.concurrent?.statements !== undefined ? `; ${m.concurrent.statements.toFixed(1)} statements/run` : '',
   m.concurrent?.workerRequests !== undefined ? `; worker ${m.concurrent.workerRequests.toFixed(1)} requests/run` : '',
+  m.concurrent?.workerByOperation ? ` (${Object.entries(m.concurrent.workerByOperation).filter(([, v]) => v >= 0.005).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '',
 ].join('');
 
 const fmtPhases = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ');

@@ -5,6 +5,14 @@ import type { Db } from '../db/types.ts';
 import type { PubSub } from '../pubsub/types.ts';
 import type { Commit } from './commit.ts';
 import { budgetGuarded } from './budget-guard.ts';
+import { AxmeError } from '../core/errors.ts';
+
+/** Why one item of a batch mutation was refused: the code and message its single mutation would have failed with. */
+export interface ItemError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
 
 /** What every service is made over: one database, clock, notifications, configuration and log, and the one way to write. */
 export interface ServiceDeps {
@@ -37,5 +45,12 @@ export abstract class Service {
   /** Runs a lease call, stopping the intent first when it answers BUDGET_EXCEEDED (budget-guard.ts). */
   protected leaseCall<T>(ns: string, id: string, token: string, call: () => Promise<T>): Promise<T> {
     return budgetGuarded({ commit: this.commit, clock: this.clock }, ns, id, token, call);
+  }
+
+  /** An item's error in a batch result; anything but an AxmeError is logged and answered INTERNAL. */
+  protected itemError(e: unknown): ItemError {
+    if (e instanceof AxmeError) return { code: e.code, message: e.message, details: e.details };
+    this.log.error({ err: e }, 'batch item failed');
+    return { code: 'INTERNAL', message: 'internal error' };
   }
 }

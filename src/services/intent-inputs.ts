@@ -8,6 +8,7 @@ import type { BudgetInput } from '../core/budget.ts';
 import type { IntentFilter } from '../store/list.ts';
 import type { SchedulingInput } from './scheduling.ts';
 import type { LastStepInput } from './steps.ts';
+import type { ItemError } from './deps.ts';
 
 export interface Lease {
   token: string;
@@ -58,7 +59,7 @@ export interface CompleteItem {
 export interface ItemResult {
   id: string;
   intent?: Intent;
-  error?: { code: string; message: string; details?: Record<string, unknown> };
+  error?: ItemError;
 }
 
 export interface ListInput {

@@ -321,12 +321,6 @@ export class IntentService extends Service {
   }
 
   /** An item's own error; an unexpected one is logged and reported as INTERNAL, as a request's would be. */
-  private itemError(e: unknown): NonNullable<ItemResult['error']> {
-    if (e instanceof AxmeError) return { code: e.code, message: e.message, details: e.details };
-    this.log.error({ err: e }, 'batch item failed');
-    return { code: 'INTERNAL', message: 'internal error' };
-  }
-
   /** Ends waiting claims so shutdown is not held up by long polls. */
   close(): void {
     this.closing.abort();

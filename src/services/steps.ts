@@ -5,7 +5,7 @@
  * only when they ask for it.
  */
 import type { Caller } from '../core/caller.ts';
-import { AxmeError } from '../core/errors.ts';
+import { AxmeError, badInput } from '../core/errors.ts';
 import type { Intent, IntentStep, StepError } from '../core/model.ts';
 import * as v from '../core/validate.ts';
 import * as store from '../store/steps.ts';
@@ -13,7 +13,8 @@ import { completeWithStep } from '../store/last-step.ts';
 import { batchable } from '../store/record-steps.ts';
 import { MAX_BATCHED_OUTPUT_BYTES, StepGroups } from './step-groups.ts';
 import { type UsageInput, validateUsage } from '../core/usage.ts';
-import { Service } from './deps.ts';
+import { type ItemError, Service } from './deps.ts';
+import { MAX_ITEMS_PER_STATEMENT } from './write-groups.ts';
 import { countLlmUsage } from '../telemetry/metrics.ts';
 import { traceLlmUsage } from '../telemetry/tracing.ts';
 
@@ -28,6 +29,13 @@ export interface RecordStepInput {
   usage?: readonly UsageInput[] | null;
 }
 
+/** One item's outcome in recordSteps: the step recorded (or the one its name already had), or why not. */
+export interface StepResult {
+  id: string;
+  step?: IntentStep;
+  error?: ItemError;
+}
+
 /** A successful step sent with the completion (completeIntent's lastStep). */
 export type LastStepInput = Pick<RecordStepInput, 'name' | 'output' | 'durationMs' | 'usage'>;
 
@@ -36,6 +44,19 @@ const MAX_DURATION_MS = 7 * 86_400_000;
 
 export class StepService extends Service {
   private readonly groups = new StepGroups(this.commit, this.clock, (s) => this.writeOnce(s.c, s.id, s.token, s.record, s.now, false), this.log);
+
+  /**
+   * Records many steps, each as `record` would and each with its own answer, in item
+   * order: the step, or the error that refused it. They go together, so steps of many
+   * runs share the grouped statements (step-groups.ts) one request brought.
+   */
+  async recordMany(c: Caller, items: readonly RecordStepInput[]): Promise<StepResult[]> {
+    if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
+    return Promise.all(items.map((a) => this.record(c, a).then(
+      (step): StepResult => ({ id: String(a.id), step }),
+      (e: unknown): StepResult => ({ id: String(a.id), error: this.itemError(e) }),
+    )));
+  }
 
   /** Records one step; a second result under a name that has one answers the first (written once). */
   async record(c: Caller, a: RecordStepInput): Promise<IntentStep> {

@@ -8,6 +8,7 @@ import { AxmeClientError, BadUserInputError, NetworkError, fromGraphQLError } fr
 import { SharedSocket, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
 import { type SendRequest, defaultSender, fetchSender } from './send.ts';
+import { Batcher, type Outcome } from './batcher.ts';
 
 export type Intent = ops.IntentFieldsFragment;
 export type IntentEvent = ops.EventFieldsFragment;
@@ -22,6 +23,8 @@ export interface EscalationData {
 export type Signal = ops.SignalIntentMutation['signalIntent'];
 export type Lease = NonNullable<ops.ClaimIntentMutation['claimIntent']>;
 export type WorkerInfo = ops.ListWorkersQuery['workers'][number];
+/** A step record as recordStep answers it. */
+export type RecordedStep = ops.RecordStepMutation['recordStep'];
 export type WorkerSession = ops.WorkerSessionFieldsFragment;
 /** Consecutive chunks of an output stream: `chunks[k]` has index `from + k`; `next` is where to continue. */
 export type StreamPage = ops.StreamPageFieldsFragment;
@@ -77,6 +80,11 @@ export class AxmeClient {
     this.o = o;
     this.socket = new SharedSocket({ url: o.url, apiKey: o.apiKey, fetch: this.fetchFn, webSocketImpl: o.webSocketImpl }, o.socketIdleMs ?? 1000);
   }
+
+  /** Steps recorded through recordStep; made on first use. */
+  private stepRecords: Batcher<ops.RecordStepInput, RecordedStep> | null = null;
+  /** False once the server said it has no recordSteps (an older one): each step then goes in a request of its own. */
+  private stepsInOne = true;
 
   /** Closes the shared subscription socket now (a process that is done need not wait for its idle delay). The client stays usable. */
   async close(): Promise<void> {
@@ -203,6 +211,37 @@ export class AxmeClient {
     return results.map((r) => r.intent
       ? { intent: r.intent }
       : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+  }
+
+  /**
+   * Records a step result (or error) under its lease. A step recorded while the client
+   * has a step request in flight goes with the others that arrive meanwhile, in one
+   * recordSteps request when the server has it: a worker running many intents sends
+   * one request for the steps that finish together, and an idle one adds no delay.
+   * Rejects with the error that refused this step (LEASE_LOST, say), not another's.
+   */
+  recordStep(input: ops.RecordStepInput): Promise<RecordedStep> {
+    this.stepRecords ??= new Batcher((items) => this.sendSteps(items), { maxBatch: 500, maxBytes: 1024 * 1024 });
+    return this.stepRecords.add(input);
+  }
+
+  private async sendSteps(items: ops.RecordStepInput[]): Promise<Outcome<RecordedStep>[]> {
+    if (items.length > 1 && this.stepsInOne) {
+      try {
+        return (await this.request(ops.RecordStepsDocument, { input: { items } })).recordSteps.map((r) => r.step
+          ? { ok: r.step }
+          : { error: fromGraphQLError({ message: r.error?.message ?? 'not recorded', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+      } catch (err) {
+        // an older server refuses the unknown field ("Cannot query field \"recordSteps\" ...")
+        const older = err instanceof BadUserInputError && err.message.includes('recordSteps');
+        if (!older) throw err;
+        this.stepsInOne = false;
+      }
+    }
+    return Promise.all(items.map((input) => this.request(ops.RecordStepDocument, { input }).then(
+      (d): Outcome<RecordedStep> => ({ ok: d.recordStep }),
+      (error: unknown): Outcome<RecordedStep> => ({ error }),
+    )));
   }
 
   /** Worker sessions of the namespace: CONNECTED first, then the most recently seen. */

@@ -199,8 +199,8 @@ export class IntentRun<Input = unknown> {
   }
 
   private async recordStep(r: Omit<ops.RecordStepInput, 'id' | 'leaseToken'>): Promise<void> {
-    const d = await this.client.request(ops.RecordStepDocument, { input: { id: this.id, leaseToken: this.leaseToken, ...r } });
-    this.seq = Math.max(this.seq, d.recordStep.seq);
+    const step = await this.client.recordStep({ id: this.id, leaseToken: this.leaseToken, ...r });
+    this.seq = Math.max(this.seq, step.seq);
   }
 
   /** Replaces the handler's saved state. */

@@ -212,14 +212,17 @@ export class Worker {
  * made it wait for a human to raise the budget), so the worker neither completes nor fails it.
  */
 function stopsOnBudget(client: AxmeClient, lost: AbortController): AxmeClient {
-  const leased = Object.create(client) as AxmeClient;
-  leased.request = async (doc, variables, signal) => {
+  const watching = async <T>(call: Promise<T>): Promise<T> => {
     try {
-      return await client.request(doc, variables, signal);
+      return await call;
     } catch (err) {
       if (err instanceof BudgetExceededError && !lost.signal.aborted) lost.abort(err);
       throw err;
     }
   };
+  const leased = Object.create(client) as AxmeClient;
+  leased.request = (doc, variables, signal) => watching(client.request(doc, variables, signal));
+  // on the client itself, whose step batches carry every run's steps; the error is this run's own item's
+  leased.recordStep = (input) => watching(client.recordStep(input));
   return leased;
 }

@@ -82,7 +82,7 @@ const CompleteIntentsInput = builder.inputType('CompleteIntentsInput', {
   }),
 });
 
-const ItemError = builder.objectRef<NonNullable<ItemResult['error']>>('ItemError');
+export const ItemError = builder.objectRef<NonNullable<ItemResult['error']>>('ItemError');
 ItemError.implement({
   description: 'Why one item of a batch was refused; the same code and message the single mutation would have failed with.',
   fields: (t) => ({

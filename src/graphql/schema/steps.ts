@@ -5,6 +5,9 @@ import { leafCost, listSize } from '../cost.ts';
 import { Intent, NO_STEPS_OR_WAKES_UNTIL_SEQ } from './intent.ts';
 import { sum } from '../../store/usage.ts';
 import { LlmCall, LlmCallInput, UsageTotals } from './usage.ts';
+import { ItemError } from './lease.ts';
+import { MAX_ITEMS_PER_STATEMENT } from '../../services/write-groups.ts';
+import type { RecordStepInput as RecordStepArgs, StepResult as StepResultRow } from '../../services/steps.ts';
 
 const StepStatus = builder.enumType('StepStatus', {
   description: 'COMPLETED: the step returned and its result is stored (once per name). FAILED: it threw; the error is stored.',
@@ -101,16 +104,41 @@ const RecordStepInput = builder.inputType('RecordStepInput', {
   }),
 });
 
+const RecordStepsInput = builder.inputType('RecordStepsInput', {
+  fields: (t) => ({
+    items: t.field({ type: [RecordStepInput], required: true, description: `Up to ${MAX_ITEMS_PER_STATEMENT} step records, of one or many intents.` }),
+  }),
+});
+
+const StepResult = builder.objectRef<StepResultRow>('StepResult');
+StepResult.implement({
+  description: 'The outcome of one item of recordSteps: the step recorded (or the record its name already had), or the error that refused it.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The intent of the item.' }),
+    step: t.field({ type: IntentStep, nullable: true, resolve: (r) => r.step ?? null }),
+    error: t.field({ type: ItemError, nullable: true, resolve: (r) => r.error ?? null }),
+  }),
+});
+
+type RecordStepArg = typeof RecordStepInput.$inferInput;
+const recordArgs = (a: RecordStepArg): RecordStepArgs => ({
+  id: a.id, leaseToken: a.leaseToken, name: a.name, output: a.output ?? null, durationMs: a.durationMs,
+  error: a.error ? { message: a.error.message, code: a.error.code ?? null, details: a.error.details ?? null } : null,
+  usage: a.usage ?? null,
+});
+
 builder.mutationFields((t) => ({
+  recordSteps: t.field({
+    type: [StepResult],
+    description: 'Records many steps, of one intent or of many, each as recordStep would: the results come in item order, each with its step or the error that refused it, so one lost lease does not fail the rest. A worker running many intents sends the steps that finish together in one request.',
+    extensions: listSize({ arg: 'input.items', default: 0, max: MAX_ITEMS_PER_STATEMENT }),
+    args: { input: t.arg({ type: RecordStepsInput, required: true }) },
+    resolve: (_r, { input: a }, ctx) => ctx.services.steps.recordMany(ctx.caller, a.items.map(recordArgs)),
+  }),
   recordStep: t.field({
     type: IntentStep,
     description: 'Records a step’s result (STEP_COMPLETED) or error (STEP_FAILED) under the lease, in its own row with its event; the intent stays RUNNING. A result is written once per name: recording a name that has one answers the stored record. LEASE_LOST with a stale lease.',
     args: { input: t.arg({ type: RecordStepInput, required: true }) },
-    resolve: (_r, { input: a }, ctx) =>
-      ctx.services.steps.record(ctx.caller, {
-        id: a.id, leaseToken: a.leaseToken, name: a.name, output: a.output ?? null, durationMs: a.durationMs,
-        error: a.error ? { message: a.error.message, code: a.error.code ?? null, details: a.error.details ?? null } : null,
-        usage: a.usage ?? null,
-      }),
+    resolve: (_r, { input: a }, ctx) => ctx.services.steps.record(ctx.caller, recordArgs(a)),
   }),
 }));

@@ -305,6 +305,11 @@ export type RecordStepInput = {
   usage?: Array<LlmCallInput> | null | undefined;
 };
 
+export type RecordStepsInput = {
+  /** Up to 1000 step records, of one or many intents. */
+  items: Array<RecordStepInput>;
+};
+
 export type RegisterWorkerInput = {
   /** Intents it runs at once. Default 1. */
   concurrency?: number | null | undefined;
@@ -686,6 +691,13 @@ export type RecordStepMutationVariables = Exact<{
 
 
 export type RecordStepMutation = { recordStep: { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number } };
+
+export type RecordStepsMutationVariables = Exact<{
+  input: RecordStepsInput;
+}>;
+
+
+export type RecordStepsMutation = { recordSteps: Array<{ id: string, step: { seq: number, name: string, attempt: number, status: StepStatus, durationMs: number, outputBytes: number } | null, error: { code: string, message: string, details: unknown } | null }> };
 
 export type StepOutputQueryVariables = Exact<{
   id: string | number;
@@ -1780,6 +1792,26 @@ export const RecordStepDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecordStepMutation, RecordStepMutationVariables>;
+export const RecordStepsDocument = new TypedDocumentString(`
+    mutation RecordSteps($input: RecordStepsInput!) {
+  recordSteps(input: $input) {
+    id
+    step {
+      seq
+      name
+      attempt
+      status
+      durationMs
+      outputBytes
+    }
+    error {
+      code
+      message
+      details
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecordStepsMutation, RecordStepsMutationVariables>;
 export const StepOutputDocument = new TypedDocumentString(`
     query StepOutput($id: ID!, $name: String!) {
   intent(id: $id) {

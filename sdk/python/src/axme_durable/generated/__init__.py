@@ -111,6 +111,7 @@ from .input_types import (
     LastStepInput,
     LlmCallInput,
     RecordStepInput,
+    RecordStepsInput,
     RegisterWorkerInput,
     ReleaseIntentInput,
     ReportProgressInput,
@@ -167,6 +168,12 @@ from .list_workers import ListWorkers, ListWorkersWorkers, ListWorkersWorkersInF
 from .pause_schedule import PauseSchedule, PauseSchedulePauseSchedule
 from .read_stream import ReadStream, ReadStreamIntentStream
 from .record_step import RecordStep, RecordStepRecordStep
+from .record_steps import (
+    RecordSteps,
+    RecordStepsRecordSteps,
+    RecordStepsRecordStepsError,
+    RecordStepsRecordStepsStep,
+)
 from .register_worker import RegisterWorker, RegisterWorkerRegisterWorker
 from .release_intent import ReleaseIntent, ReleaseIntentReleaseIntent
 from .report_progress import ReportProgress, ReportProgressReportProgress
@@ -325,6 +332,11 @@ __all__ = [
     "RecordStep",
     "RecordStepInput",
     "RecordStepRecordStep",
+    "RecordSteps",
+    "RecordStepsInput",
+    "RecordStepsRecordSteps",
+    "RecordStepsRecordStepsError",
+    "RecordStepsRecordStepsStep",
     "RegisterWorker",
     "RegisterWorkerInput",
     "RegisterWorkerRegisterWorker",

@@ -47,6 +47,7 @@ from .input_types import (
     IntentEventFilter,
     IntentFilter,
     RecordStepInput,
+    RecordStepsInput,
     RegisterWorkerInput,
     ReleaseIntentInput,
     ReportProgressInput,
@@ -76,6 +77,7 @@ from .list_workers import ListWorkers
 from .pause_schedule import PauseSchedule
 from .read_stream import ReadStream
 from .record_step import RecordStep
+from .record_steps import RecordSteps
 from .register_worker import RegisterWorker
 from .release_intent import ReleaseIntent
 from .report_progress import ReportProgress
@@ -882,6 +884,34 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return RecordStep.model_validate(data)
+
+    async def record_steps(self, input: RecordStepsInput, **kwargs: Any) -> RecordSteps:
+        query = gql("""
+            mutation RecordSteps($input: RecordStepsInput!) {
+              recordSteps(input: $input) {
+                id
+                step {
+                  seq
+                  name
+                  attempt
+                  status
+                  durationMs
+                  outputBytes
+                }
+                error {
+                  code
+                  message
+                  details
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="RecordSteps", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RecordSteps.model_validate(data)
 
     async def step_output(self, id: str, name: str, **kwargs: Any) -> StepOutput:
         query = gql("""

@@ -285,6 +285,11 @@ class RecordStepInput(BaseModel):
     "LLM calls the step made (at most 100), stored with the record and added to the intent’s usage."
 
 
+class RecordStepsInput(BaseModel):
+    items: list["RecordStepInput"]
+    "Up to 1000 step records, of one or many intents."
+
+
 class RegisterWorkerInput(BaseModel):
     concurrency: Optional[int] = None
     "Intents it runs at once. Default 1."
@@ -515,6 +520,7 @@ FailIntentInput.model_rebuild()
 ForkIntentInput.model_rebuild()
 LastStepInput.model_rebuild()
 RecordStepInput.model_rebuild()
+RecordStepsInput.model_rebuild()
 RequestApprovalInput.model_rebuild()
 ScheduleIntentInput.model_rebuild()
 SubmitIntentInput.model_rebuild()
