@@ -23,6 +23,7 @@ export const MUTATION_ROLES: Record<string, Role> = {
   heartbeatIntent: 'agent',
   checkpointIntent: 'agent',
   recordStep: 'agent',
+  recordSteps: 'agent',
   reportProgress: 'agent',
   appendStream: 'agent',
   closeStream: 'agent',

@@ -57,15 +57,28 @@ export function eventsMessage(last: string, changes: readonly string[]): string 
   return changes.length <= MAX_LISTED_CHANGES ? `${last} ${changes.join(',')}` : last;
 }
 
+/** The last message parsed: every watch on an instance reads the same message in turn, so each is parsed once, not once per watch. */
+let lastParsed: { message: string; byId: Map<string, ListedChange[]> | null } | null = null;
+
 /** The changes an events message lists for `intentId`, in order (empty: it is not among them); null when it lists none (read to know). */
 export function changesOf(message: string, intentId: string): ListedChange[] | null {
+  if (lastParsed?.message !== message) lastParsed = { message, byId: listedChanges(message) };
+  const byId = lastParsed.byId;
+  if (!byId) return null;
+  return (byId.get(intentId) ?? []).map((c) => ({ ...c }));
+}
+
+/** Every intent's listed changes in a message, in order; null when it lists none. */
+function listedChanges(message: string): Map<string, ListedChange[]> | null {
   const space = message.indexOf(' ');
   if (space < 0) return null;
-  const out: ListedChange[] = [];
+  const byId = new Map<string, ListedChange[]>();
   for (const c of message.slice(space + 1).split(',')) {
     const eq = c.indexOf('=');
-    if (c.slice(0, eq) !== intentId) continue;
+    const id = c.slice(0, eq);
     const value = c.slice(eq + 1);
+    let out = byId.get(id);
+    if (!out) byId.set(id, (out = []));
     const prev = out[out.length - 1];
     if (value.startsWith('@')) {
       const seq = Number(value.slice(1));
@@ -74,5 +87,5 @@ export function changesOf(message: string, intentId: string): ListedChange[] | n
       out.push({ status: value, seq: null });
     }
   }
-  return out;
+  return byId;
 }

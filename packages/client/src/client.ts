@@ -232,8 +232,8 @@ export class AxmeClient {
           ? { ok: r.step }
           : { error: fromGraphQLError({ message: r.error?.message ?? 'not recorded', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
       } catch (err) {
-        // an older server refuses the unknown field ("Cannot query field \"recordSteps\" ...")
-        const older = err instanceof BadUserInputError && err.message.includes('recordSteps');
+        // an older server refuses what it does not know: the input type (its first error) and the field
+        const older = err instanceof BadUserInputError && /Unknown type "RecordStepsInput"|Cannot query field "recordSteps"/.test(err.message);
         if (!older) throw err;
         this.stepsInOne = false;
       }
