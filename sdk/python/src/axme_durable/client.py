@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import re
 import uuid
 from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import httpx
 from pydantic import BaseModel
 
-from .errors import AxmeClientError, NetworkError, NotFoundError, from_graphql_error
+from .batcher import Batcher
+from .errors import AxmeClientError, BadUserInputError, NetworkError, NotFoundError, from_graphql_error
 from .generated import (
     ApprovalFields,
     ApprovalFilter,
@@ -38,6 +40,9 @@ from .generated import (
     ListApprovalsApprovals,
     ListIntentsIntents,
     ListWorkersWorkers,
+    RecordStepInput,
+    RecordStepRecordStep,
+    RecordStepsInput,
     ReleaseIntentInput,
     ResolveApprovalInput,
     RetryIntentInput,
@@ -54,7 +59,17 @@ from .schedules import ScheduleMethods
 if TYPE_CHECKING:
     from .worker import Handler, Worker
 
-__all__ = ["TERMINAL", "Approval", "AxmeClient", "Intent", "IntentEvent", "Lease", "Signal", "StreamPage"]
+__all__ = [
+    "TERMINAL",
+    "Approval",
+    "AxmeClient",
+    "Intent",
+    "IntentEvent",
+    "Lease",
+    "RecordedStep",
+    "Signal",
+    "StreamPage",
+]
 
 Intent = IntentFields
 """An intent as every operation returns it (``IntentFields`` in the operation documents)."""
@@ -65,8 +80,13 @@ Lease = ClaimIntentsClaimIntents
 Signal = SignalIntentSignalIntent
 StreamPage = StreamPageFields
 """Consecutive chunks of an output stream: ``chunks[k]`` has index ``from_ + k``; ``next`` is where to continue."""
+RecordedStep = RecordStepRecordStep
+"""A step record as ``record_step`` answers it: ``seq``, ``name``, ``attempt``, ``status``, ``duration_ms``..."""
 
 TERMINAL = frozenset({IntentStatus.COMPLETED, IntentStatus.FAILED, IntentStatus.CANCELLED})
+
+# what a server without recordSteps answers (graphql-js validation; the unknown type comes first)
+_NO_RECORD_STEPS = re.compile(r'Unknown type "RecordStepsInput"|Cannot query field "recordSteps" on type')
 
 M = TypeVar("M", bound=BaseModel)
 C = TypeVar("C", bound="AxmeClient")
@@ -105,6 +125,10 @@ class AxmeClient(ScheduleMethods):
             ws_connection_init_payload=auth or None,
             timeout=timeout,
         )
+        # steps recorded through record_step, by every run of this client (batcher.py)
+        self._step_records: Batcher[RecordStepInput, RecordedStep] = Batcher(self._send_steps, size=_json_size)
+        # False once the server said it has no recordSteps (an older one): each step then goes alone
+        self._steps_in_one = True
 
     async def __aenter__(self: C) -> C:
         return self
@@ -358,21 +382,42 @@ class AxmeClient(ScheduleMethods):
                 for it in items
             ]
         )
-        out: builtins.list[Intent | AxmeClientError] = []
-        for r in (await self.gql.complete_intents(data)).complete_intents:
-            if r.intent is not None:
-                out.append(r.intent)
+        return [
+            r.intent if r.intent is not None else _item_error(r.error, "not completed")
+            for r in (await self.gql.complete_intents(data)).complete_intents
+        ]
+
+    async def record_step(self, input: RecordStepInput) -> RecordedStep:
+        """Records a step's result (or error) under its lease. A step recorded while this client
+        has a step request in flight goes with the others that arrive meanwhile, in one
+        ``recordSteps`` request when the server has it: a worker running many intents sends one
+        request for the steps that finish together, and an idle one adds no delay. Raises the
+        error that refused this step (``LeaseLostError``, ``BudgetExceededError``...), not another's."""
+        return await self._step_records.add(input)
+
+    async def _send_steps(self, items: builtins.list[RecordStepInput]) -> builtins.list[RecordedStep | Exception]:
+        if len(items) > 1 and self._steps_in_one:
+            try:
+                answered = (await self.gql.record_steps(RecordStepsInput(items=items))).record_steps
+            except BadUserInputError as err:
+                if not _NO_RECORD_STEPS.search(err.message):
+                    raise
+                self._steps_in_one = False  # an older server: from now on, one request per step
             else:
-                details = r.error.details if r.error is not None and isinstance(r.error.details, dict) else {}
-                out.append(
-                    from_graphql_error(
-                        {
-                            "message": r.error.message if r.error else "not completed",
-                            "extensions": {**details, "code": r.error.code if r.error else "INTERNAL"},
-                        }
-                    )
-                )
-        return out
+                return [
+                    RecordStepRecordStep.model_validate(r.step.model_dump(by_alias=True))
+                    if r.step is not None
+                    else _item_error(r.error, "not recorded")
+                    for r in answered
+                ]
+
+        async def one(inp: RecordStepInput) -> RecordedStep | Exception:
+            try:
+                return (await self.gql.record_step(inp)).record_step
+            except Exception as err:
+                return err
+
+        return builtins.list(await asyncio.gather(*(one(inp) for inp in items)))
 
     # ---- waits from the outside -------------------------------------------------------
 
@@ -659,3 +704,19 @@ class AxmeClient(ScheduleMethods):
             return w
 
         return make if handler is None else make(handler)
+
+
+def _item_error(error: Any, fallback: str) -> AxmeClientError:
+    """The exception for a batch item's ``error`` (``code``, ``message``, ``details``): the class for its code."""
+    details = error.details if error is not None and isinstance(error.details, dict) else {}
+    return from_graphql_error(
+        {
+            "message": error.message if error is not None else fallback,
+            "extensions": {**details, "code": error.code if error is not None else "INTERNAL"},
+        }
+    )
+
+
+def _json_size(m: BaseModel) -> int:
+    """A model's size as JSON, in bytes (near enough what its request carries)."""
+    return len(m.model_dump_json(by_alias=True, exclude_unset=True).encode())

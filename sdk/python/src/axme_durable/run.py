@@ -1,5 +1,5 @@
 """One attempt of one intent inside a worker: the handler's view of it. Each durable step
-is recorded once in its own record (``recordStep``), and waits and the handler's state
+is recorded once in its own record (``AxmeClient.record_step``), and waits and the handler's state
 live in the intent's checkpoint, so a retry, a crash or a resume on another machine
 picks up where this attempt left off.
 
@@ -278,11 +278,14 @@ class IntentRun:
                 }
             )
             try:
-                d = await self._call(self.client.gql.record_step(inp))
+                # through the client's step batcher: the steps its runs record together go in one
+                # request, and what is raised here is this step's own error (a lost lease, a crossed
+                # budget), which marks only this run lost
+                step = await self._call(self.client.record_step(inp))
             except Exception as err:
                 self._write_error = err
                 raise
-            self._seq = max(self._seq, d.record_step.seq)
+            self._seq = max(self._seq, step.seq)
 
     async def checkpoint(self, state: Any) -> None:
         """Replaces the handler's saved state (``run.state`` on later runs)."""

@@ -16,7 +16,7 @@ from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, Signal
+from .client import Approval, AxmeClient, Intent, IntentEvent, Lease, RecordedStep, Signal
 from .errors import AxmeClientError
 from .generated import (
     ApprovalStatus,
@@ -27,6 +27,7 @@ from .generated import (
     ListIntentsIntents,
     ListSchedulesSchedules,
     ListWorkersWorkers,
+    RecordStepInput,
     RetryPolicyInput,
     SubmitIntentInput,
 )
@@ -278,6 +279,10 @@ class SyncAxmeClient:
 
     def complete_many(self, items: Sequence[tuple[str, str, Any]]) -> builtins.list[Intent | AxmeClientError]:
         return self._call(self.aio.complete_many(items))
+
+    def record_step(self, input: RecordStepInput) -> RecordedStep:
+        """Records a step under its lease; see ``AxmeClient.record_step`` (calls from several threads go together)."""
+        return self._call(self.aio.record_step(input))
 
     def result(self, id: str, *, timeout: float | None = None) -> Intent:
         """Blocks until the intent is COMPLETED, FAILED or CANCELLED (``TimeoutError`` after ``timeout`` s)."""

@@ -1,7 +1,8 @@
 """The worker runtime: claims as many intents as it has free slots in one long poll, runs
 the handler on each as its own asyncio task, heartbeats while it runs, cancels the task
 when the lease is lost or the intent is cancelled, and completes or fails the intent with
-what the handler did (completions that finish together go in one request)."""
+what the handler did (completions that finish together go in one request, and so do the
+steps its runs record together: ``AxmeClient.record_step``)."""
 
 from __future__ import annotations
 
