@@ -148,6 +148,9 @@ export class Worker {
         const running: Promise<void> = this.run(lease).finally(() => this.running.delete(running));
         this.running.add(running);
       }
+      // the next long poll goes after the handlers' first requests (their first step), not
+      // before them: the server takes requests in order, and the poll only waits
+      if (leases.length > 0) await afterPendingWork();
     }
     await Promise.all(this.running);
   }
@@ -225,4 +228,10 @@ function stopsOnBudget(client: AxmeClient, lost: AbortController): AxmeClient {
   // on the client itself, whose step batches carry every run's steps; the error is this run's own item's
   leased.recordStep = (input) => watching(client.recordStep(input));
   return leased;
+}
+
+/** Resolves once the work already queued (promise jobs, and the writes they start) has run: a macrotask later. */
+function afterPendingWork(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
