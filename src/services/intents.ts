@@ -19,6 +19,7 @@ import { validateBudget } from '../core/budget.ts';
 import { waitForWork } from './wait-for-work.ts';
 import { ProvenLive } from './proven-live.ts';
 import { IdleClaims } from './idle-claims.ts';
+import { HandOff } from './hand-off.ts';
 import { type AbortLike, linkSignals } from '../core/abort.ts';
 import { observeClaimWait } from '../telemetry/metrics.ts';
 import { Service, type ServiceDeps } from './deps.ts';
@@ -44,10 +45,12 @@ export class IntentService extends Service {
   private readonly steps: StepService;
   private readonly idle: IdleClaims;
   private readonly provenLive: ProvenLive;
+  /** Claims waiting here, for submits to lease new intents to (hand-off.ts). */
+  private readonly handOff = new HandOff();
 
   constructor(d: ServiceDeps, steps: StepService) {
     super(d);
-    this.writes = new WriteGroups(d.db, d.clock, d.commit);
+    this.writes = new WriteGroups(d.db, d.clock, d.commit, this.handOff);
     this.steps = steps;
     this.idle = new IdleClaims(d.pubsub);
     this.provenLive = new ProvenLive(d.config.claimPollMs);
@@ -193,7 +196,24 @@ export class IntentService extends Service {
         return [];
       }
       if (announcedMeanwhile) continue;
-      await waitForWork(this.pubsub, namespace, types, Math.min(left, this.config.claimPollMs), stop);
+      const parked = this.handOff.park(namespace, { agent: who.agent, worker: who.worker, leaseSeconds, types });
+      let handed: Change | null;
+      try {
+        await waitForWork(this.pubsub, namespace, types, Math.min(left, this.config.claimPollMs), stop, parked.taken);
+      } finally {
+        handed = await parked.leave();
+      }
+      if (handed) {
+        // a submit leased its intent to this claim: answer it as a claim statement's lease
+        if (stop.aborted) {
+          await this.releaseUnstarted(namespace, [handed]);
+          observeClaimWait(started, false);
+          return [];
+        }
+        if (who.worker) this.provenLive.saw(namespace, who.worker);
+        observeClaimWait(started, true);
+        return [{ token: handed.intent.leaseToken!, expiresAt: handed.intent.leaseExpiresAt!, intent: handed.intent }];
+      }
       // a caller that went away must not be handed leases nobody will work on
       if (stop.aborted) {
         observeClaimWait(started, false);

@@ -2,12 +2,15 @@ import { type PubSub, channels } from '../pubsub/types.ts';
 
 /**
  * Resolves when an intent of one of `types` becomes claimable in the namespace,
- * after `ms` at the latest, or at once when `signal` aborts. A wake-up is a hint:
- * the caller claims again and may still find nothing.
+ * after `ms` at the latest, at once when `signal` aborts, or when `orWhen` resolves.
+ * A wake-up is a hint: the caller claims again and may still find nothing.
  */
-export function waitForWork(pubsub: PubSub, namespace: string, types: readonly string[], ms: number, signal: AbortSignal): Promise<void> {
+export function waitForWork(
+  pubsub: PubSub, namespace: string, types: readonly string[], ms: number, signal: AbortSignal, orWhen?: Promise<void>,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
+    void orWhen?.then(() => done());
     const done = () => {
       clearTimeout(timer);
       unsubscribe();

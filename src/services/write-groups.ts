@@ -12,6 +12,7 @@ import type { Change } from '../store/events.ts';
 import * as store from '../store/intents.ts';
 import type { Intent } from '../core/model.ts';
 import type { Clock } from '../core/clock.ts';
+import type { HandOff, Taken } from './hand-off.ts';
 
 /**
  * Intents one grouped statement writes at most; also the limit of one claimIntents or
@@ -54,14 +55,16 @@ export class WriteGroups {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly commit: Commit;
+  private readonly handOff: HandOff;
   private readonly submits = new Coalescer<QueuedSubmit, Intent>((b) => this.writeSubmits(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
   private readonly claims = new Coalescer<QueuedClaim, Change[]>((b) => this.writeClaims(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
   private readonly completions = new Coalescer<QueuedCompletion, Intent>((b) => this.writeCompletions(b), { maxItems: MAX_ITEMS_PER_STATEMENT });
 
-  constructor(db: Db, clock: Clock, commit: Commit) {
+  constructor(db: Db, clock: Clock, commit: Commit, handOff: HandOff) {
     this.db = db;
     this.clock = clock;
     this.commit = commit;
+    this.handOff = handOff;
   }
 
   submit(namespace: string, submission: store.Submission): Promise<Intent> {
@@ -120,22 +123,34 @@ export class WriteGroups {
     return locked.changes[0]!;
   }
 
-  /** One statement per namespace. */
+  /** One statement per namespace; an intent a claim here waits for goes in leased to it (hand-off.ts). */
   private async writeSubmits(batch: Pending<QueuedSubmit, Intent>[]): Promise<void> {
     await eachGroup(Map.groupBy(batch, (p) => p.item.namespace).values(), async (group) => {
       const ns = group[0]!.item.namespace;
-      let inserted: Map<string, Change>;
+      const now = this.clock.now();
+      const handed = new Map<string, Taken>();
+      const submissions = group.map((p) => {
+        const s = p.item.submission;
+        const taken = mayHandOff(s.intent, now) ? this.handOff.take(ns, s.intent.type) : null;
+        if (!taken) return s;
+        handed.set(s.intent.id, taken);
+        return { ...s, handTo: taken.handTo };
+      });
+      let inserted: Map<string, store.SubmitChange> = new Map();
       try {
         ({ inserted } = await this.commit.statement(async (q) => {
-          const inserted = await store.submitIntents(q, ns, group.map((p) => p.item.submission));
-          return { inserted, changes: [...inserted.values()] };
+          const inserted = await store.submitIntents(q, ns, submissions);
+          return { inserted, changes: [...inserted.values()].flatMap((c) => (c.claimed ? [c.change, c.claimed] : [c.change])) };
         }));
       } catch (err) {
         return this.eachAlone(group, err, (p) => this.writeSubmits([p]));
+      } finally {
+        // a claim handed nothing goes back to its loop, which claims or waits as before
+        for (const [id, taken] of handed) taken.settle(inserted.get(id)?.claimed ?? null);
       }
       await Promise.all(group.map(async (p) => {
         const n = p.item.submission.intent;
-        const change = inserted.get(n.id);
+        const change = inserted.get(n.id)?.change;
         if (change) return p.resolve(change.intent);
         await store.settleSubmit(this.db, ns, n).then(p.resolve, p.reject);
       }));
@@ -199,6 +214,11 @@ async function eachGroup<T, R>(groups: Iterable<Pending<T, R>[]>, write: (group:
   await Promise.all([...groups].map((group) => write(group).catch((err: unknown) => {
     for (const p of group) p.reject(err); // no-op for those already answered
   })));
+}
+
+/** Whether a waiting claim could take the intent as it is submitted (the statement checks the rest). */
+function mayHandOff(n: store.NewIntent, now: Date): boolean {
+  return !n.concurrencyKey && n.runAt.getTime() <= now.getTime() && (!n.deadline || n.deadline.getTime() > now.getTime());
 }
 
 /** Consecutive runs of claims whose limits add up to at most MAX_ITEMS_PER_STATEMENT. */

@@ -63,26 +63,48 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
 // planner runs per row: a join or an EXISTS, on a table whose statistics lag its growth
 // (a new database, autovacuum off), was planned as a hash of every intent of the
 // namespace, so each submit cost time in proportion to the intents stored.
+//
+// A row with hand_agent names a claim waiting on this instance (services/hand-off.ts):
+// the intent goes in leased to it (RUNNING, attempt 1, SUBMITTED then CLAIMED) when the
+// claim would have taken it first: due, no concurrency key, its type not paused, no
+// other claimable intent of the claim's types waiting, the claim's session CONNECTED.
+// Otherwise it goes in PENDING, as any other. The checks are scalar subqueries too.
 const SUBMIT_MANY = `
   with b as (
     select * from jsonb_to_recordset($2::jsonb) as b(
       id uuid, type text, input jsonb, max_attempts int, from_type boolean, priority int, idempotency_key text,
       parent_id uuid, labels text[], run_at timestamptz, created_at timestamptz, actor text, retry_policy jsonb,
       deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int,
-      schedule_id uuid, event_data jsonb, budget_max_usd numeric, budget_max_tokens bigint, budget_on_exceeded text)
+      schedule_id uuid, event_data jsonb, budget_max_usd numeric, budget_max_tokens bigint, budget_on_exceeded text,
+      hand_agent text, hand_worker uuid, hand_lease_seconds int, hand_types text[])
   ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
-                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit, schedule_id, budget_ids)
-    select b.id, $1, b.type, $4, coalesce(b.input, 'null'::jsonb),
+                         retry_policy, deadline, attempt_timeout_seconds, concurrency_key, concurrency_limit, schedule_id, budget_ids,
+                         attempt, lease_token, lease_agent, lease_worker, lease_expires_at, attempt_expires_at)
+    select b.id, $1, b.type, case when b.handed then $5 else $4 end, coalesce(b.input, 'null'::jsonb),
            case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
-           b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, 1,
+           b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, case when b.handed then 2 else 1 end,
            b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id,
            -- its own budget (if set) first, then the parent's chain: usage counts against all of them
-           case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || b.parent_budget_ids else b.parent_budget_ids end
+           case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || b.parent_budget_ids else b.parent_budget_ids end,
+           -- as the claim statement leases
+           case when b.handed then 1 else 0 end,
+           case when b.handed then gen_random_uuid() end,
+           case when b.handed then b.hand_agent end,
+           case when b.handed then b.hand_worker end,
+           case when b.handed then least(b.created_at + make_interval(secs => b.hand_lease_seconds), b.created_at + make_interval(secs => b.attempt_timeout_seconds)) end,
+           case when b.handed then b.created_at + make_interval(secs => b.attempt_timeout_seconds) end
     from (select b.*,
                  case when b.parent_id is not null then (select x.budget_ids from intents x where x.namespace = $1 and x.id = b.parent_id) end as parent_budget_ids,
-                 b.parent_id is null or (select true from intents x where x.namespace = $1 and x.id = b.parent_id) as parent_found
+                 b.parent_id is null or (select true from intents x where x.namespace = $1 and x.id = b.parent_id) as parent_found,
+                 coalesce(b.hand_agent is not null and b.concurrency_key is null and b.run_at <= b.created_at
+                   and (b.deadline is null or b.deadline > b.created_at)
+                   and (select true from intent_type_pauses tp where tp.namespace = $1 and tp.type = b.type) is null
+                   and (select true from intents x where x.namespace = $1 and x.status = 'PENDING' and x.type = any(b.hand_types)
+                        and x.run_at <= b.created_at and (x.deadline is null or x.deadline > b.created_at) limit 1) is null
+                   and (b.hand_worker is null
+                        or (select true from worker_sessions w where w.id = b.hand_worker and w.namespace = $1 and w.status = 'CONNECTED')), false) as handed
           from b) b
       left join intent_type_policies p on p.namespace = $1 and p.type = b.type
     where b.parent_found
@@ -92,16 +114,37 @@ const SUBMIT_MANY = `
   ), bud as (${INSERT_INTENT_BUDGETS}
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
-    select ins.namespace, ins.id, 1, $3, ins.status, b.actor, b.event_data, ins.created_at from ins join b on b.id = ins.id
+    select ins.namespace, ins.id, 1, $3, $4, b.actor, b.event_data, ins.created_at from ins join b on b.id = ins.id
     returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
+  ), cl as (
+    insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
+    select ins.namespace, ins.id, 2, $6, ins.status, ins.lease_agent,
+           jsonb_build_object('agent', ins.lease_agent, 'attempt', ins.attempt, 'resumed', false), ins.created_at
+    from ins where ins.lease_token is not null
+    returning intent_id as cl_intent_id, id::text as cl_id, kind as cl_kind, actor as cl_actor, data as cl_data, tx::text as cl_tx
   )
-  select ins.*, ev.* from ins join ev on ev.ev_intent_id = ins.id`;
+  select ins.*, ev.*, cl.* from ins join ev on ev.ev_intent_id = ins.id left join cl on cl.cl_intent_id = ins.id`;
+
+/** A claim waiting for work of `types`, to lease a new intent to if it would have taken it first. */
+export interface HandTo {
+  agent: string;
+  worker: string | null;
+  leaseSeconds: number;
+  types: string[];
+}
 
 /** One intent to submit, with who submits it and when. */
 export interface Submission {
   intent: NewIntent;
   actor: string | null;
   now: Date;
+  handTo?: HandTo | null;
+}
+
+/** A submitted intent's change (SUBMITTED), and its CLAIMED change when it went in leased to the claim it was handed to. */
+export interface SubmitChange {
+  change: Change;
+  claimed: Change | null;
 }
 
 /**
@@ -109,20 +152,27 @@ export interface Submission {
  * changes by intent id. An intent it left out (a used idempotency key, a missing
  * parent) is for `settleSubmit` to explain.
  */
-export async function submitIntents(q: Queryable, ns: string, items: readonly Submission[]): Promise<Map<string, Change>> {
-  const rows = items.map(({ intent: n, actor, now }) => ({
+export async function submitIntents(q: Queryable, ns: string, items: readonly Submission[]): Promise<Map<string, SubmitChange>> {
+  const rows = items.map(({ intent: n, actor, now, handTo }) => ({
     id: n.id, type: n.type, input: n.input ?? null, max_attempts: n.maxAttempts, from_type: n.maxAttemptsFromType ?? false,
     priority: n.priority, idempotency_key: n.idempotencyKey, parent_id: n.parentId, labels: n.labels, run_at: n.runAt,
     created_at: now, actor, retry_policy: n.retryPolicy ?? null, deadline: n.deadline ?? null,
     attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
     concurrency_limit: n.concurrencyLimit ?? null, schedule_id: n.scheduleId ?? null, event_data: n.submittedData ?? null,
     budget_max_usd: n.budget?.maxUsd ?? null, budget_max_tokens: n.budget?.maxTokens ?? null, budget_on_exceeded: n.budget?.onExceeded ?? null,
+    hand_agent: handTo?.agent ?? null, hand_worker: handTo?.worker ?? null, hand_lease_seconds: handTo?.leaseSeconds ?? null, hand_types: handTo?.types ?? null,
   }));
-  const submitted = step('submit');
-  const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to]);
-  return new Map(res.rows.map((r) => {
-    const change = toChange(r);
-    return [change.intent.id, change];
+  const [submitted, claim] = [step('submit'), step('claim')];
+  const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to, claim.to, claim.kind]);
+  return new Map(res.rows.map((r): [string, SubmitChange] => {
+    if (r.cl_id == null) {
+      const change = toChange(r);
+      return [change.intent.id, { change, claimed: null }];
+    }
+    // leased as it went in: the row is at seq 2, its SUBMITTED event at seq 1
+    const claimed = toChange({ ...r, ev_id: r.cl_id, ev_kind: r.cl_kind, ev_actor: r.cl_actor, ev_data: r.cl_data, ev_tx: r.cl_tx });
+    const change: Change = { intent: claimed.intent, event: { ...toChange(r).event, seq: 1, status: submitted.to } };
+    return [change.intent.id, { change, claimed }];
   }));
 }
 
@@ -153,7 +203,7 @@ export async function settleSubmit(q: Queryable, ns: string, n: NewIntent): Prom
 export async function submitIntent(
   q: Queryable, ns: string, n: NewIntent, actor: string | null, now: Date,
 ): Promise<{ intent: Intent; change: Change | null }> {
-  const change = (await submitIntents(q, ns, [{ intent: n, actor, now }])).get(n.id);
+  const change = (await submitIntents(q, ns, [{ intent: n, actor, now }])).get(n.id)?.change;
   return change ? { intent: change.intent, change } : { intent: await settleSubmit(q, ns, n), change: null };
 }
 
