@@ -82,14 +82,55 @@ describe('a submit with a claim waiting for its type', () => {
   it('hands each of many concurrent submits to exactly one of many waiting claims', async () => {
     const type = uniqueType();
     await idle(type);
+    statements = [];
     const waiting = Array.from({ length: 5 }, (_, i) => intents().claim(c, { types: [type], agent: `w${i}`, waitSeconds: 10 }));
     const ids = (await Promise.all(Array.from({ length: 5 }, (_, i) => intents().submit(c, { type, input: { i } })))).map((x) => x.id);
     const leases = await Promise.all(waiting);
     expect(leases.map((l) => l!.intent.id).sort()).toEqual([...ids].sort());
+    leases.forEach((l, i) => expect(l!.intent.leaseAgent).toBe(`w${i}`));
+    expect(statements.filter(isClaim)).toHaveLength(0);
     for (const id of ids) {
       const claimed = (await intents().events(c, id, 0, 10)).filter((e) => e.kind === 'CLAIMED');
       expect(claimed).toHaveLength(1);
     }
+  });
+
+  it('hands the intent the claim takes first among those submitted together: the highest priority', async () => {
+    const type = uniqueType();
+    await idle(type);
+    const waiting = intents().claim(c, { types: [type], waitSeconds: 10 });
+    // the first submit goes alone at once; the two after it share the next statement
+    const [, low, high] = await Promise.all([
+      intents().submit(c, { type: uniqueType() }),
+      intents().submit(c, { type, priority: 1 }),
+      intents().submit(c, { type, priority: 9 }),
+    ]);
+    expect((await waiting)!.intent.id).toBe(high!.id);
+    expect(high!.status).toBe('RUNNING');
+    expect(low!.status).toBe('PENDING');
+  });
+
+  it('writes SUBMITTED before CLAIMED in the event feed’s order', async () => {
+    const type = uniqueType();
+    await idle(type);
+    const waiting = intents().claim(c, { types: [type], waitSeconds: 10 });
+    const { id } = await intents().submit(c, { type });
+    await waiting;
+    const { rows } = await tdb.db.query<{ seq: number }>('select seq from intent_events where intent_id = $1 order by id', [id]);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('gives the lease back, the attempt not spent, when the claim’s caller went away as it was handed', async () => {
+    const type = uniqueType();
+    await idle(type);
+    const gone = new AbortController();
+    const waiting = intents().claim(c, { types: [type], waitSeconds: 10 }, gone.signal);
+    const submitting = intents().submit(c, { type }); // takes the waiting claim at once
+    gone.abort();
+    expect(await waiting).toBeNull();
+    const { id } = await submitting;
+    expect(await intents().get(c, id)).toMatchObject({ status: 'PENDING', leaseToken: null });
+    expect((await intents().claim(c, { types: [type] }))!.intent).toMatchObject({ id, attempt: 1 });
   });
 });
 

@@ -126,6 +126,24 @@ describe('the typed client', () => {
     }
   });
 
+  it('sends each step of a batch the server refused as a whole on its own, so only the bad one fails', async () => {
+    const send = counting();
+    const client = createClient({ url: server.url, send });
+    try {
+      const [a, b, c] = await leases(uniqueType(), 3);
+      const step = (r: { id: string; token: string }, usage?: unknown) =>
+        client.recordStep({ id: r.id, leaseToken: r.token, name: 'call', durationMs: 1, ...(usage ? { usage: usage as never } : {}) });
+      // an Int out of range makes the whole request invalid, before any item runs
+      const settled = await Promise.allSettled([step(a!), step(b!, [{ provider: 'openai', model: 'm', inputTokens: 2 ** 40, outputTokens: 1 }]), step(c!)]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(send.calls).toEqual(['recordStep', 'recordSteps', 'recordStep', 'recordStep']);
+      expect((await axme.steps(b!.id))!).toEqual([]);
+      expect((await axme.steps(c!.id))!.map((s) => s.name)).toEqual(['call']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a worker running many intents records their steps in fewer requests than steps, and completes every run', async () => {
     const type = uniqueType();
     const send = counting();

@@ -10,9 +10,12 @@
 import type { Change } from '../store/events.ts';
 import type { HandTo } from '../store/intents.ts';
 
+/** What a submit needs of a waiting claim to lease to it (the time is the submit's). */
+export type WaitingClaim = Omit<HandTo, 'at'>;
+
 interface Waiting {
   namespace: string;
-  handTo: HandTo;
+  handTo: WaitingClaim;
   /** Set once a submit took it: resolves with the lease, or null. */
   outcome: Promise<Change | null> | null;
   taken: () => void;
@@ -28,7 +31,7 @@ export interface Parked {
 
 /** A waiting claim a submit took, to settle once its statement ran. */
 export interface Taken {
-  handTo: HandTo;
+  handTo: WaitingClaim;
   settle(leased: Change | null): void;
 }
 
@@ -36,7 +39,7 @@ export class HandOff {
   /** Per namespace, in the order they started waiting. */
   private readonly waiting = new Map<string, Set<Waiting>>();
 
-  park(namespace: string, handTo: HandTo): Parked {
+  park(namespace: string, handTo: WaitingClaim): Parked {
     let taken!: () => void;
     const w: Waiting = { namespace, handTo, outcome: null, taken: () => taken() };
     const takenPromise = new Promise<void>((resolve) => (taken = resolve));

@@ -10,8 +10,11 @@ export function waitForWork(
 ): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
+    let settled = false;
     void orWhen?.then(() => done());
     const done = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       unsubscribe();
       signal.removeEventListener('abort', done);

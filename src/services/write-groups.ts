@@ -128,13 +128,11 @@ export class WriteGroups {
     await eachGroup(Map.groupBy(batch, (p) => p.item.namespace).values(), async (group) => {
       const ns = group[0]!.item.namespace;
       const now = this.clock.now();
-      const handed = new Map<string, Taken>();
+      const handed = this.takeWaitingClaims(ns, group.map((p) => p.item.submission.intent), now);
       const submissions = group.map((p) => {
         const s = p.item.submission;
-        const taken = mayHandOff(s.intent, now) ? this.handOff.take(ns, s.intent.type) : null;
-        if (!taken) return s;
-        handed.set(s.intent.id, taken);
-        return { ...s, handTo: taken.handTo };
+        const taken = handed.get(s.intent.id);
+        return taken ? { ...s, handTo: { ...taken.handTo, at: now } } : s;
       });
       let inserted: Map<string, store.SubmitChange> = new Map();
       try {
@@ -155,6 +153,28 @@ export class WriteGroups {
         await store.settleSubmit(this.db, ns, n).then(p.resolve, p.reject);
       }));
     });
+  }
+
+  /**
+   * Waiting claims for new intents, taken in claim order (priority, then runAt, then id) so
+   * that each claim gets the one its own statement would take first. A claim whose types
+   * have a due intent of this batch going in PENDING ahead of it gets none (the statement
+   * cannot see this batch's rows): it goes back to its loop, as does one the statement
+   * does not lease to.
+   */
+  private takeWaitingClaims(ns: string, intents: readonly store.NewIntent[], now: Date): Map<string, Taken> {
+    const handed = new Map<string, Taken>();
+    const pendingTypes = new Set<string>();
+    for (const n of [...intents].sort(claimOrder)) {
+      let taken = mayHandOff(n, now) ? this.handOff.take(ns, n.type) : null;
+      if (taken && taken.handTo.types.some((t) => pendingTypes.has(t))) {
+        taken.settle(null);
+        taken = null;
+      }
+      if (taken) handed.set(n.id, taken);
+      else if (isDue(n, now)) pendingTypes.add(n.type);
+    }
+    return handed;
   }
 
   /**
@@ -216,9 +236,19 @@ async function eachGroup<T, R>(groups: Iterable<Pending<T, R>[]>, write: (group:
   })));
 }
 
+/** Whether a claim statement would consider the intent now. */
+function isDue(n: store.NewIntent, now: Date): boolean {
+  return n.runAt.getTime() <= now.getTime() && (!n.deadline || n.deadline.getTime() > now.getTime());
+}
+
 /** Whether a waiting claim could take the intent as it is submitted (the statement checks the rest). */
 function mayHandOff(n: store.NewIntent, now: Date): boolean {
-  return !n.concurrencyKey && n.runAt.getTime() <= now.getTime() && (!n.deadline || n.deadline.getTime() > now.getTime());
+  return !n.concurrencyKey && isDue(n, now);
+}
+
+/** The order claims take intents in (axme_claim_candidates): priority first, then the earliest runAt, then id. */
+function claimOrder(a: store.NewIntent, b: store.NewIntent): number {
+  return b.priority - a.priority || a.runAt.getTime() - b.runAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Consecutive runs of claims whose limits add up to at most MAX_ITEMS_PER_STATEMENT. */

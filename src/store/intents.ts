@@ -65,10 +65,12 @@ export async function getIntents(q: Queryable, ns: string, ids: readonly string[
 // namespace, so each submit cost time in proportion to the intents stored.
 //
 // A row with hand_agent names a claim waiting on this instance (services/hand-off.ts):
-// the intent goes in leased to it (RUNNING, attempt 1, SUBMITTED then CLAIMED) when the
-// claim would have taken it first: due, no concurrency key, its type not paused, no
-// other claimable intent of the claim's types waiting, the claim's session CONNECTED.
-// Otherwise it goes in PENDING, as any other. The checks are scalar subqueries too.
+// the intent goes in leased to it at hand_at (RUNNING, attempt 1, SUBMITTED then CLAIMED)
+// when the claim would have taken it first: due, no concurrency key, its type not paused,
+// no other claimable intent of the claim's types waiting, the claim's session CONNECTED.
+// Otherwise it goes in PENDING, as any other. The checks are scalar subqueries too, run
+// once per row (a materialized CTE: the insert refers to `handed` many times). Both
+// events come from one insert in seq order, so the feed, read in id order, has them so.
 const SUBMIT_MANY = `
   with b as (
     select * from jsonb_to_recordset($2::jsonb) as b(
@@ -76,7 +78,19 @@ const SUBMIT_MANY = `
       parent_id uuid, labels text[], run_at timestamptz, created_at timestamptz, actor text, retry_policy jsonb,
       deadline timestamptz, attempt_timeout_seconds int, concurrency_key text, concurrency_limit int,
       schedule_id uuid, event_data jsonb, budget_max_usd numeric, budget_max_tokens bigint, budget_on_exceeded text,
-      hand_agent text, hand_worker uuid, hand_lease_seconds int, hand_types text[])
+      hand_agent text, hand_worker uuid, hand_lease_seconds int, hand_types text[], hand_at timestamptz)
+  ), bh as materialized (
+    select b.*,
+           case when b.parent_id is not null then (select x.budget_ids from intents x where x.namespace = $1 and x.id = b.parent_id) end as parent_budget_ids,
+           b.parent_id is null or (select true from intents x where x.namespace = $1 and x.id = b.parent_id) as parent_found,
+           coalesce(b.hand_agent is not null and b.concurrency_key is null and b.run_at <= b.hand_at
+             and (b.deadline is null or b.deadline > b.hand_at)
+             and (select true from intent_type_pauses tp where tp.namespace = $1 and tp.type = b.type) is null
+             and (select true from intents x where x.namespace = $1 and x.status = 'PENDING' and x.type = any(b.hand_types)
+                  and x.run_at <= b.hand_at and (x.deadline is null or x.deadline > b.hand_at) limit 1) is null
+             and (b.hand_worker is null
+                  or (select true from worker_sessions w where w.id = b.hand_worker and w.namespace = $1 and w.status = 'CONNECTED')), false) as handed
+    from b
   ), ins as (
     insert into intents (id, namespace, type, status, input, max_attempts, priority, idempotency_key,
                          parent_id, labels, run_at, created_at, updated_at, last_seq,
@@ -84,7 +98,8 @@ const SUBMIT_MANY = `
                          attempt, lease_token, lease_agent, lease_worker, lease_expires_at, attempt_expires_at)
     select b.id, $1, b.type, case when b.handed then $5 else $4 end, coalesce(b.input, 'null'::jsonb),
            case when b.from_type then coalesce(p.max_attempts, b.max_attempts) else b.max_attempts end,
-           b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at, b.created_at, case when b.handed then 2 else 1 end,
+           b.priority, b.idempotency_key, b.parent_id, b.labels, b.run_at, b.created_at,
+           case when b.handed then b.hand_at else b.created_at end, case when b.handed then 2 else 1 end,
            b.retry_policy, b.deadline, b.attempt_timeout_seconds, b.concurrency_key, b.concurrency_limit, b.schedule_id,
            -- its own budget (if set) first, then the parent's chain: usage counts against all of them
            case when b.budget_max_usd is not null or b.budget_max_tokens is not null then array[b.id] || b.parent_budget_ids else b.parent_budget_ids end,
@@ -93,20 +108,9 @@ const SUBMIT_MANY = `
            case when b.handed then gen_random_uuid() end,
            case when b.handed then b.hand_agent end,
            case when b.handed then b.hand_worker end,
-           case when b.handed then least(b.created_at + make_interval(secs => b.hand_lease_seconds), b.created_at + make_interval(secs => b.attempt_timeout_seconds)) end,
-           case when b.handed then b.created_at + make_interval(secs => b.attempt_timeout_seconds) end
-    from (select b.*,
-                 case when b.parent_id is not null then (select x.budget_ids from intents x where x.namespace = $1 and x.id = b.parent_id) end as parent_budget_ids,
-                 b.parent_id is null or (select true from intents x where x.namespace = $1 and x.id = b.parent_id) as parent_found,
-                 coalesce(b.hand_agent is not null and b.concurrency_key is null and b.run_at <= b.created_at
-                   and (b.deadline is null or b.deadline > b.created_at)
-                   and (select true from intent_type_pauses tp where tp.namespace = $1 and tp.type = b.type) is null
-                   and (select true from intents x where x.namespace = $1 and x.status = 'PENDING' and x.type = any(b.hand_types)
-                        and x.run_at <= b.created_at and (x.deadline is null or x.deadline > b.created_at) limit 1) is null
-                   and (b.hand_worker is null
-                        or (select true from worker_sessions w where w.id = b.hand_worker and w.namespace = $1 and w.status = 'CONNECTED')), false) as handed
-          from b) b
-      left join intent_type_policies p on p.namespace = $1 and p.type = b.type
+           case when b.handed then least(b.hand_at + make_interval(secs => b.hand_lease_seconds), b.hand_at + make_interval(secs => b.attempt_timeout_seconds)) end,
+           case when b.handed then b.hand_at + make_interval(secs => b.attempt_timeout_seconds) end
+    from bh b left join intent_type_policies p on p.namespace = $1 and p.type = b.type
     where b.parent_found
     order by b.idempotency_key
     on conflict (namespace, idempotency_key) do nothing
@@ -114,16 +118,19 @@ const SUBMIT_MANY = `
   ), bud as (${INSERT_INTENT_BUDGETS}
   ), ev as (
     insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
-    select ins.namespace, ins.id, 1, $3, $4, b.actor, b.event_data, ins.created_at from ins join b on b.id = ins.id
-    returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
-  ), cl as (
-    insert into intent_events (namespace, intent_id, seq, kind, status, actor, data, at)
-    select ins.namespace, ins.id, 2, $6, ins.status, ins.lease_agent,
-           jsonb_build_object('agent', ins.lease_agent, 'attempt', ins.attempt, 'resumed', false), ins.created_at
-    from ins where ins.lease_token is not null
-    returning intent_id as cl_intent_id, id::text as cl_id, kind as cl_kind, actor as cl_actor, data as cl_data, tx::text as cl_tx
+    select e.namespace, e.intent_id, e.seq, e.kind, e.status, e.actor, e.data, e.at from (
+      select ins.namespace, ins.id as intent_id, 1 as seq, $3::text as kind, $4::text as status, b.actor, b.event_data as data, ins.created_at as at
+      from ins join b on b.id = ins.id
+      union all
+      select ins.namespace, ins.id, 2, $6::text, ins.status, ins.lease_agent,
+             jsonb_build_object('agent', ins.lease_agent, 'attempt', ins.attempt, 'resumed', false), ins.updated_at
+      from ins where ins.lease_token is not null
+    ) e order by e.intent_id, e.seq
+    returning intent_id, seq, id::text as id, kind, actor, data, tx::text as tx
   )
-  select ins.*, ev.*, cl.* from ins join ev on ev.ev_intent_id = ins.id left join cl on cl.cl_intent_id = ins.id`;
+  select ins.*, ev.id as ev_id, ev.kind as ev_kind, ev.actor as ev_actor, ev.data as ev_data, ev.tx as ev_tx,
+         cl.id as cl_id, cl.kind as cl_kind, cl.actor as cl_actor, cl.data as cl_data, cl.tx as cl_tx
+  from ins join ev on ev.intent_id = ins.id and ev.seq = 1 left join ev cl on cl.intent_id = ins.id and cl.seq = 2`;
 
 /** A claim waiting for work of `types`, to lease a new intent to if it would have taken it first. */
 export interface HandTo {
@@ -131,6 +138,8 @@ export interface HandTo {
   worker: string | null;
   leaseSeconds: number;
   types: string[];
+  /** When the lease starts: the statement's time, as a claim statement's (the submit's own `now` may be older). */
+  at: Date;
 }
 
 /** One intent to submit, with who submits it and when. */
@@ -160,7 +169,7 @@ export async function submitIntents(q: Queryable, ns: string, items: readonly Su
     attempt_timeout_seconds: n.attemptTimeoutSeconds ?? null, concurrency_key: n.concurrencyKey ?? null,
     concurrency_limit: n.concurrencyLimit ?? null, schedule_id: n.scheduleId ?? null, event_data: n.submittedData ?? null,
     budget_max_usd: n.budget?.maxUsd ?? null, budget_max_tokens: n.budget?.maxTokens ?? null, budget_on_exceeded: n.budget?.onExceeded ?? null,
-    hand_agent: handTo?.agent ?? null, hand_worker: handTo?.worker ?? null, hand_lease_seconds: handTo?.leaseSeconds ?? null, hand_types: handTo?.types ?? null,
+    hand_agent: handTo?.agent ?? null, hand_worker: handTo?.worker ?? null, hand_lease_seconds: handTo?.leaseSeconds ?? null, hand_types: handTo?.types ?? null, hand_at: handTo?.at ?? null,
   }));
   const [submitted, claim] = [step('submit'), step('claim')];
   const res = await q.query(SUBMIT_MANY, [ns, JSON.stringify(rows), submitted.kind, submitted.to, claim.to, claim.kind]);

@@ -232,10 +232,10 @@ export class AxmeClient {
           ? { ok: r.step }
           : { error: fromGraphQLError({ message: r.error?.message ?? 'not recorded', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
       } catch (err) {
+        if (!(err instanceof BadUserInputError)) throw err;
         // an older server refuses what it does not know: the input type (its first error) and the field
-        const older = err instanceof BadUserInputError && /Unknown type "RecordStepsInput"|Cannot query field "recordSteps"/.test(err.message);
-        if (!older) throw err;
-        this.stepsInOne = false;
+        if (/Unknown type "RecordStepsInput"|Cannot query field "recordSteps"/.test(err.message)) this.stepsInOne = false;
+        // else one item made the whole request invalid (an Int out of range, say): each goes alone, for its own answer
       }
     }
     return Promise.all(items.map((input) => this.request(ops.RecordStepDocument, { input }).then(
