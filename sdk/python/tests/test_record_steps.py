@@ -15,7 +15,15 @@ from typing import Any
 import httpx
 from conftest import Server, until
 
-from axme_durable import AxmeClient, BudgetExceededError, IntentRun, IntentStatus, LeaseLostError, SyncAxmeClient
+from axme_durable import (
+    AxmeClient,
+    BadUserInputError,
+    BudgetExceededError,
+    IntentRun,
+    IntentStatus,
+    LeaseLostError,
+    SyncAxmeClient,
+)
 from axme_durable.client import Lease
 from axme_durable.generated import RecordStepInput
 
@@ -244,3 +252,28 @@ def test_the_sync_client_records_a_step(server: Server, intent_type: str) -> Non
         step = axme.record_step(step_input(lease, "sync", {"ok": True}))
         assert (step.name, step.status.value, step.output_bytes) == ("sync", "COMPLETED", len('{"ok":true}'))
         axme.complete_many([(intent.id, lease.token, None)])
+
+
+async def test_a_batch_refused_as_a_whole_goes_item_by_item(server: Server, intent_type: str) -> None:
+    sent = Sent()
+    async with counting_client(server.url, sent) as c:
+        held = await leases(c, intent_type, 3)
+        sent.ops.clear()
+        bad = RecordStepInput.model_validate(
+            {
+                **step_input(held[1], "call", None).model_dump(by_alias=True),
+                "usage": [{"provider": "openai", "model": "m", "inputTokens": 2**40, "outputTokens": 1}],
+            }
+        )
+        results = await asyncio.gather(
+            c.record_step(step_input(held[0], "call", 0)),
+            c.record_step(bad),
+            c.record_step(step_input(held[2], "call", 2)),
+            return_exceptions=True,
+        )
+        # an Int out of range makes the whole request invalid: then each item goes alone, for its own answer
+        assert [name for name, _ in sent.ops] == ["RecordSteps", "RecordStep", "RecordStep", "RecordStep"]
+        assert getattr(results[0], "name", None) == "call"
+        assert isinstance(results[1], BadUserInputError)
+        assert getattr(results[2], "name", None) == "call"
+        assert await c.steps(held[1].intent.id) == []

@@ -400,9 +400,10 @@ class AxmeClient(ScheduleMethods):
             try:
                 answered = (await self.gql.record_steps(RecordStepsInput(items=items))).record_steps
             except BadUserInputError as err:
-                if not _NO_RECORD_STEPS.search(err.message):
-                    raise
-                self._steps_in_one = False  # an older server: from now on, one request per step
+                if _NO_RECORD_STEPS.search(err.message):
+                    self._steps_in_one = False  # an older server: from now on, one request per step
+                # else one item made the whole request invalid (an Int out of range, say):
+                # each goes alone, for its own answer
             else:
                 return [
                     RecordStepRecordStep.model_validate(r.step.model_dump(by_alias=True))
