@@ -2,56 +2,23 @@
 // (store/intents.ts, LIVE_SLOTS): a dead session's claim leases nothing, and the session
 // is read on its own only to answer a claim that got nothing (or is about to wait), with
 // the same error as before. Every statement the app runs is recorded to count them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAxme, type Axme } from '../src/app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Axme } from '../src/app.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import type { Caller } from '../src/core/caller.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import type { Db, Queryable } from '../src/db/types.ts';
-import { listen, type RunningServer } from '../src/server.ts';
 import { claimIntents } from '../src/store/intents.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import { useRecordedApp } from './helpers/recording.ts';
 import { post } from './helpers/live.ts';
 
-let tdb: TestDb;
-let app: Axme;
-let running: RunningServer;
-let url: string;
 const clock = new ManualClock(new Date());
 const c: Caller = { namespace: 'default', principal: null };
-/** Every statement the app sent, in order. */
-let statements: string[] = [];
-
-/** The database, recording each statement sent through it or its transactions. */
-function recording(db: Db): Db {
-  const rec = (q: Queryable): Queryable => ({
-    query: (sql, params) => {
-      statements.push(sql);
-      return q.query(sql, params);
-    },
-    exec: (sql) => q.exec(sql),
-  });
-  return Object.assign(Object.create(db) as Db, {
-    query: rec(db).query,
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(rec(tx))),
-  });
-}
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  // a long poll interval: a long poll that wrongly waits first is seen waiting
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '5000' });
-  app = await createAxme(config, createLogger('silent'), { db: recording(tdb.db), clock, startSweeper: false });
-  running = await listen(app, createLogger('silent'));
-  url = running.url;
-});
-afterAll(async () => {
-  await running?.shutdown();
-  await tdb?.close();
-});
-beforeEach(() => {
-  statements = [];
+// a long poll interval: a long poll that wrongly waits first is seen waiting
+const t = useRecordedApp({ AXME_CLAIM_POLL_MS: '5000' }, clock);
+let app: Axme;
+let url: string;
+beforeAll(() => {
+  app = t.app;
+  url = t.running.url;
 });
 
 let n = 0;
@@ -103,12 +70,12 @@ describe('a claim naming a worker session', () => {
 
     // a claim without a session finds no work: the types are idle, and a long poll waits before any statement
     expect(await app.services.intents.claim(c, { types: [type] })).toBeNull();
-    statements = [];
+    t.statements.length = 0;
     started = performance.now();
     const idle = await claimOverHttp({ types: [type], workerId: dead, waitSeconds: 4 });
     expect(idle.errors?.[0]).toMatchObject({ message: `worker session ${dead} is STOPPED; register the worker again`, extensions: { code: 'CONFLICT' } });
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(statements.filter(isClaim)).toHaveLength(0); // it took the wait-first path
+    expect(t.statements.filter(isClaim)).toHaveLength(0); // it took the wait-first path
   });
 
   it('that is dead does not mark the types idle: a live long poll right after it claims the waiting work at once', async () => {
@@ -130,29 +97,29 @@ describe('a claim naming a worker session', () => {
     await submit(type);
     // two asked for, one there: the types are idle now, and the lease proved the session live
     expect(await app.services.intents.claimMany(c, { types: [type], workerId: live, limit: 2 })).toHaveLength(1);
-    statements = [];
+    t.statements.length = 0;
     const waiting = app.services.intents.claim(c, { types: [type], workerId: live, waitSeconds: 10 });
     const id = await submit(type);
     expect((await waiting)?.intent).toMatchObject({ id, leaseWorker: live });
-    expect(statements.filter(isSessionRead)).toHaveLength(0);
+    expect(t.statements.filter(isSessionRead)).toHaveLength(0);
   });
 
   it('that is live leases with the claim statement alone: no separate session read', async () => {
     const type = uniqueType();
     const live = await register(type);
     const id = await submit(type);
-    statements = [];
+    t.statements.length = 0;
     const lease = await app.services.intents.claim(c, { types: [type], workerId: live });
     expect(lease?.intent).toMatchObject({ id, leaseWorker: live });
-    expect(statements.filter(isSessionRead)).toHaveLength(0);
-    expect(statements).toHaveLength(1);
-    expect(isClaim(statements[0]!)).toBe(true);
+    expect(t.statements.filter(isSessionRead)).toHaveLength(0);
+    expect(t.statements).toHaveLength(1);
+    expect(isClaim(t.statements[0]!)).toBe(true);
 
     // with no work left the session is read once, to tell "no work" from "session gone"
-    statements = [];
+    t.statements.length = 0;
     expect(await app.services.intents.claim(c, { types: [type], workerId: live })).toBeNull();
-    expect(statements.filter(isClaim)).toHaveLength(1);
-    expect(statements.filter(isSessionRead)).toHaveLength(1);
+    expect(t.statements.filter(isClaim)).toHaveLength(1);
+    expect(t.statements.filter(isSessionRead)).toHaveLength(1);
   });
 });
 
@@ -164,7 +131,7 @@ describe('one grouped claim statement', () => {
     await app.services.workers.stop(c, dead);
     // same run_at (a manual clock): claim order is by id
     const ids = [await submit(type), await submit(type), await submit(type)].sort();
-    const claimed = await claimIntents(tdb.db, c.namespace, {
+    const claimed = await claimIntents(t.tdb.db, c.namespace, {
       types: [type], leaseSeconds: 60,
       agents: ['d', 'd', 'l', 'l', 'anon'],
       workers: [dead, dead, live, live, null],
@@ -181,7 +148,7 @@ describe('one grouped claim statement', () => {
     const live = [await register(type), await register(type), await register(type)];
     await app.services.workers.stop(c, dead);
     const ids = new Set([await submit(type), await submit(type), await submit(type)]);
-    statements = [];
+    t.statements.length = 0;
     // the first claim goes out alone; the three that arrive while it runs share the next statement
     const [a, refused, b, d] = await Promise.allSettled([
       app.services.intents.claim(c, { types: [type], workerId: live[0] }),
@@ -189,8 +156,8 @@ describe('one grouped claim statement', () => {
       app.services.intents.claim(c, { types: [type], workerId: live[1] }),
       app.services.intents.claim(c, { types: [type], workerId: live[2] }),
     ]);
-    expect(statements.filter(isClaim)).toHaveLength(2);
-    expect(statements.filter(isSessionRead)).toHaveLength(1); // only to answer the dead session's empty claim
+    expect(t.statements.filter(isClaim)).toHaveLength(2);
+    expect(t.statements.filter(isSessionRead)).toHaveLength(1); // only to answer the dead session's empty claim
     expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
     const leases = [a, b, d].map((r) => (r.status === 'fulfilled' ? r.value : null));
     expect(leases.map((l) => l?.intent.leaseWorker)).toEqual(live);

@@ -1,52 +1,21 @@
 // A submit hands its intent to a claim waiting on the instance (services/hand-off.ts): the
 // submit's own statement leases it to that claim when the claim would have taken it first,
 // so no claim statement runs; in every other case the intent goes in PENDING and the claim
-// goes on as before. Every statement the app runs is recorded to count claim statements.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAxme, type Axme } from '../src/app.ts';
+// goes on as before. Every statement the app runs is recorded to count claim t.statements.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Axme } from '../src/app.ts';
 import { ManualClock } from '../src/core/clock.ts';
 import type { Caller } from '../src/core/caller.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { createLogger } from '../src/core/log.ts';
-import type { Db, Queryable } from '../src/db/types.ts';
-import { listen, type RunningServer } from '../src/server.ts';
-import { freshDb, type TestDb } from './helpers/db.ts';
+import { useRecordedApp } from './helpers/recording.ts';
 import { post } from './helpers/live.ts';
 
-let tdb: TestDb;
-let app: Axme;
-let running: RunningServer;
 const clock = new ManualClock(new Date());
 const c: Caller = { namespace: 'default', principal: null };
-let statements: string[] = [];
-
-function recording(db: Db): Db {
-  const rec = (q: Queryable): Queryable => ({
-    query: (sql, params) => {
-      statements.push(sql);
-      return q.query(sql, params);
-    },
-    exec: (sql) => q.exec(sql),
-  });
-  return Object.assign(Object.create(db) as Db, {
-    query: rec(db).query,
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(rec(tx))),
-  });
-}
-
-beforeAll(async () => {
-  tdb = await freshDb();
-  // a long poll interval: only a hand-off or an announcement wakes a waiting claim
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_CLAIM_POLL_MS: '60000' });
-  app = await createAxme(config, createLogger('silent'), { db: recording(tdb.db), clock, startSweeper: false });
-  running = await listen(app, createLogger('silent'));
-});
-afterAll(async () => {
-  await running?.shutdown();
-  await tdb?.close();
-});
-beforeEach(() => {
-  statements = [];
+// a long poll interval: only a hand-off or an announcement wakes a waiting claim
+const t = useRecordedApp({ AXME_CLAIM_POLL_MS: '60000' }, clock);
+let app: Axme;
+beforeAll(() => {
+  app = t.app;
 });
 
 let n = 0;
@@ -63,15 +32,15 @@ describe('a submit with a claim waiting for its type', () => {
   it('leases the intent to the claim in its own statement: SUBMITTED then CLAIMED, and no claim statement', async () => {
     const type = uniqueType();
     await idle(type);
-    statements = [];
+    t.statements.length = 0;
     const waiting = intents().claim(c, { types: [type], agent: 'w1', waitSeconds: 10, leaseSeconds: 30 });
     const submitted = await intents().submit(c, { type, input: { q: 1 } });
     expect(submitted).toMatchObject({ status: 'RUNNING', attempt: 1, leaseAgent: 'w1', lastSeq: 2 });
     const lease = (await waiting)!;
     expect(lease.intent.id).toBe(submitted.id);
     expect(lease.expiresAt.getTime() - clock.now().getTime()).toBe(30_000);
-    expect(statements.filter(isClaim)).toHaveLength(0);
-    expect(statements).toHaveLength(1); // the submit, which leased it
+    expect(t.statements.filter(isClaim)).toHaveLength(0);
+    expect(t.statements).toHaveLength(1); // the submit, which leased it
     const events = await intents().events(c, submitted.id, 0, 10);
     expect(events.map((e) => [e.seq, e.kind, e.status, e.actor])).toEqual([[1, 'SUBMITTED', 'PENDING', null], [2, 'CLAIMED', 'RUNNING', 'w1']]);
     expect(events[1]!.data).toEqual({ agent: 'w1', attempt: 1, resumed: false });
@@ -82,13 +51,13 @@ describe('a submit with a claim waiting for its type', () => {
   it('hands each of many concurrent submits to exactly one of many waiting claims', async () => {
     const type = uniqueType();
     await idle(type);
-    statements = [];
+    t.statements.length = 0;
     const waiting = Array.from({ length: 5 }, (_, i) => intents().claim(c, { types: [type], agent: `w${i}`, waitSeconds: 10 }));
     const ids = (await Promise.all(Array.from({ length: 5 }, (_, i) => intents().submit(c, { type, input: { i } })))).map((x) => x.id);
     const leases = await Promise.all(waiting);
     expect(leases.map((l) => l!.intent.id).sort()).toEqual([...ids].sort());
     leases.forEach((l, i) => expect(l!.intent.leaseAgent).toBe(`w${i}`));
-    expect(statements.filter(isClaim)).toHaveLength(0);
+    expect(t.statements.filter(isClaim)).toHaveLength(0);
     for (const id of ids) {
       const claimed = (await intents().events(c, id, 0, 10)).filter((e) => e.kind === 'CLAIMED');
       expect(claimed).toHaveLength(1);
@@ -116,7 +85,7 @@ describe('a submit with a claim waiting for its type', () => {
     const waiting = intents().claim(c, { types: [type], waitSeconds: 10 });
     const { id } = await intents().submit(c, { type });
     await waiting;
-    const { rows } = await tdb.db.query<{ seq: number }>('select seq from intent_events where intent_id = $1 order by id', [id]);
+    const { rows } = await t.tdb.db.query<{ seq: number }>('select seq from intent_events where intent_id = $1 order by id', [id]);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
   });
 
@@ -199,8 +168,8 @@ describe('a submit hands nothing, and the intent goes in PENDING,', () => {
 it('hands an intent to a long poll over HTTP, whose answer is the lease', async () => {
   const type = uniqueType();
   await idle(type);
-  statements = [];
-  const claim = post(running.url, `mutation($i: ClaimIntentsInput!) { claimIntents(input: $i) { token intent { id status attempt } } }`, { i: { types: [type], limit: 4, waitSeconds: 10 } });
+  t.statements.length = 0;
+  const claim = post(t.running.url, `mutation($i: ClaimIntentsInput!) { claimIntents(input: $i) { token intent { id status attempt } } }`, { i: { types: [type], limit: 4, waitSeconds: 10 } });
   // the long poll is waiting once the instance holds it among its waiting claims
   type Waiting = { handTo: { types: string[] } };
   const waitingHere = () => [...((intents() as unknown as { handOff: { waiting: Map<string, Set<Waiting>> } }).handOff.waiting.get('default') ?? [])]
@@ -210,5 +179,5 @@ it('hands an intent to a long poll over HTTP, whose answer is the lease', async 
   const r = await claim;
   expect(r.errors).toBeUndefined();
   expect(r.data.claimIntents).toEqual([{ token: expect.any(String), intent: { id: submitted.id, status: 'RUNNING', attempt: 1 } }]);
-  expect(statements.filter(isClaim)).toHaveLength(0);
+  expect(t.statements.filter(isClaim)).toHaveLength(0);
 });
