@@ -2,8 +2,12 @@ import type { Context } from '@opentelemetry/api';
 import type { Tracing } from './tracing.ts';
 import type { Db, Queryable, QueryResult } from '../db/types.ts';
 
-/** Longest db.statement kept; the SQL has `$n` placeholders, and parameter values (user data) are never recorded. */
-const STATEMENT_CHARS = 1_000;
+/**
+ * Longest db.statement kept; the SQL has `$n` placeholders, and parameter values (user data)
+ * are never recorded. Long enough to reach the write of the longest statement (the submit's
+ * inserts come after ~1,700 characters of CTEs that read its input).
+ */
+const STATEMENT_CHARS = 2_500;
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /**
