@@ -50,7 +50,7 @@ export class HandOff {
       taken: takenPromise,
       leave: async () => {
         this.remove(w);
-        return w.outcome ? w.outcome : null;
+        return w.outcome ?? null;
       },
     };
   }

@@ -178,18 +178,7 @@ export class IntentService extends Service {
         announcedMeanwhile = this.idle.epoch(namespace, types) !== epoch;
       }
       waitFirst = false;
-      if (changes.length > 0 && stop.aborted) {
-        // the caller went away while the claim statement ran: nobody will work on these, so
-        // they go back now (attempt not spent) instead of waiting out their leases
-        await this.releaseUnstarted(namespace, changes);
-        observeClaimWait(started, false);
-        return [];
-      }
-      if (changes.length > 0) {
-        if (who.worker) this.provenLive.saw(namespace, who.worker);
-        observeClaimWait(started, true);
-        return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
-      }
+      if (changes.length > 0) return this.leased(namespace, changes, who.worker, started, stop);
       const left = giveUpAt - Date.now();
       if (left <= 0 || stop.aborted) {
         observeClaimWait(started, false);
@@ -203,23 +192,28 @@ export class IntentService extends Service {
       } finally {
         handed = await parked.leave();
       }
-      if (handed) {
-        // a submit leased its intent to this claim: answer it as a claim statement's lease
-        if (stop.aborted) {
-          await this.releaseUnstarted(namespace, [handed]);
-          observeClaimWait(started, false);
-          return [];
-        }
-        if (who.worker) this.provenLive.saw(namespace, who.worker);
-        observeClaimWait(started, true);
-        return [{ token: handed.intent.leaseToken!, expiresAt: handed.intent.leaseExpiresAt!, intent: handed.intent }];
-      }
+      // a submit leased its intent to this claim: answered as a claim statement's lease
+      if (handed) return this.leased(namespace, [handed], who.worker, started, stop);
       // a caller that went away must not be handed leases nobody will work on
       if (stop.aborted) {
         observeClaimWait(started, false);
         return [];
       }
     }
+  }
+
+  /** A claim's answer once it holds leases (a claim statement's, or one a submit handed it). */
+  private async leased(namespace: string, changes: Change[], worker: string | null, started: number, stop: AbortSignal): Promise<Lease[]> {
+    if (stop.aborted) {
+      // the caller went away meanwhile: nobody will work on these, so they go back now
+      // (attempt not spent) instead of waiting out their leases
+      await this.releaseUnstarted(namespace, changes);
+      observeClaimWait(started, false);
+      return [];
+    }
+    if (worker) this.provenLive.saw(namespace, worker);
+    observeClaimWait(started, true);
+    return changes.map(({ intent }) => ({ token: intent.leaseToken!, expiresAt: intent.leaseExpiresAt!, intent }));
   }
 
   async heartbeat(c: Caller, id: string, token: string, leaseSeconds: number | null | undefined): Promise<Lease> {
@@ -340,7 +334,6 @@ export class IntentService extends Service {
     }).catch((err: unknown) => this.log.warn({ err }, 'could not release the leases of an abandoned claim; they expire instead'));
   }
 
-  /** An item's own error; an unexpected one is logged and reported as INTERNAL, as a request's would be. */
   /** Ends waiting claims so shutdown is not held up by long polls. */
   close(): void {
     this.closing.abort();
