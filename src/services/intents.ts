@@ -252,10 +252,18 @@ export class IntentService extends Service {
   async completeMany(c: Caller, items: readonly CompleteItem[]): Promise<ItemResult[]> {
     if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
+    // items naming the same intent settle in the order sent: the n-th item of each intent
+    // goes in round n, after the rounds before it
+    for (const round of roundsById(items)) await this.completeRound(c, items, round, results);
+    return results;
+  }
+
+  private async completeRound(c: Caller, items: readonly CompleteItem[], round: number[], results: ItemResult[]): Promise<void> {
     const valid: { at: number; item: store.Completion }[] = [];
     // an item with its last step goes in its own statement; one that statement could not
     // write (its step now recorded on its own) completes with the others
-    await Promise.all(items.map(async (i, at) => {
+    await Promise.all(round.map(async (at) => {
+      const i = items[at]!;
       try {
         const data = v.payload('output', i.output, this.config.maxPayloadBytes);
         const item = { id: v.id('id', i.id), token: v.id('leaseToken', i.leaseToken), output: data };
@@ -277,7 +285,6 @@ export class IntentService extends Service {
         r.error = this.itemError(await this.leaseCall(c.namespace, itemId, token, () => Promise.reject(s.error)).catch((e: unknown) => e));
       }
     }
-    return results;
   }
 
   async fail(c: Caller, id: string, token: string, e: FailInput): Promise<Intent> {
@@ -345,4 +352,16 @@ export class IntentService extends Service {
     const { changes } = await this.commit(async (tx) => ({ changes: [await write(tx)] }));
     return changes[0]!.intent;
   }
+}
+
+/** Item indexes by round: round n holds the n-th item sent for each intent, in batch order. */
+function roundsById(items: readonly { id: unknown }[]): number[][] {
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  items.forEach((i, at) => {
+    const n = seen.get(String(i.id)) ?? 0;
+    seen.set(String(i.id), n + 1);
+    (rounds[n] ??= []).push(at);
+  });
+  return rounds;
 }

@@ -153,7 +153,7 @@ builder.mutationFields((t) => ({
   }),
   completeIntents: t.field({
     type: [IntentResult],
-    description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; the results come in the order of the items.',
+    description: 'Completes many leased intents in one statement. Each item succeeds or fails on its own; items naming the same intent settle in the order sent; the results come in the order of the items.',
     extensions: listSize({ arg: 'input.items', default: 0, max: MAX_ITEMS_PER_STATEMENT }),
     args: { input: t.arg({ type: CompleteIntentsInput, required: true }) },
     resolve: (_r, { input: a }, ctx) => ctx.services.intents.completeMany(ctx.caller, a.items.map((i) => ({ id: i.id, leaseToken: i.leaseToken, output: i.output ?? null, lastStep: lastStepOf(i.lastStep) }))),
