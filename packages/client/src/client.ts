@@ -53,6 +53,13 @@ export interface ClientOptions {
    * one ends (default 1000 ms; `close()` closes it at once). 0: closed as soon as it is idle.
    */
   socketIdleMs?: number;
+  /**
+   * How long a request may go without its answer, beyond the wait it asks the server for
+   * (a long poll's or execute()'s `waitSeconds`), before it fails with a NetworkError
+   * (default 30,000 ms). A server that vanished without closing the connection (a host
+   * gone, a partition) would otherwise hold a worker's request for ever.
+   */
+  timeoutMs?: number;
 }
 
 export interface WatchOptions extends SubscribeOptions {
@@ -92,9 +99,19 @@ export class AxmeClient {
     await this.socket.close();
   }
 
-  /** Sends one typed operation; resolves to its data or throws the mapped error. */
+  /**
+   * Sends one typed operation; resolves to its data or throws the mapped error. It fails
+   * with a NetworkError after `timeoutMs` without an answer, counted from the end of the
+   * wait it asks for (`waitSeconds` in its variables or their `input`).
+   */
   async request<R, V>(doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
     let res: { status: number; text: string };
+    const limitMs = (this.o.timeoutMs ?? 30_000) + askedWaitSeconds(variables) * 1000;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${limitMs} ms`)), limitMs);
+    const cancel = () => deadline.abort(signal?.reason);
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) cancel();
     try {
       res = await this.sendFn(this.url, {
         headers: {
@@ -103,11 +120,15 @@ export class AxmeClient {
           ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
         },
         body: JSON.stringify({ query: doc.toString(), variables }),
-        signal: signal ?? null,
+        signal: deadline.signal,
       });
     } catch (err) {
-      if (signal?.aborted) throw err;
-      throw new NetworkError('NETWORK', `cannot reach ${this.url}: ${(err as Error).message}`);
+      if (signal?.aborted) throw signal.reason;
+      const why = deadline.signal.aborted ? (deadline.signal.reason as Error).message : (err as Error).message;
+      throw new NetworkError('NETWORK', `cannot reach ${this.url}: ${why}`);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
     let body: { data?: R | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
@@ -422,3 +443,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export { AxmeClientError };
+
+/** The wait a request asks the server for, in seconds: `waitSeconds` in its variables or their `input`. */
+function askedWaitSeconds(variables: unknown): number {
+  const v = variables as { waitSeconds?: unknown; input?: { waitSeconds?: unknown } } | null | undefined;
+  const w = v?.waitSeconds ?? v?.input?.waitSeconds;
+  return typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : 0;
+}
