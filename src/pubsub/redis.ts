@@ -8,13 +8,13 @@
  * This instance's own listeners hear its messages at once, as with the in-process
  * pub/sub, not after a round trip through Redis: a result() or a long poll waiting on
  * the instance that wrote is woken without Redis's latency (0.4 ms p50, ~10 ms p99
- * measured here). Each message goes to Redis tagged with the instance, so its echo is
- * dropped rather than heard twice.
+ * measured here). Their echo from Redis is then dropped (echoes.ts), on channels whose
+ * subscription Redis has confirmed, where an echo is sure to come.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/log.ts';
 import { observeRedisPublish } from '../telemetry/metrics.ts';
+import { Echoes } from './echoes.ts';
 import type { PubSub } from './types.ts';
 
 export interface RedisPubSubOptions {
@@ -26,9 +26,6 @@ export interface RedisPubSubOptions {
 
 const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1000);
 
-/** A message in Redis: `<instance tag>|<message>`; one without a tag (an instance from before tags) is taken whole. */
-const TAGGED = /^[0-9a-f]{12}\|/;
-
 export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
   // fail fast instead of queueing publishes for a Redis that is away
   const pub = new Redis(o.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
@@ -36,7 +33,14 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
   const sub = new Redis(o.url, { retryStrategy, maxRetriesPerRequest: null, autoResubscribe: true });
   const handlers = new Map<string, Set<(message: string) => void>>();
   const healthListeners = new Set<(healthy: boolean) => void>();
-  const tag = `${randomBytes(6).toString('hex')}|`;
+  // channels whose subscription Redis confirmed on the current connection
+  const live = new Set<string>();
+  const echoes = new Echoes();
+  const confirm = (channel: string) => {
+    sub.subscribe(full(channel)).then(() => {
+      if (handlers.has(channel)) live.add(channel);
+    }, (err) => warn(err, 'subscribe'));
+  };
   const full = (channel: string) => `${o.prefix}:${channel}`;
   const strip = (channel: string) => channel.slice(o.prefix.length + 1);
   let healthy = false;
@@ -65,9 +69,18 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
 
   pub.on('error', (err) => warn(err, 'publisher'));
   sub.on('error', (err) => warn(err, 'subscriber'));
-  sub.on('ready', () => setHealth(true));
-  sub.on('close', () => setHealth(false));
-  sub.on('reconnecting', () => setHealth(false));
+  sub.on('ready', () => {
+    // after a reconnect: echoes are expected again once each channel is confirmed anew
+    for (const channel of handlers.keys()) confirm(channel);
+    setHealth(true);
+  });
+  const lost = () => {
+    live.clear();
+    echoes.forget();
+    setHealth(false);
+  };
+  sub.on('close', lost);
+  sub.on('reconnecting', lost);
   const deliver = (channel: string, message: string) => {
     for (const h of handlers.get(channel) ?? []) {
       try {
@@ -77,9 +90,9 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
       }
     }
   };
-  sub.on('message', (channel: string, raw: string) => {
-    if (raw.startsWith(tag)) return; // this instance's own, heard when it published
-    deliver(strip(channel), TAGGED.test(raw) ? raw.slice(tag.length) : raw);
+  sub.on('message', (full: string, message: string) => {
+    const channel = strip(full);
+    if (!echoes.isEcho(channel, message)) deliver(channel, message);
   });
 
   return {
@@ -87,19 +100,25 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
       deliver(channel, message);
       if (closed || pub.status !== 'ready') return;
       const started = performance.now();
-      pub.publish(full(channel), tag + message).then(() => observeRedisPublish(started), (err) => warn(err, 'publish'));
+      const unexpect = live.has(channel) ? echoes.sent(channel, message) : null;
+      pub.publish(full(channel), message).then(() => observeRedisPublish(started), (err) => {
+        unexpect?.();
+        warn(err, 'publish');
+      });
     },
     subscribe(channel, handler) {
       let set = handlers.get(channel);
       if (!set) {
         handlers.set(channel, (set = new Set()));
-        if (!closed) sub.subscribe(full(channel)).catch((err) => warn(err, 'subscribe'));
+        if (!closed) confirm(channel);
       }
       set.add(handler);
       return () => {
         set.delete(handler);
         if (set.size === 0 && handlers.get(channel) === set) {
           handlers.delete(channel);
+          live.delete(channel);
+          echoes.forget(channel);
           if (!closed) sub.unsubscribe(full(channel)).catch((err) => warn(err, 'unsubscribe'));
         }
       };
