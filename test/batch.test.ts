@@ -148,6 +148,21 @@ describe('completeIntents', () => {
 });
 
 describe('races a batch must settle right', () => {
+  it('settles items naming one intent in the order sent, whatever the case of its id, and at most 10 of them', async () => {
+    const type = uniqueType();
+    const id = await submit({ type });
+    const [lease] = await claimMany({ types: [type], limit: 1 });
+    const bogus = '00000000-0000-7000-8000-000000000000';
+    const results = await completeMany([
+      { id: id.toUpperCase(), leaseToken: lease!.token, output: 'first' },
+      ...Array.from({ length: 10 }, () => ({ id, leaseToken: bogus, output: 'again' })),
+    ]);
+    // the first completes it; the next nine find it COMPLETED; the eleventh item is one too many
+    expect(results[0].intent).toMatchObject({ status: 'COMPLETED', output: 'first' });
+    expect(results.slice(1, 10).map((r: { error: { code: string } }) => r.error.code)).toEqual(Array(9).fill('CONFLICT'));
+    expect(results[10].error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('at most 10 times') });
+  });
+
   it('of a stale and a current holder of one intent in one batch, tells the current holder it completed', async () => {
     const clock = t.clock as ManualClock;
     const type = uniqueType();

@@ -253,8 +253,13 @@ export class IntentService extends Service {
     if (items.length > MAX_ITEMS_PER_STATEMENT) throw badInput(`at most ${MAX_ITEMS_PER_STATEMENT} items per request`, { limit: MAX_ITEMS_PER_STATEMENT });
     const results: ItemResult[] = items.map((i) => ({ id: String(i.id) }));
     // items naming the same intent settle in the order sent: the n-th item of each intent
-    // goes in round n, after the rounds before it
-    for (const round of roundsById(items)) await this.completeRound(c, items, round, results);
+    // goes in round n, after the rounds before it; rounds are statements one after another,
+    // so an intent named more than MAX_SAME_INTENT times gets an error for the rest
+    const rounds = roundsById(items);
+    for (const round of rounds.slice(0, MAX_SAME_INTENT)) await this.completeRound(c, items, round, results);
+    for (const at of rounds.slice(MAX_SAME_INTENT).flat()) {
+      results[at]!.error = this.itemError(badInput(`an intent may be named at most ${MAX_SAME_INTENT} times in one request`, { limit: MAX_SAME_INTENT, field: 'id' }));
+    }
     return results;
   }
 
@@ -354,13 +359,18 @@ export class IntentService extends Service {
   }
 }
 
+/** How many items of one completeIntents request may name the same intent. */
+const MAX_SAME_INTENT = 10;
+
 /** Item indexes by round: round n holds the n-th item sent for each intent, in batch order. */
 function roundsById(items: readonly { id: unknown }[]): number[][] {
   const rounds: number[][] = [];
   const seen = new Map<string, number>();
   items.forEach((i, at) => {
-    const n = seen.get(String(i.id)) ?? 0;
-    seen.set(String(i.id), n + 1);
+    // ids are case-insensitive (v.id lowers them): ABC… and abc… are one intent
+    const id = String(i.id).toLowerCase();
+    const n = seen.get(id) ?? 0;
+    seen.set(id, n + 1);
     (rounds[n] ??= []).push(at);
   });
   return rounds;
