@@ -42,10 +42,21 @@ it('fails a request a server never answers with a NetworkError after timeoutMs, 
 });
 
 it('gives a long poll its whole wait before the timeout starts counting', async () => {
-  const client = createClient({ url: s.server.url, timeoutMs: 100 });
-  // nothing to claim: the server answers after waitSeconds (1 s), ten times timeoutMs
-  expect(await client.claimMany({ types: [`client-timeout.${Date.now()}`], limit: 1, waitSeconds: 1 })).toEqual([]);
+  const client = createClient({ url: s.server.url, timeoutMs: 1000 });
+  // nothing to claim: the server answers after waitSeconds (3 s), three times timeoutMs
+  expect(await client.claimMany({ types: [`client-timeout.${Date.now()}`], limit: 1, waitSeconds: 3 })).toEqual([]);
   await client.close();
+});
+
+it('times out a custom send that ignores its signal, and sets no limit for a timeoutMs of 0 or Infinity', async () => {
+  const answer = { status: 200, text: JSON.stringify({ data: { intent: null } }) };
+  const never = createClient({ url: silentUrl, timeoutMs: 100, send: () => new Promise(() => {}) });
+  await expect(never.get('01900000-0000-7000-8000-000000000000')).rejects.toBeInstanceOf(NetworkError);
+  for (const timeoutMs of [0, Infinity]) {
+    // a limit of 0 ms (or Infinity, which timers take as 1 ms) would fail this 50 ms answer
+    const slow = createClient({ url: silentUrl, timeoutMs, send: () => new Promise((r) => setTimeout(() => r(answer), 50)) });
+    expect(await slow.get('01900000-0000-7000-8000-000000000000')).toBeNull();
+  }
 });
 
 it('still rejects with the caller’s own reason when the caller aborts', async () => {

@@ -56,8 +56,8 @@ export interface ClientOptions {
   /**
    * How long a request may go without its answer, beyond the wait it asks the server for
    * (a long poll's or execute()'s `waitSeconds`), before it fails with a NetworkError
-   * (default 30,000 ms). A server that vanished without closing the connection (a host
-   * gone, a partition) would otherwise hold a worker's request for ever.
+   * (default 30,000 ms; 0 or Infinity: no limit). A server that vanished without closing
+   * the connection (a host gone, a partition) would otherwise hold a worker's request for ever.
    */
   timeoutMs?: number;
 }
@@ -106,14 +106,14 @@ export class AxmeClient {
    */
   async request<R, V>(doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
     let res: { status: number; text: string };
-    const limitMs = (this.o.timeoutMs ?? 30_000) + askedWaitSeconds(variables) * 1000;
+    const limitMs = requestLimitMs(this.o.timeoutMs, variables);
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${limitMs} ms`)), limitMs);
+    const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new Error(`no answer within ${limitMs} ms`)), limitMs);
     const cancel = () => deadline.abort(signal?.reason);
     signal?.addEventListener('abort', cancel, { once: true });
     if (signal?.aborted) cancel();
     try {
-      res = await this.sendFn(this.url, {
+      res = await settledBy(deadline.signal, this.sendFn(this.url, {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
@@ -121,13 +121,13 @@ export class AxmeClient {
         },
         body: JSON.stringify({ query: doc.toString(), variables }),
         signal: deadline.signal,
-      });
+      }));
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       const why = deadline.signal.aborted ? (deadline.signal.reason as Error).message : (err as Error).message;
       throw new NetworkError('NETWORK', `cannot reach ${this.url}: ${why}`);
     } finally {
-      clearTimeout(timer);
+      if (timer !== null) clearTimeout(timer);
       signal?.removeEventListener('abort', cancel);
     }
     let body: { data?: R | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
@@ -443,6 +443,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export { AxmeClientError };
+
+/** The longest a timer waits (setTimeout fires at once beyond it). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How long a request may take: `timeoutMs` beyond the wait it asks for; null (no limit) for a timeoutMs of 0 or Infinity. */
+function requestLimitMs(timeoutMs: number | undefined, variables: unknown): number | null {
+  const t = timeoutMs ?? 30_000;
+  if (!(t > 0) || t === Infinity) return null;
+  return Math.min(t + askedWaitSeconds(variables) * 1000, MAX_TIMER_MS);
+}
+
+/** `p`, or the signal's reason once it aborts: a `send` that ignores its signal cannot hold the caller past it. */
+function settledBy<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 
 /** The wait a request asks the server for, in seconds: `waitSeconds` in its variables or their `input`. */
 function askedWaitSeconds(variables: unknown): number {
