@@ -5,12 +5,10 @@ and completions go in batches."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
 import pytest
 from conftest import StartWorker, until
 
@@ -334,29 +332,6 @@ async def test_completions_that_arrive_together_go_in_one_request(server: Any, i
         assert spy.completions == [1, 3]
         assert [r.status for r in results[:3] if not isinstance(r, BaseException)] == [IntentStatus.COMPLETED] * 3
         assert isinstance(results[3], AxmeClientError)
-
-
-async def test_a_handlers_first_step_goes_before_the_next_long_poll(server: Any, intent_type: str) -> None:
-    # the server takes one connection's requests in order and the poll only waits: a step
-    # sent after it would queue behind it
-    sent: list[str] = []
-
-    async def record(request: httpx.Request) -> None:
-        sent.append(str(json.loads(request.content).get("operationName")))
-
-    async with AxmeClient(server.url, http_client=httpx.AsyncClient(event_hooks={"request": [record]})) as c:
-        intent = await c.submit(intent_type, {"i": 1})
-
-        async def handle(run: IntentRun) -> int:
-            return int(await run.step("first", lambda: 1)) + 1
-
-        worker = c.worker(handle, types=[intent_type], concurrency=2, wait_seconds=1)
-        assert (await c.result(intent.id, timeout=30)).output == 2
-        await worker.stop()
-    claims = [i for i, op in enumerate(sent) if op == "ClaimIntents"]
-    step = next(i for i, op in enumerate(sent) if op.startswith("RecordStep"))
-    assert len(claims) >= 2, sent
-    assert claims[0] < step < claims[1], sent
 
 
 async def test_the_decorator_makes_a_worker_and_async_with_stops_it(client: AxmeClient, intent_type: str) -> None:

@@ -229,8 +229,6 @@ class Worker:
                     )
                     self._running.add(task)
                     task.add_done_callback(self._running.discard)
-                if claim.result():
-                    await _after_pending_work()
             if self._running:
                 await asyncio.gather(*self._running, return_exceptions=True)
         except asyncio.CancelledError:
@@ -346,13 +344,3 @@ class Worker:
             }
         )
         await self.client.gql.fail_intent(inp)
-
-
-async def _after_pending_work() -> None:
-    """Lets the handlers just started send their first requests (their first step) before the
-    next long poll: the server takes requests in order, and the poll only waits. A handler
-    reaches its first request a few passes of the event loop after its task is created (its
-    run, its handler, the step batcher's flush); eight passes cover that with room, and cost
-    microseconds when nothing is ready."""
-    for _ in range(8):
-        await asyncio.sleep(0)
