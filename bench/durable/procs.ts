@@ -12,9 +12,10 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Spawns `node script ...args` and waits for its "ready" line. */
+/** Spawns `node script ...args` (a .py script: the SDK's Python, through scripts/python.sh, which execs it) and waits for its "ready" line. */
 export async function startProc(script: string, args: string[], env: Record<string, string>, readyWithinMs = 60_000): Promise<Proc> {
-  const proc = track(spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const [cmd, argv] = script.endsWith('.py') ? ['sh', ['scripts/python.sh', script, ...args]] : [process.execPath, [script, ...args]];
+  const proc = track(spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] }));
   const lines = createInterface({ input: proc.stdout! });
   const waiting: ((line: string) => void)[] = [];
   const early: string[] = [];

@@ -155,7 +155,7 @@ async function dbosSubject(c: Cleanup, mode: 'inproc' | 'queue'): Promise<Row[]>
   return rows(mode === 'queue' ? 'DBOS 5.3, client → queue → worker (50 ms polls)' : 'DBOS 5.3, in-process', m);
 }
 
-async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
+async function axmeSubject(c: Cleanup, ctx: Context, worker: 'ts' | 'python' = 'ts'): Promise<Row[]> {
   const db = await scratchDatabase('axme_bench_run');
   c.add(() => db.drop());
   const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/durable-run`] : [];
@@ -175,15 +175,18 @@ async function axmeSubject(c: Cleanup, ctx: Context): Promise<Row[]> {
     return s;
   };
   c.add(() => server.stop());
-  const worker = await startProc('bench/durable/axme-worker.ts', [], { BENCH_TARGET: server.url });
-  c.add(() => worker.stop());
+  // the first Python start may create the SDK's environment (scripts/python.sh): minutes, not seconds
+  const workerProc = worker === 'python'
+    ? await startProc('bench/durable/axme_worker.py', [], { BENCH_TARGET: server.url }, 300_000)
+    : await startProc('bench/durable/axme-worker.ts', [], { BENCH_TARGET: server.url });
+  c.add(() => workerProc.stop());
   const driver = await startProc('bench/durable/driver.ts', ['axme'], { BENCH_TARGET: server.url });
   c.add(() => driver.stop());
-  const m = await measure({ driver, worker, statements, pids: { server: [server.proc.pid!], worker: [worker.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
+  const m = await measure({ driver, worker: workerProc, statements, pids: { server: [server.proc.pid!], worker: [workerProc.proc.pid!], client: [driver.proc.pid!] }, database: db.name });
   const top = Object.entries(m.statements ?? {}).filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]);
   const total = top.reduce((a, [, n]) => a + n, 0);
   const ph = m.phases ? `; median phases (ms): ${fmtPhases(m.phases)}` : '';
-  return rows('Axme', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
+  return rows(worker === 'python' ? 'Axme, Python worker' : 'Axme', m, `${ph}; server sent ${total.toFixed(1)} statements/run: ${top.map(([k, n]) => `${n.toFixed(2)}× ${k}`).join(' · ')}`);
 }
 
 export const durableRunScenario: Scenario = {
@@ -203,6 +206,8 @@ export const durableRunScenario: Scenario = {
       ['dbos-inproc', (c) => dbosSubject(c, 'inproc')],
       ['dbos-queue', (c) => dbosSubject(c, 'queue')],
       ['axme', (c) => axmeSubject(c, ctx)],
+      // the same run with the Python SDK's worker runtime (the client stays the TS driver)
+      ['axme-python', (c) => axmeSubject(c, ctx, 'python')],
     ];
     for (const [key, fn] of subjects) {
       if (only && !only.includes(key)) continue;
