@@ -29,13 +29,15 @@ const retryStrategy = (attempt: number) => Math.min(50 * attempt, 1000);
 export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
   // fail fast instead of queueing publishes for a Redis that is away
   const pub = new Redis(o.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
-  // the subscriber queues its (re)subscribes until connected and resubscribes after every reconnect
-  const sub = new Redis(o.url, { retryStrategy, maxRetriesPerRequest: null, autoResubscribe: true });
+  // the subscriber's channels are subscribed here, not by ioredis (autoResubscribe off): on
+  // each connection once it is ready, so this instance knows when Redis confirmed them
+  const sub = new Redis(o.url, { retryStrategy, maxRetriesPerRequest: null, autoResubscribe: false });
   const handlers = new Map<string, Set<(message: string) => void>>();
   const healthListeners = new Set<(healthy: boolean) => void>();
   // channels whose subscription Redis confirmed on the current connection
   const live = new Set<string>();
   const echoes = new Echoes();
+  /** Subscribes `channel` on the ready connection; a connection not yet ready subscribes all of them on 'ready'. */
   const confirm = (channel: string) => {
     sub.subscribe(full(channel)).then(() => {
       if (handlers.has(channel)) live.add(channel);
@@ -70,7 +72,7 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
   pub.on('error', (err) => warn(err, 'publisher'));
   sub.on('error', (err) => warn(err, 'subscriber'));
   sub.on('ready', () => {
-    // after a reconnect: echoes are expected again once each channel is confirmed anew
+    // a new connection holds no subscription: each channel again, its echoes expected once confirmed
     for (const channel of handlers.keys()) confirm(channel);
     setHealth(true);
   });
@@ -110,7 +112,7 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
       let set = handlers.get(channel);
       if (!set) {
         handlers.set(channel, (set = new Set()));
-        if (!closed) confirm(channel);
+        if (!closed && sub.status === 'ready') confirm(channel);
       }
       set.add(handler);
       return () => {
@@ -119,7 +121,8 @@ export function createRedisPubSub(o: RedisPubSubOptions): PubSub {
           handlers.delete(channel);
           live.delete(channel);
           echoes.forget(channel);
-          if (!closed) sub.unsubscribe(full(channel)).catch((err) => warn(err, 'unsubscribe'));
+          // a connection not yet ready holds no subscription to end
+          if (!closed && sub.status === 'ready') sub.unsubscribe(full(channel)).catch((err) => warn(err, 'unsubscribe'));
         }
       };
     },
