@@ -2,7 +2,9 @@
 Python SDK (axme_durable) with the same handler as axme-worker.ts: 3 run.step calls, each
 recorded before the next starts, the last with the completion. It speaks the bench's line
 protocol (a "ready" line, then one JSON answer per command on stdin) and counts its
-requests by GraphQL operation, as counting.ts does for the TS worker."""
+requests by GraphQL operation, as counting.ts does for the TS worker: by wrapping the
+generated client's execute, so that requests go over the SDK's own transport, as a user's
+do (an httpx client with an event hook would put every request on httpx)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,6 @@ import signal
 import sys
 import time
 from typing import Any
-
-import httpx
 
 from axme_durable import AxmeClient, IntentRun
 
@@ -27,13 +27,14 @@ def mark(intent_id: str, what: str) -> None:
     timeline.setdefault(intent_id, {})[what] = time.time() * 1000
 
 
-async def count(request: httpx.Request) -> None:
-    sent["requests"] += 1
-    try:
-        name = str(json.loads(request.content).get("operationName") or "other")
-    except ValueError:
-        name = "other"
-    sent["byOperation"][name] = sent["byOperation"].get(name, 0) + 1
+def counted(execute: Any) -> Any:
+    async def send(query: str, operation_name: str | None = None, variables: Any = None, **kwargs: Any) -> Any:
+        sent["requests"] += 1
+        name = operation_name or "other"
+        sent["byOperation"][name] = sent["byOperation"].get(name, 0) + 1
+        return await execute(query, operation_name, variables, **kwargs)
+
+    return send
 
 
 async def handle(run: IntentRun) -> Any:
@@ -49,8 +50,8 @@ async def handle(run: IntentRun) -> Any:
 
 
 async def main() -> None:
-    http = httpx.AsyncClient(event_hooks={"request": [count]})
-    client = AxmeClient(os.environ["BENCH_TARGET"], http_client=http)
+    client = AxmeClient(os.environ["BENCH_TARGET"])
+    client.gql.execute = counted(client.gql.execute)  # type: ignore[method-assign]
     slots = int(os.environ.get("BENCH_WORKER_SLOTS", "32"))
     worker = client.worker(handle, types=["bench.durable"], concurrency=slots, agent="bench")
     loop = asyncio.get_running_loop()
