@@ -209,8 +209,9 @@ export const durableRunScenario: Scenario = {
       // the same run with the Python SDK's worker runtime (the client stays the TS driver)
       ['axme-python', (c) => axmeSubject(c, ctx, 'python')],
     ];
-    for (const [key, fn] of subjects) {
-      if (only && !only.includes(key)) continue;
+    // in the order given, so that repeated runs can alternate which subject goes first
+    const chosen = only ? only.flatMap((k) => subjects.filter(([key]) => key === k)) : subjects;
+    for (const [key, fn] of chosen) {
       if (peersMissing && !key.startsWith('axme')) {
         out.push({ scenario: TITLE, subject: key, value: null, unit: '', note: peersMissing });
         continue;
