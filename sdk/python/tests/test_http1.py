@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -267,3 +271,50 @@ def test_a_client_used_from_two_event_loops_opens_connections_in_each() -> None:
             await client.aclose()
 
     asyncio.run(serve_twice())
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by openssl."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@asynccontextmanager
+async def tls_server(cert: Path, key: Path) -> AsyncIterator[str]:
+    """A scripted server behind TLS."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    s = Scripted(answer_ok)
+    server = await asyncio.start_server(s.serve, "127.0.0.1", 0, ssl=context)
+    try:
+        yield f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/graphql"
+    finally:
+        for w in s.writers:
+            w.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_https_verifies_the_server_against_ssl_cert_file_or_certifi(
+    self_signed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed
+    async with tls_server(cert, key) as url:
+        # certifi's bundle does not hold a self-signed certificate: refused, as httpx refuses it
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        async with AxmeClient(url) as c:
+            with pytest.raises(NetworkError, match="CERTIFICATE_VERIFY_FAILED"):
+                await c.get("01a231c6-084d-7e2c-94ed-6784dbd15949")
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        client = Http1Client(url)
+        assert (await post(client)).json() == {"data": {"__typename": "Query"}}
+        await client.aclose()
