@@ -75,7 +75,8 @@ export function createAxmeYoga(o: YogaOptions): AxmeYoga {
     renderGraphiQL: graphiql.renderGraphiQL,
     maskedErrors: { maskError: createMaskError(o.log) },
     logging: {
-      debug: (...a) => o.log.debug(a.map(String).join(' ')),
+      // yoga logs each request's steps at debug: formatted only when they would be written
+      debug: (...a) => o.log.isLevelEnabled('debug') && o.log.debug(a.map(String).join(' ')),
       info: (...a) => o.log.info(a.map(String).join(' ')),
       warn: (...a) => o.log.warn(a.map(String).join(' ')),
       // yoga logs every error its masking replaced, refusals of bad input included: those
