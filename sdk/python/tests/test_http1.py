@@ -5,10 +5,12 @@ bodies, closing idle connections, going silent, dying mid-answer)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import shutil
 import ssl
 import subprocess
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -102,6 +104,16 @@ async def test_a_callers_httpx_client_or_a_proxy_in_the_environment_keep_httpx(
     monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
     async with AxmeClient(server.url) as c:
         assert c.gql._http1 is None
+    monkeypatch.delenv("https_proxy")
+    # credentials in the URL (httpx sends them as Basic auth), or a name beyond ASCII
+    for url in (server.url.replace("http://", "http://user:pw@"), "http://bücher.example/graphql"):
+        async with AxmeClient(url) as c:
+            assert c.gql._http1 is None
+    async with AxmeClient(server.url) as c:
+        assert c.gql._http1 is not None
+        c.gql.http_client = httpx.AsyncClient()  # setting one sends every request through it
+        assert c.gql._http1 is None
+        await c.submit("http1.httpx", {})
 
 
 async def test_connections_are_kept_alive_and_each_carries_one_request_at_a_time() -> None:
@@ -270,7 +282,12 @@ def test_a_client_used_from_two_event_loops_opens_connections_in_each() -> None:
             assert s.connections == 2
             await client.aclose()
 
-    asyncio.run(serve_twice())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(serve_twice())
+        gc.collect()
+    # the connection left behind by the first loop was closed, not leaked to the collector
+    assert not [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 @pytest.fixture
@@ -318,3 +335,62 @@ async def test_https_verifies_the_server_against_ssl_cert_file_or_certifi(
         client = Http1Client(url)
         assert (await post(client)).json() == {"data": {"__typename": "Query"}}
         await client.aclose()
+
+
+async def test_an_answer_a_server_sent_on_an_idle_connection_is_not_taken_for_the_next() -> None:
+    async def ok_then_408(head: bytes, writer: asyncio.StreamWriter) -> None:
+        await answer_ok(head, writer)
+        if len(s.requests) == 1:
+            await asyncio.sleep(0.02)
+            # as a server whose request timeout ends an idle connection says so
+            writer.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n")
+            await writer.drain()
+
+    async with scripted(ok_then_408) as (s, url):
+        client = Http1Client(url)
+        await post(client)
+        await asyncio.sleep(0.1)
+        assert (await post(client)).status_code == 200
+        assert s.connections == 2
+        await client.aclose()
+
+
+async def test_a_closed_client_refuses_requests_as_a_mistake_not_a_network_failure(server: Server) -> None:
+    c = AxmeClient(server.url)
+    await c.submit("http1.closed", {})
+    await c.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await c.submit("http1.closed", {})
+
+
+async def test_no_content_has_no_body_whatever_its_headers_say() -> None:
+    async def no_content(_head: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 5\r\n\r\n")
+        await writer.drain()
+
+    async with scripted(no_content) as (_s, url):
+        client = Http1Client(url)
+        answer = await post(client, timeout=2.0)
+        assert (answer.status_code, answer.content) == (204, b"")
+        await client.aclose()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n",
+        b"HTTP/1.1 2000 OK\r\ncontent-length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-length: ²\r\n\r\n".encode(),
+        b"HTTP/1.1 200 OK\r\nbad header : x\r\ncontent-length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n\r\n",
+    ],
+)
+async def test_a_malformed_answer_is_a_network_error(answer: bytes) -> None:
+    async def malformed(_head: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer)
+        await writer.drain()
+
+    async with scripted(malformed) as (_s, url), AxmeClient(url, timeout=2.0) as c:
+        with pytest.raises(NetworkError, match=r"malformed|not an HTTP/1|transfer-encoding"):
+            await c.get("01a231c6-084d-7e2c-94ed-6784dbd15949")

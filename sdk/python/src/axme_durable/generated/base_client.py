@@ -28,7 +28,7 @@ from websockets.typing import Subprotocol
 
 from axme_durable.errors import AxmeClientError, NetworkError, UnauthenticatedError, from_graphql_error
 from axme_durable.generated.base_model import UNSET
-from axme_durable.http1 import Http1Client, HttpError, proxy_in_environment
+from axme_durable.http1 import Http1Client, HttpError, usable_for
 
 GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
 
@@ -61,9 +61,8 @@ class AxmeBaseClient:
         self.headers = dict(headers or {})
         self.timeout = timeout
         self._http_client = http_client
-        # the caller's httpx client, or a proxy to go through, keep every request on httpx
-        use_http1 = http_client is None and url.startswith(("http://", "https://")) and not proxy_in_environment()
-        self._http1 = Http1Client(url) if use_http1 else None
+        # the caller's httpx client, a proxy, or a URL only httpx handles keep every request on httpx
+        self._http1 = Http1Client(url) if http_client is None and usable_for(url) else None
         self.ws_url = ws_url or (url.replace("http", "ws", 1) if url.startswith("http") else url)
         self.ws_headers = dict(ws_headers or {})
         self.ws_connection_init_payload = ws_connection_init_payload
@@ -76,10 +75,19 @@ class AxmeBaseClient:
 
     @property
     def http_client(self) -> httpx.AsyncClient:
-        """The httpx client: the caller's, or one made on first use (requests with options only httpx takes)."""
+        """The httpx client: the caller's, or one made on first use for requests with options
+        only httpx takes. Requests go through it only when it was passed or set."""
         if self._http_client is None:
             self._http_client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=10.0))
         return self._http_client
+
+    @http_client.setter
+    def http_client(self, client: httpx.AsyncClient) -> None:
+        """From now on every request goes through `client`."""
+        self._http_client = client
+        if self._http1 is not None:
+            self._http1.close()
+            self._http1 = None
 
     async def aclose(self) -> None:
         if self._http1 is not None:
