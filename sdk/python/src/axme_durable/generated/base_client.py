@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from typing import Any, Protocol
 from uuid import uuid4
 
@@ -29,6 +30,7 @@ from websockets.typing import Subprotocol
 from axme_durable.errors import AxmeClientError, NetworkError, UnauthenticatedError, from_graphql_error
 from axme_durable.generated.base_model import UNSET
 from axme_durable.http1 import Http1Client, HttpError, usable_for
+from axme_durable.ws_shared import SharedSocket
 
 GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
 
@@ -66,6 +68,8 @@ class AxmeBaseClient:
         self.ws_url = ws_url or (url.replace("http", "ws", 1) if url.startswith("http") else url)
         self.ws_headers = dict(ws_headers or {})
         self.ws_connection_init_payload = ws_connection_init_payload
+        # every subscription of this client on one socket
+        self._shared = SharedSocket(self.ws_url, self.ws_headers, ws_connection_init_payload)
 
     async def __aenter__(self) -> AxmeBaseClient:
         return self
@@ -90,6 +94,7 @@ class AxmeBaseClient:
             self._http1 = None
 
     async def aclose(self) -> None:
+        await self._shared.aclose()
         if self._http1 is not None:
             await self._http1.aclose()
         if self._http_client is not None:
@@ -146,10 +151,38 @@ class AxmeBaseClient:
     ) -> AsyncIterator[dict[str, Any]]:
         """Each result's data, until the server completes the subscription.
 
+        Subscriptions share the client's one socket (``axme_durable.ws_shared``); with
+        other keywords (they go to ``websockets.connect``) this one gets a socket of its own.
         ``on_connected`` (a callable, optional) is called once the server acknowledged
         the connection. Errors in a result or an ``error`` message raise their class;
         a socket that cannot connect or closes raises ``NetworkError``."""
         on_connected: Callable[[], None] | None = kwargs.pop("on_connected", None)
+        if kwargs:
+            async for data in self._execute_ws_alone(query, operation_name, variables, on_connected, **kwargs):
+                yield data
+            return
+        payload: dict[str, Any] = {"query": query, "operationName": operation_name}
+        if variables:
+            payload["variables"] = self._serializable(variables)
+        async with aclosing(self._shared.subscribe(payload, on_connected)) as results:
+            async for result in results:
+                if not isinstance(result, dict):
+                    raise NetworkError(f"{self.ws_url} sent a result that is not an object")
+                errors = result.get("errors")
+                if isinstance(errors, list) and errors:
+                    raise from_graphql_error(errors[0])
+                result_data = result.get("data")
+                if isinstance(result_data, dict):
+                    yield result_data
+
+    async def _execute_ws_alone(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        on_connected: Callable[[], None] | None,
+        **kwargs: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
         try:
             websocket = await asyncio.wait_for(
                 connect(

@@ -1,0 +1,108 @@
+"""All of a client's subscriptions on one socket (axme_durable/ws_shared.py), against the
+real server: shared, closed when idle, and a slow consumer cut off and resumed without a
+gap or a repeat."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+
+from axme_durable import AxmeClient, IntentEventKind, IntentStatus, ws_shared
+from axme_durable.generated.input_types import RecordStepInput
+
+
+@pytest.fixture
+def connects(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URL of every socket the clients open."""
+    opened: list[str] = []
+
+    def counting(url: str, **kwargs: Any) -> Any:
+        opened.append(url)
+        return connect(url, **kwargs)
+
+    monkeypatch.setattr(ws_shared, "connect", counting)
+    return opened
+
+
+async def test_results_of_many_intents_share_one_socket_that_closes_when_idle(
+    client: AxmeClient, intent_type: str, connects: list[str]
+) -> None:
+    intents = [await client.submit(intent_type, {"n": i}) for i in range(5)]
+    waiting = [asyncio.create_task(client.result(i.id, timeout=30)) for i in intents]
+    await asyncio.sleep(0.3)  # every result() subscribed
+    leases = await client.claim_many([intent_type], limit=5)
+    await client.complete_many([(lease.intent.id, lease.token, {"ok": lease.intent.input["n"]}) for lease in leases])
+    done = await asyncio.gather(*waiting)
+    assert [d.output for d in done] == [{"ok": i} for i in range(5)]
+    assert all(d.status is IntentStatus.COMPLETED for d in done)
+    assert len(connects) == 1
+    assert client.gql._shared._socket is not None
+    await asyncio.sleep(ws_shared.IDLE_SECONDS + 0.5)
+    assert client.gql._shared._socket is None
+    # the next subscription opens a new one
+    again = await client.submit(intent_type)
+    follow = asyncio.create_task(client.result(again.id, timeout=30))
+    await asyncio.sleep(0.3)
+    [lease] = await client.claim_many([intent_type], limit=1)
+    await client.complete_many([(again.id, lease.token, {})])
+    assert (await follow).status is IntentStatus.COMPLETED
+    assert len(connects) == 2
+
+
+async def test_a_consumer_that_stops_early_leaves_the_socket_to_the_others(
+    client: AxmeClient, intent_type: str, connects: list[str]
+) -> None:
+    first, second = await client.submit(intent_type), await client.submit(intent_type)
+    async with aclosing(client.changes(first.id)) as changes:
+        async for now in changes:
+            assert now.status is IntentStatus.PENDING
+            break
+    waiting = asyncio.create_task(client.result(second.id, timeout=30))
+    await asyncio.sleep(0.3)
+    leases = await client.claim_many([intent_type], limit=2)
+    await client.complete_many([(lease.intent.id, lease.token, {}) for lease in leases])
+    assert (await waiting).status is IntentStatus.COMPLETED
+    assert len(connects) == 1
+
+
+async def test_a_slow_consumer_is_cut_off_and_resumes_with_nothing_missed_or_repeated(
+    client: AxmeClient, intent_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ws_shared, "MAX_QUEUED", 3)
+    intent = await client.submit(intent_type)
+    [lease] = await client.claim_many([intent_type], limit=1)
+    seqs: list[int] = []
+    first_live = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def follow() -> None:
+        async with aclosing(client.watch(intent.id)) as events:
+            async for e in events:
+                seqs.append(e.seq)
+                if e.seq == 3:  # the first live event: now read nothing for a while
+                    first_live.set()
+                    await go_on.wait()
+                if e.kind is IntentEventKind.COMPLETED:
+                    return
+
+    follower = asyncio.create_task(follow())
+
+    async def step(name: str) -> None:
+        await client.record_step(
+            RecordStepInput(id=intent.id, leaseToken=lease.token, name=name, output=1, durationMs=1)
+        )
+
+    await asyncio.sleep(0.3)
+    await step("s0")  # seq 3
+    await asyncio.wait_for(first_live.wait(), 30)
+    for i in range(1, 10):  # seq 4..12 while the consumer reads nothing: more than MAX_QUEUED
+        await step(f"s{i}")
+    await asyncio.sleep(0.3)
+    go_on.set()
+    await client.complete_many([(intent.id, lease.token, {})])  # seq 13
+    await asyncio.wait_for(follower, 30)
+    assert seqs == list(range(1, 14))
