@@ -9,6 +9,7 @@ from contextlib import aclosing
 from typing import Any
 
 import pytest
+from conftest import Server
 from websockets.asyncio.client import connect
 
 from axme_durable import AxmeClient, IntentEventKind, IntentStatus, ws_shared
@@ -40,9 +41,10 @@ async def test_results_of_many_intents_share_one_socket_that_closes_when_idle(
     assert [d.output for d in done] == [{"ok": i} for i in range(5)]
     assert all(d.status is IntentStatus.COMPLETED for d in done)
     assert len(connects) == 1
-    assert client.gql._shared._socket is not None
+    state = client.gql._shared._loops[asyncio.get_running_loop()]
+    assert len(state.sockets) == 1
     await asyncio.sleep(ws_shared.IDLE_SECONDS + 0.5)
-    assert client.gql._shared._socket is None
+    assert state.sockets == []
     # the next subscription opens a new one
     again = await client.submit(intent_type)
     follow = asyncio.create_task(client.result(again.id, timeout=30))
@@ -106,3 +108,39 @@ async def test_a_slow_consumer_is_cut_off_and_resumes_with_nothing_missed_or_rep
     await client.complete_many([(intent.id, lease.token, {})])  # seq 13
     await asyncio.wait_for(follower, 30)
     assert seqs == list(range(1, 14))
+
+
+async def test_more_subscriptions_than_a_socket_takes_go_on_more_sockets(
+    client: AxmeClient, intent_type: str, connects: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the client would put them all on one socket; the server takes 100 per socket (AXME_MAX_SUBSCRIPTIONS)
+    monkeypatch.setattr(ws_shared, "MAX_PER_SOCKET", 1000)
+    intents = [await client.submit(intent_type, {"n": i}) for i in range(105)]
+    waiting = [asyncio.create_task(client.result(i.id, timeout=60)) for i in intents]
+    await asyncio.sleep(1.0)
+    leases = await client.claim_many([intent_type], limit=105)
+    await client.complete_many([(lease.intent.id, lease.token, {"n": lease.intent.input["n"]}) for lease in leases])
+    done = await asyncio.gather(*waiting)
+    assert [d.output for d in done] == [{"n": i} for i in range(105)]
+    assert len(connects) == 2  # the refused ones resumed on a second socket, once
+
+
+async def test_a_closed_client_ends_its_subscriptions_and_opens_no_socket(
+    server: Server, intent_type: str, connects: list[str]
+) -> None:
+    c = AxmeClient(server.url)
+    intent = await c.submit(intent_type)
+    seen: list[IntentStatus] = []
+
+    async def follow() -> None:
+        async with aclosing(c.changes(intent.id)) as changes:
+            async for now in changes:
+                seen.append(now.status)
+
+    follower = asyncio.create_task(follow())
+    await asyncio.sleep(0.3)
+    await c.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await asyncio.wait_for(follower, 10)
+    assert seen == [IntentStatus.PENDING]
+    assert len(connects) == 1

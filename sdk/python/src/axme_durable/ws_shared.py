@@ -1,14 +1,15 @@
-"""One graphql-transport-ws socket for all of a client's subscriptions, as the TypeScript
+"""A client's subscriptions over shared graphql-transport-ws sockets, as the TypeScript
 client's SharedSocket: ``watch()``, ``changes()``, ``result()`` and ``stream()`` calls of one
-client share it, so the tenth of them costs a subscribe message, not a TCP connect, an
-upgrade and a ``connection_init``. It opens with the first subscription and closes
-``IDLE_SECONDS`` after the last one ends.
+client share a socket, so the tenth of them costs a subscribe message, not a TCP connect, an
+upgrade and a ``connection_init``. A socket opens with the first subscription, carries at
+most ``MAX_PER_SOCKET`` (fewer when the server refuses more: another socket opens), and
+closes ``IDLE_SECONDS`` after its last one ends. Each event loop has sockets of its own.
 
 A lost socket fails every subscription on it (``NetworkError``, or the coded error its close
 code means); each caller's ``live()`` loop subscribes again and resumes from its own cursor,
-which opens a new socket. A subscription whose consumer falls ``MAX_QUEUED`` results behind
-is ended with RATE_LIMITED, as the server ends a slow socket, and resumes the same way: one
-slow reader neither holds the others back nor fills the client's memory.
+on a new socket. A subscription whose consumer falls ``MAX_QUEUED`` results or
+``MAX_QUEUED_BYTES`` behind is ended with RATE_LIMITED, as the server ends a slow socket, and
+resumes the same way: one slow reader neither holds the others back nor fills memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import weakref
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 from uuid import uuid4
@@ -38,36 +40,55 @@ CONNECT_TIMEOUT = 10.0
 """Seconds a socket may take to connect and be acknowledged (a proxy swallowing the upgrade must not stall a watch)."""
 
 IDLE_SECONDS = 1.0
-"""The socket closes this long after its last subscription ends (a next one within it reuses it)."""
+"""A socket closes this long after its last subscription ends (a next one within it reuses it)."""
+
+MAX_PER_SOCKET = 50
+"""Subscriptions one socket carries (the server's AXME_MAX_SUBSCRIPTIONS is 100 by default)."""
 
 MAX_QUEUED = 1000
 """Results one subscription may have waiting for its consumer before it is ended with RATE_LIMITED."""
 
-# what a subscription's queue carries: ("next", payload), ("error", payload), ("complete", None), ("closed", error)
-_Item = tuple[str, Any]
+MAX_QUEUED_BYTES = 16 * 1024 * 1024
+"""The same in bytes of JSON (the server's own limit for a socket's unsent results)."""
+
+
+class _Sub:
+    __slots__ = ("bytes", "queue")
+
+    def __init__(self) -> None:
+        # ("next", payload, size), ("error", payload, 0), ("complete", None, 0), ("closed", error, 0)
+        self.queue: asyncio.Queue[tuple[str, Any, int]] = asyncio.Queue()
+        self.bytes = 0
 
 
 class _Socket:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.loop = asyncio.get_running_loop()
-        self.subs: dict[str, asyncio.Queue[_Item]] = {}
-        self.reader: asyncio.Task[None] | None = None
+        self.subs: dict[str, _Sub] = {}
         self.idle: asyncio.TimerHandle | None = None
         self.closed = False
+        # the server refused a subscription on it: it takes no new ones
+        self.full = False
+
+
+class _LoopState:
+    def __init__(self) -> None:
+        self.sockets: list[_Socket] = []
+        self.connecting: asyncio.Task[_Socket] | None = None
+        # sends and closes not waited for; held here, as the loop keeps only weak references to tasks
+        self.background: set[asyncio.Task[Any]] = set()
 
 
 class SharedSocket:
-    """Subscriptions over one socket to ``url``, acknowledged with ``init_payload``."""
+    """Subscriptions over shared sockets to ``url``, acknowledged with ``init_payload``."""
 
     def __init__(self, url: str, headers: dict[str, str], init_payload: dict[str, Any] | None) -> None:
         self.url = url
         self.headers = headers
         self.init_payload = init_payload
-        self._socket: _Socket | None = None
-        self._connecting: asyncio.Task[_Socket] | None = None
-        # messages sent without waiting; held here, as the loop keeps only weak references to tasks
-        self._background: set[asyncio.Task[None]] = set()
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        self._closed = False
 
     async def subscribe(
         self, payload: dict[str, Any], on_connected: Callable[[], None] | None
@@ -78,8 +99,8 @@ class SharedSocket:
         if on_connected is not None:
             on_connected()
         op = str(uuid4())
-        queue: asyncio.Queue[_Item] = asyncio.Queue()
-        sock.subs[op] = queue
+        sub = _Sub()
+        sock.subs[op] = sub
         if sock.idle is not None:
             sock.idle.cancel()
             sock.idle = None
@@ -90,7 +111,8 @@ class SharedSocket:
             except ConnectionClosed as err:
                 raise _closed(err) from err
             while True:
-                kind, body = await queue.get()
+                kind, body, size = await sub.queue.get()
+                sub.bytes -= size
                 if kind == "next":
                     yield body
                 elif kind == "complete":
@@ -105,31 +127,33 @@ class SharedSocket:
                     raise body
         finally:
             sock.subs.pop(op, None)
-            if not ended and not sock.closed:
-                # the caller stopped early: tell the server, without waiting on it
-                self._send_later(sock, {"id": op, "type": "complete"})
-            self._idle_from_now(sock)
+            if not sock.loop.is_closed():
+                if not ended and not sock.closed:
+                    # the caller stopped early: tell the server, without waiting on it
+                    self._later(sock.loop, _send_quietly(sock.ws, {"id": op, "type": "complete"}))
+                self._idle_from_now(sock)
+
+    def _state(self, loop: asyncio.AbstractEventLoop) -> _LoopState:
+        state = self._loops.get(loop)
+        if state is None:
+            state = self._loops[loop] = _LoopState()
+        return state
 
     async def _open(self) -> _Socket:
-        loop = asyncio.get_running_loop()
-        sock = self._socket
-        if sock is not None and not sock.closed and sock.loop is loop:
-            return sock
-        if sock is not None and sock.loop is not loop:
-            # a socket of another event loop (a sync caller's, a test's) is that loop's to close
-            self._socket = None
-            self._drop(sock)
-        if self._connecting is None or self._connecting.get_loop() is not loop:
-            self._connecting = loop.create_task(self._connect())
-        connecting = self._connecting
-        try:
-            # callers share one attempt; one caller giving up does not cancel it for the others
-            return await asyncio.shield(connecting)
-        finally:
-            if connecting.done() and self._connecting is connecting:
-                self._connecting = None
+        if self._closed:
+            raise RuntimeError("the client is closed")
+        state = self._state(asyncio.get_running_loop())
+        for sock in state.sockets:
+            if not sock.closed and not sock.full and len(sock.subs) < MAX_PER_SOCKET:
+                return sock
+        if state.connecting is None or state.connecting.done():
+            state.connecting = asyncio.get_running_loop().create_task(self._connect(state))
+            # read its outcome even when every caller gave up waiting (no "never retrieved" warning)
+            state.connecting.add_done_callback(lambda t: None if t.cancelled() else t.exception())
+        # callers share one attempt; one caller giving up does not cancel it for the others
+        return await asyncio.shield(state.connecting)
 
-    async def _connect(self) -> _Socket:
+    async def _connect(self, state: _LoopState) -> _Socket:
         try:
             ws = await asyncio.wait_for(
                 connect(
@@ -151,22 +175,26 @@ class SharedSocket:
             await ws.send(json.dumps(init))
             await asyncio.wait_for(_acknowledged(ws, self.url), CONNECT_TIMEOUT)
         except asyncio.TimeoutError as err:
-            await ws.close()
+            await _close_quietly(ws)
             raise NetworkError(f"{self.url} did not acknowledge the connection") from err
         except ConnectionClosed as err:
             raise _closed(err) from err
         except BaseException:
-            await ws.close()
+            await _close_quietly(ws)
             raise
+        if self._closed:  # the client closed while this socket was being opened
+            await _close_quietly(ws)
+            raise RuntimeError("the client is closed")
         sock = _Socket(ws)
-        sock.reader = asyncio.get_running_loop().create_task(self._read(sock))
-        self._socket = sock
+        state.sockets.append(sock)
+        self._later(sock.loop, self._read(state, sock))
         # closed unless a subscription comes (its callers may all have given up meanwhile)
         self._idle_from_now(sock)
         return sock
 
-    async def _read(self, sock: _Socket) -> None:
-        failure: AxmeClientError = NetworkError(f"the socket to {self.url} closed")
+    async def _read(self, state: _LoopState, sock: _Socket) -> None:
+        # each subscriber raises an error of its own (a shared one's traceback would grow with each)
+        failure: Callable[[], AxmeClientError] | None = None
         try:
             async for raw in sock.ws:
                 message = _message(raw, self.url)
@@ -174,46 +202,59 @@ class SharedSocket:
                 if kind == "ping":
                     await sock.ws.send(json.dumps({"type": "pong"}))
                     continue
-                queue = sock.subs.get(str(message.get("id")))
-                if queue is None:
+                op = str(message.get("id"))
+                sub = sock.subs.get(op)
+                if sub is None:
                     continue  # a subscription its caller already left
                 if kind == "next":
-                    if queue.qsize() >= MAX_QUEUED:
-                        self._too_slow(sock, str(message.get("id")), queue)
+                    size = len(raw)
+                    if sub.queue.qsize() >= MAX_QUEUED or sub.bytes + size > MAX_QUEUED_BYTES:
+                        self._too_slow(sock, op, sub)
                         continue
-                    queue.put_nowait(("next", message.get("payload")))
+                    sub.bytes += size
+                    sub.queue.put_nowait(("next", message.get("payload"), size))
                 elif kind == "error":
-                    queue.put_nowait(("error", message.get("payload")))
+                    if _refused_for_count(message.get("payload")):
+                        sock.full = True  # this subscription resumes on another socket
+                    sub.queue.put_nowait(("error", message.get("payload"), 0))
                 elif kind == "complete":
-                    queue.put_nowait(("complete", None))
+                    sub.queue.put_nowait(("complete", None, 0))
         except ConnectionClosed as err:
-            failure = _closed(err)
-        except (OSError, NetworkError) as err:
-            failure = err if isinstance(err, NetworkError) else NetworkError(f"the socket to {self.url} failed: {err}")
+            closed = err
+            failure = lambda: _closed(closed)  # noqa: E731
+        except NetworkError as err:  # a message that is not JSON
+            broken = err
+            failure = lambda: NetworkError(broken.message, broken.details)  # noqa: E731
+        except OSError as err:
+            text = f"the socket to {self.url} failed: {err}"
+            failure = lambda: NetworkError(text)  # noqa: E731
         finally:
             sock.closed = True
-            if self._socket is sock:
-                self._socket = None
+            if sock in state.sockets:
+                state.sockets.remove(sock)
             if sock.idle is not None:
                 sock.idle.cancel()
-            for queue in sock.subs.values():
-                queue.put_nowait(("closed", failure))
+            if failure is None:  # a close frame ended the iteration (1000 or 1001: a drain, say)
+                code, reason = sock.ws.close_code, sock.ws.close_reason
+                text = f"the socket to {self.url} closed ({code}{f' {reason}' if reason else ''})"
+                failure = lambda: NetworkError(text)  # noqa: E731
+            for sub in sock.subs.values():
+                sub.queue.put_nowait(("closed", failure(), 0))
             sock.subs.clear()
-            with contextlib.suppress(Exception):
-                await sock.ws.close()
+            await _close_quietly(sock.ws)
 
-    def _too_slow(self, sock: _Socket, op: str, queue: asyncio.Queue[_Item]) -> None:
+    def _too_slow(self, sock: _Socket, op: str, sub: _Sub) -> None:
         # behind what it has not read yet: the consumer reads those, then resumes after them
         sock.subs.pop(op, None)
-        queue.put_nowait(
-            ("closed", RateLimitedError("RATE_LIMITED", f"the consumer fell {MAX_QUEUED} results behind", {}))
-        )
-        self._send_later(sock, {"id": op, "type": "complete"})
+        error = RateLimitedError("RATE_LIMITED", "the consumer fell too far behind its subscription", {})
+        sub.queue.put_nowait(("closed", error, 0))
+        self._later(sock.loop, _send_quietly(sock.ws, {"id": op, "type": "complete"}))
 
-    def _send_later(self, sock: _Socket, message: dict[str, Any]) -> None:
-        task = sock.loop.create_task(_send_quietly(sock.ws, message))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+    def _later(self, loop: asyncio.AbstractEventLoop, work: Any) -> None:
+        state = self._state(loop)
+        task = loop.create_task(work)
+        state.background.add(task)
+        task.add_done_callback(state.background.discard)
 
     def _idle_from_now(self, sock: _Socket) -> None:
         if not sock.subs and not sock.closed and sock.idle is None:
@@ -222,35 +263,40 @@ class SharedSocket:
     def _close_if_idle(self, sock: _Socket) -> None:
         sock.idle = None
         if not sock.subs and not sock.closed:
-            sock.closed = True
-            if self._socket is sock:
-                self._socket = None
-            self._close_later(sock)
+            self._retire(sock)
 
-    def _close_later(self, sock: _Socket) -> None:
-        task = sock.loop.create_task(_close_quietly(sock.ws))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    def _drop(self, sock: _Socket) -> None:
-        if sock.loop.is_closed():
-            return  # its loop ended; the socket went with it
-        sock.loop.call_soon_threadsafe(self._close_later, sock)
+    def _retire(self, sock: _Socket) -> None:
+        """No new subscription goes to `sock`; it closes (its reader ends and fails what is left on it)."""
+        sock.closed = True
+        state = self._state(sock.loop)
+        if sock in state.sockets:
+            state.sockets.remove(sock)
+        self._later(sock.loop, _close_quietly(sock.ws))
 
     async def aclose(self) -> None:
-        sock, self._socket = self._socket, None
-        if sock is None:
-            return
-        if sock.loop is not asyncio.get_running_loop():
-            self._drop(sock)
-            return
-        sock.closed = True
-        if sock.idle is not None:
-            sock.idle.cancel()
-        await _close_quietly(sock.ws)
-        if sock.reader is not None:
-            with contextlib.suppress(Exception):
-                await sock.reader
+        """Closes every socket; subscriptions on them fail, and new ones raise RuntimeError."""
+        self._closed = True
+        for loop, state in list(self._loops.items()):
+            if loop.is_closed():
+                continue  # its sockets ended with it
+            if state.connecting is not None and not state.connecting.done():
+                if loop is asyncio.get_running_loop():
+                    state.connecting.cancel()
+                else:
+                    loop.call_soon_threadsafe(state.connecting.cancel)
+            for sock in list(state.sockets):
+                if loop is asyncio.get_running_loop():
+                    sock.closed = True
+                    state.sockets.remove(sock)
+                    await _close_quietly(sock.ws)
+                else:
+                    loop.call_soon_threadsafe(self._retire, sock)
+
+
+def _refused_for_count(errors: Any) -> bool:
+    first = errors[0] if isinstance(errors, list) and errors else None
+    ext = first.get("extensions") if isinstance(first, dict) else None
+    return isinstance(ext, dict) and ext.get("reason") == "TOO_MANY_SUBSCRIPTIONS"
 
 
 async def _send_quietly(ws: ClientConnection, message: dict[str, Any]) -> None:
