@@ -29,10 +29,10 @@ function countingWebSocket() {
   return { sockets, impl: Counting };
 }
 
-async function start() {
+async function start(env: Record<string, string> = {}) {
   const tdb = await freshDb();
   cleanups.push(() => tdb.close());
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SUBSCRIPTION_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SUBSCRIPTION_POLL_MS: '50', AXME_SHUTDOWN_TIMEOUT_MS: '500', ...env });
   const running = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db, startSweeper: false }), createLogger('silent'));
   cleanups.push(() => running.shutdown());
   return running.url;
@@ -102,4 +102,18 @@ it('closes the socket once it has been idle for socketIdleMs and opens a new one
   await client.cancel(second.id);
   expect((await next).status).toBe('CANCELLED');
   expect(sockets.opened).toBe(2);
+});
+
+it('opens another socket when the server refuses more subscriptions on one, instead of resubscribing for ever', async () => {
+  const url = await start({ AXME_MAX_SUBSCRIPTIONS: '5' });
+  const { sockets, impl } = countingWebSocket();
+  const client = createClient({ url, webSocketImpl: impl, socketIdleMs: 60_000 });
+  cleanups.push(() => client.close());
+  const intents = await Promise.all(Array.from({ length: 12 }, () => client.submit({ type: 'socket.many' })));
+  const results = intents.map((i) => client.result(i.id));
+  // every wait subscribed: refused ones moved to a socket with room
+  await until(() => sockets.opened === 3, 10_000, 'three sockets for twelve waits, five each');
+  for (const i of intents) await client.cancel(i.id);
+  expect((await Promise.all(results)).map((r) => r.status)).toEqual(intents.map(() => 'CANCELLED'));
+  expect(sockets.opened).toBe(3);
 });

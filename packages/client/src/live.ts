@@ -19,25 +19,71 @@ export interface LiveOptions {
   socket?: SharedSocket;
 }
 
+/** Subscriptions one socket carries (the server's AXME_MAX_SUBSCRIPTIONS is 100 by default). */
+export const MAX_PER_SOCKET = 50;
+
+/** One graphql-ws connection of a SharedSocket and the subscriptions on it. */
+export interface SocketLease {
+  client: WsClient;
+  /** Calls `listener` once the socket is acknowledged: now when it already is, else at its next connection. */
+  onConnected(listener: () => void): () => void;
+  /** The server refused a subscription for their number: new ones go on another socket. */
+  refused(): void;
+  release(): void;
+}
+
+interface Entry {
+  client: WsClient;
+  open: boolean;
+  active: number;
+  full: boolean;
+}
+
 /**
- * One graphql-ws connection shared by every subscription of a client (result(),
- * watch(), changes(), stream()): opened by the first, closed `idleMs` after the last
- * ends, opened again by the next. A run's result() then costs a subscribe message
+ * The graphql-ws connections shared by every subscription of a client (result(),
+ * watch(), changes(), stream()): one, opened by the first, closed `idleMs` after the
+ * last ends, opened again by the next; another past MAX_PER_SOCKET subscriptions or
+ * when the server refuses more on it. A run's result() then costs a subscribe message
  * instead of a TCP connect, an upgrade and a connection_init each time.
  */
 export class SharedSocket {
   private readonly o: Omit<LiveOptions, 'socket'>;
   private readonly idleMs: number;
-  private client: WsClient | undefined;
-  private open = false;
+  private entries: Entry[] = [];
 
   constructor(o: Omit<LiveOptions, 'socket'>, idleMs: number) {
     this.o = o;
     this.idleMs = idleMs;
   }
 
-  ws(): WsClient {
-    if (this.client) return this.client;
+  /** A connection with room for one more subscription; `release()` when it ends. */
+  lease(): SocketLease {
+    const entry = this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add();
+    entry.active++;
+    let released = false;
+    return {
+      client: entry.client,
+      onConnected: (listener) => {
+        if (entry.open) {
+          listener();
+          return () => {};
+        }
+        const off = entry.client.on('connected', () => {
+          off();
+          listener();
+        });
+        return off;
+      },
+      refused: () => void (entry.full = true),
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.active--;
+      },
+    };
+  }
+
+  private add(): Entry {
     const client = createWsClient({
       url: this.o.url.replace(/^http/, 'ws'),
       webSocketImpl: this.o.webSocketImpl ?? defaultWebSocket(),
@@ -49,30 +95,26 @@ export class SharedSocket {
       // a proxy that swallows the upgrade must not stall the watch: fall back instead
       connectionAckWaitTimeout: 10_000,
     });
-    client.on('connected', () => (this.open = true));
-    client.on('closed', () => (this.open = false));
-    return (this.client = client);
-  }
-
-  /** Calls `listener` once the socket is acknowledged: now when it already is, else at its next connection. */
-  onConnected(listener: () => void): () => void {
-    if (this.open) {
-      listener();
-      return () => {};
-    }
-    const off = this.ws().on('connected', () => {
-      off();
-      listener();
+    const entry: Entry = { client, open: false, active: 0, full: false };
+    client.on('connected', () => (entry.open = true));
+    client.on('closed', () => {
+      entry.open = false;
+      // a new connection has room again; an idle extra one is let go
+      entry.full = false;
+      if (entry.active === 0 && this.entries.length > 1) {
+        this.entries = this.entries.filter((e) => e !== entry);
+        void client.dispose();
+      }
     });
-    return off;
+    this.entries.push(entry);
+    return entry;
   }
 
-  /** Closes the socket now (subscriptions still on it fail and resume on a new one). */
+  /** Closes the sockets now (subscriptions still on them fail and resume on a new one). */
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    this.open = false;
-    await client?.dispose();
+    const entries = this.entries;
+    this.entries = [];
+    await Promise.all(entries.map((e) => e.client.dispose()));
   }
 }
 
@@ -107,6 +149,8 @@ export async function* live<R, V>(o: LiveOptions, doc: TypedDocumentString<R, V>
   let transport: 'ws' | 'sse' = so.transport === 'sse' ? 'sse' : 'ws';
   const worked = { ws: false, sse: false };
   let failures = 0;
+  // refusals to subscribe in a row (RATE_LIMITED, SHUTTING_DOWN): each waits longer, as failures do
+  let refusals = 0;
   while (!so.signal?.aborted) {
     let connected = false;
     const onConnected = () => {
@@ -123,12 +167,20 @@ export async function* live<R, V>(o: LiveOptions, doc: TypedDocumentString<R, V>
           if (transient(err)) throw new ConnectFailed(err.message);
           throw err;
         }
-        if (r.data) yield r.data;
+        if (r.data) {
+          refusals = 0;
+          yield r.data;
+        }
       }
       // the server completed the stream (a drain at shutdown): subscribe again
     } catch (err) {
       if (so.signal?.aborted) return;
-      if (err instanceof AxmeClientError && !(err instanceof NetworkError)) throw err;
+      // an `error` message: a refusal to subscribe (a socket holding as many as the server
+      // allows, an instance shutting down) resumes like a dropped socket, anything else is thrown
+      if (err instanceof AxmeClientError && !(err instanceof NetworkError)) {
+        if (!resume.onError?.(err) && !transient(err)) throw err;
+        refusals++;
+      }
       if (!connected) {
         failures++;
         if (so.maxConnectFailures !== undefined && failures >= so.maxConnectFailures) {
@@ -140,7 +192,7 @@ export async function* live<R, V>(o: LiveOptions, doc: TypedDocumentString<R, V>
         }
       }
     }
-    await pause(Math.min(100 * 2 ** failures, 5000), so.signal);
+    await pause(Math.min(100 * 2 ** Math.max(failures, refusals - 1), 5000), so.signal);
   }
 }
 
@@ -159,13 +211,14 @@ function defaultWebSocket(): unknown {
 
 async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, connected: () => void, signal?: AbortSignal): AsyncGenerator<Result<R>> {
   const socket = o.socket ?? new SharedSocket(o, 0);
-  const client = socket.ws();
+  const lease = socket.lease();
+  const client = lease.client;
   const received: Result<R>[] = [];
   let ended = false;
   let failed = false;
   let failure: unknown;
   let wake = () => {};
-  const offConnected = socket.onConnected(connected);
+  const offConnected = lease.onConnected(connected);
   // subscribe (not iterate): unsubscribing ends only this operation, the socket stays for the others
   const unsubscribe = client.subscribe<R>({ query, variables: variables as Record<string, unknown> }, {
     next: (r) => (received.push(r as Result<R>), wake()),
@@ -183,7 +236,12 @@ async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, 
     }
   } catch (err) {
     // graphql-ws throws an `error` message's GraphQL errors as an array
-    if (Array.isArray(err) && err.length) throw fromGraphQLError(err[0] as GqlError);
+    if (Array.isArray(err) && err.length) {
+      const first = err[0] as GqlError;
+      // this socket holds as many as the server allows: the resubscription goes on another
+      if (first.extensions?.reason === 'TOO_MANY_SUBSCRIPTIONS') lease.refused();
+      throw fromGraphQLError(first);
+    }
     // the server checks the key at connection_init and closes with 4403 (or 4401) when it is bad
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 4403 || code === 4401) {
@@ -194,6 +252,7 @@ async function* wsAttempt<R>(o: LiveOptions, query: string, variables: unknown, 
     signal?.removeEventListener('abort', stop);
     offConnected();
     unsubscribe();
+    lease.release();
     if (!o.socket) await socket.close();
   }
 }

@@ -35,6 +35,8 @@ async def live(
     handles them (say, RATE_LIMITED with a cursor). Other coded errors are raised;
     ``max_connect_failures`` connection failures in a row raise ``NetworkError``."""
     failures = 0
+    # refusals to subscribe in a row (RATE_LIMITED, SHUTTING_DOWN): each waits longer, as failures do
+    refusals = 0
     while True:
         connected = False
 
@@ -47,6 +49,7 @@ async def live(
             stream: Any = open_stream(on_connected)
             async with aclosing(stream):
                 async for item in stream:
+                    refusals = 0
                     yield item
             # the server completed the stream (a drain at shutdown): subscribe again
         except NetworkError as err:
@@ -57,4 +60,5 @@ async def live(
         except AxmeClientError as err:
             if not (on_error is not None and on_error(err)) and not _transient(err):
                 raise
-        await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+            refusals += 1
+        await asyncio.sleep(min(0.1 * 2 ** max(failures, refusals - 1), 5.0))
