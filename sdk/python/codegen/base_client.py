@@ -11,7 +11,6 @@ transport failure as ``NetworkError``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
@@ -21,20 +20,12 @@ from uuid import uuid4
 import httpx
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.typing import Subprotocol
+from websockets.exceptions import ConnectionClosed
 
-from axme_durable.errors import AxmeClientError, NetworkError, UnauthenticatedError, from_graphql_error
+from axme_durable.errors import NetworkError, from_graphql_error
 from axme_durable.generated.base_model import UNSET
 from axme_durable.http1 import Http1Client, HttpError, usable_for
-from axme_durable.ws_shared import SharedSocket
-
-GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
-
-# How long a socket may take to connect and be acknowledged before the subscription
-# counts as failed (a proxy that swallows the upgrade must not stall a watch).
-WS_CONNECT_TIMEOUT = 10.0
+from axme_durable.ws_shared import SharedSocket, closed_error, open_socket, parse_message, result_data
 
 
 class HttpResponse(Protocol):
@@ -164,14 +155,9 @@ class AxmeBaseClient:
             payload["variables"] = self._serializable(variables)
         async with aclosing(self._shared.subscribe(payload, on_connected)) as results:
             async for result in results:
-                if not isinstance(result, dict):
-                    raise NetworkError(f"{self.ws_url} sent a result that is not an object")
-                errors = result.get("errors")
-                if isinstance(errors, list) and errors:
-                    raise from_graphql_error(errors[0])
-                result_data = result.get("data")
-                if isinstance(result_data, dict):
-                    yield result_data
+                got = result_data(result, self.ws_url)
+                if got is not None:
+                    yield got
 
     async def _execute_ws_alone(
         self,
@@ -181,31 +167,9 @@ class AxmeBaseClient:
         on_connected: Callable[[], None] | None,
         **kwargs: Any,
     ) -> AsyncIterator[dict[str, Any]]:
-        try:
-            websocket = await asyncio.wait_for(
-                connect(
-                    self.ws_url,
-                    subprotocols=[GRAPHQL_TRANSPORT_WS],
-                    additional_headers=self.ws_headers,
-                    open_timeout=None,
-                    max_size=None,
-                    proxy=None,
-                    **kwargs,
-                ),
-                WS_CONNECT_TIMEOUT,
-            )
-        except (OSError, InvalidHandshake, InvalidURI, asyncio.TimeoutError) as err:
-            raise NetworkError(f"cannot subscribe at {self.ws_url}: {type(err).__name__} {err}".rstrip()) from err
+        websocket = await open_socket(self.ws_url, self.ws_headers, self.ws_connection_init_payload, **kwargs)
         try:
             async with websocket:
-                init: dict[str, Any] = {"type": "connection_init"}
-                if self.ws_connection_init_payload:
-                    init["payload"] = self.ws_connection_init_payload
-                await websocket.send(json.dumps(init))
-                try:
-                    await asyncio.wait_for(self._acknowledged(websocket), WS_CONNECT_TIMEOUT)
-                except asyncio.TimeoutError as err:
-                    raise NetworkError(f"{self.ws_url} did not acknowledge the connection") from err
                 if on_connected is not None:
                     on_connected()
                 operation_id = str(uuid4())
@@ -214,21 +178,15 @@ class AxmeBaseClient:
                     payload["variables"] = self._serializable(variables)
                 await websocket.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": payload}))
                 async for raw in websocket:
-                    message = self._message(raw)
+                    message = parse_message(raw, self.ws_url)
                     kind = message.get("type")
                     if kind == "ping":
                         await websocket.send(json.dumps({"type": "pong"}))
                     elif message.get("id") != operation_id:
                         continue
                     elif kind == "next":
-                        result = message.get("payload")
-                        if not isinstance(result, dict):
-                            raise NetworkError(f"{self.ws_url} sent a result that is not an object")
-                        errors = result.get("errors")
-                        if isinstance(errors, list) and errors:
-                            raise from_graphql_error(errors[0])
-                        data = result.get("data")
-                        if isinstance(data, dict):
+                        data = result_data(message.get("payload"), self.ws_url)
+                        if data is not None:
                             yield data
                     elif kind == "error":
                         errors = message.get("payload")
@@ -236,27 +194,9 @@ class AxmeBaseClient:
                     elif kind == "complete":
                         return
         except ConnectionClosed as err:
-            raise _closed(err) from err
+            raise closed_error(err) from err
         except OSError as err:
             raise NetworkError(f"the socket to {self.ws_url} failed: {err}") from err
-
-    async def _acknowledged(self, websocket: ClientConnection) -> None:
-        async for raw in websocket:
-            message = self._message(raw)
-            if message.get("type") == "connection_ack":
-                return
-            if message.get("type") == "ping":
-                await websocket.send(json.dumps({"type": "pong"}))
-        raise NetworkError(f"{self.ws_url} closed the socket before acknowledging it")
-
-    def _message(self, raw: str | bytes) -> dict[str, Any]:
-        try:
-            message = json.loads(raw)
-        except ValueError as err:
-            raise NetworkError(f"{self.ws_url} sent a message that is not JSON") from err
-        if not isinstance(message, dict):
-            raise NetworkError(f"{self.ws_url} sent a message that is not an object")
-        return message
 
     def _serializable(self, variables: dict[str, Any] | None) -> dict[str, Any]:
         if not variables:
@@ -271,14 +211,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return to_jsonable_python(value)
-
-
-def _closed(err: ConnectionClosed) -> AxmeClientError:
-    code = err.rcvd.code if err.rcvd is not None else None
-    # the server checks the key at connection_init and closes with 4403 (or 4401) when it is bad
-    if code in (4401, 4403):
-        return UnauthenticatedError(
-            "UNAUTHENTICATED", "the server refused the connection: a valid API key is required", {"closeCode": code}
-        )
-    reason = f" {err.rcvd.reason}" if err.rcvd is not None and err.rcvd.reason else ""
-    return NetworkError(f"the socket closed ({code if code is not None else 'no close frame'}{reason})")

@@ -109,7 +109,7 @@ class SharedSocket:
             try:
                 await sock.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
             except ConnectionClosed as err:
-                raise _closed(err) from err
+                raise closed_error(err) from err
             while True:
                 kind, body, size = await sub.queue.get()
                 sub.bytes -= size
@@ -154,34 +154,7 @@ class SharedSocket:
         return await asyncio.shield(state.connecting)
 
     async def _connect(self, state: _LoopState) -> _Socket:
-        try:
-            ws = await asyncio.wait_for(
-                connect(
-                    self.url,
-                    subprotocols=[GRAPHQL_TRANSPORT_WS],
-                    additional_headers=self.headers,
-                    open_timeout=None,
-                    max_size=None,
-                    proxy=None,
-                ),
-                CONNECT_TIMEOUT,
-            )
-        except (OSError, InvalidHandshake, InvalidURI, asyncio.TimeoutError) as err:
-            raise NetworkError(f"cannot subscribe at {self.url}: {type(err).__name__} {err}".rstrip()) from err
-        try:
-            init: dict[str, Any] = {"type": "connection_init"}
-            if self.init_payload:
-                init["payload"] = self.init_payload
-            await ws.send(json.dumps(init))
-            await asyncio.wait_for(_acknowledged(ws, self.url), CONNECT_TIMEOUT)
-        except asyncio.TimeoutError as err:
-            await _close_quietly(ws)
-            raise NetworkError(f"{self.url} did not acknowledge the connection") from err
-        except ConnectionClosed as err:
-            raise _closed(err) from err
-        except BaseException:
-            await _close_quietly(ws)
-            raise
+        ws = await open_socket(self.url, self.headers, self.init_payload)
         if self._closed:  # the client closed while this socket was being opened
             await _close_quietly(ws)
             raise RuntimeError("the client is closed")
@@ -197,7 +170,7 @@ class SharedSocket:
         failure: Callable[[], AxmeClientError] | None = None
         try:
             async for raw in sock.ws:
-                message = _message(raw, self.url)
+                message = parse_message(raw, self.url)
                 kind = message.get("type")
                 if kind == "ping":
                     await sock.ws.send(json.dumps({"type": "pong"}))
@@ -221,7 +194,7 @@ class SharedSocket:
                     sub.queue.put_nowait(("complete", None, 0))
         except ConnectionClosed as err:
             closed = err
-            failure = lambda: _closed(closed)  # noqa: E731
+            failure = lambda: closed_error(closed)  # noqa: E731
         except NetworkError as err:  # a message that is not JSON
             broken = err
             failure = lambda: NetworkError(broken.message, broken.details)  # noqa: E731
@@ -309,9 +282,45 @@ async def _close_quietly(ws: ClientConnection) -> None:
         await ws.close()
 
 
+async def open_socket(
+    url: str, headers: dict[str, str], init_payload: dict[str, Any] | None, **connect_kwargs: Any
+) -> ClientConnection:
+    """A graphql-transport-ws socket the server has acknowledged (``connect_kwargs`` go to websockets)."""
+    try:
+        ws = await asyncio.wait_for(
+            connect(
+                url,
+                subprotocols=[GRAPHQL_TRANSPORT_WS],
+                additional_headers=headers,
+                open_timeout=None,
+                max_size=None,
+                proxy=None,
+                **connect_kwargs,
+            ),
+            CONNECT_TIMEOUT,
+        )
+    except (OSError, InvalidHandshake, InvalidURI, asyncio.TimeoutError) as err:
+        raise NetworkError(f"cannot subscribe at {url}: {type(err).__name__} {err}".rstrip()) from err
+    try:
+        init: dict[str, Any] = {"type": "connection_init"}
+        if init_payload:
+            init["payload"] = init_payload
+        await ws.send(json.dumps(init))
+        await asyncio.wait_for(_acknowledged(ws, url), CONNECT_TIMEOUT)
+    except asyncio.TimeoutError as err:
+        await _close_quietly(ws)
+        raise NetworkError(f"{url} did not acknowledge the connection") from err
+    except ConnectionClosed as err:
+        raise closed_error(err) from err
+    except BaseException:
+        await _close_quietly(ws)
+        raise
+    return ws
+
+
 async def _acknowledged(ws: ClientConnection, url: str) -> None:
     async for raw in ws:
-        message = _message(raw, url)
+        message = parse_message(raw, url)
         if message.get("type") == "connection_ack":
             return
         if message.get("type") == "ping":
@@ -319,7 +328,8 @@ async def _acknowledged(ws: ClientConnection, url: str) -> None:
     raise NetworkError(f"{url} closed the socket before acknowledging it")
 
 
-def _message(raw: str | bytes, url: str) -> dict[str, Any]:
+def parse_message(raw: str | bytes, url: str) -> dict[str, Any]:
+    """One graphql-transport-ws message, or NetworkError."""
     try:
         message = json.loads(raw)
     except ValueError as err:
@@ -329,7 +339,19 @@ def _message(raw: str | bytes, url: str) -> dict[str, Any]:
     return message
 
 
-def _closed(err: ConnectionClosed) -> AxmeClientError:
+def result_data(result: Any, url: str) -> dict[str, Any] | None:
+    """A ``next`` payload's data; its first GraphQL error raised as its class."""
+    if not isinstance(result, dict):
+        raise NetworkError(f"{url} sent a result that is not an object")
+    errors = result.get("errors")
+    if isinstance(errors, list) and errors:
+        raise from_graphql_error(errors[0])
+    data = result.get("data")
+    return data if isinstance(data, dict) else None
+
+
+def closed_error(err: ConnectionClosed) -> AxmeClientError:
+    """What a socket's close means: UNAUTHENTICATED for a refused key, else NetworkError."""
     code = err.rcvd.code if err.rcvd is not None else None
     # the server checks the key at connection_init and closes with 4403 (or 4401) when it is bad
     if code in (4401, 4403):
