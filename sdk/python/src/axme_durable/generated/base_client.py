@@ -125,11 +125,8 @@ class AxmeBaseClient:
             raise NetworkError(f"{self.url} answered {response.status_code} without a GraphQL body") from err
         if not isinstance(body, dict):
             raise NetworkError(f"{self.url} answered {response.status_code} without a GraphQL body")
-        errors = body.get("errors")
-        if isinstance(errors, list) and errors:
-            raise from_graphql_error(errors[0])
-        data = body.get("data")
-        if not isinstance(data, dict):
+        data = result_data(body, self.url)
+        if data is None:
             raise NetworkError(f"{self.url} answered {response.status_code} without data")
         return data
 
