@@ -395,3 +395,26 @@ async def test_a_malformed_answer_is_a_network_error(answer: bytes) -> None:
     async with scripted(malformed) as (_s, url), AxmeClient(url, timeout=2.0) as c:
         with pytest.raises(NetworkError, match=r"malformed|not an HTTP/1|transfer-encoding"):
             await c.get("01a231c6-084d-7e2c-94ed-6784dbd15949")
+
+
+async def test_at_most_max_connections_requests_are_in_flight_and_the_rest_wait_their_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http1, "MAX_CONNECTIONS", 5)
+    in_flight, most = 0, 0
+
+    async def counted(head: bytes, writer: asyncio.StreamWriter) -> None:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        await answer_ok(head, writer)
+
+    async with scripted(counted) as (s, url):
+        client = Http1Client(url)
+        answers = await asyncio.gather(*(post(client) for _ in range(20)))
+        assert [a.status_code for a in answers] == [200] * 20
+        assert most == 5
+        assert s.connections == 5
+        await client.aclose()

@@ -24,6 +24,7 @@ import re
 import ssl
 import sys
 import time
+import weakref
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -36,6 +37,9 @@ IDLE_SECONDS = 4.0
 
 MAX_IDLE = 32
 """Idle connections kept per client; more are closed as their requests end."""
+
+MAX_CONNECTIONS = 100
+"""Requests one client has in flight per event loop (httpx's default pool size); more wait their turn."""
 
 MAX_HEADER_BYTES = 64 * 1024
 """A response whose status line and headers (or a chunk's size line) are longer than this is refused."""
@@ -174,6 +178,10 @@ class Http1Client:
         self._head = f"POST {target} HTTP/1.1\r\nhost: {parts.netloc}\r\nuser-agent: {USER_AGENT}\r\n"
         self._idle: list[_Connection] = []
         self._closed = False
+        # an asyncio.Semaphore belongs to the loop it first waits in
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def post(self, body: bytes, headers: dict[str, str], timeout: float | None) -> Response:
         """Sends one POST and reads its whole answer within ``timeout`` seconds (None: no limit).
@@ -187,6 +195,14 @@ class Http1Client:
             raise HttpError(f"no answer within {timeout:g} s") from err
 
     async def _exchange(self, request: bytes) -> Response:
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(MAX_CONNECTIONS)
+        async with slots:
+            return await self._exchange_on_a_connection(request)
+
+    async def _exchange_on_a_connection(self, request: bytes) -> Response:
         conn = await self._connection()
         try:
             conn.writer.write(request)
