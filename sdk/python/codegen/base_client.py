@@ -15,17 +15,15 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any, Protocol
-from uuid import uuid4
 
 import httpx
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
-from websockets.exceptions import ConnectionClosed
 
-from axme_durable.errors import NetworkError, from_graphql_error
+from axme_durable.errors import NetworkError
 from axme_durable.generated.base_model import UNSET
 from axme_durable.http1 import Http1Client, HttpError, usable_for
-from axme_durable.ws_shared import SharedSocket, closed_error, open_socket, parse_message, result_data
+from axme_durable.ws_shared import SharedSocket, result_data
 
 
 class HttpResponse(Protocol):
@@ -143,57 +141,20 @@ class AxmeBaseClient:
         the connection. Errors in a result or an ``error`` message raise their class;
         a socket that cannot connect or closes raises ``NetworkError``."""
         on_connected: Callable[[], None] | None = kwargs.pop("on_connected", None)
-        if kwargs:
-            async for data in self._execute_ws_alone(query, operation_name, variables, on_connected, **kwargs):
-                yield data
-            return
         payload: dict[str, Any] = {"query": query, "operationName": operation_name}
         if variables:
             payload["variables"] = self._serializable(variables)
-        async with aclosing(self._shared.subscribe(payload, on_connected)) as results:
-            async for result in results:
-                got = result_data(result, self.ws_url)
-                if got is not None:
-                    yield got
-
-    async def _execute_ws_alone(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        on_connected: Callable[[], None] | None,
-        **kwargs: Any,
-    ) -> AsyncIterator[dict[str, Any]]:
-        websocket = await open_socket(self.ws_url, self.ws_headers, self.ws_connection_init_payload, **kwargs)
+        # keywords for websockets.connect: a socket of this subscription's own, closed with it
+        own = SharedSocket(self.ws_url, self.ws_headers, self.ws_connection_init_payload, **kwargs) if kwargs else None
         try:
-            async with websocket:
-                if on_connected is not None:
-                    on_connected()
-                operation_id = str(uuid4())
-                payload: dict[str, Any] = {"query": query, "operationName": operation_name}
-                if variables:
-                    payload["variables"] = self._serializable(variables)
-                await websocket.send(json.dumps({"id": operation_id, "type": "subscribe", "payload": payload}))
-                async for raw in websocket:
-                    message = parse_message(raw, self.ws_url)
-                    kind = message.get("type")
-                    if kind == "ping":
-                        await websocket.send(json.dumps({"type": "pong"}))
-                    elif message.get("id") != operation_id:
-                        continue
-                    elif kind == "next":
-                        data = result_data(message.get("payload"), self.ws_url)
-                        if data is not None:
-                            yield data
-                    elif kind == "error":
-                        errors = message.get("payload")
-                        raise from_graphql_error(errors[0] if isinstance(errors, list) and errors else errors)
-                    elif kind == "complete":
-                        return
-        except ConnectionClosed as err:
-            raise closed_error(err) from err
-        except OSError as err:
-            raise NetworkError(f"the socket to {self.ws_url} failed: {err}") from err
+            async with aclosing((own or self._shared).subscribe(payload, on_connected)) as results:
+                async for result in results:
+                    got = result_data(result, self.ws_url)
+                    if got is not None:
+                        yield got
+        finally:
+            if own is not None:
+                await own.aclose()
 
     def _serializable(self, variables: dict[str, Any] | None) -> dict[str, Any]:
         if not variables:

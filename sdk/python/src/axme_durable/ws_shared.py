@@ -83,10 +83,14 @@ class _LoopState:
 class SharedSocket:
     """Subscriptions over shared sockets to ``url``, acknowledged with ``init_payload``."""
 
-    def __init__(self, url: str, headers: dict[str, str], init_payload: dict[str, Any] | None) -> None:
+    def __init__(
+        self, url: str, headers: dict[str, str], init_payload: dict[str, Any] | None, **connect_kwargs: Any
+    ) -> None:
         self.url = url
         self.headers = headers
         self.init_payload = init_payload
+        # what websockets.connect takes besides what open_socket sets
+        self.connect_kwargs = connect_kwargs
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         self._closed = False
 
@@ -154,7 +158,7 @@ class SharedSocket:
         return await asyncio.shield(state.connecting)
 
     async def _connect(self, state: _LoopState) -> _Socket:
-        ws = await open_socket(self.url, self.headers, self.init_payload)
+        ws = await open_socket(self.url, self.headers, self.init_payload, **self.connect_kwargs)
         if self._closed:  # the client closed while this socket was being opened
             await _close_quietly(ws)
             raise RuntimeError("the client is closed")
