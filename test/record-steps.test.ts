@@ -83,10 +83,12 @@ describe('recordSteps over GraphQL', () => {
   });
 });
 
+// these count the HTTP requests a batch makes: the client's writes go over HTTP here
+// (the socket carries the same batches: test/client-socket-writes.test.ts)
 describe('the typed client', () => {
   it('sends steps recorded together in one request after the first, and answers each caller with its own record or error', async () => {
     const send = counting();
-    const client = createClient({ url: server.url, send });
+    const client = createClient({ url: server.url, send, writesOverSocket: false });
     try {
       const runs = await leases(uniqueType(), 8);
       const stale = { ...runs[7]!, token: '00000000-0000-4000-8000-000000000000' };
@@ -112,7 +114,7 @@ describe('the typed client', () => {
       return { ...res, text: res.text.replaceAll('RecordStepsInputOfLater', 'RecordStepsInput').replaceAll('recordStepsOfLater', 'recordSteps') };
     };
     const send = counting(older);
-    const client = createClient({ url: server.url, send });
+    const client = createClient({ url: server.url, send, writesOverSocket: false });
     try {
       const runs = await leases(uniqueType(), 6);
       const first = await Promise.all(runs.slice(0, 3).map((r) => client.recordStep({ id: r.id, leaseToken: r.token, name: 'a', durationMs: 1 })));
@@ -128,7 +130,7 @@ describe('the typed client', () => {
 
   it('sends each step of a batch the server refused as a whole on its own, so only the bad one fails', async () => {
     const send = counting();
-    const client = createClient({ url: server.url, send });
+    const client = createClient({ url: server.url, send, writesOverSocket: false });
     try {
       const [a, b, c] = await leases(uniqueType(), 3);
       const step = (r: { id: string; token: string }, usage?: unknown) =>
@@ -147,7 +149,7 @@ describe('the typed client', () => {
   it('a worker running many intents records their steps in fewer requests than steps, and completes every run', async () => {
     const type = uniqueType();
     const send = counting();
-    const client = createClient({ url: server.url, send });
+    const client = createClient({ url: server.url, send, writesOverSocket: false });
     const worker = client.worker({ types: [type], concurrency: 16, waitSeconds: 1, onError: () => {} }, async (run) => {
       const a = await run.step('one', () => ((run.input as { i: number }).i));
       const b = await run.step('two', () => a * 2);

@@ -2,7 +2,8 @@
 // Round trips per run are read from these counters, on the client and worker side.
 import { defaultSender, type SendRequest } from '../../packages/client/src/index.ts';
 
-export const sent = { requests: 0, sockets: 0, byOperation: {} as Record<string, number> };
+/** HTTP requests, sockets opened, operations sent over a socket, and both kinds of operation by name. */
+export const sent = { requests: 0, sockets: 0, overSocket: 0, byOperation: {} as Record<string, number> };
 
 const send = defaultSender();
 
@@ -13,16 +14,33 @@ export const countingSend: SendRequest = (url, init) => {
   try {
     query = String(JSON.parse(init.body).query ?? '');
   } catch {}
-  const op = /^\s*(?:(?:mutation|query|subscription)\s+(\w+))?[^{]*\{\s*(\w+)/.exec(query);
-  const name = op ? (op[1] ?? op[2]!) : 'other';
-  sent.byOperation[name] = (sent.byOperation[name] ?? 0) + 1;
+  count(query);
   return send(url, init);
 };
 
+/** Counts an operation by its name (or its first field). */
+function count(query: string): void {
+  const op = /^\s*(?:(?:mutation|query|subscription)\s+(\w+))?[^{]*\{\s*(\w+)/.exec(query);
+  const name = op ? (op[1] ?? op[2]!) : 'other';
+  sent.byOperation[name] = (sent.byOperation[name] ?? 0) + 1;
+}
+
+/** Counts sockets opened, and each operation sent over one (a graphql-ws `subscribe`) as a request of its name. */
 export class CountingWebSocket extends WebSocket {
   constructor(url: string | URL, protocols?: string | string[]) {
     super(url, protocols);
     sent.sockets++;
+  }
+
+  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (typeof data === 'string' && data.includes('"subscribe"')) {
+      const m = JSON.parse(data) as { type?: string; payload?: { query?: string } };
+      if (m.type === 'subscribe' && !/^\s*subscription\b/.test(m.payload?.query ?? '')) {
+        sent.overSocket++;
+        count(m.payload?.query ?? '');
+      }
+    }
+    super.send(data);
   }
 }
 

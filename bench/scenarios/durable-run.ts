@@ -33,8 +33,8 @@ interface Measured {
   errors: number;
   cpuPerRun: Record<string, number>;
   db?: DbCounters;
-  sent?: { requests: number; sockets: number; byOperation: Record<string, number> };
-  workerSent?: { requests: number; sockets: number; byOperation: Record<string, number> };
+  sent?: { requests: number; sockets: number; overSocket: number; byOperation: Record<string, number> };
+  workerSent?: { requests: number; sockets: number; overSocket: number; byOperation: Record<string, number> };
   statements?: Record<string, number>;
   /** Medians of the phases of one run (Axme: client and worker timestamps joined by intent id). */
   phases?: Record<string, number>;
@@ -84,7 +84,7 @@ async function measure(s: Subject): Promise<Measured> {
   const perConc = (n: number) => n / Math.max(1, conc.count);
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const sorted = latencies.sort((a, b) => a - b);
-  const perRun = (a: any, b: any) => a && b && { requests: (b.requests - a.requests) / RUNS, sockets: (b.sockets - a.sockets) / RUNS, byOperation: Object.fromEntries(Object.entries(b.byOperation as Record<string, number>).map(([k, v]) => [k, (v - (a.byOperation[k] ?? 0)) / RUNS])) };
+  const perRun = (a: any, b: any) => a && b && { requests: (b.requests - a.requests) / RUNS, sockets: (b.sockets - a.sockets) / RUNS, overSocket: ((b.overSocket ?? 0) - (a.overSocket ?? 0)) / RUNS, byOperation: Object.fromEntries(Object.entries(b.byOperation as Record<string, number>).map(([k, v]) => [k, (v - (a.byOperation[k] ?? 0)) / RUNS])) };
   return {
     latency: { p50: q(sorted, 0.5), p95: q(sorted, 0.95), p99: q(sorted, 0.99) },
     perSecond: conc.count / conc.seconds,
@@ -98,7 +98,8 @@ async function measure(s: Subject): Promise<Measured> {
     concurrent: {
       ...(st1 && st2 ? { statements: perConc(sum(st2) - sum(st1)) } : {}),
       ...(w1 && concWorker ? {
-        workerRequests: perConc(concWorker.requests - w1.requests),
+        // HTTP requests and operations over its socket alike
+        workerRequests: perConc(concWorker.requests + (concWorker.overSocket ?? 0) - w1.requests - (w1.overSocket ?? 0)),
         workerByOperation: Object.fromEntries(Object.entries(concWorker.byOperation as Record<string, number>).map(([k, v]) => [k, perConc(v - (w1.byOperation[k] ?? 0))])),
       } : {}),
     },
@@ -108,7 +109,7 @@ async function measure(s: Subject): Promise<Measured> {
 
 const concurrentCounts = (m: Measured) => [
   m.concurrent?.statements !== undefined ? `; ${m.concurrent.statements.toFixed(1)} statements/run` : '',
-  m.concurrent?.workerRequests !== undefined ? `; worker ${m.concurrent.workerRequests.toFixed(1)} requests/run` : '',
+  m.concurrent?.workerRequests !== undefined ? `; worker ${m.concurrent.workerRequests.toFixed(1)} operations/run` : '',
   m.concurrent?.workerByOperation ? ` (${Object.entries(m.concurrent.workerByOperation).filter(([, v]) => v >= 0.005).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '',
 ].join('');
 
@@ -118,7 +119,7 @@ function rows(name: string, m: Measured, extra = ''): Row[] {
   const cpuTotal = Object.values(m.cpuPerRun).reduce((a, b) => a + b, 0);
   const cpu = `CPU ${cpuTotal.toFixed(1)} ms/run (${Object.entries(m.cpuPerRun).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`;
   const db = m.db ? `; per run: ${m.db.commits.toFixed(1)} commits, ${(m.db.inserted + m.db.updated + m.db.deleted).toFixed(1)} rows written, WAL ${(m.db.walBytes / 1024).toFixed(1)} KB (server-wide)` : '';
-  const trips = m.sent && (m.sent.requests || m.sent.sockets) ? `; client sent ${m.sent.requests.toFixed(1)} requests + ${m.sent.sockets.toFixed(1)} sockets/run` + (m.workerSent ? `, worker ${m.workerSent.requests.toFixed(1)} requests/run (${Object.entries(m.workerSent.byOperation).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '') : '';
+  const trips = m.sent && (m.sent.requests || m.sent.sockets) ? `; client sent ${m.sent.requests.toFixed(1)} requests + ${m.sent.sockets.toFixed(1)} sockets/run` + (m.workerSent ? `, worker ${m.workerSent.requests.toFixed(1)} requests + ${m.workerSent.overSocket.toFixed(1)} operations over its socket/run (${Object.entries(m.workerSent.byOperation).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '') : '';
   return [
     { scenario: TITLE, subject: `${name}, ${RUNS} one after another`, value: m.latency.p50, unit: 'ms p50', vs: `p95 ${m.latency.p95.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms`, note: `${db}${trips}${extra}`.replace(/^; /, '') },
     { scenario: TITLE, subject: `${name}, ${STARTERS} concurrent starters`, value: m.perSecond, unit: 'runs/s', vs: m.errors ? `${m.errors} errors` : '', note: cpu + concurrentCounts(m) + (m.concurrentPhases ? `; median phases (ms): ${fmtPhases(m.concurrentPhases)}` : '') },

@@ -5,7 +5,7 @@
 import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, BadUserInputError, NetworkError, fromGraphQLError } from './errors.ts';
-import { SharedSocket, live, type SubscribeOptions, type Transport } from './live.ts';
+import { SharedSocket, SocketUnavailable, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
 import { type SendRequest, defaultSender, fetchSender } from './send.ts';
 import { Batcher, type Outcome } from './batcher.ts';
@@ -54,6 +54,15 @@ export interface ClientOptions {
    */
   socketIdleMs?: number;
   /**
+   * Send the worker's hot writes (step records and completions) as operations over the
+   * client's shared WebSocket instead of an HTTP request each: one held connection, and
+   * measured on loopback ~0.2 ms and a third of the server's CPU less per operation.
+   * Default: on where the runtime has a WebSocket, unless `fetch` is given (a fetch set up
+   * for a proxy keeps every request on it) or `transport` is 'sse'. A write larger than
+   * 64 KiB, or one made while the socket cannot connect, goes over HTTP.
+   */
+  writesOverSocket?: boolean;
+  /**
    * How long a request may go without its answer, beyond the wait it asks the server for
    * (a long poll's or execute()'s `waitSeconds`), before it fails with a NetworkError
    * (default 30,000 ms; 0 or Infinity: no limit). A server that vanished without closing
@@ -86,7 +95,14 @@ export class AxmeClient {
     this.sendFn = o.send ?? (o.fetch ? fetchSender(o.fetch) : defaultSender());
     this.o = o;
     this.socket = new SharedSocket({ url: o.url, apiKey: o.apiKey, fetch: this.fetchFn, webSocketImpl: o.webSocketImpl }, o.socketIdleMs ?? 1000);
+    const hasWebSocket = o.webSocketImpl !== undefined || typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
+    this.socketWrites = o.writesOverSocket ?? (hasWebSocket && !o.fetch && o.transport !== 'sse');
   }
+
+  /** Whether writes go over the shared socket (ClientOptions.writesOverSocket). */
+  private readonly socketWrites: boolean;
+  /** Writes go over HTTP until then: the socket could not connect (a proxy refusing upgrades, a server draining). */
+  private socketDownUntil = 0;
 
   /** Steps recorded through recordStep; made on first use. */
   private stepRecords: Batcher<ops.RecordStepInput, RecordedStep> | null = null;
@@ -138,6 +154,33 @@ export class AxmeClient {
     }
     if (body.errors?.length) throw fromGraphQLError(body.errors[0]!);
     if (!body.data) throw new NetworkError('NETWORK', `${this.url} answered ${res.status} without data`);
+    return body.data;
+  }
+
+  /**
+   * A worker's write: over the shared socket when allowed (ClientOptions.writesOverSocket),
+   * else as `request`. The same answers and errors either way; an operation the socket
+   * could not send goes over HTTP, and HTTP carries writes for a while after.
+   */
+  private async write<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+    if (!this.socketWrites || Date.now() < this.socketDownUntil) return this.request(doc, variables);
+    const query = doc.toString();
+    if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables);
+    const limitMs = requestLimitMs(this.o.timeoutMs, variables);
+    const deadline = new AbortController();
+    const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new NetworkError('NETWORK', `no answer from ${this.url} within ${limitMs} ms`)), limitMs);
+    let body;
+    try {
+      body = await this.socket.execute<R>(query, variables, deadline.signal);
+    } catch (err) {
+      if (!(err instanceof SocketUnavailable)) throw err;
+      this.socketDownUntil = Date.now() + SOCKET_RETRY_MS;
+      return this.request(doc, variables);
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+    if (body.errors?.length) throw fromGraphQLError(body.errors[0]!);
+    if (!body.data) throw new NetworkError('NETWORK', `${this.url} answered without data`);
     return body.data;
   }
 
@@ -228,7 +271,7 @@ export class AxmeClient {
    * refused it (as the matching error class), so one stale lease does not fail the rest.
    */
   async completeMany(items: ops.CompleteIntentInput[]): Promise<({ intent: Intent } | { error: AxmeClientError })[]> {
-    const results = (await this.request(ops.CompleteIntentsDocument, { input: { items } })).completeIntents;
+    const results = (await this.write(ops.CompleteIntentsDocument, { input: { items } })).completeIntents;
     return results.map((r) => r.intent
       ? { intent: r.intent }
       : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
@@ -249,7 +292,7 @@ export class AxmeClient {
   private async sendSteps(items: ops.RecordStepInput[]): Promise<Outcome<RecordedStep>[]> {
     if (items.length > 1 && this.stepsInOne) {
       try {
-        return (await this.request(ops.RecordStepsDocument, { input: { items } })).recordSteps.map((r) => r.step
+        return (await this.write(ops.RecordStepsDocument, { input: { items } })).recordSteps.map((r) => r.step
           ? { ok: r.step }
           : { error: fromGraphQLError({ message: r.error?.message ?? 'not recorded', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
       } catch (err) {
@@ -259,7 +302,7 @@ export class AxmeClient {
         // else one item made the whole request invalid (an Int out of range, say): each goes alone, for its own answer
       }
     }
-    return Promise.all(items.map((input) => this.request(ops.RecordStepDocument, { input }).then(
+    return Promise.all(items.map((input) => this.write(ops.RecordStepDocument, { input }).then(
       (d): Outcome<RecordedStep> => ({ ok: d.recordStep }),
       (error: unknown): Outcome<RecordedStep> => ({ error }),
     )));
@@ -448,6 +491,15 @@ export { AxmeClientError };
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** How long a request may take: `timeoutMs` beyond the wait it asks for; null (no limit) for a timeoutMs of 0 or Infinity. */
+/**
+ * Writes longer than this (in characters of JSON) go over HTTP: the server takes WebSocket
+ * messages of up to 1 MiB and closes a socket that sends a larger one, failing every
+ * operation on it. 64 Ki characters are at most 192 KiB of UTF-8.
+ */
+const SOCKET_WRITE_MAX_CHARS = 64 * 1024;
+/** After the socket could not connect, writes go over HTTP this long before trying it again. */
+const SOCKET_RETRY_MS = 30_000;
+
 function requestLimitMs(timeoutMs: number | undefined, variables: unknown): number | null {
   const t = timeoutMs ?? 30_000;
   if (!(t > 0) || t === Infinity) return null;

@@ -110,6 +110,56 @@ export class SharedSocket {
     return entry;
   }
 
+  /**
+   * One query or mutation over a shared connection, answered by its one result. Rejects
+   * with SocketUnavailable when no connection could be opened (the operation never left:
+   * the caller may send it another way), with the mapped error of an `error` message, and
+   * with a NetworkError when the connection dropped after it may have been sent.
+   */
+  async execute<R>(query: string, variables: unknown, signal: AbortSignal): Promise<Result<R>> {
+    const lease = this.lease();
+    let connected = false;
+    const offConnected = lease.onConnected(() => (connected = true));
+    let unsubscribe = () => {};
+    let abort = () => {};
+    try {
+      return await new Promise<Result<R>>((resolve, reject) => {
+        let result: Result<R> | undefined;
+        unsubscribe = lease.client.subscribe<R>({ query, variables: variables as Record<string, unknown> }, {
+          next: (r) => (result = r as Result<R>),
+          error: reject,
+          complete: () => (result ? resolve(result) : reject(new Error('the operation completed without a result'))),
+        });
+        abort = () => reject(signal.reason);
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort, { once: true });
+      });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      if (Array.isArray(err) && err.length) {
+        const first = err[0] as GqlError;
+        // refused before it ran, for the number of operations on this socket: not sent, as far as the server goes
+        if (first.extensions?.reason === 'TOO_MANY_SUBSCRIPTIONS') {
+          lease.refused();
+          throw new SocketUnavailable(first.message);
+        }
+        throw fromGraphQLError(first);
+      }
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 4403 || code === 4401) {
+        throw fromGraphQLError({ message: 'the server refused the connection: a valid API key is required', extensions: { code: 'UNAUTHENTICATED' } });
+      }
+      if (!connected) throw new SocketUnavailable(describe(err));
+      throw new NetworkError('NETWORK', `the connection to ${this.o.url} closed before the answer: ${describe(err)}`);
+    } finally {
+      signal.removeEventListener('abort', abort);
+      // ends the operation on the server too when it is still running (an abort, a timeout)
+      unsubscribe();
+      offConnected();
+      lease.release();
+    }
+  }
+
   /** Closes the sockets now (subscriptions still on them fail and resume on a new one). */
   async close(): Promise<void> {
     const entries = this.entries;
@@ -127,7 +177,7 @@ export interface SubscribeOptions {
 }
 
 type GqlError = { message: string; extensions?: Record<string, unknown> };
-type Result<R> = { data?: R | null; errors?: readonly GqlError[] };
+export type Result<R> = { data?: R | null; errors?: readonly GqlError[] };
 
 /** Tells the resuming loop where to pick up after a disconnect. */
 export interface Resume<V> {
@@ -137,6 +187,9 @@ export interface Resume<V> {
 }
 
 class ConnectFailed extends Error {}
+
+/** No connection could be opened for an operation: it was never sent. */
+export class SocketUnavailable extends Error {}
 
 // a slow consumer dropped, or an instance shutting down: subscribe again
 const transient = (e: AxmeClientError) => e.code === 'RATE_LIMITED' || (e.code === 'CONFLICT' && e.details.reason === 'SHUTTING_DOWN');

@@ -1,0 +1,183 @@
+// A worker's hot writes (step records, completions) as operations over the client's
+// shared graphql-ws socket, against a listening server: the same answers and errors as
+// over HTTP, HTTP for what the socket cannot carry, and never a second send of a write
+// that may have reached the server.
+import { randomUUID } from 'node:crypto';
+import { afterEach, expect, it } from 'vitest';
+import { createAxme } from '../src/app.ts';
+import { LeaseLostError, NetworkError, createClient, defaultSender, type SendRequest } from '@axme/client';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/log.ts';
+import { listen } from '../src/server.ts';
+import { freshDb } from './helpers/db.ts';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start() {
+  const tdb = await freshDb();
+  cleanups.push(() => tdb.close());
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
+  const running = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db, startSweeper: false }), createLogger('silent'));
+  cleanups.push(() => running.shutdown());
+  return running.url;
+}
+
+const opName = (query: string) => /^\s*(?:mutation|query|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'other';
+
+/** Operations by name, as they left: over HTTP (`send`) or as graphql-ws subscribe messages (`impl`). */
+function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'drop' | 'close' } = {}) {
+  const http: string[] = [];
+  const socket: string[] = [];
+  const sockets = { opened: 0 };
+  const base = defaultSender();
+  const send: SendRequest = (url, init) => {
+    http.push(opName(String(JSON.parse(init.body).query)));
+    return base(url, init);
+  };
+  send.close = () => base.close?.();
+  class Counting extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      sockets.opened++;
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      const m = typeof data === 'string' ? (JSON.parse(data) as { type: string; payload?: { query: string } }) : null;
+      if (m?.type === 'subscribe') {
+        const op = opName(m.payload!.query);
+        socket.push(op);
+        const what = o.onSubscribe?.(this, op) ?? 'send';
+        if (what === 'drop') return;
+        super.send(data);
+        if (what === 'close') this.close();
+        return;
+      }
+      super.send(data);
+    }
+  }
+  return { http, socket, sockets, send, impl: Counting };
+}
+
+async function claimOne(client: ReturnType<typeof createClient>, type: string) {
+  const intent = await client.submit({ type, input: { n: 1 } });
+  const [lease] = await client.claimMany({ types: [type], limit: 1 });
+  expect(lease!.intent.id).toBe(intent.id);
+  return { id: intent.id, token: lease!.token };
+}
+
+it("sends a worker's step records and completion over the shared socket, with the results HTTP gives", async () => {
+  const url = await start();
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const worker = client.worker({ types: ['writes.socket'], agent: 'test' }, async (run) => {
+    const a = await run.step('a', () => ({ a: 1 }));
+    const b = await run.step('b', () => ({ b: a.a + 1 }));
+    return { sum: a.a + b.b };
+  });
+  cleanups.push(() => worker.stop());
+  const intent = await client.submit({ type: 'writes.socket', input: {} });
+  const done = await client.result(intent.id);
+  expect(done.status).toBe('COMPLETED');
+  expect(done.output).toEqual({ sum: 3 });
+  const steps = await client.steps(intent.id, { withOutput: true });
+  expect(steps!.map((s) => [s.name, s.status, s.output])).toEqual([['a', 'COMPLETED', { a: 1 }], ['b', 'COMPLETED', { b: 2 }]]);
+  // the writes went over the socket, and only there
+  expect(c.socket.filter((op) => op !== 'WatchIntent')).toEqual(['RecordStep', 'RecordStep', 'CompleteIntents']);
+  expect(c.http).not.toContain('RecordStep');
+  expect(c.http).not.toContain('CompleteIntents');
+  expect(c.http).toContain('ClaimIntents');
+});
+
+it('refuses a write over the socket with the same error class and details as over HTTP', async () => {
+  const url = await start();
+  const c = counting();
+  const overSocket = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  const overHttp = createClient({ url, writesOverSocket: false });
+  cleanups.push(() => overSocket.close(), () => overHttp.close());
+  const { id } = await claimOne(overHttp, 'writes.refused');
+  const refusal = async (client: typeof overHttp) => {
+    const err = await client.recordStep({ id, leaseToken: randomUUID(), name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeaseLostError);
+    return { code: (err as LeaseLostError).code, details: (err as LeaseLostError).details };
+  };
+  expect(await refusal(overSocket)).toEqual(await refusal(overHttp));
+  expect(c.socket).toEqual(['RecordStep']);
+  expect(c.http).not.toContain('RecordStep');
+});
+
+it('sends a large write, and every write while the socket cannot connect, over HTTP', async () => {
+  const url = await start();
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const { id, token } = await claimOne(client, 'writes.large');
+  // 100 KB of output: more than one socket message should carry
+  await client.recordStep({ id, leaseToken: token, name: 'big', output: 'x'.repeat(100_000), durationMs: 1 });
+  expect(c.http).toContain('RecordStep');
+  expect(c.socket).toEqual([]);
+
+  // a socket that never connects (a proxy refusing upgrades): the write goes over HTTP, once
+  class Refused extends WebSocket {
+    constructor(_url: string | URL, protocols?: string | string[]) {
+      super('ws://127.0.0.1:9/graphql', protocols);
+      opened++;
+    }
+  }
+  let opened = 0;
+  const blocked = counting();
+  const behindProxy = createClient({ url, send: blocked.send, webSocketImpl: Refused });
+  cleanups.push(() => behindProxy.close());
+  const second = await claimOne(behindProxy, 'writes.blocked');
+  const step = await behindProxy.recordStep({ id: second.id, leaseToken: second.token, name: 's1', output: 1, durationMs: 1 });
+  expect(step.name).toBe('s1');
+  await behindProxy.recordStep({ id: second.id, leaseToken: second.token, name: 's2', output: 2, durationMs: 1 });
+  expect(blocked.http.filter((op) => op === 'RecordStep')).toHaveLength(2);
+  // the second write did not try the socket again
+  expect(opened).toBe(1);
+  expect((await behindProxy.steps(second.id))!.map((s) => s.name)).toEqual(['s1', 's2']);
+});
+
+it('fails a write with a NetworkError, and does not send it again, when the socket closes before its answer', async () => {
+  const url = await start();
+  const c = counting({ onSubscribe: (_ws, op) => (op === 'RecordStep' ? 'close' : 'send') });
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const { id, token } = await claimOne(client, 'writes.dropped');
+  // the socket opens first: the write leaves on it, then the socket closes
+  const err = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(NetworkError);
+  expect(c.socket).toEqual(['RecordStep']);
+  expect(c.http).not.toContain('RecordStep');
+});
+
+it('fails a write with a NetworkError after timeoutMs without an answer, and does not send it again', async () => {
+  const url = await start();
+  const c = counting({ onSubscribe: (_ws, op) => (op === 'RecordStep' ? 'drop' : 'send') });
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl, timeoutMs: 300 });
+  cleanups.push(() => client.close());
+  const { id, token } = await claimOne(client, 'writes.silent');
+  const err = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(NetworkError);
+  expect((err as Error).message).toMatch(/within 300 ms/);
+  expect(c.http).not.toContain('RecordStep');
+});
+
+it('batches steps recorded together into one recordSteps operation on the socket', async () => {
+  const url = await start();
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const runs = [];
+  for (let i = 0; i < 6; i++) runs.push(await claimOne(client, `writes.batch.${i}`));
+  const steps = await Promise.all(runs.map((r, i) => client.recordStep({ id: r.id, leaseToken: r.token, name: 'only', output: i, durationMs: 1 })));
+  expect(steps.map((s) => s.name)).toEqual(Array(6).fill('only'));
+  // the first goes at once, those that came meanwhile together
+  expect(c.socket[0]).toBe('RecordStep');
+  expect(c.socket.length).toBeLessThan(6);
+  expect(c.socket.slice(1).every((op) => op === 'RecordSteps')).toBe(true);
+  expect(c.http).not.toContain('RecordStep');
+  expect(c.http).not.toContain('RecordSteps');
+});
