@@ -43,7 +43,7 @@ function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'dr
       super(url, protocols);
       sockets.opened++;
     }
-    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    override send(data: Parameters<WebSocket["send"]>[0]): void {
       const m = typeof data === 'string' ? (JSON.parse(data) as { type: string; payload?: { query: string } }) : null;
       if (m?.type === 'subscribe') {
         const op = opName(m.payload!.query);

@@ -32,7 +32,7 @@ export class CountingWebSocket extends WebSocket {
     sent.sockets++;
   }
 
-  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+  override send(data: Parameters<WebSocket["send"]>[0]): void {
     if (typeof data === 'string' && data.includes('"subscribe"')) {
       const m = JSON.parse(data) as { type?: string; payload?: { query?: string } };
       if (m.type === 'subscribe' && !/^\s*subscription\b/.test(m.payload?.query ?? '')) {
