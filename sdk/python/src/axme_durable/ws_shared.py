@@ -19,6 +19,7 @@ import contextlib
 import json
 import weakref
 from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from typing import Any
 from uuid import uuid4
 
@@ -50,6 +51,11 @@ MAX_QUEUED = 1000
 
 MAX_QUEUED_BYTES = 16 * 1024 * 1024
 """The same in bytes of JSON (the server's own limit for a socket's unsent results)."""
+
+
+class SocketUnavailable(Exception):
+    """An operation was not sent over a socket (none could be opened, or the server refused
+    it before running it): it may go another way."""
 
 
 class _Sub:
@@ -102,6 +108,31 @@ class SharedSocket:
         sock = await self._open()
         if on_connected is not None:
             on_connected()
+        async with aclosing(self._operation(sock, payload, refusal_unsent=False)) as results:
+            async for result in results:
+                yield result
+
+    async def execute(self, payload: dict[str, Any]) -> Any:
+        """The one result of a query or mutation sent over a shared socket. Raises
+        ``SocketUnavailable`` when it was never sent (no socket could be opened, or the server
+        refused it for the number of operations on the socket: the caller may send it another
+        way), the ``error`` message's class, and ``NetworkError`` when the socket was lost
+        after it may have reached the server."""
+        try:
+            sock = await self._open()
+        except NetworkError as err:
+            raise SocketUnavailable(err.message) from err
+        result: Any = None
+        async with aclosing(self._operation(sock, payload, refusal_unsent=True)) as results:
+            async for got in results:
+                result = got
+        if result is None:
+            raise NetworkError(f"{self.url} completed the operation without a result")
+        return result
+
+    async def _operation(
+        self, sock: _Socket, payload: dict[str, Any], refusal_unsent: bool
+    ) -> AsyncGenerator[Any, None]:
         op = str(uuid4())
         sub = _Sub()
         sock.subs[op] = sub
@@ -125,6 +156,8 @@ class SharedSocket:
                 elif kind == "error":
                     ended = True
                     errors = body
+                    if refusal_unsent and _refused_for_count(errors):
+                        raise SocketUnavailable("the server refused another operation on this socket")
                     raise from_graphql_error(errors[0] if isinstance(errors, list) and errors else errors)
                 else:  # "closed": the socket is gone, or this subscription fell too far behind
                     ended = True

@@ -6,14 +6,18 @@
 Queries and mutations go over HTTP: through ``axme_durable.http1`` (keep-alive HTTP/1.1 on
 asyncio streams, ~15x less CPU per request than httpx), or through httpx when the caller
 passes an ``http_client`` or a proxy is set in the environment; subscriptions over WebSocket with the
-``graphql-transport-ws`` protocol (the one graphql-ws speaks). Every GraphQL error is
+``graphql-transport-ws`` protocol (the one graphql-ws speaks), and the operations a caller sends
+with ``over_socket=True`` (a worker's step records and completions) over the same shared socket
+where requests would go through http1. Every GraphQL error is
 raised as the ``axme_durable.errors`` class for its ``extensions.code``, and every
 transport failure as ``NetworkError``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any, Protocol
@@ -24,8 +28,15 @@ from pydantic_core import to_jsonable_python
 
 from axme_durable.errors import NetworkError
 from axme_durable.generated.base_model import UNSET
-from axme_durable.http1 import Http1Client, HttpError, usable_for
-from axme_durable.ws_shared import SharedSocket, result_data
+from axme_durable.http1 import Http1Client, HttpError, usable_for, within
+from axme_durable.ws_shared import SharedSocket, SocketUnavailable, result_data
+
+SOCKET_WRITE_MAX_CHARS = 64 * 1024
+"""Writes longer than this (characters of JSON) go over HTTP: the server closes a socket that
+sends a message over 1 MiB, failing every operation on it (64 Ki characters are at most 192 KiB)."""
+
+SOCKET_RETRY_SECONDS = 30.0
+"""After no socket could be opened, writes go over HTTP this long before trying one again."""
 
 
 class HttpResponse(Protocol):
@@ -35,6 +46,18 @@ class HttpResponse(Protocol):
     def status_code(self) -> int: ...
 
     def json(self) -> Any: ...
+
+
+class _SocketResult:
+    """A result that came over the socket, read as an HTTP answer is."""
+
+    status_code = 200
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def json(self) -> Any:
+        return self._body
 
 
 class AxmeBaseClient:
@@ -59,6 +82,10 @@ class AxmeBaseClient:
         self.ws_connection_init_payload = ws_connection_init_payload
         # every subscription of this client on one socket
         self._shared = SharedSocket(self.ws_url, self.ws_headers, ws_connection_init_payload)
+        # execute(..., over_socket=True) sends over that socket (the worker's hot writes);
+        # only where requests go over http1: a caller's httpx client or a proxy keeps them on httpx
+        self.writes_over_socket = True
+        self._socket_down_until = 0.0
 
     async def __aenter__(self) -> AxmeBaseClient:
         return self
@@ -104,7 +131,12 @@ class AxmeBaseClient:
             "accept": "application/graphql-response+json, application/json",
             **self.headers,
         }
+        over_socket = kwargs.pop("over_socket", False)
         timeout = kwargs.get("timeout", self.timeout)
+        if over_socket and self.writes_over_socket and self._http1 is not None and not kwargs.keys() - {"timeout"}:
+            sent = await self._over_socket(body, timeout)
+            if sent is not None:
+                return sent
         if self._http1 is not None and kwargs.keys() <= {"timeout"} and isinstance(timeout, (int, float, type(None))):
             try:
                 return await self._http1.post(json.dumps(body).encode(), headers, timeout)
@@ -114,6 +146,22 @@ class AxmeBaseClient:
             return await self.http_client.post(self.url, content=json.dumps(body), headers=headers, **kwargs)
         except httpx.TransportError as err:
             raise NetworkError(f"cannot reach {self.url}: {type(err).__name__} {err}".rstrip()) from err
+
+    async def _over_socket(self, body: dict[str, Any], timeout: float | None) -> HttpResponse | None:
+        """One operation over the shared socket; None when it was not sent (too large for a
+        socket message, or no socket could be opened: HTTP carries writes for a while then)."""
+        if time.monotonic() < self._socket_down_until:
+            return None
+        payload = {k: v for k, v in body.items() if v is not None}
+        if len(json.dumps(payload)) > SOCKET_WRITE_MAX_CHARS:
+            return None
+        try:
+            return _SocketResult(await within(timeout, self._shared.execute(payload)))
+        except SocketUnavailable:
+            self._socket_down_until = time.monotonic() + SOCKET_RETRY_SECONDS
+            return None
+        except asyncio.TimeoutError as err:
+            raise NetworkError(f"no answer from {self.url} within {timeout} s") from err
 
     def get_data(self, response: HttpResponse) -> dict[str, Any]:
         """The operation's data, or the first error as its exception class."""
