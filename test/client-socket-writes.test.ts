@@ -16,10 +16,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function start() {
+async function start(env: Record<string, string> = {}) {
   const tdb = await freshDb();
   cleanups.push(() => tdb.close());
-  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SHUTDOWN_TIMEOUT_MS: '500' });
+  const config = loadConfig({ PORT: '0', AXME_LOG_LEVEL: 'silent', AXME_SHUTDOWN_TIMEOUT_MS: '500', ...env });
   const running = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db, startSweeper: false }), createLogger('silent'));
   cleanups.push(() => running.shutdown());
   return running.url;
@@ -28,10 +28,10 @@ async function start() {
 const opName = (query: string) => /^\s*(?:mutation|query|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'other';
 
 /** Operations by name, as they left: over HTTP (`send`) or as graphql-ws subscribe messages (`impl`). */
-function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'drop' | 'close' } = {}) {
+function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'drop' | 'close' | 'close1000' } = {}) {
   const http: string[] = [];
   const socket: string[] = [];
-  const sockets = { opened: 0 };
+  const sockets = { opened: 0, open: 0 };
   const base = defaultSender();
   const send: SendRequest = (url, init) => {
     http.push(opName(String(JSON.parse(init.body).query)));
@@ -42,6 +42,8 @@ function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'dr
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       sockets.opened++;
+      sockets.open++;
+      this.addEventListener('close', () => sockets.open--);
     }
     override send(data: Parameters<WebSocket["send"]>[0]): void {
       const m = typeof data === 'string' ? (JSON.parse(data) as { type: string; payload?: { query: string } }) : null;
@@ -52,6 +54,8 @@ function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'dr
         if (what === 'drop') return;
         super.send(data);
         if (what === 'close') this.close();
+        // a normal closure: graphql-ws would connect again and resend what was in flight
+        if (what === 'close1000') this.close(1000, 'bye');
         return;
       }
       super.send(data);
@@ -96,7 +100,7 @@ it('refuses a write over the socket with the same error class and details as ove
   const c = counting();
   const overSocket = createClient({ url, send: c.send, webSocketImpl: c.impl });
   const overHttp = createClient({ url, writesOverSocket: false });
-  cleanups.push(() => overSocket.close(), () => overHttp.close());
+  cleanups.push(() => overSocket.close(), () => overHttp.close(), overSocket.holdWrites(), overHttp.holdWrites());
   const { id } = await claimOne(overHttp, 'writes.refused');
   const refusal = async (client: typeof overHttp) => {
     const err = await client.recordStep({ id, leaseToken: randomUUID(), name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
@@ -112,7 +116,7 @@ it('sends a large write, and every write while the socket cannot connect, over H
   const url = await start();
   const c = counting();
   const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
-  cleanups.push(() => client.close());
+  cleanups.push(() => client.close(), client.holdWrites());
   const { id, token } = await claimOne(client, 'writes.large');
   // 100 KB of output: more than one socket message should carry
   await client.recordStep({ id, leaseToken: token, name: 'big', output: 'x'.repeat(100_000), durationMs: 1 });
@@ -129,7 +133,7 @@ it('sends a large write, and every write while the socket cannot connect, over H
   let opened = 0;
   const blocked = counting();
   const behindProxy = createClient({ url, send: blocked.send, webSocketImpl: Refused });
-  cleanups.push(() => behindProxy.close());
+  cleanups.push(() => behindProxy.close(), behindProxy.holdWrites());
   const second = await claimOne(behindProxy, 'writes.blocked');
   const step = await behindProxy.recordStep({ id: second.id, leaseToken: second.token, name: 's1', output: 1, durationMs: 1 });
   expect(step.name).toBe('s1');
@@ -144,7 +148,7 @@ it('fails a write with a NetworkError, and does not send it again, when the sock
   const url = await start();
   const c = counting({ onSubscribe: (_ws, op) => (op === 'RecordStep' ? 'close' : 'send') });
   const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
-  cleanups.push(() => client.close());
+  cleanups.push(() => client.close(), client.holdWrites());
   const { id, token } = await claimOne(client, 'writes.dropped');
   // the socket opens first: the write leaves on it, then the socket closes
   const err = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
@@ -157,7 +161,7 @@ it('fails a write with a NetworkError after timeoutMs without an answer, and doe
   const url = await start();
   const c = counting({ onSubscribe: (_ws, op) => (op === 'RecordStep' ? 'drop' : 'send') });
   const client = createClient({ url, send: c.send, webSocketImpl: c.impl, timeoutMs: 300 });
-  cleanups.push(() => client.close());
+  cleanups.push(() => client.close(), client.holdWrites());
   const { id, token } = await claimOne(client, 'writes.silent');
   const err = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(NetworkError);
@@ -169,7 +173,7 @@ it('batches steps recorded together into one recordSteps operation on the socket
   const url = await start();
   const c = counting();
   const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
-  cleanups.push(() => client.close());
+  cleanups.push(() => client.close(), client.holdWrites());
   const runs = [];
   for (let i = 0; i < 6; i++) runs.push(await claimOne(client, `writes.batch.${i}`));
   const steps = await Promise.all(runs.map((r, i) => client.recordStep({ id: r.id, leaseToken: r.token, name: 'only', output: i, durationMs: 1 })));
@@ -180,4 +184,61 @@ it('batches steps recorded together into one recordSteps operation on the socket
   expect(c.socket.slice(1).every((op) => op === 'RecordSteps')).toBe(true);
   expect(c.http).not.toContain('RecordStep');
   expect(c.http).not.toContain('RecordSteps');
+});
+
+it('fails a write whose socket closed normally after it left, instead of letting graphql-ws send it again', async () => {
+  const url = await start();
+  const c = counting({ onSubscribe: (_ws, op) => (op === 'RecordStep' ? 'close1000' : 'send') });
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close(), client.holdWrites());
+  const { id, token } = await claimOne(client, 'writes.normal-close');
+  const err = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(NetworkError);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(c.socket).toEqual(['RecordStep']);
+  expect(c.http).not.toContain('RecordStep');
+});
+
+it('sends writes over HTTP outside a hold, and keeps the held socket open across pauses until the hold ends', async () => {
+  const url = await start();
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl, socketIdleMs: 50 });
+  cleanups.push(() => client.close());
+  const { id, token } = await claimOne(client, 'writes.hold');
+  await client.recordStep({ id, leaseToken: token, name: 'before', output: 0, durationMs: 1 });
+  expect(c.http).toEqual(['SubmitIntent', 'ClaimIntents', 'RecordStep']);
+  expect(c.sockets.opened).toBe(0);
+
+  const release = client.holdWrites();
+  await client.recordStep({ id, leaseToken: token, name: 'a', output: 1, durationMs: 1 });
+  // a step that runs longer than the subscription socket's idle delay finds it still open
+  await new Promise((r) => setTimeout(r, 300));
+  await client.recordStep({ id, leaseToken: token, name: 'b', output: 2, durationMs: 1 });
+  expect(c.socket).toEqual(['RecordStep', 'RecordStep']);
+  expect(c.sockets).toEqual({ opened: 1, open: 1 });
+  await release();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(c.sockets.open).toBe(0);
+});
+
+it('sends a write the server refused for the number of operations on its socket over HTTP, and the next over the socket', async () => {
+  const url = await start({ AXME_MAX_SUBSCRIPTIONS: '1' });
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close(), client.holdWrites());
+  const runs = [await claimOne(client, 'writes.refused-count.a'), await claimOne(client, 'writes.refused-count.b')];
+  await client.recordStep({ id: runs[0]!.id, leaseToken: runs[0]!.token, name: 'warm', output: 0, durationMs: 1 });
+  // a step and a completion at once: two operations, one more than the server takes on a socket
+  const [step, [completed]] = await Promise.all([
+    client.recordStep({ id: runs[0]!.id, leaseToken: runs[0]!.token, name: 'together', output: 1, durationMs: 1 }),
+    client.completeMany([{ id: runs[1]!.id, leaseToken: runs[1]!.token, output: { done: true } }]),
+  ]);
+  expect(step.name).toBe('together');
+  expect(completed).toHaveProperty('intent.status', 'COMPLETED');
+  // the refused one went over HTTP, once
+  expect(c.http.filter((op) => op === 'RecordStep' || op === 'CompleteIntents')).toHaveLength(1);
+  // and the next write goes over a socket again, a new one
+  await client.recordStep({ id: runs[0]!.id, leaseToken: runs[0]!.token, name: 'after', output: 9, durationMs: 1 });
+  expect(c.socket[c.socket.length - 1]).toBe('RecordStep');
+  expect(c.sockets.opened).toBe(2);
 });

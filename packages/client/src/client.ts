@@ -54,12 +54,12 @@ export interface ClientOptions {
    */
   socketIdleMs?: number;
   /**
-   * Send the worker's hot writes (step records and completions) as operations over the
-   * client's shared WebSocket instead of an HTTP request each: one held connection, and
-   * measured on loopback ~0.2 ms and a third of the server's CPU less per operation.
-   * Default: on where the runtime has a WebSocket, unless `fetch` is given (a fetch set up
-   * for a proxy keeps every request on it) or `transport` is 'sse'. A write larger than
-   * 64 KiB, or one made while the socket cannot connect, goes over HTTP.
+   * While a worker runs (or `holdWrites()` is held), its step records and completions go as
+   * operations over a WebSocket it holds instead of an HTTP request each: measured on
+   * loopback ~0.2 ms and a third of the server's CPU less per write. Default: on where the
+   * runtime has a WebSocket, unless `fetch` is given (a fetch set up for a proxy keeps every
+   * request on it) or `transport` is 'sse'. A write over 64 Ki characters, one made while
+   * the socket cannot connect, and every write outside a hold go over HTTP.
    */
   writesOverSocket?: boolean;
   /**
@@ -99,8 +99,11 @@ export class AxmeClient {
     this.socketWrites = o.writesOverSocket ?? (hasWebSocket && !o.fetch && o.transport !== 'sse');
   }
 
-  /** Whether writes go over the shared socket (ClientOptions.writesOverSocket). */
+  /** Whether writes may go over a socket (ClientOptions.writesOverSocket). */
   private readonly socketWrites: boolean;
+  /** The socket writes go over while held (holdWrites), open until the last hold ends. */
+  private writeSocket: SharedSocket | null = null;
+  private writeHolds = 0;
   /** Writes go over HTTP until then: the socket could not connect (a proxy refusing upgrades, a server draining). */
   private socketDownUntil = 0;
 
@@ -113,6 +116,25 @@ export class AxmeClient {
   async close(): Promise<void> {
     this.sendFn.close?.();
     await this.socket.close();
+  }
+
+  /**
+   * Keeps a WebSocket open for this client's step records and completions until the
+   * returned function is called (ClientOptions.writesOverSocket); a worker holds one while
+   * it runs. Outside a hold, writes go over HTTP, and no socket keeps the process alive.
+   */
+  holdWrites(): () => Promise<void> {
+    if (!this.socketWrites) return async () => {};
+    this.writeHolds++;
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.writeHolds > 0 || !this.writeSocket) return;
+      const socket = this.writeSocket;
+      this.writeSocket = null;
+      await socket.close();
+    };
   }
 
   /**
@@ -158,23 +180,24 @@ export class AxmeClient {
   }
 
   /**
-   * A worker's write: over the shared socket when allowed (ClientOptions.writesOverSocket),
-   * else as `request`. The same answers and errors either way; an operation the socket
+   * A worker's write: over the held write socket when there is a hold (holdWrites), else
+   * as `request`. The same answers and errors either way; an operation the socket
    * could not send goes over HTTP, and HTTP carries writes for a while after.
    */
   private async write<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
-    if (!this.socketWrites || Date.now() < this.socketDownUntil) return this.request(doc, variables);
+    if (this.writeHolds === 0 || Date.now() < this.socketDownUntil) return this.request(doc, variables);
     const query = doc.toString();
     if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables);
     const limitMs = requestLimitMs(this.o.timeoutMs, variables);
     const deadline = new AbortController();
     const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new NetworkError('NETWORK', `no answer from ${this.url} within ${limitMs} ms`)), limitMs);
     let body;
+    this.writeSocket ??= new SharedSocket({ url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl }, 0, true);
     try {
-      body = await this.socket.execute<R>(query, variables, deadline.signal);
+      body = await this.writeSocket.execute<R>(query, variables, deadline.signal);
     } catch (err) {
       if (!(err instanceof SocketUnavailable)) throw err;
-      this.socketDownUntil = Date.now() + SOCKET_RETRY_MS;
+      if (err.connectFailed) this.socketDownUntil = Date.now() + SOCKET_RETRY_MS;
       return this.request(doc, variables);
     } finally {
       if (timer !== null) clearTimeout(timer);
@@ -490,7 +513,6 @@ export { AxmeClientError };
 /** The longest a timer waits (setTimeout fires at once beyond it). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** How long a request may take: `timeoutMs` beyond the wait it asks for; null (no limit) for a timeoutMs of 0 or Infinity. */
 /**
  * Writes longer than this (in characters of JSON) go over HTTP: the server takes WebSocket
  * messages of up to 1 MiB and closes a socket that sends a larger one, failing every
@@ -500,6 +522,7 @@ const SOCKET_WRITE_MAX_CHARS = 64 * 1024;
 /** After the socket could not connect, writes go over HTTP this long before trying it again. */
 const SOCKET_RETRY_MS = 30_000;
 
+/** How long a request may take: `timeoutMs` beyond the wait it asks for; null (no limit) for a timeoutMs of 0 or Infinity. */
 function requestLimitMs(timeoutMs: number | undefined, variables: unknown): number | null {
   const t = timeoutMs ?? 30_000;
   if (!(t > 0) || t === Infinity) return null;

@@ -35,9 +35,16 @@ export interface SocketLease {
 interface Entry {
   client: WsClient;
   open: boolean;
+  /** The WebSocket of its current connection, once acknowledged. */
+  socket: { readyState: number } | null;
   active: number;
   full: boolean;
 }
+
+/** WebSocket.OPEN */
+const OPEN = 1;
+/** How long an operation waits for a connection before it goes another way (graphql-ws bounds only the ack). */
+const CONNECT_WAIT_MS = 5_000;
 
 /**
  * The graphql-ws connections shared by every subscription of a client (result(),
@@ -49,16 +56,27 @@ interface Entry {
 export class SharedSocket {
   private readonly o: Omit<LiveOptions, 'socket'>;
   private readonly idleMs: number;
+  private readonly held: boolean;
   private entries: Entry[] = [];
 
-  constructor(o: Omit<LiveOptions, 'socket'>, idleMs: number) {
+  /**
+   * `idleMs`: how long a connection stays open after its last operation ends. `held`: its
+   * connections stay open until close() (a running worker's, for its writes: a step
+   * that runs for seconds finds the socket still there), and reconnect when the next
+   * operation comes after one was lost.
+   */
+  constructor(o: Omit<LiveOptions, 'socket'>, idleMs: number, held = false) {
     this.o = o;
     this.idleMs = idleMs;
+    this.held = held;
   }
 
   /** A connection with room for one more subscription; `release()` when it ends. */
   lease(): SocketLease {
-    const entry = this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add();
+    return this.leaseOf(this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add());
+  }
+
+  private leaseOf(entry: Entry): SocketLease {
     entry.active++;
     let released = false;
     return {
@@ -88,17 +106,24 @@ export class SharedSocket {
       url: this.o.url.replace(/^http/, 'ws'),
       webSocketImpl: this.o.webSocketImpl ?? defaultWebSocket(),
       connectionParams: this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {},
-      lazy: true,
+      // not lazy: graphql-ws holds the connection until dispose() (no idle timer left behind),
+      // and after a loss the next operation connects again
+      lazy: !this.held,
+      onNonLazyError: () => {},
       lazyCloseTimeout: this.idleMs,
       // a lost socket fails every subscription on it; each one's live() loop resumes from its own cursor
       retryAttempts: 0,
       // a proxy that swallows the upgrade must not stall the watch: fall back instead
       connectionAckWaitTimeout: 10_000,
     });
-    const entry: Entry = { client, open: false, active: 0, full: false };
-    client.on('connected', () => (entry.open = true));
+    const entry: Entry = { client, open: false, socket: null, active: 0, full: false };
+    client.on('connected', (socket) => {
+      entry.open = true;
+      entry.socket = socket as { readyState: number };
+    });
     client.on('closed', () => {
       entry.open = false;
+      entry.socket = null;
       // a new connection has room again; an idle extra one is let go
       entry.full = false;
       if (entry.active === 0 && this.entries.length > 1) {
@@ -112,50 +137,76 @@ export class SharedSocket {
 
   /**
    * One query or mutation over a shared connection, answered by its one result. Rejects
-   * with SocketUnavailable when no connection could be opened (the operation never left:
-   * the caller may send it another way), with the mapped error of an `error` message, and
-   * with a NetworkError when the connection dropped after it may have been sent.
+   * with SocketUnavailable when it never left (no connection within CONNECT_WAIT_MS or the
+   * signal's deadline, or the server refused it for the number of operations on the
+   * socket): the caller may send it another way. Rejects with the mapped error of an
+   * `error` message, and with a NetworkError when the connection it left on closed first:
+   * it is never sent again (graphql-ws would resend it on a new connection after a close
+   * with code 1000).
    */
   async execute<R>(query: string, variables: unknown, signal: AbortSignal): Promise<Result<R>> {
-    const lease = this.lease();
-    let connected = false;
-    const offConnected = lease.onConnected(() => (connected = true));
+    signal.throwIfAborted();
+    let lease: SocketLease;
+    let entry: Entry;
+    try {
+      entry = this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add();
+      lease = this.leaseOf(entry);
+    } catch (err) {
+      throw new SocketUnavailable((err as Error).message, { connectFailed: true });
+    }
+    // the connection the operation left on: graphql-ws sends it as soon as one is acknowledged
+    let sentOn: unknown = entry.socket?.readyState === OPEN ? entry.socket : null;
+    const cleanups: (() => void)[] = [];
     let unsubscribe = () => {};
-    let abort = () => {};
     try {
       return await new Promise<Result<R>>((resolve, reject) => {
+        const unsent = (why: string, connectFailed: boolean) => {
+          unsubscribe();
+          reject(new SocketUnavailable(why, { connectFailed }));
+        };
+        cleanups.push(lease.client.on('connected', (socket) => void (sentOn ??= socket)));
+        cleanups.push(lease.client.on('closed', (event) => {
+          // the old connection of a socket that was closing when this began: graphql-ws connects again
+          if (sentOn === null) return;
+          // at once, in the event: graphql-ws' retry then finds the operation done and sends nothing
+          unsubscribe();
+          reject(new NetworkError('NETWORK', `the connection to ${this.o.url} closed before the answer: ${describe(event)}`));
+        }));
         let result: Result<R> | undefined;
         unsubscribe = lease.client.subscribe<R>({ query, variables: variables as Record<string, unknown> }, {
           next: (r) => (result = r as Result<R>),
-          error: reject,
-          complete: () => (result ? resolve(result) : reject(new Error('the operation completed without a result'))),
+          error: (err) => {
+            if (Array.isArray(err) && err.length) {
+              const first = err[0] as GqlError;
+              // refused before it ran, for the number of operations on this socket
+              if (first.extensions?.reason === 'TOO_MANY_SUBSCRIPTIONS') {
+                lease.refused();
+                return reject(new SocketUnavailable(first.message, { connectFailed: false }));
+              }
+              return reject(fromGraphQLError(first));
+            }
+            const code = (err as { code?: unknown } | null)?.code;
+            if (code === 4403 || code === 4401) {
+              return reject(fromGraphQLError({ message: 'the server refused the connection: a valid API key is required', extensions: { code: 'UNAUTHENTICATED' } }));
+            }
+            if (sentOn === null) return unsent(describe(err), true);
+            reject(new NetworkError('NETWORK', `the connection to ${this.o.url} failed before the answer: ${describe(err)}`));
+          },
+          complete: () => (result ? resolve(result) : reject(new NetworkError('NETWORK', `${this.o.url} completed the operation without a result`))),
         });
-        abort = () => reject(signal.reason);
+        const late = setTimeout(() => sentOn === null && unsent(`no connection to ${this.o.url} within ${CONNECT_WAIT_MS} ms`, true), CONNECT_WAIT_MS);
+        cleanups.push(() => clearTimeout(late));
+        const abort = () => (sentOn === null ? unsent(`no connection to ${this.o.url} in time`, true) : reject(signal.reason));
         if (signal.aborted) abort();
-        else signal.addEventListener('abort', abort, { once: true });
-      });
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (Array.isArray(err) && err.length) {
-        const first = err[0] as GqlError;
-        // refused before it ran, for the number of operations on this socket: not sent, as far as the server goes
-        if (first.extensions?.reason === 'TOO_MANY_SUBSCRIPTIONS') {
-          lease.refused();
-          throw new SocketUnavailable(first.message);
+        else {
+          signal.addEventListener('abort', abort, { once: true });
+          cleanups.push(() => signal.removeEventListener('abort', abort));
         }
-        throw fromGraphQLError(first);
-      }
-      const code = (err as { code?: unknown } | null)?.code;
-      if (code === 4403 || code === 4401) {
-        throw fromGraphQLError({ message: 'the server refused the connection: a valid API key is required', extensions: { code: 'UNAUTHENTICATED' } });
-      }
-      if (!connected) throw new SocketUnavailable(describe(err));
-      throw new NetworkError('NETWORK', `the connection to ${this.o.url} closed before the answer: ${describe(err)}`);
+      });
     } finally {
-      signal.removeEventListener('abort', abort);
+      for (const c of cleanups) c();
       // ends the operation on the server too when it is still running (an abort, a timeout)
       unsubscribe();
-      offConnected();
       lease.release();
     }
   }
@@ -188,8 +239,14 @@ export interface Resume<V> {
 
 class ConnectFailed extends Error {}
 
-/** No connection could be opened for an operation: it was never sent. */
-export class SocketUnavailable extends Error {}
+/** An operation was never sent over a socket; `connectFailed`: because no connection could be opened. */
+export class SocketUnavailable extends Error {
+  readonly connectFailed: boolean;
+  constructor(message: string, o: { connectFailed: boolean }) {
+    super(message);
+    this.connectFailed = o.connectFailed;
+  }
+}
 
 // a slow consumer dropped, or an instance shutting down: subscribe again
 const transient = (e: AxmeClientError) => e.code === 'RATE_LIMITED' || (e.code === 'CONFLICT' && e.details.reason === 'SHUTTING_DOWN');
@@ -251,8 +308,11 @@ export async function* live<R, V>(o: LiveOptions, doc: TypedDocumentString<R, V>
 
 function describe(err: unknown): string {
   if (err instanceof Error) return err.message;
-  const e = err as { code?: number; reason?: string };
-  return e && typeof e === 'object' && 'code' in e ? `socket closed ${e.code}${e.reason ? ` ${e.reason}` : ''}` : String(err);
+  const e = err as { code?: number; reason?: string; type?: string };
+  if (e && typeof e === 'object' && 'code' in e) return `socket closed ${e.code}${e.reason ? ` ${e.reason}` : ''}`;
+  // a WebSocket `error` event says nothing more
+  if (e && typeof e === 'object' && typeof e.type === 'string') return `socket ${e.type}`;
+  return String(err);
 }
 
 /** Node 22+, Deno, Bun and browsers have a global WebSocket; elsewhere pass `webSocketImpl` (e.g. the `ws` package). */

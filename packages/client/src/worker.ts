@@ -106,11 +106,17 @@ export class Worker {
 
   /** One claim in flight at a time, for as many intents as there are free slots. */
   private async claimLoop(): Promise<void> {
-    await this.session?.start();
+    // its step records and completions go over a socket held while it runs
+    const releaseWrites = this.client.holdWrites();
     try {
-      await this.claimWhileRunning();
+      await this.session?.start();
+      try {
+        await this.claimWhileRunning();
+      } finally {
+        await this.session?.stop();
+      }
     } finally {
-      await this.session?.stop();
+      await releaseWrites();
     }
   }
 
