@@ -4,6 +4,7 @@ cannot carry, and never a second send of a write that may have reached the serve
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -36,9 +37,9 @@ class Sent:
             self.http.append(_op(json.loads(body)["query"]))
             return await post(body, headers, timeout)
 
-        async def counted_execute(payload: dict[str, Any]) -> Any:
+        async def counted_execute(payload: dict[str, Any], timeout: float | None) -> Any:
             self.socket.append(_op(payload["query"]))
-            return await execute(payload)
+            return await execute(payload, timeout)
 
         http1.post = counted_post  # type: ignore[method-assign]
         client.gql._shared.execute = counted_execute  # type: ignore[method-assign]
@@ -112,7 +113,11 @@ async def test_a_refused_write_raises_the_same_error_over_the_socket_as_over_htt
 ) -> None:
     sent = Sent(client)
     intent_id, _ = await _claim(client, intent_type)
-    async with AxmeClient(server.url, writes_over_socket=False) as over_http:
+    async with (
+        AxmeClient(server.url, writes_over_socket=False) as over_http,
+        client.hold_writes(),
+        over_http.hold_writes(),
+    ):
         refusals = []
         for c in (client, over_http):
             with pytest.raises(LeaseLostError) as caught:
@@ -128,7 +133,8 @@ async def test_a_large_write_and_writes_while_no_socket_opens_go_over_http(
 ) -> None:
     sent = Sent(client)
     intent_id, token = await _claim(client, intent_type)
-    await client.record_step(_step(intent_id, token, "big", "x" * 100_000))
+    async with client.hold_writes():
+        await client.record_step(_step(intent_id, token, "big", "x" * 100_000))
     assert sent.http.count("RecordStep") == 1
     assert sent.socket == []
 
@@ -142,7 +148,7 @@ async def test_a_large_write_and_writes_while_no_socket_opens_go_over_http(
         return real("ws://127.0.0.1:9/graphql", **kwargs)
 
     monkeypatch.setattr(ws_shared, "connect", refused)
-    async with AxmeClient(server.url) as blocked:
+    async with AxmeClient(server.url) as blocked, blocked.hold_writes():
         counted = Sent(blocked)
         other_id, other_token = await _claim(blocked, intent_type)
         first = await blocked.record_step(_step(other_id, other_token, "s1", 1))
@@ -159,8 +165,9 @@ async def test_a_socket_lost_after_the_write_left_fails_it_without_sending_it_ag
     sent = Sent(client)
     intent_id, token = await _claim(client, intent_type)
     on_send["RecordStep"] = "close"
-    with pytest.raises(NetworkError):
-        await client.record_step(_step(intent_id, token, "s", 1))
+    async with client.hold_writes():
+        with pytest.raises(NetworkError):
+            await client.record_step(_step(intent_id, token, "s", 1))
     assert sent.socket == ["RecordStep"]
     assert "RecordStep" not in sent.http
 
@@ -168,10 +175,30 @@ async def test_a_socket_lost_after_the_write_left_fails_it_without_sending_it_ag
 async def test_a_write_without_an_answer_fails_after_the_timeout_without_being_sent_again(
     server: Server, intent_type: str, on_send: dict[str, str]
 ) -> None:
-    async with AxmeClient(server.url, timeout=0.5) as client:
+    async with AxmeClient(server.url, timeout=0.5) as client, client.hold_writes():
         sent = Sent(client)
         intent_id, token = await _claim(client, intent_type)
         on_send["RecordStep"] = "drop"
         with pytest.raises(NetworkError, match=r"within 0\.5 s"):
             await client.record_step(_step(intent_id, token, "s", 1))
         assert "RecordStep" not in sent.http
+
+
+async def test_writes_go_over_http_outside_a_hold_and_the_held_socket_outlives_idle_pauses(
+    client: AxmeClient, intent_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ws_shared, "IDLE_SECONDS", 0.05)
+    sent = Sent(client)
+    intent_id, token = await _claim(client, intent_type)
+    await client.record_step(_step(intent_id, token, "before", 0))
+    assert sent.http[-1] == "RecordStep"
+    assert sent.socket == []
+    async with client.hold_writes():
+        await client.record_step(_step(intent_id, token, "a", 1))
+        await asyncio.sleep(0.3)  # a step longer than the idle delay
+        await client.record_step(_step(intent_id, token, "b", 2))
+        state = client.gql._shared._loops[asyncio.get_running_loop()]
+        assert len(state.sockets) == 1
+    assert sent.socket == ["RecordStep", "RecordStep"]
+    await asyncio.sleep(0.3)
+    assert state.sockets == []

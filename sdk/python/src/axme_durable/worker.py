@@ -175,13 +175,18 @@ class Worker:
             pass
 
     async def _claim_loop(self) -> None:
-        if self.session is not None:
-            await self.session.start()
+        # its step records and completions go over a socket held open while it runs
+        self.client.gql.hold_writes()
         try:
-            await self._claim_while_running()
-        finally:
             if self.session is not None:
-                await asyncio.shield(self.session.stop())
+                await self.session.start()
+            try:
+                await self._claim_while_running()
+            finally:
+                if self.session is not None:
+                    await asyncio.shield(self.session.stop())
+        finally:
+            self.client.gql.release_writes()
 
     async def _claim_while_running(self) -> None:
         """One claim in flight at a time, for as many intents as there are free slots."""

@@ -34,6 +34,7 @@ from axme_durable.errors import (
     UnauthenticatedError,
     from_graphql_error,
 )
+from axme_durable.http1 import within
 
 GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
 
@@ -55,7 +56,11 @@ MAX_QUEUED_BYTES = 16 * 1024 * 1024
 
 class SocketUnavailable(Exception):
     """An operation was not sent over a socket (none could be opened, or the server refused
-    it before running it): it may go another way."""
+    it before running it): it may go another way. ``connect_failed``: no socket could be opened."""
+
+    def __init__(self, message: str, *, connect_failed: bool) -> None:
+        super().__init__(message)
+        self.connect_failed = connect_failed
 
 
 class _Sub:
@@ -99,6 +104,7 @@ class SharedSocket:
         self.connect_kwargs = connect_kwargs
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         self._closed = False
+        self._holds = 0
 
     async def subscribe(
         self, payload: dict[str, Any], on_connected: Callable[[], None] | None
@@ -112,23 +118,49 @@ class SharedSocket:
             async for result in results:
                 yield result
 
-    async def execute(self, payload: dict[str, Any]) -> Any:
-        """The one result of a query or mutation sent over a shared socket. Raises
-        ``SocketUnavailable`` when it was never sent (no socket could be opened, or the server
-        refused it for the number of operations on the socket: the caller may send it another
-        way), the ``error`` message's class, and ``NetworkError`` when the socket was lost
-        after it may have reached the server."""
+    async def execute(self, payload: dict[str, Any], timeout: float | None) -> Any:
+        """The one result of a query or mutation sent over a shared socket, within ``timeout``
+        seconds of its sending (opening a socket has its own bound, ``CONNECT_TIMEOUT``).
+        Raises ``SocketUnavailable`` when it was never sent (no socket could be opened, the
+        socket was closing, or the server refused it for the number of operations on the
+        socket: the caller may send it another way), the ``error`` message's class, and
+        ``NetworkError`` when the socket was lost or the time ran out after it may have
+        reached the server."""
         try:
             sock = await self._open()
         except NetworkError as err:
-            raise SocketUnavailable(err.message) from err
+            raise SocketUnavailable(err.message, connect_failed=True) from err
         result: Any = None
-        async with aclosing(self._operation(sock, payload, refusal_unsent=True)) as results:
-            async for got in results:
-                result = got
+
+        async def answer() -> None:
+            nonlocal result
+            async with aclosing(self._operation(sock, payload, refusal_unsent=True)) as results:
+                async for got in results:
+                    result = got
+
+        try:
+            await within(timeout, answer())
+        except asyncio.TimeoutError as err:
+            raise NetworkError(f"no answer from {self.url} within {timeout} s") from err
         if result is None:
             raise NetworkError(f"{self.url} completed the operation without a result")
         return result
+
+    def hold(self) -> None:
+        """Keeps the sockets open while held (a running worker's writes), however long idle."""
+        self._holds += 1
+        for state in self._loops.values():
+            for sock in state.sockets:
+                if sock.idle is not None:
+                    sock.idle.cancel()
+                    sock.idle = None
+
+    def release(self) -> None:
+        """Ends a hold: idle sockets of this event loop close after ``IDLE_SECONDS`` again."""
+        self._holds -= 1
+        if self._holds == 0:
+            for sock in self._state(asyncio.get_running_loop()).sockets:
+                self._idle_from_now(sock)
 
     async def _operation(
         self, sock: _Socket, payload: dict[str, Any], refusal_unsent: bool
@@ -144,6 +176,9 @@ class SharedSocket:
             try:
                 await sock.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
             except ConnectionClosed as err:
+                # the socket was closing (a drain, an idle close): nothing was written
+                if refusal_unsent:
+                    raise SocketUnavailable(str(closed_error(err)), connect_failed=False) from err
                 raise closed_error(err) from err
             while True:
                 kind, body, size = await sub.queue.get()
@@ -157,7 +192,9 @@ class SharedSocket:
                     ended = True
                     errors = body
                     if refusal_unsent and _refused_for_count(errors):
-                        raise SocketUnavailable("the server refused another operation on this socket")
+                        raise SocketUnavailable(
+                            "the server refused another operation on this socket", connect_failed=False
+                        )
                     raise from_graphql_error(errors[0] if isinstance(errors, list) and errors else errors)
                 else:  # "closed": the socket is gone, or this subscription fell too far behind
                     ended = True
@@ -267,7 +304,7 @@ class SharedSocket:
         task.add_done_callback(state.background.discard)
 
     def _idle_from_now(self, sock: _Socket) -> None:
-        if not sock.subs and not sock.closed and sock.idle is None:
+        if not sock.subs and not sock.closed and sock.idle is None and self._holds == 0:
             sock.idle = sock.loop.call_later(IDLE_SECONDS, self._close_if_idle, sock)
 
     def _close_if_idle(self, sock: _Socket) -> None:

@@ -8,14 +8,13 @@ asyncio streams, ~15x less CPU per request than httpx), or through httpx when th
 passes an ``http_client`` or a proxy is set in the environment; subscriptions over WebSocket with the
 ``graphql-transport-ws`` protocol (the one graphql-ws speaks), and the operations a caller sends
 with ``over_socket=True`` (a worker's step records and completions) over the same shared socket
-where requests would go through http1. Every GraphQL error is
+while writes are held (``hold_writes``: a running worker) and requests would go through http1. Every GraphQL error is
 raised as the ``axme_durable.errors`` class for its ``extensions.code``, and every
 transport failure as ``NetworkError``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -28,7 +27,7 @@ from pydantic_core import to_jsonable_python
 
 from axme_durable.errors import NetworkError
 from axme_durable.generated.base_model import UNSET
-from axme_durable.http1 import Http1Client, HttpError, usable_for, within
+from axme_durable.http1 import Http1Client, HttpError, usable_for
 from axme_durable.ws_shared import SharedSocket, SocketUnavailable, result_data
 
 SOCKET_WRITE_MAX_CHARS = 64 * 1024
@@ -85,6 +84,7 @@ class AxmeBaseClient:
         # execute(..., over_socket=True) sends over that socket (the worker's hot writes);
         # only where requests go over http1: a caller's httpx client or a proxy keeps them on httpx
         self.writes_over_socket = True
+        self.write_holds = 0
         self._socket_down_until = 0.0
 
     async def __aenter__(self) -> AxmeBaseClient:
@@ -133,7 +133,10 @@ class AxmeBaseClient:
         }
         over_socket = kwargs.pop("over_socket", False)
         timeout = kwargs.get("timeout", self.timeout)
-        if over_socket and self.writes_over_socket and self._http1 is not None and not kwargs.keys() - {"timeout"}:
+        plain = (
+            self._http1 is not None and kwargs.keys() <= {"timeout"} and isinstance(timeout, (int, float, type(None)))
+        )
+        if over_socket and plain and self.write_holds > 0 and self.writes_over_socket:
             sent = await self._over_socket(body, timeout)
             if sent is not None:
                 return sent
@@ -156,12 +159,21 @@ class AxmeBaseClient:
         if len(json.dumps(payload)) > SOCKET_WRITE_MAX_CHARS:
             return None
         try:
-            return _SocketResult(await within(timeout, self._shared.execute(payload)))
-        except SocketUnavailable:
-            self._socket_down_until = time.monotonic() + SOCKET_RETRY_SECONDS
+            return _SocketResult(await self._shared.execute(payload, timeout))
+        except SocketUnavailable as err:
+            if err.connect_failed:
+                self._socket_down_until = time.monotonic() + SOCKET_RETRY_SECONDS
             return None
-        except asyncio.TimeoutError as err:
-            raise NetworkError(f"no answer from {self.url} within {timeout} s") from err
+
+    def hold_writes(self) -> None:
+        """From now until ``release_writes()``, operations sent with ``over_socket=True`` go over
+        the shared socket, which stays open however long idle (a running worker holds it)."""
+        self.write_holds += 1
+        self._shared.hold()
+
+    def release_writes(self) -> None:
+        self.write_holds -= 1
+        self._shared.release()
 
     def get_data(self, response: HttpResponse) -> dict[str, Any]:
         """The operation's data, or the first error as its exception class."""
