@@ -3,6 +3,7 @@
 // over HTTP, HTTP for what the socket cannot carry, and never a second send of a write
 // that may have reached the server.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
 import { LeaseLostError, NetworkError, createClient, defaultSender, type SendRequest } from '@axme/client';
@@ -10,6 +11,7 @@ import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { listen } from '../src/server.ts';
 import { freshDb } from './helpers/db.ts';
+import { until } from './helpers/live.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -237,8 +239,41 @@ it('sends a write the server refused for the number of operations on its socket 
   expect(completed).toHaveProperty('intent.status', 'COMPLETED');
   // the refused one went over HTTP, once
   expect(c.http.filter((op) => op === 'RecordStep' || op === 'CompleteIntents')).toHaveLength(1);
-  // and the next write goes over a socket again, a new one
+  // and the next write goes over the socket again: it took no new ones only while it carried one
   await client.recordStep({ id: runs[0]!.id, leaseToken: runs[0]!.token, name: 'after', output: 9, durationMs: 1 });
   expect(c.socket[c.socket.length - 1]).toBe('RecordStep');
-  expect(c.sockets.opened).toBe(2);
+  expect(c.sockets.opened).toBe(1);
 });
+
+it('sends a write over HTTP when the upgrade never completes, and lets go of the attempt when the hold ends', async () => {
+  const url = await start();
+  // a proxy that takes the connection and never answers the upgrade
+  const held: Socket[] = [];
+  const silent = createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => {
+    for (const socket of held) socket.destroy();
+    silent.close(resolve);
+  }));
+  const port = (silent.address() as { port: number }).port;
+  let closed = 0;
+  class Swallowed extends WebSocket {
+    constructor(_url: string | URL, protocols?: string | string[]) {
+      super(`ws://127.0.0.1:${port}/graphql`, protocols);
+      this.addEventListener('close', () => closed++);
+    }
+  }
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: Swallowed });
+  cleanups.push(() => client.close());
+  const release = client.holdWrites();
+  const { id, token } = await claimOne(client, 'writes.swallowed');
+  const step = await client.recordStep({ id, leaseToken: token, name: 's', output: 1, durationMs: 1 });
+  expect(step.name).toBe('s');
+  expect(c.http.filter((op) => op === 'RecordStep')).toHaveLength(1);
+  // the attempt was given up, so the hold ends at once
+  await until(() => closed === 1, 5_000, 'the stuck upgrade closed');
+  const started = Date.now();
+  await release();
+  expect(Date.now() - started).toBeLessThan(1_000);
+}, 20_000);

@@ -5,7 +5,7 @@
 import * as ops from './generated/graphql.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 import { AxmeClientError, BadUserInputError, NetworkError, fromGraphQLError } from './errors.ts';
-import { SharedSocket, SocketUnavailable, live, type SubscribeOptions, type Transport } from './live.ts';
+import { type Result, SharedSocket, SocketUnavailable, live, type SubscribeOptions, type Transport } from './live.ts';
 import { ScheduleClient } from './schedules.ts';
 import { type SendRequest, defaultSender, fetchSender } from './send.ts';
 import { Batcher, type Outcome } from './batcher.ts';
@@ -106,6 +106,7 @@ export class AxmeClient {
   private writeHolds = 0;
   /** Writes go over HTTP until then: the socket could not connect (a proxy refusing upgrades, a server draining). */
   private socketDownUntil = 0;
+  private socketRetryMs = SOCKET_RETRY_MS;
 
   /** Steps recorded through recordStep; made on first use. */
   private stepRecords: Batcher<ops.RecordStepInput, RecordedStep> | null = null;
@@ -191,13 +192,18 @@ export class AxmeClient {
     const limitMs = requestLimitMs(this.o.timeoutMs, variables);
     const deadline = new AbortController();
     const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new NetworkError('NETWORK', `no answer from ${this.url} within ${limitMs} ms`)), limitMs);
-    let body;
+    let body: Result<R>;
     this.writeSocket ??= new SharedSocket({ url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl }, 0, true);
     try {
       body = await this.writeSocket.execute<R>(query, variables, deadline.signal);
+      this.socketRetryMs = SOCKET_RETRY_MS;
     } catch (err) {
       if (!(err instanceof SocketUnavailable)) throw err;
-      if (err.connectFailed) this.socketDownUntil = Date.now() + SOCKET_RETRY_MS;
+      if (err.connectFailed) {
+        // each failure in a row waits twice as long before the socket is tried again
+        this.socketDownUntil = Date.now() + this.socketRetryMs;
+        this.socketRetryMs = Math.min(this.socketRetryMs * 2, SOCKET_RETRY_MAX_MS);
+      }
       return this.request(doc, variables);
     } finally {
       if (timer !== null) clearTimeout(timer);
@@ -519,8 +525,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * operation on it. 64 Ki characters are at most 192 KiB of UTF-8.
  */
 const SOCKET_WRITE_MAX_CHARS = 64 * 1024;
-/** After the socket could not connect, writes go over HTTP this long before trying it again. */
+/** After the socket could not connect, writes go over HTTP this long before trying it again, twice as long after each failure in a row, up to the max. */
 const SOCKET_RETRY_MS = 30_000;
+const SOCKET_RETRY_MAX_MS = 600_000;
 
 /** How long a request may take: `timeoutMs` beyond the wait it asks for; null (no limit) for a timeoutMs of 0 or Infinity. */
 function requestLimitMs(timeoutMs: number | undefined, variables: unknown): number | null {

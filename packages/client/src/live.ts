@@ -32,8 +32,32 @@ export interface SocketLease {
   release(): void;
 }
 
+/** A WebSocket of a connection attempt, as far as this needs it. */
+interface Attempt {
+  readyState: number;
+  close(): void;
+}
+
+/** `impl`, recording each socket it makes in `attempts` until that socket closes. */
+function tracked(impl: unknown, attempts: Set<Attempt>): unknown {
+  const Base = impl as new (...a: unknown[]) => Attempt & { addEventListener(t: 'close', fn: () => void): void };
+  return class extends Base {
+    constructor(...a: unknown[]) {
+      super(...a);
+      attempts.add(this);
+      this.addEventListener('close', () => attempts.delete(this));
+    }
+  };
+}
+
+/** Closes the entry's sockets that are still connecting: the attempt fails at once, and graphql-ws gives it up. */
+function abandonAttempts(entry: Entry): void {
+  for (const socket of entry.attempts) if (socket.readyState === CONNECTING) socket.close();
+}
+
 interface Entry {
   client: WsClient;
+  attempts: Set<Attempt>;
   open: boolean;
   /** The WebSocket of its current connection, once acknowledged. */
   socket: { readyState: number } | null;
@@ -41,7 +65,8 @@ interface Entry {
   full: boolean;
 }
 
-/** WebSocket.OPEN */
+/** WebSocket.CONNECTING and OPEN */
+const CONNECTING = 0;
 const OPEN = 1;
 /** How long an operation waits for a connection before it goes another way (graphql-ws bounds only the ack). */
 const CONNECT_WAIT_MS = 5_000;
@@ -96,15 +121,17 @@ export class SharedSocket {
       release: () => {
         if (released) return;
         released = true;
-        entry.active--;
+        // a socket the server refused more on takes new ones again once it carries none
+        if (--entry.active === 0) entry.full = false;
       },
     };
   }
 
   private add(): Entry {
+    const attempts = new Set<Attempt>();
     const client = createWsClient({
       url: this.o.url.replace(/^http/, 'ws'),
-      webSocketImpl: this.o.webSocketImpl ?? defaultWebSocket(),
+      webSocketImpl: tracked(this.o.webSocketImpl ?? defaultWebSocket(), attempts),
       connectionParams: this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {},
       // not lazy: graphql-ws holds the connection until dispose() (no idle timer left behind),
       // and after a loss the next operation connects again
@@ -116,7 +143,7 @@ export class SharedSocket {
       // a proxy that swallows the upgrade must not stall the watch: fall back instead
       connectionAckWaitTimeout: 10_000,
     });
-    const entry: Entry = { client, open: false, socket: null, active: 0, full: false };
+    const entry: Entry = { client, attempts, open: false, socket: null, active: 0, full: false };
     client.on('connected', (socket) => {
       entry.open = true;
       entry.socket = socket as { readyState: number };
@@ -128,7 +155,7 @@ export class SharedSocket {
       entry.full = false;
       if (entry.active === 0 && this.entries.length > 1) {
         this.entries = this.entries.filter((e) => e !== entry);
-        void client.dispose();
+        void Promise.resolve(client.dispose()).catch(() => {});
       }
     });
     this.entries.push(entry);
@@ -164,15 +191,17 @@ export class SharedSocket {
           unsubscribe();
           reject(new SocketUnavailable(why, { connectFailed }));
         };
+        let result: Result<R> | undefined;
         cleanups.push(lease.client.on('connected', (socket) => void (sentOn ??= socket)));
         cleanups.push(lease.client.on('closed', (event) => {
           // the old connection of a socket that was closing when this began: graphql-ws connects again
           if (sentOn === null) return;
           // at once, in the event: graphql-ws' retry then finds the operation done and sends nothing
           unsubscribe();
+          // its result came before the close: only the `complete` behind it was lost
+          if (result) return resolve(result);
           reject(new NetworkError('NETWORK', `the connection to ${this.o.url} closed before the answer: ${describe(event)}`));
         }));
-        let result: Result<R> | undefined;
         unsubscribe = lease.client.subscribe<R>({ query, variables: variables as Record<string, unknown> }, {
           next: (r) => (result = r as Result<R>),
           error: (err) => {
@@ -194,7 +223,12 @@ export class SharedSocket {
           },
           complete: () => (result ? resolve(result) : reject(new NetworkError('NETWORK', `${this.o.url} completed the operation without a result`))),
         });
-        const late = setTimeout(() => sentOn === null && unsent(`no connection to ${this.o.url} within ${CONNECT_WAIT_MS} ms`, true), CONNECT_WAIT_MS);
+        const late = setTimeout(() => {
+          if (sentOn !== null) return;
+          unsent(`no connection to ${this.o.url} within ${CONNECT_WAIT_MS} ms`, true);
+          // an upgrade a proxy swallowed would hold the next operations too
+          abandonAttempts(entry);
+        }, CONNECT_WAIT_MS);
         cleanups.push(() => clearTimeout(late));
         const abort = () => (sentOn === null ? unsent(`no connection to ${this.o.url} in time`, true) : reject(signal.reason));
         if (signal.aborted) abort();
@@ -215,7 +249,9 @@ export class SharedSocket {
   async close(): Promise<void> {
     const entries = this.entries;
     this.entries = [];
-    await Promise.all(entries.map((e) => e.client.dispose()));
+    // an upgrade still in progress is given up (graphql-ws' dispose waits for it, however long)
+    for (const e of entries) abandonAttempts(e);
+    await Promise.allSettled(entries.map((e) => e.client.dispose()));
   }
 }
 

@@ -83,6 +83,7 @@ class AxmeBaseClient:
         # only where requests go over http1: a caller's httpx client or a proxy keeps them on httpx
         self.writes_over_socket = True
         self.write_holds = 0
+        self._socket_holds = 0
         self._socket_down_until = 0.0
 
     async def __aenter__(self) -> AxmeBaseClient:
@@ -165,13 +166,19 @@ class AxmeBaseClient:
 
     def hold_writes(self) -> None:
         """From now until ``release_writes()``, operations sent with ``over_socket=True`` go over
-        the shared socket, which stays open however long idle (a running worker holds it)."""
+        the shared socket, which stays open however long idle (a running worker holds it).
+        Nothing is held where writes go over HTTP anyway."""
         self.write_holds += 1
-        self._shared.hold()
+        if self.writes_over_socket and self._http1 is not None:
+            self._shared.hold()
+            self._socket_holds += 1
 
     def release_writes(self) -> None:
         self.write_holds -= 1
-        self._shared.release()
+        # as many releases of the socket as holds of it, whatever changed in between
+        if self._socket_holds > self.write_holds:
+            self._socket_holds -= 1
+            self._shared.release()
 
     def get_data(self, response: HttpResponse) -> dict[str, Any]:
         """The operation's data, or the first error as its exception class."""

@@ -25,6 +25,7 @@ from uuid import uuid4
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.protocol import State
 from websockets.typing import Subprotocol
 
 from axme_durable.errors import (
@@ -149,18 +150,35 @@ class SharedSocket:
     def hold(self) -> None:
         """Keeps the sockets open while held (a running worker's writes), however long idle."""
         self._holds += 1
-        for state in self._loops.values():
-            for sock in state.sockets:
-                if sock.idle is not None:
-                    sock.idle.cancel()
-                    sock.idle = None
+        self._in_each_loop(self._keep_open)
 
     def release(self) -> None:
-        """Ends a hold: idle sockets of this event loop close after ``IDLE_SECONDS`` again."""
+        """Ends a hold: once none is left, idle sockets close after ``IDLE_SECONDS`` again."""
         self._holds -= 1
         if self._holds == 0:
-            for sock in self._state(asyncio.get_running_loop()).sockets:
-                self._idle_from_now(sock)
+            self._in_each_loop(self._idle_again)
+
+    def _in_each_loop(self, fn: Callable[[_LoopState], None]) -> None:
+        """``fn`` on each open event loop's sockets, in that loop's own thread."""
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for loop, state in list(self._loops.items()):
+            if loop is running:
+                fn(state)
+            elif not loop.is_closed():
+                loop.call_soon_threadsafe(fn, state)
+
+    def _keep_open(self, state: _LoopState) -> None:
+        for sock in state.sockets:
+            if sock.idle is not None:
+                sock.idle.cancel()
+                sock.idle = None
+
+    def _idle_again(self, state: _LoopState) -> None:
+        for sock in state.sockets:
+            self._idle_from_now(sock)
 
     async def _operation(
         self, sock: _Socket, payload: dict[str, Any], refusal_unsent: bool
@@ -173,12 +191,13 @@ class SharedSocket:
             sock.idle = None
         ended = False
         try:
+            # a socket already closing (a drain, an idle close) writes nothing: the operation
+            # may go another way. Once send has begun, a loss may come after the frame left.
+            if refusal_unsent and sock.ws.state is not State.OPEN:
+                raise SocketUnavailable("the socket was closing", connect_failed=False)
             try:
                 await sock.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
             except ConnectionClosed as err:
-                # the socket was closing (a drain, an idle close): nothing was written
-                if refusal_unsent:
-                    raise SocketUnavailable(str(closed_error(err)), connect_failed=False) from err
                 raise closed_error(err) from err
             while True:
                 kind, body, size = await sub.queue.get()
@@ -201,6 +220,8 @@ class SharedSocket:
                     raise body
         finally:
             sock.subs.pop(op, None)
+            if not sock.subs:
+                sock.full = False  # a socket the server refused more on takes new ones again once it carries none
             if not sock.loop.is_closed():
                 if not ended and not sock.closed:
                     # the caller stopped early: tell the server, without waiting on it
