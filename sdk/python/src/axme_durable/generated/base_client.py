@@ -35,7 +35,10 @@ SOCKET_WRITE_MAX_CHARS = 64 * 1024
 sends a message over 1 MiB, failing every operation on it (64 Ki characters are at most 192 KiB)."""
 
 SOCKET_RETRY_SECONDS = 30.0
-"""After no socket could be opened, writes go over HTTP this long before trying one again."""
+"""After no socket could be opened, writes go over HTTP this long before trying one again,
+twice as long after each failure in a row, up to ``SOCKET_RETRY_MAX_SECONDS``."""
+
+SOCKET_RETRY_MAX_SECONDS = 600.0
 
 
 class HttpResponse(Protocol):
@@ -87,6 +90,7 @@ class AxmeBaseClient:
         self.write_holds = 0
         self._socket_holds = 0
         self._socket_down_until = 0.0
+        self._socket_retry = SOCKET_RETRY_SECONDS
 
     async def __aenter__(self) -> AxmeBaseClient:
         return self
@@ -160,11 +164,15 @@ class AxmeBaseClient:
         if len(json.dumps(payload)) > SOCKET_WRITE_MAX_CHARS:
             return None
         try:
-            return _SocketResult(await self._shared.execute(payload, timeout))
+            result = _SocketResult(await self._shared.execute(payload, timeout))
         except SocketUnavailable as err:
             if err.connect_failed:
-                self._socket_down_until = time.monotonic() + SOCKET_RETRY_SECONDS
+                # each failure in a row waits twice as long before the socket is tried again
+                self._socket_down_until = time.monotonic() + self._socket_retry
+                self._socket_retry = min(self._socket_retry * 2, SOCKET_RETRY_MAX_SECONDS)
             return None
+        self._socket_retry = SOCKET_RETRY_SECONDS
+        return result
 
     def hold_writes(self) -> None:
         """From now until ``release_writes()``, operations sent with ``over_socket=True`` go over
