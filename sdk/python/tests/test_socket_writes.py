@@ -202,3 +202,38 @@ async def test_writes_go_over_http_outside_a_hold_and_the_held_socket_outlives_i
     assert sent.socket == ["RecordStep", "RecordStep"]
     await asyncio.sleep(0.3)
     assert state.sockets == []
+
+
+async def test_many_writes_at_once_spread_over_sockets_within_the_servers_limit(
+    client: AxmeClient, intent_type: str
+) -> None:
+    sent = Sent(client)
+    n = 2 * ws_shared.MAX_PER_SOCKET + 20  # more than the server's 100 operations per socket
+    for _ in range(n):
+        await client.submit(intent_type, {})
+    leases = await client.claim_many([intent_type], limit=n)
+    assert len(leases) == n
+    opened: list[Any] = []
+    real_connect = ws_shared.SharedSocket._connect
+
+    async def counting_connect(self: ws_shared.SharedSocket, state: Any) -> Any:
+        sock = await real_connect(self, state)
+        opened.append(sock)
+        return sock
+
+    ws_shared.SharedSocket._connect = counting_connect  # type: ignore[method-assign]
+    try:
+        async with client.hold_writes():
+            # each its own operation (not batched), all at once
+            steps = await asyncio.gather(
+                *(
+                    client.gql.record_step(_step(lease.intent.id, lease.token, "s", i), over_socket=True)
+                    for i, lease in enumerate(leases)
+                )
+            )
+    finally:
+        ws_shared.SharedSocket._connect = real_connect  # type: ignore[method-assign]
+    assert [s.record_step.name for s in steps] == ["s"] * n
+    # none refused by the server for the number of operations on one socket: none went over HTTP
+    assert sent.http.count("RecordStep") == 0
+    assert len(opened) >= 2

@@ -238,15 +238,20 @@ class SharedSocket:
         if self._closed:
             raise RuntimeError("the client is closed")
         state = self._state(asyncio.get_running_loop())
-        for sock in state.sockets:
-            if not sock.closed and not sock.full and len(sock.subs) < MAX_PER_SOCKET:
+        while True:
+            for sock in state.sockets:
+                if _has_room(sock):
+                    return sock
+            if state.connecting is None or state.connecting.done():
+                state.connecting = asyncio.get_running_loop().create_task(self._connect(state))
+                # read its outcome even when every caller gave up waiting (no "never retrieved" warning)
+                state.connecting.add_done_callback(lambda t: None if t.cancelled() else t.exception())
+            # callers share one attempt; one caller giving up does not cancel it for the others
+            sock = await asyncio.shield(state.connecting)
+            # the callers that waited for it take it in turn, each adding its operation before
+            # the next resumes: past MAX_PER_SOCKET of them, the rest open another
+            if _has_room(sock):
                 return sock
-        if state.connecting is None or state.connecting.done():
-            state.connecting = asyncio.get_running_loop().create_task(self._connect(state))
-            # read its outcome even when every caller gave up waiting (no "never retrieved" warning)
-            state.connecting.add_done_callback(lambda t: None if t.cancelled() else t.exception())
-        # callers share one attempt; one caller giving up does not cancel it for the others
-        return await asyncio.shield(state.connecting)
 
     async def _connect(self, state: _LoopState) -> _Socket:
         ws = await open_socket(self.url, self.headers, self.init_payload, **self.connect_kwargs)
@@ -359,6 +364,10 @@ class SharedSocket:
                     await _close_quietly(sock.ws)
                 else:
                     loop.call_soon_threadsafe(self._retire, sock)
+
+
+def _has_room(sock: _Socket) -> bool:
+    return not sock.closed and not sock.full and len(sock.subs) < MAX_PER_SOCKET
 
 
 def _refused_for_count(errors: Any) -> bool:
