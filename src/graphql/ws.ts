@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type ExecutionResult, type FormattedExecutionResult, GraphQLError } from 'graphql';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, authorizationFromParams } from '../auth/authenticate.ts';
@@ -14,6 +14,7 @@ import { replaceOversize, withinLimit } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
 import { sourceEventOf } from './plugins/shared-events.ts';
 import { DROPPED, sendCheaply, serialise, serialisedBefore, standIn } from './ws-send.ts';
+import { operationEnded, operationStarted, socketAbort, watchCompletes } from './ws-abort.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -74,6 +75,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
     budgets.set(socket, budget);
     socket.once('close', () => budget.close());
     sendCheaply(socket, request.socket, budget);
+    watchCompletes(socket);
   });
 
   /**
@@ -118,23 +120,25 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
       onNext: (ctx, _id, _payload, _args, result) => deliver(ctx.extra.socket, result),
+      onComplete: (ctx, id) => operationEnded(ctx.extra.socket, id),
+      onError: (ctx, id) => void operationEnded(ctx.extra.socket, id),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this subscription in ctx.subscriptions
         if (Object.keys(ctx.subscriptions).length > o.maxSubscriptions) {
           return [new GraphQLError(`at most ${o.maxSubscriptions} subscriptions per connection`, {
             extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS' },
           })];
         }
-        const controller = socketAbort(ctx.extra.socket);
+        // what the context reads: its signal is the socket's, or the operation's own (below)
+        const request = { signal: socketAbort(ctx.extra.socket).signal, headers: NO_HEADERS };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          // what the context reads (authorization from connectionParams, the socket's
-          // signal); each field here is held by every open subscription
+          // each field here is held by every open subscription
           connectionParams: ctx.connectionParams,
           transport: 'ws',
           params: payload,
-          request: { signal: controller.signal, headers: NO_HEADERS },
+          request,
         });
         let document;
         try {
@@ -144,6 +148,10 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         }
         const errors = validate(schema, document);
         if (errors.length) return asInputErrors(errors);
+        // a query or mutation ends its wait (a long poll, a held submit) on the client's complete
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+          request.signal = operationStarted(ctx.extra.socket, id);
+        }
         let contextValue;
         try {
           contextValue = await contextFactory();
@@ -186,18 +194,6 @@ function cutOff(socket: WebSocket, budget: ConnectionBudget): Admission<Formatte
   return [DROPPED, 0];
 }
 
-
-/** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
-const aborts = new WeakMap<object, AbortController>();
-function socketAbort(socket: { once(event: 'close', fn: () => void): unknown }): AbortController {
-  let ac = aborts.get(socket);
-  if (!ac) {
-    const created = new AbortController();
-    socket.once('close', () => created.abort());
-    aborts.set(socket, (ac = created));
-  }
-  return ac;
-}
 
 /** Parse and validation errors over graphql-ws carry the same code as over HTTP. */
 function asInputErrors(errors: readonly GraphQLError[]): GraphQLError[] {

@@ -1,0 +1,48 @@
+// Queries and mutations over graphql-ws end their waits when the client completes them, as an
+// HTTP request's do when its connection closes: a long poll stops and leases nothing, a held
+// submit lets go of its wait. graphql-ws itself ends only subscriptions on a `complete`.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Client } from 'graphql-ws';
+import { post, until, wsClient } from './helpers/live.ts';
+import { useServed, type Served } from './helpers/served.ts';
+
+let s: Served;
+useServed({ AXME_MAX_WAIT_SECONDS: '30' }, (served) => (s = served));
+let ws: Client;
+beforeAll(() => void (ws = wsClient(s.server.url.replace(/^http/, 'ws'))));
+afterAll(() => ws.dispose());
+
+const openWaits = async () => {
+  const text = await (await fetch(s.server.url.replace(/\/graphql$/, '/metrics'))).text();
+  return Number(/^axme_subscriptions_open (\d+)/m.exec(text)?.[1] ?? NaN);
+};
+
+it("ends a long poll when the client completes it, so the intent submitted next is not leased to it", async () => {
+  const type = `ws.poll.${Date.now()}`;
+  let answered = false;
+  const stop = ws.subscribe(
+    { query: 'mutation($input: ClaimIntentsInput!) { claimIntents(input: $input) { token intent { id } } }', variables: { input: { types: [type], limit: 1, waitSeconds: 20 } } },
+    { next: () => void (answered = true), error: () => {}, complete: () => {} },
+  );
+  // parked: give the server time to take the poll and start waiting
+  await new Promise((r) => setTimeout(r, 300));
+  stop();
+  await new Promise((r) => setTimeout(r, 300));
+  const submitted = await post(s.server.url, 'mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id status } }', { input: { type } });
+  expect(submitted.data.submitIntent.status).toBe('PENDING');
+  await new Promise((r) => setTimeout(r, 500));
+  const now = await post(s.server.url, 'query($id: ID!) { intent(id: $id) { status attempt } }', { id: submitted.data.submitIntent.id });
+  expect(now.data.intent).toEqual({ status: 'PENDING', attempt: 0 });
+  expect(answered).toBe(false);
+});
+
+it('lets go of a held submit when the client completes it', async () => {
+  const before = await openWaits();
+  const stop = ws.subscribe(
+    { query: 'mutation($input: SubmitIntentInput!) { submitIntent(input: $input, waitSeconds: 30) { id status } }', variables: { input: { type: `ws.held.${Date.now()}` } } },
+    { next: () => {}, error: () => {}, complete: () => {} },
+  );
+  await until(async () => (await openWaits()) === before + 1, 5_000, 'the submit held');
+  stop();
+  await until(async () => (await openWaits()) === before, 5_000, 'the held submit let go');
+});
