@@ -277,3 +277,27 @@ it('sends a write over HTTP when the upgrade never completes, and lets go of the
   await release();
   expect(Date.now() - started).toBeLessThan(1_000);
 }, 20_000);
+
+it('executes a run over the shared socket in one operation, and recovers one dropped mid-wait by its idempotency key', async () => {
+  const url = await start();
+  const axme = createClient({ url });
+  const worker = axme.worker({ types: ['writes.execute'], agent: 'test' }, async (run) => ({ got: run.input }));
+  cleanups.push(() => axme.close(), () => worker.stop());
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const done = await client.execute({ type: 'writes.execute', input: { n: 1 } });
+  expect(done).toMatchObject({ status: 'COMPLETED', output: { got: { n: 1 } } });
+  expect(c.socket).toEqual(['ExecuteIntent']);
+  expect(c.http).toEqual([]);
+
+  // the socket drops while the answer is held: submitted again (HTTP) under the same key, one intent
+  const dropping = counting({ onSubscribe: (_ws, op) => (op === 'ExecuteIntent' ? 'close' : 'send') });
+  const other = createClient({ url, send: dropping.send, webSocketImpl: dropping.impl });
+  cleanups.push(() => other.close());
+  const again = await other.execute({ type: 'writes.execute', input: { n: 2 }, idempotencyKey: 'writes-execute-2' });
+  expect(again).toMatchObject({ status: 'COMPLETED', output: { got: { n: 2 } } });
+  expect(dropping.socket[0]).toBe('ExecuteIntent');
+  expect(dropping.http).toContain('SubmitIntent');
+  expect((await axme.list({ type: ['writes.execute'] })).nodes).toHaveLength(2);
+});

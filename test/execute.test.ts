@@ -18,11 +18,11 @@ let n = 0;
 const uniqueType = () => `execute.t${++n}`;
 const quiet = { session: false, waitSeconds: 1, onError: () => {}, onHandlerError: () => {} } as const;
 
-/** A client that counts its requests. */
+/** A client that counts its requests. These tests take execute() over HTTP; over the socket: test/client-socket-writes.test.ts. */
 function counting(): { client: Axme; requests: string[] } {
   const requests: string[] = [];
   const send = defaultSender();
-  const client = createClient({ url: server.url, send: (url, init) => (requests.push(JSON.parse(init.body).query), send(url, init)) });
+  const client = createClient({ url: server.url, send: (url, init) => (requests.push(JSON.parse(init.body).query), send(url, init)), writesOverSocket: false });
   return { client, requests };
 }
 
@@ -106,6 +106,7 @@ describe('execute: submit and wait for the result', () => {
     // a proxy that gives up on the held answer at once, while the server goes on
     const client = createClient({
       url: server.url,
+      writesOverSocket: false,
       send: async (url, init) => {
         if (!init.body.includes('ExecuteIntent')) return real(url, init);
         proxied++;
@@ -130,6 +131,7 @@ describe('execute: submit and wait for the result', () => {
     const real = defaultSender();
     const older = createClient({
       url: server.url,
+      writesOverSocket: false,
       send: async (url, init) => init.body.includes('ExecuteIntent')
         ? { status: 200, text: JSON.stringify({ errors: [{ message: 'Unknown argument "waitSeconds" on field "Mutation.submitIntent".', extensions: { code: 'BAD_USER_INPUT' } }] }) }
         : real(url, init),

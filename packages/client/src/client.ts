@@ -185,28 +185,37 @@ export class AxmeClient {
    * as `request`. The same answers and errors either way; an operation the socket
    * could not send goes over HTTP, and HTTP carries writes for a while after.
    */
-  private async write<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
-    if (this.writeHolds === 0 || Date.now() < this.socketDownUntil) return this.request(doc, variables);
+  private write<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+    if (this.writeHolds === 0) return this.request(doc, variables);
+    this.writeSocket ??= new SharedSocket({ url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl }, 0, true);
+    return this.over(this.writeSocket, doc, variables);
+  }
+
+  /** One operation over `socket`, as `request` would answer it; over HTTP when the socket cannot carry it. */
+  private async over<R, V>(socket: SharedSocket, doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
+    if (!this.socketWrites || Date.now() < this.socketDownUntil) return this.request(doc, variables, signal);
     const query = doc.toString();
-    if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables);
+    if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables, signal);
     const limitMs = requestLimitMs(this.o.timeoutMs, variables);
     const deadline = new AbortController();
     const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new NetworkError('NETWORK', `no answer from ${this.url} within ${limitMs} ms`)), limitMs);
+    const cancel = () => deadline.abort(signal?.reason);
+    signal?.addEventListener('abort', cancel, { once: true });
     let body: Result<R>;
-    this.writeSocket ??= new SharedSocket({ url: this.url, apiKey: this.apiKey, fetch: this.fetchFn, webSocketImpl: this.o.webSocketImpl }, 0, true);
     try {
-      body = await this.writeSocket.execute<R>(query, variables, deadline.signal);
+      body = await socket.execute<R>(query, variables, deadline.signal);
       this.socketRetryMs = SOCKET_RETRY_MS;
     } catch (err) {
-      if (!(err instanceof SocketUnavailable)) throw err;
+      if (!(err instanceof SocketUnavailable) || signal?.aborted) throw signal?.aborted ? signal.reason : err;
       if (err.connectFailed) {
         // each failure in a row waits twice as long before the socket is tried again
         this.socketDownUntil = Date.now() + this.socketRetryMs;
         this.socketRetryMs = Math.min(this.socketRetryMs * 2, SOCKET_RETRY_MAX_MS);
       }
-      return this.request(doc, variables);
+      return this.request(doc, variables, signal);
     } finally {
       if (timer !== null) clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
     if (body.errors?.length) throw fromGraphQLError(body.errors[0]!);
     if (!body.data) throw new NetworkError('NETWORK', `${this.url} answered without data`);
@@ -456,7 +465,8 @@ export class AxmeClient {
     const submission = input.idempotencyKey ? input : { ...input, idempotencyKey: `execute:${crypto.randomUUID()}` };
     let intent: Intent;
     try {
-      intent = (await this.request(ops.ExecuteIntentDocument, { input: submission, waitSeconds: o.waitSeconds ?? 25 }, o.signal)).submitIntent;
+      // over the client's shared socket (one a result() would use) where it may: no HTTP exchange
+      intent = (await this.over(this.socket, ops.ExecuteIntentDocument, { input: submission, waitSeconds: o.waitSeconds ?? 25 }, o.signal)).submitIntent;
     } catch (err) {
       const lost = err instanceof NetworkError && !o.signal?.aborted;
       // a server from before submitIntent(waitSeconds:) refuses the argument: submit, then wait
