@@ -301,3 +301,15 @@ it('executes a run over the shared socket in one operation, and recovers one dro
   expect(dropping.http).toContain('SubmitIntent');
   expect((await axme.list({ type: ['writes.execute'] })).nodes).toHaveLength(2);
 });
+
+it('sends nothing for an execute() whose signal has already aborted', async () => {
+  const url = await start();
+  const c = counting();
+  const client = createClient({ url, send: c.send, webSocketImpl: c.impl });
+  cleanups.push(() => client.close());
+  const ac = new AbortController();
+  ac.abort(new Error('gave up'));
+  await expect(client.execute({ type: 'writes.aborted' }, { signal: ac.signal })).rejects.toThrow('gave up');
+  expect(c.socket).toEqual([]);
+  expect(c.http).toEqual([]);
+});

@@ -46,3 +46,32 @@ it('lets go of a held submit when the client completes it', async () => {
   stop();
   await until(async () => (await openWaits()) === before, 5_000, 'the held submit let go');
 });
+
+it('shrugs off hostile complete messages for a running operation: the server answers on, the operation still ends', async () => {
+  const { WebSocket: RawSocket } = await import('ws');
+  const raw = new RawSocket(s.server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
+  const messages: { type: string; id?: string }[] = [];
+  raw.on('message', (d) => messages.push(JSON.parse(String(d))));
+  raw.send(JSON.stringify({ type: 'connection_init' }));
+  await until(() => messages.some((m) => m.type === 'connection_ack'), 5_000, 'the ack');
+  const type = `ws.hostile.${Date.now()}`;
+  const poll = { query: 'mutation($input: ClaimIntentsInput!) { claimIntents(input: $input) { token } }', variables: { input: { types: [type], limit: 1, waitSeconds: 2 } } };
+  raw.send(JSON.stringify({ id: 'p1', type: 'subscribe', payload: poll }));
+  // in the same write as the subscribe, and after it: ids that are not strings, a binary frame, a huge one
+  raw.send(JSON.stringify({ type: 'complete', id: { toString: 0 } }));
+  raw.send(JSON.stringify({ type: 'complete', id: ['p1'] }));
+  raw.send(Buffer.from(JSON.stringify({ type: 'complete', id: 'nope' })), { binary: true });
+  raw.send(JSON.stringify({ type: 'subscribe', id: 'big', payload: { query: '{ __typename }', variables: { note: '"complete"', pad: 'x'.repeat(4096) } } }));
+  raw.send(JSON.stringify({ type: 'complete', id: 'p1' }));
+  // the server is up and answers others
+  const alive = await post(s.server.url, '{ __typename }');
+  expect(alive.data).toEqual({ __typename: 'Query' });
+  // the poll was completed by the client (or its socket closed for the bad messages): its wait
+  // ended, so an intent submitted now stays PENDING
+  const submitted = await post(s.server.url, 'mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id } }', { input: { type } });
+  await new Promise((r) => setTimeout(r, 300));
+  const now = await post(s.server.url, 'query($id: ID!) { intent(id: $id) { status } }', { id: submitted.data.submitIntent.id });
+  expect(now.data.intent.status).toBe('PENDING');
+  raw.close();
+});

@@ -8,11 +8,19 @@
 import type { WebSocket } from 'ws';
 
 const COMPLETE = Buffer.from('"complete"');
+/** A `complete` message is ~60 bytes; longer messages are never read here (graphql-ws reads them). */
+const MAX_COMPLETE_BYTES = 1024;
 
 /** One AbortController per socket, aborted when it closes (a listener per subscribe would pile up). */
 const sockets = new WeakMap<object, AbortController>();
+
+interface Running {
+  ac: AbortController;
+  /** The subscribe message's payload: graphql-ws hands the same object to onComplete and onError. */
+  payload: object;
+}
 /** The running queries' and mutations' controllers of a socket, by operation id. */
-const running = new WeakMap<object, Map<string, AbortController>>();
+const running = new WeakMap<object, Map<string, Running>>();
 
 export function socketAbort(socket: { once(event: 'close', fn: () => void): unknown }): AbortController {
   let ac = sockets.get(socket);
@@ -26,22 +34,29 @@ export function socketAbort(socket: { once(event: 'close', fn: () => void): unkn
 
 /** Reads the socket's `complete` messages for operations that are running; call once per socket. */
 export function watchCompletes(socket: WebSocket): void {
-  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    const ops = running.get(socket);
-    // a socket with no query or mutation running (subscriptions only) costs nothing here
-    if (!ops?.size || isBinary || !Buffer.isBuffer(data) || data.indexOf(COMPLETE) < 0) return;
-    let message: { type?: unknown; id?: unknown };
+  socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+    // it runs in the socket's data event: nothing a client sends may throw from here
     try {
-      message = JSON.parse(data.toString('utf8'));
+      const ops = running.get(socket);
+      // a socket with no query or mutation running (subscriptions only) costs nothing here
+      if (!ops?.size || !Buffer.isBuffer(data) || data.length > MAX_COMPLETE_BYTES || data.indexOf(COMPLETE) < 0) return;
+      const message = JSON.parse(data.toString('utf8')) as { type?: unknown; id?: unknown } | null;
+      if (message?.type !== 'complete' || typeof message.id !== 'string') return;
+      const op = ops.get(message.id);
+      if (!op) return;
+      ops.delete(message.id);
+      op.ac.abort(new Error('the client completed the operation'));
     } catch {
-      return; // graphql-ws closes the socket for it
+      // not JSON: graphql-ws closes the socket for it
     }
-    if (message?.type === 'complete') ops.get(String(message.id))?.abort(new Error('the client completed the operation'));
   });
 }
 
-/** The signal of a query or mutation `id` on `socket`: aborted by the client's `complete` for it or the socket closing. */
-export function operationStarted(socket: WebSocket, id: string): AbortSignal {
+/**
+ * The signal of the query or mutation `id` on `socket` (its subscribe `payload`): aborted by
+ * the client's `complete` for it or the socket closing. End it with operationEnded.
+ */
+export function operationStarted(socket: WebSocket, id: string, payload: object): AbortSignal {
   let ops = running.get(socket);
   if (!ops) running.set(socket, (ops = new Map()));
   const ac = new AbortController();
@@ -52,15 +67,16 @@ export function operationStarted(socket: WebSocket, id: string): AbortSignal {
     closing.addEventListener('abort', onClose, { once: true });
     ac.signal.addEventListener('abort', () => closing.removeEventListener('abort', onClose), { once: true });
   }
-  ops.set(id, ac);
+  ops.set(id, { ac, payload });
   return ac.signal;
 }
 
-/** Forgets operation `id` once it has answered (or failed). */
-export function operationEnded(socket: WebSocket, id: string): void {
-  const ac = running.get(socket)?.get(id);
-  if (!ac) return;
-  running.get(socket)!.delete(id);
+/** Forgets the operation of `payload` under `id` once it has answered or failed (a later one may reuse the id). */
+export function operationEnded(socket: WebSocket, id: string, payload: object): void {
+  const ops = running.get(socket);
+  const op = ops?.get(id);
+  if (!op || op.payload !== payload) return;
+  ops!.delete(id);
   // lets go of its listener on the socket's signal
-  ac.abort(new Error('the operation ended'));
+  op.ac.abort(new Error('the operation ended'));
 }

@@ -120,8 +120,8 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
       onNext: (ctx, _id, _payload, _args, result) => deliver(ctx.extra.socket, result),
-      onComplete: (ctx, id) => operationEnded(ctx.extra.socket, id),
-      onError: (ctx, id) => void operationEnded(ctx.extra.socket, id),
+      onComplete: (ctx, id, payload) => operationEnded(ctx.extra.socket, id, payload),
+      onError: (ctx, id, payload) => void operationEnded(ctx.extra.socket, id, payload),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, id, payload) => {
@@ -149,13 +149,13 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         const errors = validate(schema, document);
         if (errors.length) return asInputErrors(errors);
         // a query or mutation ends its wait (a long poll, a held submit) on the client's complete
-        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
-          request.signal = operationStarted(ctx.extra.socket, id);
-        }
+        const operation = getOperationAST(document, payload.operationName)?.operation;
+        if (operation === 'query' || operation === 'mutation') request.signal = operationStarted(ctx.extra.socket, id, payload);
         let contextValue;
         try {
           contextValue = await contextFactory();
         } catch (err) {
+          operationEnded(ctx.extra.socket, id, payload);
           const e = err as { message?: string; code?: string; originalError?: { code?: string } };
           const code = e.code ?? e.originalError?.code ?? 'UNAUTHENTICATED';
           return [new GraphQLError(e.message ?? 'unauthenticated', { extensions: { code } })];

@@ -56,7 +56,8 @@ export interface ClientOptions {
   /**
    * While a worker runs (or `holdWrites()` is held), its step records and completions go as
    * operations over a WebSocket it holds instead of an HTTP request each: measured on
-   * loopback ~0.2 ms and a third of the server's CPU less per write. Default: on where the
+   * loopback ~0.2 ms and a third of the server's CPU less per write. `execute()` waits on
+   * the client's shared socket (the one `result()` uses) the same way. Default: on where the
    * runtime has a WebSocket, unless `fetch` is given (a fetch set up for a proxy keeps every
    * request on it) or `transport` is 'sse'. A write over 64 Ki characters, one made while
    * the socket cannot connect, and every write outside a hold go over HTTP.
@@ -193,6 +194,7 @@ export class AxmeClient {
 
   /** One operation over `socket`, as `request` would answer it; over HTTP when the socket cannot carry it. */
   private async over<R, V>(socket: SharedSocket, doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
+    signal?.throwIfAborted();
     if (!this.socketWrites || Date.now() < this.socketDownUntil) return this.request(doc, variables, signal);
     const query = doc.toString();
     if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables, signal);
