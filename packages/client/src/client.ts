@@ -146,12 +146,7 @@ export class AxmeClient {
    */
   async request<R, V>(doc: TypedDocumentString<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
     let res: { status: number; text: string };
-    const limitMs = requestLimitMs(this.o.timeoutMs, variables);
-    const deadline = new AbortController();
-    const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new Error(`no answer within ${limitMs} ms`)), limitMs);
-    const cancel = () => deadline.abort(signal?.reason);
-    signal?.addEventListener('abort', cancel, { once: true });
-    if (signal?.aborted) cancel();
+    const deadline = requestDeadline(this.o.timeoutMs, variables, signal);
     try {
       res = await settledBy(deadline.signal, this.sendFn(this.url, {
         headers: {
@@ -167,8 +162,7 @@ export class AxmeClient {
       const why = deadline.signal.aborted ? (deadline.signal.reason as Error).message : (err as Error).message;
       throw new NetworkError('NETWORK', `cannot reach ${this.url}: ${why}`);
     } finally {
-      if (timer !== null) clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
+      deadline.clear();
     }
     let body: { data?: R | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
@@ -198,17 +192,16 @@ export class AxmeClient {
     if (!this.socketWrites || Date.now() < this.socketDownUntil) return this.request(doc, variables, signal);
     const query = doc.toString();
     if (query.length + JSON.stringify(variables).length > SOCKET_WRITE_MAX_CHARS) return this.request(doc, variables, signal);
-    const limitMs = requestLimitMs(this.o.timeoutMs, variables);
-    const deadline = new AbortController();
-    const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new NetworkError('NETWORK', `no answer from ${this.url} within ${limitMs} ms`)), limitMs);
-    const cancel = () => deadline.abort(signal?.reason);
-    signal?.addEventListener('abort', cancel, { once: true });
+    const deadline = requestDeadline(this.o.timeoutMs, variables, signal);
     let body: Result<R>;
     try {
       body = await socket.execute<R>(query, variables, deadline.signal);
       this.socketRetryMs = SOCKET_RETRY_MS;
     } catch (err) {
-      if (!(err instanceof SocketUnavailable) || signal?.aborted) throw signal?.aborted ? signal.reason : err;
+      if (signal?.aborted) throw signal.reason;
+      if (!(err instanceof SocketUnavailable)) {
+        throw deadline.signal.aborted ? new NetworkError('NETWORK', `cannot reach ${this.url}: ${(deadline.signal.reason as Error).message}`) : err;
+      }
       if (err.connectFailed) {
         // each failure in a row waits twice as long before the socket is tried again
         this.socketDownUntil = Date.now() + this.socketRetryMs;
@@ -216,8 +209,7 @@ export class AxmeClient {
       }
       return this.request(doc, variables, signal);
     } finally {
-      if (timer !== null) clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
+      deadline.clear();
     }
     if (body.errors?.length) throw fromGraphQLError(body.errors[0]!);
     if (!body.data) throw new NetworkError('NETWORK', `${this.url} answered without data`);
@@ -546,6 +538,26 @@ function requestLimitMs(timeoutMs: number | undefined, variables: unknown): numb
   const t = timeoutMs ?? 30_000;
   if (!(t > 0) || t === Infinity) return null;
   return Math.min(t + askedWaitSeconds(variables) * 1000, MAX_TIMER_MS);
+}
+
+/**
+ * What ends a request's wait for its answer: its time running out (`no answer within …`) or
+ * `signal` aborting, whichever comes first. `clear()` once it is answered.
+ */
+function requestDeadline(timeoutMs: number | undefined, variables: unknown, signal?: AbortSignal): { signal: AbortSignal; clear(): void } {
+  const limitMs = requestLimitMs(timeoutMs, variables);
+  const deadline = new AbortController();
+  const timer = limitMs === null ? null : setTimeout(() => deadline.abort(new Error(`no answer within ${limitMs} ms`)), limitMs);
+  const cancel = () => deadline.abort(signal?.reason);
+  signal?.addEventListener('abort', cancel, { once: true });
+  if (signal?.aborted) cancel();
+  return {
+    signal: deadline.signal,
+    clear() {
+      if (timer !== null) clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 /** `p`, or the signal's reason once it aborts: a `send` that ignores its signal cannot hold the caller past it. */

@@ -98,7 +98,12 @@ export class SharedSocket {
 
   /** A connection with room for one more subscription; `release()` when it ends. */
   lease(): SocketLease {
-    return this.leaseOf(this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add());
+    return this.leaseOf(this.withRoom());
+  }
+
+  /** A connection with room for one more operation: an open one's, else a new one. */
+  private withRoom(): Entry {
+    return this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add();
   }
 
   private leaseOf(entry: Entry): SocketLease {
@@ -176,7 +181,7 @@ export class SharedSocket {
     let lease: SocketLease;
     let entry: Entry;
     try {
-      entry = this.entries.find((e) => !e.full && e.active < MAX_PER_SOCKET) ?? this.add();
+      entry = this.withRoom();
       lease = this.leaseOf(entry);
     } catch (err) {
       throw new SocketUnavailable((err as Error).message, { connectFailed: true });
