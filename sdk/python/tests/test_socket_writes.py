@@ -37,8 +37,8 @@ class Sent:
             self.http.append(_op(json.loads(body)["query"]))
             return await post(body, headers, timeout)
 
-        async def counted_execute(payload: dict[str, Any], timeout: float | None) -> Any:
-            self.socket.append(_op(payload["query"]))
+        async def counted_execute(payload: str, timeout: float | None) -> Any:
+            self.socket.append(_op(json.loads(payload)["query"]))
             return await execute(payload, timeout)
 
         http1.post = counted_post  # type: ignore[method-assign]

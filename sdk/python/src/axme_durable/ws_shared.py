@@ -115,12 +115,13 @@ class SharedSocket:
         sock = await self._open()
         if on_connected is not None:
             on_connected()
-        async with aclosing(self._operation(sock, payload, refusal_unsent=False)) as results:
+        async with aclosing(self._operation(sock, json.dumps(payload), refusal_unsent=False)) as results:
             async for result in results:
                 yield result
 
-    async def execute(self, payload: dict[str, Any], timeout: float | None) -> Any:
-        """The one result of a query or mutation sent over a shared socket, within ``timeout``
+    async def execute(self, payload: str, timeout: float | None) -> Any:
+        """The one result of a query or mutation (``payload``: its subscribe payload as JSON
+        text) sent over a shared socket, within ``timeout``
         seconds of its sending (opening a socket has its own bound, ``CONNECT_TIMEOUT``).
         Raises ``SocketUnavailable`` when it was never sent (no socket could be opened, the
         socket was closing, or the server refused it for the number of operations on the
@@ -180,9 +181,7 @@ class SharedSocket:
         for sock in state.sockets:
             self._idle_from_now(sock)
 
-    async def _operation(
-        self, sock: _Socket, payload: dict[str, Any], refusal_unsent: bool
-    ) -> AsyncGenerator[Any, None]:
+    async def _operation(self, sock: _Socket, payload: str, refusal_unsent: bool) -> AsyncGenerator[Any, None]:
         op = str(uuid4())
         sub = _Sub()
         sock.subs[op] = sub
@@ -196,7 +195,8 @@ class SharedSocket:
             if refusal_unsent and sock.ws.state is not State.OPEN:
                 raise SocketUnavailable("the socket was closing", connect_failed=False)
             try:
-                await sock.ws.send(json.dumps({"id": op, "type": "subscribe", "payload": payload}))
+                # the payload is JSON already; the id is a UUID, which needs no escaping
+                await sock.ws.send(f'{{"id":"{op}","type":"subscribe","payload":{payload}}}')
             except ConnectionClosed as err:
                 raise closed_error(err) from err
             while True:

@@ -145,7 +145,8 @@ class AxmeBaseClient:
             sent = await self._over_socket(body, timeout)
             if sent is not None:
                 return sent
-        if self._http1 is not None and kwargs.keys() <= {"timeout"} and isinstance(timeout, (int, float, type(None))):
+        if plain:
+            assert self._http1 is not None
             try:
                 return await self._http1.post(json.dumps(body).encode(), headers, timeout)
             except HttpError as err:
@@ -160,8 +161,9 @@ class AxmeBaseClient:
         socket message, or no socket could be opened: HTTP carries writes for a while then)."""
         if time.monotonic() < self._socket_down_until:
             return None
-        payload = {k: v for k, v in body.items() if v is not None}
-        if len(json.dumps(payload)) > SOCKET_WRITE_MAX_CHARS:
+        # serialised once: the socket sends this text as the operation's payload
+        payload = json.dumps({k: v for k, v in body.items() if v is not None})
+        if len(payload) > SOCKET_WRITE_MAX_CHARS:
             return None
         try:
             result = _SocketResult(await self._shared.execute(payload, timeout))
