@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createAxme } from '../src/app.ts';
-import { LeaseLostError, NetworkError, createClient, defaultSender, type SendRequest } from '@axme/client';
+import { LeaseLostError, NetworkError, createClient } from '@axme/client';
 import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/log.ts';
 import { listen } from '../src/server.ts';
 import { freshDb } from './helpers/db.ts';
 import { until } from './helpers/live.ts';
+import { counting } from './helpers/counting-client.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -25,45 +26,6 @@ async function start(env: Record<string, string> = {}) {
   const running = await listen(await createAxme(config, createLogger('silent'), { db: tdb.db, startSweeper: false }), createLogger('silent'));
   cleanups.push(() => running.shutdown());
   return running.url;
-}
-
-const opName = (query: string) => /^\s*(?:mutation|query|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'other';
-
-/** Operations by name, as they left: over HTTP (`send`) or as graphql-ws subscribe messages (`impl`). */
-function counting(o: { onSubscribe?: (ws: WebSocket, op: string) => 'send' | 'drop' | 'close' | 'close1000' } = {}) {
-  const http: string[] = [];
-  const socket: string[] = [];
-  const sockets = { opened: 0, open: 0 };
-  const base = defaultSender();
-  const send: SendRequest = (url, init) => {
-    http.push(opName(String(JSON.parse(init.body).query)));
-    return base(url, init);
-  };
-  send.close = () => base.close?.();
-  class Counting extends WebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      sockets.opened++;
-      sockets.open++;
-      this.addEventListener('close', () => sockets.open--);
-    }
-    override send(data: Parameters<WebSocket["send"]>[0]): void {
-      const m = typeof data === 'string' ? (JSON.parse(data) as { type: string; payload?: { query: string } }) : null;
-      if (m?.type === 'subscribe') {
-        const op = opName(m.payload!.query);
-        socket.push(op);
-        const what = o.onSubscribe?.(this, op) ?? 'send';
-        if (what === 'drop') return;
-        super.send(data);
-        if (what === 'close') this.close();
-        // a normal closure: graphql-ws would connect again and resend what was in flight
-        if (what === 'close1000') this.close(1000, 'bye');
-        return;
-      }
-      super.send(data);
-    }
-  }
-  return { http, socket, sockets, send, impl: Counting };
 }
 
 async function claimOne(client: ReturnType<typeof createClient>, type: string) {

@@ -9,25 +9,12 @@ import { createLogger } from '../src/core/log.ts';
 import { listen } from '../src/server.ts';
 import { freshDb } from './helpers/db.ts';
 import { until } from './helpers/live.ts';
+import { counting } from './helpers/counting-client.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** The global WebSocket, counting the sockets it opens and how many are still open. */
-function countingWebSocket() {
-  const sockets = { opened: 0, open: 0 };
-  class Counting extends WebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      sockets.opened++;
-      sockets.open++;
-      this.addEventListener('close', () => sockets.open--);
-    }
-  }
-  return { sockets, impl: Counting };
-}
 
 async function start(env: Record<string, string> = {}) {
   const tdb = await freshDb();
@@ -40,7 +27,7 @@ async function start(env: Record<string, string> = {}) {
 
 it('runs every result() and watch() of a client over one socket; ending one leaves the others running', async () => {
   const url = await start();
-  const { sockets, impl } = countingWebSocket();
+  const { sockets, impl } = counting();
   const client = createClient({ url, webSocketImpl: impl, socketIdleMs: 60_000 });
   cleanups.push(() => client.close());
   const intents = await Promise.all([1, 2, 3].map(() => client.submit({ type: 'socket.shared' })));
@@ -87,7 +74,7 @@ it('runs every result() and watch() of a client over one socket; ending one leav
 
 it('closes the socket once it has been idle for socketIdleMs and opens a new one for the next wait', async () => {
   const url = await start();
-  const { sockets, impl } = countingWebSocket();
+  const { sockets, impl } = counting();
   const client = createClient({ url, webSocketImpl: impl, socketIdleMs: 200 });
   cleanups.push(() => client.close());
 
@@ -106,7 +93,7 @@ it('closes the socket once it has been idle for socketIdleMs and opens a new one
 
 it('opens another socket when the server refuses more subscriptions on one, instead of resubscribing for ever', async () => {
   const url = await start({ AXME_MAX_SUBSCRIPTIONS: '5' });
-  const { sockets, impl } = countingWebSocket();
+  const { sockets, impl } = counting();
   const client = createClient({ url, webSocketImpl: impl, socketIdleMs: 60_000 });
   cleanups.push(() => client.close());
   const intents = await Promise.all(Array.from({ length: 12 }, () => client.submit({ type: 'socket.many' })));
