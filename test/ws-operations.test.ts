@@ -75,3 +75,34 @@ it('shrugs off hostile complete messages for a running operation: the server ans
   expect(now.data.intent.status).toBe('PENDING');
   raw.close();
 });
+
+it("sends a query's or mutation's result and its complete in one write, so the client wakes once for them", async () => {
+  const { WebSocket: RawSocket } = await import('ws');
+  // the server's end of the connection (the server runs in this process), its writes counted
+  const accepted = new Promise<import('node:net').Socket>((resolve) => s.server.server.once('connection', resolve));
+  const raw = new RawSocket(s.server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
+  const serverEnd = (await accepted) as import('node:net').Socket & Record<'_write' | '_writev', (...args: unknown[]) => void>;
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    const write = serverEnd[name].bind(serverEnd);
+    serverEnd[name] = (...args: unknown[]) => (writes++, write(...args));
+  }
+  const messages: { type: string; id?: string }[] = [];
+  raw.on('message', (d) => messages.push(JSON.parse(String(d))));
+  raw.send(JSON.stringify({ type: 'connection_init' }));
+  await until(() => messages.some((m) => m.type === 'connection_ack'), 5_000, 'the ack');
+  const ops = [
+    { query: '{ __typename }' },
+    { query: 'mutation($input: SubmitIntentInput!) { submitIntent(input: $input) { id status } }', variables: { input: { type: `ws.one-write.${Date.now()}` } } },
+  ];
+  for (let i = 0; i < 4; i++) {
+    messages.length = 0;
+    writes = 0;
+    raw.send(JSON.stringify({ id: `o${i}`, type: 'subscribe', payload: ops[i % 2] }));
+    await until(() => messages.some((m) => m.type === 'complete'), 5_000, 'the complete');
+    expect(messages.map((m) => `${m.type}:${m.id}`)).toEqual([`next:o${i}`, `complete:o${i}`]);
+    expect(writes).toBe(1);
+  }
+  raw.close();
+});

@@ -18,6 +18,8 @@ interface Running {
   ac: AbortController;
   /** The subscribe message's payload: graphql-ws hands the same object to onComplete and onError. */
   payload: object;
+  /** Takes its listener off the socket's signal. */
+  detach: () => void;
 }
 /** The running queries' and mutations' controllers of a socket, by operation id. */
 const running = new WeakMap<object, Map<string, Running>>();
@@ -45,6 +47,7 @@ export function watchCompletes(socket: WebSocket): void {
       const op = ops.get(message.id);
       if (!op) return;
       ops.delete(message.id);
+      op.detach();
       op.ac.abort(new Error('the client completed the operation'));
     } catch {
       // not JSON: graphql-ws closes the socket for it
@@ -61,14 +64,20 @@ export function operationStarted(socket: WebSocket, id: string, payload: object)
   if (!ops) running.set(socket, (ops = new Map()));
   const ac = new AbortController();
   const closing = socketAbort(socket).signal;
+  let detach = () => {};
   if (closing.aborted) ac.abort(closing.reason);
   else {
     const onClose = () => ac.abort(closing.reason);
     closing.addEventListener('abort', onClose, { once: true });
-    ac.signal.addEventListener('abort', () => closing.removeEventListener('abort', onClose), { once: true });
+    detach = () => closing.removeEventListener('abort', onClose);
   }
-  ops.set(id, { ac, payload });
+  ops.set(id, { ac, payload, detach });
   return ac.signal;
+}
+
+/** Whether `id` is a query or mutation still running on `socket`: one result, then its complete. */
+export function isRunningOperation(socket: WebSocket, id: string, payload: object): boolean {
+  return running.get(socket)?.get(id)?.payload === payload;
 }
 
 /** Forgets the operation of `payload` under `id` once it has answered or failed (a later one may reuse the id). */
@@ -77,6 +86,6 @@ export function operationEnded(socket: WebSocket, id: string, payload: object): 
   const op = ops?.get(id);
   if (!op || op.payload !== payload) return;
   ops!.delete(id);
-  // lets go of its listener on the socket's signal
-  op.ac.abort(new Error('the operation ended'));
+  // nothing waits on its signal any more: no abort (an Error and its stack per operation), only the listener goes
+  op.detach();
 }

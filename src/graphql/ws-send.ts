@@ -15,6 +15,11 @@
  *   ones are not (a queued event would otherwise keep megabytes of JSON alive).
  * - Every result's bytes are held by its connection from onNext until the socket has
  *   written them, then released.
+ * - A query's or mutation's one result is taken as sent once it is queued on the socket:
+ *   graphql-ws waits for a message's write before it sends the next, so its `complete`
+ *   would leave in a second write, and the client (which answers on it) would wake twice.
+ *   Taken at once, both leave in the tick's one write. A subscription's results keep
+ *   waiting for their writes, which paces a generator to its reader.
  */
 import type { Duplex } from 'node:stream';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
@@ -43,6 +48,8 @@ export const DROPPED = { [MARK]: -1 } as FormattedExecutionResult;
 const kept = new WeakMap<ExecutionResult, Serialised>();
 let thisTick = new Map<ExecutionResult, Serialised>();
 let pending = new Map<number, Serialised>();
+/** The stand-ins (by n) of this tick that are a query's or mutation's one result. */
+let single = new Set<number>();
 let clearing = false;
 let nextN = 0;
 
@@ -59,16 +66,21 @@ export function serialise(result: ExecutionResult): Serialised {
   return { n: nextN++, json, bytes: Buffer.byteLength(json) };
 }
 
-/** The payload to give graphql-ws for a result it sends now (its onNext hook). */
-export function standIn(result: ExecutionResult, s: Serialised): FormattedExecutionResult {
+/**
+ * The payload to give graphql-ws for a result it sends now (its onNext hook); `singleResult`
+ * for a query's or mutation's, whose complete follows it in the same write.
+ */
+export function standIn(result: ExecutionResult, s: Serialised, singleResult = false): FormattedExecutionResult {
   if (s.bytes <= KEEP_BYTES) kept.set(result, s);
   else thisTick.set(result, s);
   pending.set(s.n, s);
+  if (singleResult) single.add(s.n);
   if (!clearing) {
     clearing = true;
     setImmediate(() => {
       clearing = false;
       pending = new Map();
+      single = new Set();
       thisTick = new Map();
     });
   }
@@ -95,18 +107,20 @@ export function sendCheaply(ws: WebSocket, raw: Duplex, budget: ConnectionBudget
     // the payload is the serialised result; the bytes were counted when onNext admitted it
     send(`${(data as string).slice(0, s.at)}${s.entry.json}}`, (err?: Error) => {
       budget.release(s.entry.bytes);
-      cb?.(err);
+      if (!s.single) cb?.(err);
     });
+    // a write that fails closes the socket, which ends the operation's wait anyway
+    if (s.single) queueMicrotask(() => cb?.());
   }) as WebSocket['send'];
 }
 
 /** Where a `next` message's stand-in starts, and the result it stands for. */
-function standInOf(message: string): { at: number; entry: Serialised } | 'dropped' | null {
+function standInOf(message: string): { at: number; entry: Serialised; single: boolean } | 'dropped' | null {
   const at = message.indexOf(NEXT);
   if (at < 0 || !message.startsWith(STAND_IN, at + NEXT.length)) return null;
   const n = Number(message.slice(at + NEXT.length + STAND_IN.length, message.length - 2));
   if (n === -1) return 'dropped';
   const entry = pending.get(n);
   if (entry === undefined) throw new Error('a shared payload was sent after its tick');
-  return { at: at + NEXT.length, entry };
+  return { at: at + NEXT.length, entry, single: single.delete(n) };
 }

@@ -14,7 +14,7 @@ import { replaceOversize, withinLimit } from './oversize.ts';
 import type { AxmeYoga } from './yoga.ts';
 import { sourceEventOf } from './plugins/shared-events.ts';
 import { DROPPED, sendCheaply, serialise, serialisedBefore, standIn } from './ws-send.ts';
-import { operationEnded, operationStarted, socketAbort, watchCompletes } from './ws-abort.ts';
+import { isRunningOperation, operationEnded, operationStarted, socketAbort, watchCompletes } from './ws-abort.ts';
 
 export interface WsEndpoint {
   /** Closes every socket with 1001 (going away) and stops accepting; clients reconnect elsewhere and resume from their cursors. */
@@ -83,7 +83,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
    * refused (and the socket closed) when over budget; both are judged by a lower
    * bound first, so what is refused is never serialised.
    */
-  const deliver = (socket: WebSocket, result: ExecutionResult) => {
+  const deliver = (socket: WebSocket, result: ExecutionResult, singleResult: boolean) => {
     const budget = budgets.get(socket)!;
     return budget.enter(() => {
       if (socket.readyState !== socket.OPEN) return [DROPPED, 0];
@@ -98,7 +98,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         s = serialise(out);
       }
       if (!budget.fits(s.bytes)) return cutOff(socket, budget);
-      return [standIn(out, s), s.bytes];
+      return [standIn(out, s, singleResult), s.bytes];
     }, DROPPED);
   };
 
@@ -119,7 +119,7 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         }
       },
       // a result shared by many subscribers (plugins/shared-events.ts) is serialised once
-      onNext: (ctx, _id, _payload, _args, result) => deliver(ctx.extra.socket, result),
+      onNext: (ctx, id, payload, _args, result) => deliver(ctx.extra.socket, result, isRunningOperation(ctx.extra.socket, id, payload)),
       onComplete: (ctx, id, payload) => operationEnded(ctx.extra.socket, id, payload),
       onError: (ctx, id, payload) => void operationEnded(ctx.extra.socket, id, payload),
       execute: (args) => (args.rootValue as Enveloped).execute(args),
