@@ -15,6 +15,7 @@ export interface Pending<T, R> {
 interface Queued<T, R> extends Pending<T, R> {
   /** Runs a function in the caller's async context (its trace span, say). */
   within: <F>(fn: () => F) => F;
+  settled: boolean;
 }
 
 export class Coalescer<T, R> {
@@ -36,7 +37,14 @@ export class Coalescer<T, R> {
 
   run(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject, within: AsyncLocalStorage.snapshot() });
+      const q: Queued<T, R> = {
+        item,
+        resolve: (value) => ((q.settled = true), resolve(value)),
+        reject: (err) => ((q.settled = true), reject(err)),
+        within: AsyncLocalStorage.snapshot(),
+        settled: false,
+      };
+      this.queue.push(q);
       if (!this.running) void this.drain();
     });
   }
@@ -46,14 +54,17 @@ export class Coalescer<T, R> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxItems);
-        // rejecting a settled promise does nothing, so these reach only the entries flush left open
         try {
           // in the first caller's context, whose request waits for this batch, not the
           // context of whichever earlier request started the drain loop
           await batch[0]!.within(() => this.flush(batch));
-          for (const p of batch) p.reject(new Error('batch entry left unsettled'));
+          // an Error (and its stack) only for a batch that left some open, not for every batch
+          if (batch.some((p) => !p.settled)) {
+            const left = new Error('batch entry left unsettled');
+            for (const p of batch) if (!p.settled) p.reject(left);
+          }
         } catch (err) {
-          for (const p of batch) p.reject(err);
+          for (const p of batch) if (!p.settled) p.reject(err);
         }
       }
     } finally {
