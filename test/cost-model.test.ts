@@ -72,3 +72,13 @@ it("computes the README's figures", () => {
   // introspection reads no data
   expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
 });
+
+it('costs one parsed document by the variables of each call, and one without sized lists the same every time', () => {
+  // the parser cache hands the server the same document object for every request that sends its text
+  const sized = parse('query($n: Int, $s: Boolean = false) { intents(first: $n) { nodes { id } } again: intents(first: 2) @skip(if: $s) { nodes { id } } }');
+  expect(cost(sized, { n: 10 })).toBe(11 + 3);
+  expect(cost(sized, { n: 300 })).toBe(301 + 3);
+  expect(cost(sized, { n: 300, s: true })).toBe(301);
+  const fixed = parse('query A { intent(id: "x") { id } } query B { intents(first: 7) { nodes { id } } }');
+  expect([cost(fixed, {}, 'A'), cost(fixed, {}, 'B'), cost(fixed, {}, 'A'), cost(fixed, {}, 'B')]).toEqual([1, 8, 1, 8]);
+});

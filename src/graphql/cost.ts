@@ -39,10 +39,23 @@ interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Variables;
   defaults: Map<string, ValueNode>;
+  /** Set once the cost depended on a variable: it is then not the document's alone. */
+  readVariables: boolean;
 }
+
+/**
+ * Costs that depend on the document alone (no list sized and no field skipped by a
+ * variable), by schema, document and operation name: a worker sends the same few
+ * documents thousands of times, and the parser cache hands back the same document object.
+ */
+const fixedCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string | null, number>>>();
 
 /** The operation's cost; 0 when there is no such operation (execution will say why). */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: unknown): number {
+  let bySchema = fixedCosts.get(schema);
+  if (!bySchema) fixedCosts.set(schema, (bySchema = new WeakMap()));
+  const known = bySchema.get(document)?.get(operationName ?? null);
+  if (known !== undefined) return known;
   const op = getOperationAST(document, operationName);
   const root = op && schema.getRootType(op.operation);
   if (!op || !root) return 0;
@@ -52,8 +65,15 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     variables: variables && typeof variables === 'object' ? (variables as Variables) : {},
     defaults: new Map((op.variableDefinitions ?? []).filter((d): d is VariableDefinitionNode & { defaultValue: ValueNode } => !!d.defaultValue)
       .map((d) => [d.variable.name.value, d.defaultValue])),
+    readVariables: false,
   };
-  return selectionCost(w, op.selectionSet, root, 1, null, true, new Set());
+  const cost = selectionCost(w, op.selectionSet, root, 1, null, true, new Set());
+  if (!w.readVariables) {
+    let byName = bySchema.get(document);
+    if (!byName) bySchema.set(document, (byName = new Map()));
+    byName.set(operationName ?? null, cost);
+  }
+  return cost;
 }
 
 interface Sized {
@@ -115,6 +135,7 @@ function sizeOf(w: Walk, s: ListSize, def: GraphQLField<unknown, unknown>, node:
 /** The value at `path` inside an argument, following variables (and their defaults) as sent. */
 function valueAt(w: Walk, node: ValueNode, path: readonly string[]): unknown {
   if (node.kind === Kind.VARIABLE) {
+    w.readVariables = true;
     const name = node.name.value;
     if (w.variables[name] !== undefined) return at(w.variables[name], path);
     const def = w.defaults.get(name);
