@@ -11,11 +11,11 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import Server, StartWorker
+from conftest import Server, StartWorker, until
 from websockets.asyncio.client import connect
 
 from axme_durable import AxmeClient, IntentRun, IntentStatus, LeaseLostError, NetworkError, ws_shared
-from axme_durable.generated.input_types import RecordStepInput
+from axme_durable.generated.input_types import ClaimIntentsInput, RecordStepInput
 
 
 def _op(query: str) -> str:
@@ -237,3 +237,38 @@ async def test_many_writes_at_once_spread_over_sockets_within_the_servers_limit(
     # none refused by the server for the number of operations on one socket: none went over HTTP
     assert sent.http.count("RecordStep") == 0
     assert len(opened) >= 2
+
+
+async def test_a_write_the_server_refuses_for_the_number_on_its_socket_goes_over_http_once(
+    client: AxmeClient, intent_type: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a client that puts more operations on one socket than the server takes (its 100)
+    monkeypatch.setattr(ws_shared, "MAX_PER_SOCKET", 10_000)
+    sent = Sent(client)
+    intent_id, token = await _claim(client, intent_type)
+    idle = ClaimIntentsInput.model_validate({"types": [f"{intent_type}.none"], "limit": 1, "waitSeconds": 20})
+    async with client.hold_writes():
+        # 100 long polls fill the socket on the server
+        polls = [asyncio.ensure_future(client.gql.claim_intents(idle, over_socket=True)) for _ in range(100)]
+        loops = client.gql._shared._loops
+
+        async def sent_all() -> bool:
+            state = loops.get(asyncio.get_running_loop())
+            return state is not None and sum(len(sock.subs) for sock in state.sockets) >= 100
+
+        # sent on the one socket before the step: the server reads them first, in order
+        await until(sent_all, "the long polls sent")
+        assert len(loops[asyncio.get_running_loop()].sockets) == 1
+        step = await client.gql.record_step(_step(intent_id, token, "s", 1), over_socket=True)
+        assert step.record_step.name == "s"
+        # refused on the socket before it ran, then sent over HTTP: recorded once
+        assert sent.socket.count("RecordStep") == 1
+        assert sent.http.count("RecordStep") == 1
+        assert [r.name for r in await client.steps(intent_id) or []] == ["s"]
+        for poll in polls:
+            poll.cancel()
+        await asyncio.gather(*polls, return_exceptions=True)
+        # the socket takes writes again once it carries none
+        await client.gql.record_step(_step(intent_id, token, "after", 2), over_socket=True)
+        assert sent.socket.count("RecordStep") == 2
+        assert sent.http.count("RecordStep") == 1
