@@ -2,6 +2,7 @@
 // (a "ready" line, then one JSON answer per command), tracked for cleanup, and measured
 // from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { admin, cpuMs, sleep, track } from '../lib.ts';
@@ -105,4 +106,35 @@ export function diff<T extends object>(a: T, b: T, per: number): T {
   const x = a as Record<string, number>;
   const y = b as Record<string, number>;
   return Object.fromEntries(Object.keys(x).map((k) => [k, (y[k]! - x[k]!) / per])) as T;
+}
+
+/** The machine's idle share over `ms`, from /proc/stat (idle + iowait over all jiffies). */
+async function idleShare(ms: number): Promise<number> {
+  const read = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: f[3]! + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+  };
+  const a = read();
+  await sleep(ms);
+  const b = read();
+  return b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : 1;
+}
+
+/**
+ * Lets the machine settle before a subject, so that none pays for the one before it: a
+ * CHECKPOINT (the last subject's dirty pages are written now, not during the next one),
+ * then until no autovacuum worker runs and the CPUs were ≥ 90% idle over a second, for at
+ * most `maxMs`. Returns what it waited for, for the row's note.
+ */
+export async function settle(maxMs = 30_000): Promise<string> {
+  const started = Date.now();
+  await admin((c) => c.query('checkpoint'));
+  let idle = 0;
+  let vacuums = 0;
+  while (Date.now() - started < maxMs) {
+    vacuums = await admin(async (c) => Number((await c.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`)).rows[0].n));
+    idle = await idleShare(1000);
+    if (vacuums === 0 && idle >= 0.9) break;
+  }
+  return `settled ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${Math.round(idle * 100)}% idle${vacuums ? `, ${vacuums} autovacuum running` : ''})`;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECONDS, Cleanup, freePort, scratchDatabase, sleep, startServer, tempDir } from '../lib.ts';
-import { backendPids, cpuDelta, cpuSnapshot, dbCounters, diff, startProc, type DbCounters, type Proc } from '../durable/procs.ts';
+import { backendPids, cpuDelta, cpuSnapshot, dbCounters, diff, settle, startProc, type DbCounters, type Proc } from '../durable/procs.ts';
 import { ensurePeers } from '../durable/peers.ts';
 import { loopbackReport, registerDeployment, startRestate } from '../durable/restate.ts';
 import type { Context, Row, Scenario } from '../scenario.ts';
@@ -219,7 +219,12 @@ export const durableRunScenario: Scenario = {
       }
       const c = new Cleanup();
       try {
-        out.push(...(await fn(c)));
+        // every subject starts from the same quiet machine, whatever ran before it
+        const settled = await settle();
+        console.log(`  ${key}: ${settled}`);
+        const rows = await fn(c);
+        if (rows[0]) rows[0].note = [rows[0].note, settled].filter(Boolean).join('; ');
+        out.push(...rows);
       } catch (err) {
         out.push({ scenario: TITLE, subject: key, value: null, unit: '', note: `failed: ${(err as Error).message.slice(0, 300)}` });
       } finally {
