@@ -79,6 +79,9 @@ it('costs one parsed document by the variables of each call, and one without siz
   expect(cost(sized, { n: 10 })).toBe(11 + 3);
   expect(cost(sized, { n: 300 })).toBe(301 + 3);
   expect(cost(sized, { n: 300, s: true })).toBe(301);
+  // a variable read only by a directive, inside a fragment, with a default
+  const skipped = parse('query($s: Boolean = true) { ...F } fragment F on Query { intents(first: 4) @skip(if: $s) { nodes { id } } }');
+  expect([cost(skipped, {}), cost(skipped, { s: false }), cost(skipped, { s: true })]).toEqual([0, 5, 0]);
   const fixed = parse('query A { intent(id: "x") { id } } query B { intents(first: 7) { nodes { id } } }');
   expect([cost(fixed, {}, 'A'), cost(fixed, {}, 'B'), cost(fixed, {}, 'A'), cost(fixed, {}, 'B')]).toEqual([1, 8, 1, 8]);
 });

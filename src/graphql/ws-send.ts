@@ -19,7 +19,9 @@
  *   graphql-ws waits for a message's write before it sends the next, so its `complete`
  *   would leave in a second write, and the client (which answers on it) would wake twice.
  *   Taken at once, both leave in the tick's one write. A subscription's results keep
- *   waiting for their writes, which paces a generator to its reader.
+ *   waiting for their writes, which paces a generator to its reader, and so do a query's
+ *   on a socket that holds much unsent (ws.ts): a client that stops reading finds its
+ *   operations still open, and the limit on them per socket still holds.
  */
 import type { Duplex } from 'node:stream';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';

@@ -57,6 +57,8 @@ export const CLOSE_RATE_LIMITED = 4429;
  * its bytes (and the process's budget) for ws' own 30 s close timeout.
  */
 const CLOSE_GRACE_MS = 5_000;
+/** A query's result goes out with its complete (ws-send.ts) only while its socket holds at most this much unsent. */
+const SINGLE_WRITE_HELD_BYTES = 64 * 1024;
 
 export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): WsEndpoint {
   const refusal = crossSiteCheck(o.crossSite);
@@ -98,7 +100,10 @@ export function attachWebSocket(server: Server, yoga: AxmeYoga, o: WsOptions): W
         s = serialise(out);
       }
       if (!budget.fits(s.bytes)) return cutOff(socket, budget);
-      return [standIn(out, s, singleResult), s.bytes];
+      // a client that reads what it is sent: its query's complete goes with the result. One that
+      // does not keeps its operations open until their results are written, so the number of
+      // operations per socket (maxSubscriptions) still bounds what it can have run
+      return [standIn(out, s, singleResult && budget.held <= SINGLE_WRITE_HELD_BYTES), s.bytes];
     }, DROPPED);
   };
 
