@@ -49,9 +49,8 @@ export const DROPPED = { [MARK]: -1 } as FormattedExecutionResult;
 
 const kept = new WeakMap<ExecutionResult, Serialised>();
 let thisTick = new Map<ExecutionResult, Serialised>();
-let pending = new Map<number, Serialised>();
-/** The stand-ins (by n) of this tick that are a query's or mutation's one result. */
-let single = new Set<number>();
+/** This tick's stand-ins by n: the result each stands for, and whether it is a query's or mutation's one result. */
+let pending = new Map<number, { entry: Serialised; single: boolean }>();
 let clearing = false;
 let nextN = 0;
 
@@ -75,14 +74,12 @@ export function serialise(result: ExecutionResult): Serialised {
 export function standIn(result: ExecutionResult, s: Serialised, singleResult = false): FormattedExecutionResult {
   if (s.bytes <= KEEP_BYTES) kept.set(result, s);
   else thisTick.set(result, s);
-  pending.set(s.n, s);
-  if (singleResult) single.add(s.n);
+  pending.set(s.n, { entry: s, single: singleResult });
   if (!clearing) {
     clearing = true;
     setImmediate(() => {
       clearing = false;
       pending = new Map();
-      single = new Set();
       thisTick = new Map();
     });
   }
@@ -122,7 +119,7 @@ function standInOf(message: string): { at: number; entry: Serialised; single: bo
   if (at < 0 || !message.startsWith(STAND_IN, at + NEXT.length)) return null;
   const n = Number(message.slice(at + NEXT.length + STAND_IN.length, message.length - 2));
   if (n === -1) return 'dropped';
-  const entry = pending.get(n);
-  if (entry === undefined) throw new Error('a shared payload was sent after its tick');
-  return { at: at + NEXT.length, entry, single: single.delete(n) };
+  const p = pending.get(n);
+  if (p === undefined) throw new Error('a shared payload was sent after its tick');
+  return { at: at + NEXT.length, ...p };
 }
