@@ -126,15 +126,17 @@ async function idleShare(ms: number): Promise<number> {
  * then until no autovacuum worker runs and the CPUs were ≥ 90% idle over a second, for at
  * most `maxMs`. Returns what it waited for, for the row's note.
  */
-export async function settle(maxMs = 30_000): Promise<string> {
+export function settle(maxMs = 30_000): Promise<string> {
   const started = Date.now();
-  await admin((c) => c.query('checkpoint'));
-  let idle = 0;
-  let vacuums = 0;
-  while (Date.now() - started < maxMs) {
-    vacuums = await admin(async (c) => Number((await c.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`)).rows[0].n));
-    idle = await idleShare(1000);
-    if (vacuums === 0 && idle >= 0.9) break;
-  }
-  return `settled ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${Math.round(idle * 100)}% idle${vacuums ? `, ${vacuums} autovacuum running` : ''})`;
+  return admin(async (c) => {
+    await c.query('checkpoint');
+    let idle = 0;
+    let vacuums = 0;
+    while (Date.now() - started < maxMs) {
+      vacuums = (await c.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`)).rows[0].n;
+      idle = await idleShare(1000);
+      if (vacuums === 0 && idle >= 0.9) break;
+    }
+    return `settled ${((Date.now() - started) / 1000).toFixed(1)} s (CPU ${Math.round(idle * 100)}% idle${vacuums ? `, ${vacuums} autovacuum running` : ''})`;
+  });
 }
