@@ -1,7 +1,7 @@
 import type { EventKind } from '../core/lifecycle.ts';
 import type { Queryable } from '../db/types.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
-import { json, toEvent, toIntent } from './rows.ts';
+import { INTENT_STATE_COLUMNS, json, toEvent, toIntent } from './rows.ts';
 
 /**
  * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also
@@ -21,7 +21,18 @@ export interface WithEventOptions {
    * are prefixed `<name>_` and include `<name>_intent_id`, joined to the result by it.
    */
   also?: { name: string; sql: string };
+  /**
+   * Answer the intent without its payloads (rows.ts INTENT_PAYLOAD_COLUMNS): for a write
+   * whose caller needs only the intent's state. A step record is one: without this, every
+   * step had PostgreSQL render, and the server parse, the run's whole input and checkpoint
+   * (up to 1 MiB each), so a step's cost grew with the input instead of its own size.
+   * `keep` names other columns of the update's rows to answer (a batch's item position).
+   * Read its rows with toLeanChange.
+   */
+  lean?: { keep?: readonly string[] };
 }
+
+const leanColumns = (keep: readonly string[] = []) => [...INTENT_STATE_COLUMNS, ...keep].map((c) => `upd.${c}`).join(', ');
 
 export function withEvent(updateSql: string, opts: WithEventOptions = {}): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
@@ -35,7 +46,7 @@ export function withEvent(updateSql: string, opts: WithEventOptions = {}): strin
       returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
     )${opts.also ? `,
     ${opts.also.name} as (${opts.also.sql})` : ''}
-    select upd.*, ev.*${opts.also ? `, ${opts.also.name}.*` : ''} from upd join ev on ev.ev_intent_id = upd.id${
+    select ${opts.lean ? leanColumns(opts.lean.keep) : 'upd.*'}, ev.*${opts.also ? `, ${opts.also.name}.*` : ''} from upd join ev on ev.ev_intent_id = upd.id${
     opts.also ? ` join ${opts.also.name} on ${opts.also.name}.${opts.also.name}_intent_id = upd.id` : ''}`;
 }
 
@@ -52,7 +63,15 @@ export interface Change {
   event: IntentEvent;
   /** Changes to other intents made in the same transaction (a woken parent, cancelled children). */
   also?: Change[];
+  /**
+   * The statement left the intent's payloads out (withEvent `lean`): `intent` has its state
+   * but null input, output, error and checkpoint, so it is no intent to show anyone.
+   */
+  lean?: true;
 }
+
+/** A row of a `withEvent` statement built with `lean`: its change, marked as one whose intent lacks the payloads. */
+export const toLeanChange = (r: Record<string, unknown>): Change => ({ ...toChange(r), lean: true });
 
 /** Splits a row of a `withEvent` statement into the intent and its new event. */
 export function toChange(r: Record<string, unknown>): Change {

@@ -10,7 +10,7 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, step } from '../core/lifecycle.ts';
 import type { IntentStep } from '../core/model.ts';
-import { type Change, toChange, withEvent } from './events.ts';
+import { type Change, toLeanChange, withEvent } from './events.ts';
 import { overBudget } from './budget-check.ts';
 import { type StepRecord, stepFromRow, STEP_COLUMNS } from './steps.ts';
 
@@ -44,6 +44,8 @@ const RECORD_MANY = withEvent(`
       from upd join jsonb_to_recordset($2::jsonb) as o(b_n int, b_output jsonb) on o.b_n = upd.b_n
       returning ${STEP_COLUMNS}`,
   },
+  // the intent's state and the item's position, never the run's input or checkpoint
+  lean: { keep: ['b_n'] },
 });
 
 /** Whether a record can go in a batch: a result without model calls (an error, or usage rows, go alone). */
@@ -63,5 +65,5 @@ export async function recordSteps(
     return `${head.slice(0, -1)},"b_output":${r.outputJson ?? 'null'}}`;
   }).join(',')}]`;
   const { rows } = await q.query(RECORD_MANY, [ns, batch, TRANSITIONS.recordStep.from, now, step('recordStep').kind, actor]);
-  return new Map(rows.map((row) => [Number(row.b_n), { step: stepFromRow(row), change: toChange(row) }]));
+  return new Map(rows.map((row) => [Number(row.b_n), { step: stepFromRow(row), change: toLeanChange(row) }]));
 }

@@ -8,6 +8,22 @@ type Row = Record<string, unknown>;
 export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
 export const maybeDate = (v: unknown): Date | null => (v == null ? null : date(v));
 
+/**
+ * The intent's columns that may hold up to AXME_MAX_PAYLOAD_BYTES each. A statement that
+ * answers only the intent's state (a step record's, store/events.ts `lean`) selects
+ * INTENT_STATE_COLUMNS: PostgreSQL renders, and Node parses, none of them.
+ */
+export const INTENT_PAYLOAD_COLUMNS = ['input', 'output', 'error', 'checkpoint'] as const;
+
+/** Every other column of `intents` (a test holds this list to the table). */
+export const INTENT_STATE_COLUMNS = [
+  'id', 'namespace', 'type', 'status', 'waiting_for', 'attempt', 'max_attempts', 'priority', 'idempotency_key',
+  'parent_id', 'labels', 'lease_token', 'lease_agent', 'lease_expires_at', 'run_at', 'created_at', 'updated_at',
+  'finished_at', 'last_seq', 'retry_policy', 'deadline', 'attempt_timeout_seconds', 'attempt_expires_at',
+  'concurrency_key', 'concurrency_limit', 'last_tx', 'progress', 'wait_name', 'wake_at', 'resume_next',
+  'claim_resumed', 'lease_worker', 'schedule_id', 'forked_from', 'forked_from_step', 'forked_from_seq', 'budget_ids',
+] as const;
+
 export function toIntent(r: Row): Intent {
   return {
     id: r.id as string,
@@ -15,7 +31,7 @@ export function toIntent(r: Row): Intent {
     type: r.type as string,
     status: r.status as Status,
     waitingFor: (r.waiting_for as WaitingFor | null) ?? null,
-    input: r.input,
+    input: r.input ?? null,
     output: r.output ?? null,
     error: (r.error as IntentError | null) ?? null,
     checkpoint: r.checkpoint ?? null,

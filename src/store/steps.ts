@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, refusal, step } from '../core/lifecycle.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
-import { type Change, toChange, withEvent } from './events.ts';
+import { type Change, toLeanChange, withEvent } from './events.ts';
 import { LEASED, LEASE_HELD, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
 import type { Usage } from '../core/usage.ts';
@@ -43,6 +43,8 @@ const record = (lease: string) => withEvent(`
       select id, last_seq, namespace, $6, attempt, $7, $13::jsonb, $11, $10, $12::jsonb, $5 from upd
       returning ${STEP_COLUMNS}`,
   },
+  // a step's caller needs the intent's state, never its input or checkpoint
+  lean: {},
 });
 const RECORD = record(LEASED);
 // the record of a step that ran while a budget was crossed (StepService): kept, then refused
@@ -97,7 +99,7 @@ export async function recordStep(
     throw await whyNot(tx, ns, id, action, token, now);
   }
   const row = rows[0];
-  const change = toChange(row);
+  const change = toLeanChange(row);
   // a step that reported model calls is written in a transaction (StepService), so its usage rows land with it
   if (s.usage.length) await recordUsage(tx, ns, id, change.intent.lastSeq, s.usage, now);
   return { step: { ...stepFromRow(row), usage: s.usage }, change };
