@@ -358,13 +358,15 @@ export interface Completion {
 // The items arrive as parallel arrays; outputs as one JSON array (jsonb[] parameters
 // are not portable to PGlite), picked by position. Columns are b_-prefixed so that
 // `returning *` does not return a second id. A child intent is left out: it finishes
-// in a transaction that may wake its parent (completeIntent).
+// in a transaction that may wake its parent (completeIntent). The lease's expiry is
+// tested as `(…) is true`, no index condition, so the rows are found by id: through the
+// index on lease expiry a batch read every RUNNING intent whose lease is live.
 const COMPLETE_MANY = withEvent(`
   update intents set ${ending('$7', '$5')}, output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb), error = null,
     last_seq = last_seq + 1, updated_at = $5
   from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
   where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
-    and lease_expires_at > $5 and parent_id is null and not ${overBudget('intents', '$5')}`, { actorIsLeaseHolder: true });
+    and (lease_expires_at > $5) is true and parent_id is null and not ${overBudget('intents', '$5')}`, { actorIsLeaseHolder: true });
 
 /**
  * Completes many leased intents in one statement. Returns the changes it made, by

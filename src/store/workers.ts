@@ -156,11 +156,12 @@ const HELD_BY_ENDED = `
   order by i.id limit $2
   for update of i skip locked`;
 
+// The ids again as an array ($3), as recovery.ts EXPIRE_LEASES: found by primary key.
 const RELEASE = withEvent(`
   update intents i set ${ending('u.u_status', '$1')}, error = u.u_error, run_at = $1,
     last_seq = last_seq + 1, updated_at = $1
   from jsonb_to_recordset($2::jsonb) as u(u_id uuid, u_status text, u_error jsonb, u_data jsonb)
-  where i.id = u.u_id`, { data: 'u_data' });
+  where i.id = any($3::uuid[]) and i.id = u.u_id`, { data: 'u_data' });
 
 /**
  * Releases the leases of ended sessions (of `sessions` only, when given) as the
@@ -194,7 +195,7 @@ export async function releaseEndedLeases(
     decided.push({ u_id: cur.id, u_status: to, u_error: error, u_data: data });
   }
   if (decided.length === 0) return escalated;
-  const updated = await tx.query(RELEASE, [now, JSON.stringify(decided), kind, SWEEPER_ACTOR]);
+  const updated = await tx.query(RELEASE, [now, JSON.stringify(decided), decided.map((d) => d.u_id), kind, SWEEPER_ACTOR]);
   return [...updated.rows.map(toChange), ...escalated];
 }
 
