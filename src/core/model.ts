@@ -53,6 +53,12 @@ export interface Intent {
   forkedFrom: string | null;
   forkedFromStep: string | null;
   forkedFromSeq: number | null;
+  /**
+   * Read without its payloads (a step's, a heartbeat's or a progress report's answer,
+   * store/rows.ts INTENT_STATE_COLUMNS): input, output, error and checkpoint are null
+   * here, not the intent's. Whoever shows them reads the intent (the GraphQL type does).
+   */
+  lean?: true;
 }
 
 export interface IntentEvent {

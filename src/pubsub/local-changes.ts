@@ -30,9 +30,9 @@ export class LocalChanges {
   /** Hands committed changes (and the changes they made alongside, `also`) to their listeners; call only after the commit. */
   emit(changes: readonly Change[]): void {
     if (this.listeners.size === 0) return;
-    for (const { intent, also, lean } of changes) {
-      // a lean change's intent lacks its payloads: its watches read it after the message, as other instances do
-      const set = lean ? undefined : this.listeners.get(keyOf(intent.namespace, intent.id));
+    for (const { intent, also } of changes) {
+      // a lean intent lacks its payloads (model.ts): its watches read it after the message, as other instances do
+      const set = intent.lean ? undefined : this.listeners.get(keyOf(intent.namespace, intent.id));
       // a listener is a watch's bookkeeping and does not throw; one that did must not fail the write that committed
       if (set) for (const fn of [...set]) {
         try {

@@ -63,15 +63,13 @@ export interface Change {
   event: IntentEvent;
   /** Changes to other intents made in the same transaction (a woken parent, cancelled children). */
   also?: Change[];
-  /**
-   * The statement left the intent's payloads out (withEvent `lean`): `intent` has its state
-   * but null input, output, error and checkpoint, so it is no intent to show anyone.
-   */
-  lean?: true;
 }
 
-/** A row of a `withEvent` statement built with `lean`: its change, marked as one whose intent lacks the payloads. */
-export const toLeanChange = (r: Record<string, unknown>): Change => ({ ...toChange(r), lean: true });
+/** A row of a `withEvent` statement built with `lean`: its change, whose intent is marked lean (model.ts). */
+export function toLeanChange(r: Record<string, unknown>): Change {
+  const change = toChange(r);
+  return { ...change, intent: { ...change.intent, lean: true } };
+}
 
 /** Splits a row of a `withEvent` statement into the intent and its new event. */
 export function toChange(r: Record<string, unknown>): Change {

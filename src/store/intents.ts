@@ -11,7 +11,7 @@ import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { retryWhere } from './recovery.ts';
 import { ending, stepParams } from './transition.ts';
 import type { Intent, IntentError } from '../core/model.ts';
-import { json, toIntent } from './rows.ts';
+import { INTENT_STATE_RETURNING, json, toIntent, toLeanIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type BudgetLimits, budgetExceeded, crossed } from '../core/budget.ts';
 import { INSERT_INTENT_BUDGETS, budgetsOf } from './budgets.ts';
@@ -292,16 +292,17 @@ export async function whyNot(q: Queryable, ns: string, id: string, action: Actio
 export const LEASE_HELD = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
 export const LEASED = `${LEASE_HELD} and not ${overBudget('intents', '$5')}`;
 
+// answers the intent lean (model.ts): a lease extension needs none of its payloads
 const HEARTBEAT = `
   update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)
   where ${LEASED}
-  returning *`;
+  returning ${INTENT_STATE_RETURNING}`;
 
 export async function heartbeatIntent(
   q: Queryable, ns: string, id: string, token: string, leaseSeconds: number, now: Date,
 ): Promise<Intent> {
   const { rows } = await q.query(HEARTBEAT, [ns, id, TRANSITIONS.heartbeat.from, token, now, leaseSeconds]);
-  if (rows[0]) return toIntent(rows[0]);
+  if (rows[0]) return toLeanIntent(rows[0]);
   throw await whyNot(q, ns, id, 'heartbeat', token, now);
 }
 

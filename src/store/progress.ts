@@ -2,21 +2,23 @@ import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS } from '../core/lifecycle.ts';
 import { LEASED, whyNot } from './intents.ts';
 import type { Intent } from '../core/model.ts';
-import { json, toIntent } from './rows.ts';
+import { INTENT_STATE_RETURNING, json, toLeanIntent } from './rows.ts';
 
 /**
  * Live progress replaces one value on the intent and writes no event: a token
- * stream must not grow the log. Only the live lease may report.
+ * stream must not grow the log. Only the live lease may report. It answers the intent
+ * lean (model.ts): a report as often as tokens arrive must not have PostgreSQL render,
+ * and the server parse, the run's input and checkpoint each time.
  */
 const REPORT_PROGRESS = `
   update intents set progress = $6::jsonb
   where ${LEASED}
-  returning *`;
+  returning ${INTENT_STATE_RETURNING}`;
 
 export async function reportProgress(
   q: Queryable, ns: string, id: string, token: string, progress: unknown, now: Date,
 ): Promise<Intent> {
   const { rows } = await q.query(REPORT_PROGRESS, [ns, id, TRANSITIONS.reportProgress.from, token, now, json(progress)]);
-  if (rows[0]) return toIntent(rows[0]);
+  if (rows[0]) return toLeanIntent(rows[0]);
   throw await whyNot(q, ns, id, 'reportProgress', token, now);
 }

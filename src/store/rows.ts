@@ -24,6 +24,12 @@ export const INTENT_STATE_COLUMNS = [
   'claim_resumed', 'lease_worker', 'schedule_id', 'forked_from', 'forked_from_step', 'forked_from_seq', 'budget_ids',
 ] as const;
 
+/** INTENT_STATE_COLUMNS, for a `returning` list. */
+export const INTENT_STATE_RETURNING = INTENT_STATE_COLUMNS.join(', ');
+
+/** A row of INTENT_STATE_COLUMNS: the intent, marked lean (its payloads were not read). */
+export const toLeanIntent = (r: Row): Intent => ({ ...toIntent(r), lean: true });
+
 export function toIntent(r: Row): Intent {
   return {
     id: r.id as string,

@@ -3,6 +3,7 @@ import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
 import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
 import { connection, pageArgs } from './connection.ts';
 import { leafCost, listSize } from '../cost.ts';
 import { IntentEventKind, IntentStatus, WaitingFor } from './enums.ts';
@@ -18,6 +19,16 @@ import { BudgetInput } from './budget-input.ts';
 export const NO_STEPS_OR_WAKES_UNTIL_SEQ = 2;
 
 export const Intent = builder.objectRef<IntentRow>('Intent');
+
+/**
+ * One of the intent's payloads: its own, or for a lean intent (model.ts) the row's as
+ * read now, once per request. Synchronous for the usual, whole intent: lists stay cheap.
+ */
+function payload<K extends 'input' | 'output' | 'error' | 'checkpoint'>(i: IntentRow, ctx: Context, key: K): IntentRow[K] | Promise<IntentRow[K]> {
+  if (!i.lean) return i[key];
+  return ctx.loaders.intent.load(i.id).then((row) => (row ?? i)[key]);
+}
+
 const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
 const LeaseHolder = builder.objectRef<{ agent: string | null; expiresAt: Date }>('LeaseHolder');
 const AttemptRef = builder.objectRef<Attempt>('Attempt');
@@ -59,10 +70,14 @@ Intent.implement({
     type: t.exposeString('type'),
     status: t.expose('status', { type: IntentStatus }),
     waitingFor: t.expose('waitingFor', { type: WaitingFor, nullable: true }),
-    input: t.expose('input', { type: 'JSON' }),
-    output: t.expose('output', { type: 'JSON', nullable: true }),
-    error: t.expose('error', { type: IntentError, nullable: true, description: 'The latest error; every earlier one stays in `attempts` and the event log.' }),
-    checkpoint: t.expose('checkpoint', { type: 'JSON', nullable: true }),
+    // a lean intent (a heartbeat's or a progress report's answer) was read without these: read them when asked
+    input: t.field({ type: 'JSON', resolve: (i, _a, ctx) => payload(i, ctx, 'input') }),
+    output: t.field({ type: 'JSON', nullable: true, resolve: (i, _a, ctx) => payload(i, ctx, 'output') }),
+    error: t.field({
+      type: IntentError, nullable: true, description: 'The latest error; every earlier one stays in `attempts` and the event log.',
+      resolve: (i, _a, ctx) => payload(i, ctx, 'error'),
+    }),
+    checkpoint: t.field({ type: 'JSON', nullable: true, resolve: (i, _a, ctx) => payload(i, ctx, 'checkpoint') }),
     attempt: t.exposeInt('attempt', { description: 'How many times the intent has been claimed.' }),
     maxAttempts: t.exposeInt('maxAttempts'),
     priority: t.exposeInt('priority'),

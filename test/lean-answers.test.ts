@@ -1,8 +1,9 @@
 /**
- * A step record answers only the intent's state: the statement that writes it selects
- * none of the intent's payloads (input, output, error, checkpoint), so a step of a run
- * with a 1 MiB input costs what its own record costs. Watches still see whole intents:
- * a lean change is never handed out as a state; the watch reads the row instead.
+ * A step record, a heartbeat and a progress report answer only the intent's state: their
+ * statements select none of the intent's payloads (input, output, error, checkpoint), so
+ * each costs the same for a run with a 1 MiB input as for one with none. Whoever shows the
+ * intent still sees it whole: a watch is never handed a lean intent as a state (it reads
+ * the row), and the GraphQL type reads the payloads a client selects on a lean answer.
  */
 import { afterEach, expect, it } from 'vitest';
 import { createClient } from '@axme/client';
@@ -21,11 +22,11 @@ afterEach(async () => {
 
 const caller: Caller = { namespace: 'default', principal: null };
 
-/** The database, with the rows of every statement that inserted a step record kept in `answers`. */
-function keepingStepAnswers(db: Db, answers: Record<string, unknown>[]): Db {
+/** The database, with the rows of every statement that inserted a step record (or whose text `also` matches) kept in `answers`. */
+function keepingStepAnswers(db: Db, answers: Record<string, unknown>[], also?: RegExp): Db {
   const keeping = (q: Queryable): Queryable['query'] => async (sql, params) => {
     const r = await q.query(sql, params);
-    for (const row of r.rows as Record<string, unknown>[]) if ('st_seq' in row) answers.push(row);
+    for (const row of r.rows as Record<string, unknown>[]) if ('st_seq' in row || also?.test(sql)) answers.push(row);
     return r as any;
   };
   return new Proxy(db, {
@@ -109,4 +110,32 @@ it('a watch of RUNNING states hands out whole intents after steps committed here
   await app.services.steps.record(caller, { id, leaseToken: lease.token, name: 's1', durationMs: 1, output: { ok: true } });
   const after = (await watch.next()).value as Intent;
   expect(after).toMatchObject({ status: 'RUNNING', lastSeq: lease.intent.lastSeq + 1, input });
+});
+
+it('a heartbeat and a progress report are answered lean, and a client that selects the payloads still gets them', async () => {
+  const tdb = await freshDb();
+  cleanups.push(() => tdb.close());
+  const answers: Record<string, unknown>[] = [];
+  const srv = await startInstance(keepingStepAnswers(tdb.db, answers, /^\s*update intents set (lease_expires_at = least|progress = )/));
+  cleanups.push(() => srv.running.shutdown());
+  const axme = createClient({ url: srv.url });
+  cleanups.push(() => axme.close());
+  const input = { doc: 'z'.repeat(50_000) };
+  await axme.submit({ type: 'lean.hb', input });
+  const [lease] = await axme.claimMany({ types: ['lean.hb'], limit: 1 });
+  await srv.app.services.intents.checkpoint(caller, lease!.intent.id, lease!.token, { at: 7 });
+  const gql = async (query: string, variables: unknown) => {
+    const res = await fetch(srv.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = await res.json() as { data?: any; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  };
+  const vars = { input: { id: lease!.intent.id, leaseToken: lease!.token } };
+  const hb = await gql('mutation($input: HeartbeatIntentInput!) { heartbeatIntent(input: $input) { token intent { status input checkpoint output error { message } } } }', vars);
+  expect(hb.heartbeatIntent).toMatchObject({ token: lease!.token, intent: { status: 'RUNNING', input, checkpoint: { at: 7 }, output: null, error: null } });
+  const pr = await gql('mutation($input: ReportProgressInput!) { reportProgress(input: $input) { id progress input checkpoint } }', { input: { ...vars.input, progress: { pct: 40 } } });
+  expect(pr.reportProgress).toMatchObject({ id: lease!.intent.id, progress: { pct: 40 }, input, checkpoint: { at: 7 } });
+  // both statements answered without the payloads
+  expect(answers).toHaveLength(2);
+  for (const row of answers) for (const c of INTENT_PAYLOAD_COLUMNS) expect(row).not.toHaveProperty(c);
 });
