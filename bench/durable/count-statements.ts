@@ -10,7 +10,11 @@ const counts: Record<string, number> = {};
 const keys = new Map<string, string>();
 const keyOf = (text: string): string => {
   let key = keys.get(text);
-  if (key === undefined) keys.set(text, (key = text.replace(/\s+/g, ' ').trim().slice(0, 70)));
+  if (key === undefined) {
+    key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+    // texts built with varying parts would grow the cache without end: it stops growing instead
+    if (keys.size < 10_000) keys.set(text, key);
+  }
   return key;
 };
 const query = pg.Client.prototype.query;

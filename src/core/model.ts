@@ -6,6 +6,9 @@ import type { Usage } from './usage.ts';
 import type { EventKind, Status, WaitingFor } from './lifecycle.ts';
 import type { RetryPolicyPatch } from './retry-policy.ts';
 
+/** The intent's fields that may each hold up to AXME_MAX_PAYLOAD_BYTES of JSON. */
+export type IntentPayload = 'input' | 'output' | 'error' | 'checkpoint' | 'progress';
+
 export interface IntentError {
   message: string;
   code: string | null;
@@ -54,11 +57,11 @@ export interface Intent {
   forkedFromStep: string | null;
   forkedFromSeq: number | null;
   /**
-   * Read without its payloads (a step's, a heartbeat's or a progress report's answer,
-   * store/rows.ts INTENT_STATE_COLUMNS): input, output, error and checkpoint are null
-   * here, not the intent's. Whoever shows them reads the intent (the GraphQL type does).
+   * Payloads this object was read without (a step's, a heartbeat's, a checkpoint's or a
+   * progress report's answer: store/rows.ts INTENT_STATE_COLUMNS): null here, not the
+   * intent's. Whoever shows them reads the intent (the GraphQL type does).
    */
-  lean?: true;
+  omitted?: readonly IntentPayload[];
 }
 
 export interface IntentEvent {

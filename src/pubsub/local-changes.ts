@@ -31,8 +31,8 @@ export class LocalChanges {
   emit(changes: readonly Change[]): void {
     if (this.listeners.size === 0) return;
     for (const { intent, also } of changes) {
-      // a lean intent lacks its payloads (model.ts): its watches read it after the message, as other instances do
-      const set = intent.lean ? undefined : this.listeners.get(keyOf(intent.namespace, intent.id));
+      // an intent read without some payloads (model.ts) is no state to hand out: its watches read it after the message, as other instances do
+      const set = intent.omitted?.length ? undefined : this.listeners.get(keyOf(intent.namespace, intent.id));
       // a listener is a watch's bookkeeping and does not throw; one that did must not fail the write that committed
       if (set) for (const fn of [...set]) {
         try {

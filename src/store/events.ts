@@ -1,7 +1,7 @@
 import type { EventKind } from '../core/lifecycle.ts';
 import type { Queryable } from '../db/types.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
-import { INTENT_STATE_COLUMNS, json, toEvent, toIntent } from './rows.ts';
+import { INTENT_STATE_COLUMNS, json, toEvent, toIntent, toLeanIntent } from './rows.ts';
 
 /**
  * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also
@@ -26,10 +26,14 @@ export interface WithEventOptions {
    * whose caller needs only the intent's state. A step record is one: without this, every
    * step had PostgreSQL render, and the server parse, the run's whole input and checkpoint
    * (up to 1 MiB each), so a step's cost grew with the input instead of its own size.
-   * `keep` names other columns of the update's rows to answer (a batch's item position).
-   * Read its rows with toLeanChange.
+   * Read its rows with toLeanChange(row, the same Lean).
    */
-  lean?: { keep?: readonly string[] };
+  lean?: Lean;
+}
+
+/** What a lean statement answers besides the intent's state: payloads it wrote (`checkpoint`), or other columns of the update (a batch's item position). */
+export interface Lean {
+  keep?: readonly string[];
 }
 
 const leanColumns = (keep: readonly string[] = []) => [...INTENT_STATE_COLUMNS, ...keep].map((c) => `upd.${c}`).join(', ');
@@ -65,10 +69,10 @@ export interface Change {
   also?: Change[];
 }
 
-/** A row of a `withEvent` statement built with `lean`: its change, whose intent is marked lean (model.ts). */
-export function toLeanChange(r: Record<string, unknown>): Change {
+/** A row of a `withEvent` statement built with `lean`: its change, whose intent is marked with the payloads it lacks (model.ts). */
+export function toLeanChange(r: Record<string, unknown>, lean: Lean): Change {
   const change = toChange(r);
-  return { ...change, intent: { ...change.intent, lean: true } };
+  return { ...change, intent: toLeanIntent(r, lean.keep) };
 }
 
 /** Splits a row of a `withEvent` statement into the intent and its new event. */

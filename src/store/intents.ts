@@ -6,12 +6,12 @@ import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, isTerminal, refusal, step } from '../core/lifecycle.ts';
 import { type Escalate, escalateFailure } from './escalations.ts';
-import { type Change, eventParams, toChange, withEvent } from './events.ts';
+import { type Change, type Lean, eventParams, toChange, toLeanChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { retryWhere } from './recovery.ts';
 import { ending, stepParams } from './transition.ts';
 import type { Intent, IntentError } from '../core/model.ts';
-import { INTENT_STATE_RETURNING, json, toIntent, toLeanIntent } from './rows.ts';
+import { json, leanReturning, toIntent, toLeanIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type BudgetLimits, budgetExceeded, crossed } from '../core/budget.ts';
 import { INSERT_INTENT_BUDGETS, budgetsOf } from './budgets.ts';
@@ -296,7 +296,7 @@ export const LEASED = `${LEASE_HELD} and not ${overBudget('intents', '$5')}`;
 const HEARTBEAT = `
   update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)
   where ${LEASED}
-  returning ${INTENT_STATE_RETURNING}`;
+  returning ${leanReturning()}`;
 
 export async function heartbeatIntent(
   q: Queryable, ns: string, id: string, token: string, leaseSeconds: number, now: Date,
@@ -306,9 +306,11 @@ export async function heartbeatIntent(
   throw await whyNot(q, ns, id, 'heartbeat', token, now);
 }
 
+// answers the checkpoint it wrote and no other payload (model.ts): not the run's input, each time
+const CHECKPOINT_LEAN: Lean = { keep: ['checkpoint'] };
 const CHECKPOINT = withEvent(`
   update intents set checkpoint = $6::jsonb, last_seq = last_seq + 1, updated_at = $5
-  where ${LEASED}`, { actorIsLeaseHolder: true });
+  where ${LEASED}`, { actorIsLeaseHolder: true, lean: CHECKPOINT_LEAN });
 
 export async function checkpointIntent(
   q: Queryable, ns: string, id: string, token: string, checkpoint: unknown, actor: string | null, now: Date,
@@ -317,7 +319,7 @@ export async function checkpointIntent(
     ns, id, TRANSITIONS.checkpoint.from, token, now, json(checkpoint),
     ...eventParams({ kind: step('checkpoint').kind, actor }),
   ]);
-  if (rows[0]) return toChange(rows[0]);
+  if (rows[0]) return toLeanChange(rows[0], CHECKPOINT_LEAN);
   throw await whyNot(q, ns, id, 'checkpoint', token, now);
 }
 

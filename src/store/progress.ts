@@ -2,23 +2,25 @@ import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS } from '../core/lifecycle.ts';
 import { LEASED, whyNot } from './intents.ts';
 import type { Intent } from '../core/model.ts';
-import { INTENT_STATE_RETURNING, json, toLeanIntent } from './rows.ts';
+import { json, leanReturning, toLeanIntent } from './rows.ts';
 
 /**
  * Live progress replaces one value on the intent and writes no event: a token
  * stream must not grow the log. Only the live lease may report. It answers the intent
- * lean (model.ts): a report as often as tokens arrive must not have PostgreSQL render,
- * and the server parse, the run's input and checkpoint each time.
+ * with the progress it wrote and no other payload (model.ts): a report as often as
+ * tokens arrive must not have PostgreSQL render, and the server parse, the run's input
+ * and checkpoint each time.
  */
+const KEEP = ['progress'] as const;
 const REPORT_PROGRESS = `
   update intents set progress = $6::jsonb
   where ${LEASED}
-  returning ${INTENT_STATE_RETURNING}`;
+  returning ${leanReturning(KEEP)}`;
 
 export async function reportProgress(
   q: Queryable, ns: string, id: string, token: string, progress: unknown, now: Date,
 ): Promise<Intent> {
   const { rows } = await q.query(REPORT_PROGRESS, [ns, id, TRANSITIONS.reportProgress.from, token, now, json(progress)]);
-  if (rows[0]) return toLeanIntent(rows[0]);
+  if (rows[0]) return toLeanIntent(rows[0], KEEP);
   throw await whyNot(q, ns, id, 'reportProgress', token, now);
 }

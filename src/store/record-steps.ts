@@ -10,7 +10,7 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, step } from '../core/lifecycle.ts';
 import type { IntentStep } from '../core/model.ts';
-import { type Change, toLeanChange, withEvent } from './events.ts';
+import { type Change, type Lean, toLeanChange, withEvent } from './events.ts';
 import { overBudget } from './budget-check.ts';
 import { type StepRecord, stepFromRow, STEP_COLUMNS } from './steps.ts';
 
@@ -33,6 +33,8 @@ export interface StepItem {
 // index on lease expiry the statement read every RUNNING intent whose lease is live.
 const BATCH = `jsonb_to_recordset($2::jsonb) as b(b_n int, b_id uuid, b_token uuid, b_name text, b_duration int, b_bytes int)`;
 
+// the intent's state and the item's position, never the run's input or checkpoint
+const BATCH_LEAN: Lean = { keep: ['b_n'] };
 const RECORD_MANY = withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $4
   from ${BATCH}
@@ -49,8 +51,7 @@ const RECORD_MANY = withEvent(`
       from upd join jsonb_to_recordset($2::jsonb) as o(b_n int, b_output jsonb) on o.b_n = upd.b_n
       returning ${STEP_COLUMNS}`,
   },
-  // the intent's state and the item's position, never the run's input or checkpoint
-  lean: { keep: ['b_n'] },
+  lean: BATCH_LEAN,
 });
 
 /** Whether a record can go in a batch: a result without model calls (an error, or usage rows, go alone). */
@@ -71,5 +72,5 @@ export async function recordSteps(
   }).join(',')}]`;
   const ids = items.map((it) => it.id);
   const { rows } = await q.query(RECORD_MANY, [ns, batch, TRANSITIONS.recordStep.from, now, ids, step('recordStep').kind, actor]);
-  return new Map(rows.map((row) => [Number(row.b_n), { step: stepFromRow(row), change: toLeanChange(row) }]));
+  return new Map(rows.map((row) => [Number(row.b_n), { step: stepFromRow(row), change: toLeanChange(row, BATCH_LEAN) }]));
 }

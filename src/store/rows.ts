@@ -1,5 +1,5 @@
 import type { EventKind, Status, WaitingFor } from '../core/lifecycle.ts';
-import type { Intent, IntentError, IntentEvent } from '../core/model.ts';
+import type { Intent, IntentError, IntentEvent, IntentPayload } from '../core/model.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 
 /** Table rows to the model types of core/model.ts. */
@@ -9,26 +9,29 @@ export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(v as
 export const maybeDate = (v: unknown): Date | null => (v == null ? null : date(v));
 
 /**
- * The intent's columns that may hold up to AXME_MAX_PAYLOAD_BYTES each. A statement that
- * answers only the intent's state (a step record's, store/events.ts `lean`) selects
- * INTENT_STATE_COLUMNS: PostgreSQL renders, and Node parses, none of them.
+ * The intent's columns that may hold up to AXME_MAX_PAYLOAD_BYTES each (named as the
+ * model's fields). A statement that answers only the intent's state (a step record's,
+ * store/events.ts `lean`) selects INTENT_STATE_COLUMNS: PostgreSQL renders, and Node
+ * parses, none of them.
  */
-export const INTENT_PAYLOAD_COLUMNS = ['input', 'output', 'error', 'checkpoint'] as const;
+export const INTENT_PAYLOAD_COLUMNS: readonly IntentPayload[] = ['input', 'output', 'error', 'checkpoint', 'progress'];
 
 /** Every other column of `intents` (a test holds this list to the table). */
 export const INTENT_STATE_COLUMNS = [
   'id', 'namespace', 'type', 'status', 'waiting_for', 'attempt', 'max_attempts', 'priority', 'idempotency_key',
   'parent_id', 'labels', 'lease_token', 'lease_agent', 'lease_expires_at', 'run_at', 'created_at', 'updated_at',
   'finished_at', 'last_seq', 'retry_policy', 'deadline', 'attempt_timeout_seconds', 'attempt_expires_at',
-  'concurrency_key', 'concurrency_limit', 'last_tx', 'progress', 'wait_name', 'wake_at', 'resume_next',
+  'concurrency_key', 'concurrency_limit', 'last_tx', 'wait_name', 'wake_at', 'resume_next',
   'claim_resumed', 'lease_worker', 'schedule_id', 'forked_from', 'forked_from_step', 'forked_from_seq', 'budget_ids',
 ] as const;
 
-/** INTENT_STATE_COLUMNS, for a `returning` list. */
-export const INTENT_STATE_RETURNING = INTENT_STATE_COLUMNS.join(', ');
+/** A `returning` list of INTENT_STATE_COLUMNS and the payloads in `keep`. */
+export const leanReturning = (keep: readonly IntentPayload[] = []): string => [...INTENT_STATE_COLUMNS, ...keep].join(', ');
 
-/** A row of INTENT_STATE_COLUMNS: the intent, marked lean (its payloads were not read). */
-export const toLeanIntent = (r: Row): Intent => ({ ...toIntent(r), lean: true });
+/** A row of INTENT_STATE_COLUMNS and the payloads in `keep`: the intent, marked with the payloads it lacks. */
+export function toLeanIntent(r: Row, keep: readonly string[] = []): Intent {
+  return { ...toIntent(r), omitted: INTENT_PAYLOAD_COLUMNS.filter((c) => !keep.includes(c)) };
+}
 
 export function toIntent(r: Row): Intent {
   return {

@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, refusal, step } from '../core/lifecycle.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
-import { type Change, toLeanChange, withEvent } from './events.ts';
+import { type Change, type Lean, toLeanChange, withEvent } from './events.ts';
 import { LEASED, LEASE_HELD, getIntent, whyNot } from './intents.ts';
 import { date, json } from './rows.ts';
 import type { Usage } from '../core/usage.ts';
@@ -30,6 +30,7 @@ export const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).jo
 // what the log shows of the step. A COMPLETED record whose name already has one changes
 // nothing: the first result stands (recordStep answers with it). The step row takes the
 // seq the update gave the event, in the same statement (one round trip, no transaction).
+const STEP_LEAN: Lean = {};
 const record = (lease: string) => withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $5
   where ${lease} and not ($7::text = 'COMPLETED' and exists (
@@ -44,7 +45,7 @@ const record = (lease: string) => withEvent(`
       returning ${STEP_COLUMNS}`,
   },
   // a step's caller needs the intent's state, never its input or checkpoint
-  lean: {},
+  lean: STEP_LEAN,
 });
 const RECORD = record(LEASED);
 // the record of a step that ran while a budget was crossed (StepService): kept, then refused
@@ -99,7 +100,7 @@ export async function recordStep(
     throw await whyNot(tx, ns, id, action, token, now);
   }
   const row = rows[0];
-  const change = toLeanChange(row);
+  const change = toLeanChange(row, STEP_LEAN);
   // a step that reported model calls is written in a transaction (StepService), so its usage rows land with it
   if (s.usage.length) await recordUsage(tx, ns, id, change.intent.lastSeq, s.usage, now);
   return { step: { ...stepFromRow(row), usage: s.usage }, change };

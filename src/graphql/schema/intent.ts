@@ -1,7 +1,8 @@
 import { foldAttempts } from '../../core/attempts.ts';
 import type { Attempt } from '../../core/attempts.ts';
 import { encodeListCursor } from '../../store/list.ts';
-import type { Intent as IntentRow, IntentError as IntentErrorRow } from '../../core/model.ts';
+import type { Intent as IntentRow, IntentError as IntentErrorRow, IntentPayload } from '../../core/model.ts';
+import { notFound } from '../../core/errors.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { connection, pageArgs } from './connection.ts';
@@ -20,13 +21,22 @@ export const NO_STEPS_OR_WAKES_UNTIL_SEQ = 2;
 
 export const Intent = builder.objectRef<IntentRow>('Intent');
 
+/** The rows read for intents that lacked payloads, one read per such object (it belongs to one request). */
+const wholeOf = new WeakMap<IntentRow, Promise<IntentRow | null>>();
+
 /**
- * One of the intent's payloads: its own, or for a lean intent (model.ts) the row's as
- * read now, once per request. Synchronous for the usual, whole intent: lists stay cheap.
+ * One of the intent's payloads: its own, or when it was read without it (model.ts
+ * `omitted`) the row's as read now, after the write that answered it, not from earlier in
+ * the request. Synchronous for the usual, whole intent: lists stay cheap.
  */
-function payload<K extends 'input' | 'output' | 'error' | 'checkpoint'>(i: IntentRow, ctx: Context, key: K): IntentRow[K] | Promise<IntentRow[K]> {
-  if (!i.lean) return i[key];
-  return ctx.loaders.intent.load(i.id).then((row) => (row ?? i)[key]);
+export function payload<K extends IntentPayload>(i: IntentRow, ctx: Context, key: K): IntentRow[K] | Promise<IntentRow[K]> {
+  if (!i.omitted?.includes(key)) return i[key];
+  let whole = wholeOf.get(i);
+  if (!whole) wholeOf.set(i, (whole = ctx.loaders.intent.clear(i.id).load(i.id)));
+  return whole.then((row) => {
+    if (!row) throw notFound('intent', i.id);
+    return row[key];
+  });
 }
 
 const IntentError = builder.objectRef<IntentErrorRow>('IntentError');
@@ -70,7 +80,7 @@ Intent.implement({
     type: t.exposeString('type'),
     status: t.expose('status', { type: IntentStatus }),
     waitingFor: t.expose('waitingFor', { type: WaitingFor, nullable: true }),
-    // a lean intent (a heartbeat's or a progress report's answer) was read without these: read them when asked
+    // a heartbeat's, checkpoint's or progress report's answer was read without some of these: read them when asked
     input: t.field({ type: 'JSON', resolve: (i, _a, ctx) => payload(i, ctx, 'input') }),
     output: t.field({ type: 'JSON', nullable: true, resolve: (i, _a, ctx) => payload(i, ctx, 'output') }),
     error: t.field({

@@ -5,7 +5,7 @@ import { encodeCursor, positionOf } from '../../store/stream.ts';
 import { builder } from '../builder.ts';
 import { IntentEventKind, IntentStatus } from './enums.ts';
 import { IntentEvent } from './event.ts';
-import { Intent } from './intent.ts';
+import { Intent, payload } from './intent.ts';
 
 builder.objectFields(IntentEvent, (t) => ({
   cursor: t.string({
@@ -24,10 +24,11 @@ builder.objectFields(IntentEvent, (t) => ({
 }));
 
 builder.objectField(Intent, 'progress', (t) =>
-  t.expose('progress', {
+  t.field({
     type: 'JSON',
     nullable: true,
     description: 'The latest value from reportProgress (not part of the event log); pushed live by intentChanged.',
+    resolve: (i, _a, ctx) => payload(i, ctx, 'progress'),
   }),
 );
 
