@@ -9,11 +9,12 @@ import { afterEach, expect, it } from 'vitest';
 import { createClient } from '@axme/client';
 import type { Caller } from '../src/core/caller.ts';
 import type { Intent } from '../src/core/model.ts';
-import type { Db, Queryable } from '../src/db/types.ts';
+import type { Db } from '../src/db/types.ts';
 import { INTENT_PAYLOAD_COLUMNS, INTENT_STATE_COLUMNS } from '../src/store/rows.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { freshDb } from './helpers/db.ts';
 import { startInstance } from './helpers/live.ts';
+import { spying } from './helpers/recording.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -24,18 +25,10 @@ const caller: Caller = { namespace: 'default', principal: null };
 
 /** The database, with the rows of every statement that inserted a step record (or whose text `also` matches) kept in `answers`. */
 function keepingStepAnswers(db: Db, answers: Record<string, unknown>[], also?: RegExp): Db {
-  const keeping = (q: Queryable): Queryable['query'] => async (sql, params) => {
+  return spying(db, (q) => async (sql, params) => {
     const r = await q.query(sql, params);
     for (const row of r.rows as Record<string, unknown>[]) if ('st_seq' in row || also?.test(sql)) answers.push(row);
     return r as any;
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'query') return keeping(target);
-      if (prop === 'transaction') return (fn: (tx: Queryable) => Promise<unknown>) => target.transaction((tx) => fn({ ...tx, query: keeping(tx), exec: (s) => tx.exec(s) }));
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
   });
 }
 

@@ -11,7 +11,7 @@ import { ManualClock } from '../src/core/clock.ts';
 import type { Status } from '../src/core/lifecycle.ts';
 import { createLogger } from '../src/core/log.ts';
 import type { Intent } from '../src/core/model.ts';
-import type { Db, Queryable } from '../src/db/types.ts';
+import type { Db } from '../src/db/types.ts';
 import type { IntentWatch } from '../src/live/intent-watch.ts';
 import { LocalChanges } from '../src/pubsub/local-changes.ts';
 import { type PubSub, channels, changesOf, eventsMessage, listedChange } from '../src/pubsub/types.ts';
@@ -19,6 +19,7 @@ import { createServices } from '../src/services/index.ts';
 import type { Change } from '../src/store/events.ts';
 import { freshDb, REAL_PG, type TestDb } from './helpers/db.ts';
 import { type Instance, post, startInstance, until } from './helpers/live.ts';
+import { spying } from './helpers/recording.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -31,17 +32,9 @@ const caller: Caller = { namespace: 'default', principal: null };
 
 /** The database, with every read of one intent's row (getIntent) noted by intent id. */
 function countingReads(db: Db, reads: string[]): Db {
-  const noting = (q: Queryable): Queryable['query'] => (sql, params) => {
+  return spying(db, (q) => (sql, params) => {
     if (sql === GET) reads.push(String(params?.[1]));
     return q.query(sql, params);
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'query') return noting(target);
-      if (prop === 'transaction') return (fn: (tx: Queryable) => Promise<unknown>) => target.transaction((tx) => fn({ ...tx, query: noting(tx), exec: (s) => tx.exec(s) }));
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
   });
 }
 

@@ -11,17 +11,19 @@ import type { Db, Queryable } from '../../src/db/types.ts';
 import { listen, type RunningServer } from '../../src/server.ts';
 import { freshDb, type TestDb } from './db.ts';
 
-export function recording(db: Db, sent: (sql: string) => void): Db {
-  const rec = (q: Queryable): Queryable => ({
-    query: (sql, params) => {
-      sent(sql);
-      return q.query(sql, params);
-    },
-    exec: (sql) => q.exec(sql),
-  });
+/** The database, with every statement sent through it or its transactions going through `query(q)`, which sends it on with `q`. */
+export function spying(db: Db, query: (q: Queryable) => Queryable['query']): Db {
+  const spied = (q: Queryable): Queryable => ({ query: query(q), exec: (sql) => q.exec(sql) });
   return Object.assign(Object.create(db) as Db, {
-    query: rec(db).query,
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(rec(tx))),
+    query: spied(db).query,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(spied(tx))),
+  });
+}
+
+export function recording(db: Db, sent: (sql: string) => void): Db {
+  return spying(db, (q) => (sql, params) => {
+    sent(sql);
+    return q.query(sql, params);
   });
 }
 
