@@ -131,4 +131,10 @@ it('a heartbeat, a checkpoint and a progress report answer only what they wrote,
   expect(hb.heartbeatIntent).toMatchObject({ token: lease0.leaseToken, intent: { status: 'RUNNING', input, checkpoint: { at: 7 }, progress: { pct: 40 }, output: null, error: null } });
   // each statement answered the payload it wrote, if any, and no other
   expect(answers.map((row) => INTENT_PAYLOAD_COLUMNS.filter((c) => c in row))).toEqual([['checkpoint'], ['progress'], []]);
+  // in one request, mutations run in order: a heartbeat after a checkpoint shows that checkpoint, not one read earlier in the request
+  const seq = await gql(`mutation($input: HeartbeatIntentInput!, $cp: CheckpointIntentInput!) {
+    a: heartbeatIntent(input: $input) { intent { checkpoint } }
+    b: checkpointIntent(input: $cp) { lastSeq }
+    c: heartbeatIntent(input: $input) { intent { checkpoint } } }`, { input: lease0, cp: { ...lease0, checkpoint: { at: 8 } } });
+  expect([seq.a.intent.checkpoint, seq.c.intent.checkpoint]).toEqual([{ at: 7 }, { at: 8 }]);
 });
