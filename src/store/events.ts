@@ -1,7 +1,7 @@
 import type { EventKind } from '../core/lifecycle.ts';
 import type { Queryable } from '../db/types.ts';
 import type { Intent, IntentEvent } from '../core/model.ts';
-import { INTENT_STATE_COLUMNS, json, toEvent, toIntent, toLeanIntent } from './rows.ts';
+import { type Lean, json, toEvent, toIntent, toLeanIntent } from './rows.ts';
 
 /**
  * Turns `UPDATE intents ... ` (without RETURNING) into one statement that also
@@ -31,13 +31,6 @@ export interface WithEventOptions {
   lean?: Lean;
 }
 
-/** What a lean statement answers besides the intent's state: payloads it wrote (`checkpoint`), or other columns of the update (a batch's item position). */
-export interface Lean {
-  keep?: readonly string[];
-}
-
-const leanColumns = (keep: readonly string[] = []) => [...INTENT_STATE_COLUMNS, ...keep].map((c) => `upd.${c}`).join(', ');
-
 export function withEvent(updateSql: string, opts: WithEventOptions = {}): string {
   const n = Math.max(0, ...[...updateSql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   // an agent acting under its lease is the actor even when the caller has no principal
@@ -50,7 +43,7 @@ export function withEvent(updateSql: string, opts: WithEventOptions = {}): strin
       returning intent_id as ev_intent_id, id::text as ev_id, kind as ev_kind, actor as ev_actor, data as ev_data, tx::text as ev_tx
     )${opts.also ? `,
     ${opts.also.name} as (${opts.also.sql})` : ''}
-    select ${opts.lean ? leanColumns(opts.lean.keep) : 'upd.*'}, ev.*${opts.also ? `, ${opts.also.name}.*` : ''} from upd join ev on ev.ev_intent_id = upd.id${
+    select ${opts.lean ? opts.lean.columns('upd') : 'upd.*'}, ev.*${opts.also ? `, ${opts.also.name}.*` : ''} from upd join ev on ev.ev_intent_id = upd.id${
     opts.also ? ` join ${opts.also.name} on ${opts.also.name}.${opts.also.name}_intent_id = upd.id` : ''}`;
 }
 
@@ -70,14 +63,12 @@ export interface Change {
 }
 
 /** A row of a `withEvent` statement built with `lean`: its change, whose intent is marked with the payloads it lacks (model.ts). */
-export function toLeanChange(r: Record<string, unknown>, lean: Lean): Change {
-  const change = toChange(r);
-  return { ...change, intent: toLeanIntent(r, lean.keep) };
-}
+export const toLeanChange = (r: Record<string, unknown>, l: Lean): Change => changeOf(r, toLeanIntent(r, l));
 
 /** Splits a row of a `withEvent` statement into the intent and its new event. */
-export function toChange(r: Record<string, unknown>): Change {
-  const intent = toIntent(r);
+export const toChange = (r: Record<string, unknown>): Change => changeOf(r, toIntent(r));
+
+function changeOf(r: Record<string, unknown>, intent: Intent): Change {
   return {
     intent,
     event: toEvent({

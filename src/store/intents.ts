@@ -6,12 +6,12 @@ import type { Queryable } from '../db/types.ts';
 import { AxmeError, notFound } from '../core/errors.ts';
 import { type Action, type Status, TRANSITIONS, afterFailure, isTerminal, refusal, step } from '../core/lifecycle.ts';
 import { type Escalate, escalateFailure } from './escalations.ts';
-import { type Change, type Lean, eventParams, toChange, toLeanChange, withEvent } from './events.ts';
+import { type Change, eventParams, toChange, toLeanChange, withEvent } from './events.ts';
 import { cancelLocked, lockIntent, withFamily } from './family.ts';
 import { retryWhere } from './recovery.ts';
 import { ending, stepParams } from './transition.ts';
 import type { Intent, IntentError } from '../core/model.ts';
-import { json, leanReturning, toIntent, toLeanIntent } from './rows.ts';
+import { json, lean, toIntent, toLeanIntent } from './rows.ts';
 import type { RetryPolicyPatch } from '../core/retry-policy.ts';
 import { type BudgetLimits, budgetExceeded, crossed } from '../core/budget.ts';
 import { INSERT_INTENT_BUDGETS, budgetsOf } from './budgets.ts';
@@ -293,21 +293,22 @@ export const LEASE_HELD = `namespace = $1 and id = $2 and status = any($3::text[
 export const LEASED = `${LEASE_HELD} and not ${overBudget('intents', '$5')}`;
 
 // answers the intent lean (model.ts): a lease extension needs none of its payloads
+const HEARTBEAT_LEAN = lean();
 const HEARTBEAT = `
   update intents set lease_expires_at = least($5::timestamptz + make_interval(secs => $6), attempt_expires_at)
   where ${LEASED}
-  returning ${leanReturning()}`;
+  returning ${HEARTBEAT_LEAN.columns()}`;
 
 export async function heartbeatIntent(
   q: Queryable, ns: string, id: string, token: string, leaseSeconds: number, now: Date,
 ): Promise<Intent> {
   const { rows } = await q.query(HEARTBEAT, [ns, id, TRANSITIONS.heartbeat.from, token, now, leaseSeconds]);
-  if (rows[0]) return toLeanIntent(rows[0]);
+  if (rows[0]) return toLeanIntent(rows[0], HEARTBEAT_LEAN);
   throw await whyNot(q, ns, id, 'heartbeat', token, now);
 }
 
 // answers the checkpoint it wrote and no other payload (model.ts): not the run's input, each time
-const CHECKPOINT_LEAN: Lean = { keep: ['checkpoint'] };
+const CHECKPOINT_LEAN = lean(['checkpoint']);
 const CHECKPOINT = withEvent(`
   update intents set checkpoint = $6::jsonb, last_seq = last_seq + 1, updated_at = $5
   where ${LEASED}`, { actorIsLeaseHolder: true, lean: CHECKPOINT_LEAN });

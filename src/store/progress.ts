@@ -2,7 +2,7 @@ import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS } from '../core/lifecycle.ts';
 import { LEASED, whyNot } from './intents.ts';
 import type { Intent } from '../core/model.ts';
-import { json, leanReturning, toLeanIntent } from './rows.ts';
+import { json, lean, toLeanIntent } from './rows.ts';
 
 /**
  * Live progress replaces one value on the intent and writes no event: a token
@@ -11,16 +11,16 @@ import { json, leanReturning, toLeanIntent } from './rows.ts';
  * tokens arrive must not have PostgreSQL render, and the server parse, the run's input
  * and checkpoint each time.
  */
-const KEEP = ['progress'] as const;
+const PROGRESS_LEAN = lean(['progress']);
 const REPORT_PROGRESS = `
   update intents set progress = $6::jsonb
   where ${LEASED}
-  returning ${leanReturning(KEEP)}`;
+  returning ${PROGRESS_LEAN.columns()}`;
 
 export async function reportProgress(
   q: Queryable, ns: string, id: string, token: string, progress: unknown, now: Date,
 ): Promise<Intent> {
   const { rows } = await q.query(REPORT_PROGRESS, [ns, id, TRANSITIONS.reportProgress.from, token, now, json(progress)]);
-  if (rows[0]) return toLeanIntent(rows[0], KEEP);
+  if (rows[0]) return toLeanIntent(rows[0], PROGRESS_LEAN);
   throw await whyNot(q, ns, id, 'reportProgress', token, now);
 }

@@ -10,7 +10,8 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, step } from '../core/lifecycle.ts';
 import type { IntentStep } from '../core/model.ts';
-import { type Change, type Lean, toLeanChange, withEvent } from './events.ts';
+import { type Change, toLeanChange, withEvent } from './events.ts';
+import { lean } from './rows.ts';
 import { overBudget } from './budget-check.ts';
 import { type StepRecord, stepFromRow, STEP_COLUMNS } from './steps.ts';
 
@@ -34,7 +35,7 @@ export interface StepItem {
 const BATCH = `jsonb_to_recordset($2::jsonb) as b(b_n int, b_id uuid, b_token uuid, b_name text, b_duration int, b_bytes int)`;
 
 // the intent's state and the item's position, never the run's input or checkpoint
-const BATCH_LEAN: Lean = { keep: ['b_n'] };
+const BATCH_LEAN = lean(['b_n']);
 const RECORD_MANY = withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $4
   from ${BATCH}

@@ -25,12 +25,30 @@ export const INTENT_STATE_COLUMNS = [
   'claim_resumed', 'lease_worker', 'schedule_id', 'forked_from', 'forked_from_step', 'forked_from_seq', 'budget_ids',
 ] as const;
 
-/** A `returning` list of INTENT_STATE_COLUMNS and the payloads in `keep`. */
-export const leanReturning = (keep: readonly IntentPayload[] = []): string => [...INTENT_STATE_COLUMNS, ...keep].join(', ');
+/**
+ * How a statement reads the intent lean: INTENT_STATE_COLUMNS and the columns in `keep`
+ * (payloads it wrote, `checkpoint`, or others of its rows, a batch's item position), and
+ * the payloads its rows therefore lack. Made once per statement, not per row.
+ */
+export interface Lean {
+  /** The select list, its columns qualified by `alias` when given. */
+  columns(alias?: string): string;
+  omitted: readonly IntentPayload[];
+}
 
-/** A row of INTENT_STATE_COLUMNS and the payloads in `keep`: the intent, marked with the payloads it lacks. */
-export function toLeanIntent(r: Row, keep: readonly string[] = []): Intent {
-  return { ...toIntent(r), omitted: INTENT_PAYLOAD_COLUMNS.filter((c) => !keep.includes(c)) };
+export function lean(keep: readonly string[] = []): Lean {
+  const columns = [...INTENT_STATE_COLUMNS, ...keep];
+  return {
+    columns: (alias) => columns.map((c) => (alias ? `${alias}.${c}` : c)).join(', '),
+    omitted: INTENT_PAYLOAD_COLUMNS.filter((c) => !keep.includes(c)),
+  };
+}
+
+/** A row of a `lean` statement: the intent, marked with the payloads it lacks. */
+export function toLeanIntent(r: Row, l: Lean): Intent {
+  const intent = toIntent(r);
+  intent.omitted = l.omitted;
+  return intent;
 }
 
 export function toIntent(r: Row): Intent {

@@ -6,9 +6,9 @@
 import type { Queryable } from '../db/types.ts';
 import { TRANSITIONS, refusal, step } from '../core/lifecycle.ts';
 import type { IntentStep, StepError } from '../core/model.ts';
-import { type Change, type Lean, toLeanChange, withEvent } from './events.ts';
+import { type Change, toLeanChange, withEvent } from './events.ts';
 import { LEASED, LEASE_HELD, getIntent, whyNot } from './intents.ts';
-import { date, json } from './rows.ts';
+import { date, json, lean } from './rows.ts';
 import type { Usage } from '../core/usage.ts';
 import { STEP_USAGE_COLUMN, recordUsage, sum, toUsageList } from './usage.ts';
 
@@ -30,7 +30,7 @@ export const STEP_COLUMNS = COLUMNS.split(', ').map((c) => `${c} as st_${c}`).jo
 // what the log shows of the step. A COMPLETED record whose name already has one changes
 // nothing: the first result stands (recordStep answers with it). The step row takes the
 // seq the update gave the event, in the same statement (one round trip, no transaction).
-const STEP_LEAN: Lean = {};
+const STEP_LEAN = lean();
 const record = (lease: string) => withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $5
   where ${lease} and not ($7::text = 'COMPLETED' and exists (
