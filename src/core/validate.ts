@@ -78,7 +78,7 @@ export function date(field: string, value: Date | null | undefined): Date | null
 
 // RFC 3339's four-digit years: JavaScript and PostgreSQL hold every one of them (PostgreSQL
 // has no year 0, and JavaScript dates run past what a timestamptz holds at both ends).
-const MIN_DATE = Date.parse('0001-01-01T00:00:00.000Z');
+export const MIN_DATE = Date.parse('0001-01-01T00:00:00.000Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
 export const DATE_RANGE = '0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z';
 

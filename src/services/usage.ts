@@ -36,7 +36,8 @@ export class UsageService extends Service {
   /** Sums over [from, to) (default: the last 30 days; at most 366), grouped as asked. */
   async rollup(c: Caller, f: UsageFilter, groupBy: readonly store.UsageGroup[], first: number | null | undefined): Promise<store.UsageBucket[]> {
     const to = v.date('to', f.to) ?? this.clock.now();
-    const from = v.date('from', f.from) ?? new Date(to.getTime() - DEFAULT_USAGE_DAYS * 86_400_000);
+    // the default window starts no earlier than the earliest date PostgreSQL stores (a `to` in year 1)
+    const from = v.date('from', f.from) ?? new Date(Math.max(v.MIN_DATE, to.getTime() - DEFAULT_USAGE_DAYS * 86_400_000));
     if (from >= to) throw badInput('from must be before to', { field: 'from' });
     if (to.getTime() - from.getTime() > MAX_USAGE_DAYS * 86_400_000) {
       throw badInput(`from and to may be at most ${MAX_USAGE_DAYS} days apart`, { field: 'from' });
