@@ -22,6 +22,7 @@ import { registerRecoveryTasks } from './sweeps/recovery.ts';
 import { registerWaitSweeps } from './sweeps/waits.ts';
 import { registerWorkerSweeps } from './sweeps/workers.ts';
 import { registerStreamSweeps } from './sweeps/streams.ts';
+import { registerStatisticsSweep } from './sweeps/statistics.ts';
 import { registerScheduleSweep } from './sweeps/schedules.ts';
 import { startTracing } from './telemetry/tracing.ts';
 import { traceDb } from './telemetry/traced-db.ts';
@@ -101,6 +102,7 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerWaitSweeps(sweeper, services);
   registerWorkerSweeps(sweeper, services);
   registerStreamSweeps(sweeper, { db, config });
+  registerStatisticsSweep(sweeper, { db });
   registerScheduleSweep(sweeper, services);
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;

@@ -8,8 +8,8 @@ export const backend = REAL_PG ? 'postgres' : 'pglite';
 
 export interface TestDb {
   db: Db;
-  /** Opens another, independent connection pool on the same database (postgres only). */
-  another(): Db;
+  /** Opens another, independent connection pool on the same database (postgres only), of `max` connections (20). */
+  another(max?: number): Db;
   /** Closes everything; on postgres drops the schema. Keep it with AXME_KEEP_TEST_DB=1 to inspect a failure. */
   close(): Promise<void>;
 }
@@ -24,8 +24,8 @@ export async function freshDb(): Promise<TestDb> {
   const admin = createPgDb({ connectionString: REAL_PG, max: 1 });
   await admin.query(`create schema ${quoteIdent(schema)}`);
   const pools: Db[] = [];
-  const open = () => {
-    const db = createPgDb({ connectionString: REAL_PG, schema, max: 20 });
+  const open = (max = 20) => {
+    const db = createPgDb({ connectionString: REAL_PG, schema, max });
     pools.push(db);
     return db;
   };

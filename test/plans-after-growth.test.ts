@@ -1,0 +1,151 @@
+/**
+ * A server keeps each statement prepared on its connections, and PostgreSQL plans a
+ * prepared statement once for good after its first five runs (a generic plan), with the
+ * statistics of that moment. A new database has none: each namespace looks like 0.5% of
+ * the table, so a plan made then may reach an intent by id through an index that starts
+ * with the namespace, reading every intent of the namespace, and keeps doing so as the
+ * table grows until autovacuum's first analyze (up to a minute under load). The statistics
+ * sweep analyzes a table each time it doubles. Here the plans are made on new tables by
+ * durable runs over a listening server (one connection, so every statement is prepared
+ * there), the table then grows by 20,000 intents, the sweep runs, and each statement the
+ * runs sent is run again with its own values: it reads about the pages it read before.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { afterAll, expect, it } from 'vitest';
+import { createClient } from '@axme/client';
+import { migrate } from '../src/db/migrate.ts';
+import { analyzeGrownTables } from '../src/store/statistics.ts';
+import type { Db } from '../src/db/types.ts';
+import { freshDb, REAL_PG, type TestDb } from './helpers/db.ts';
+import { startInstance } from './helpers/live.ts';
+import { spying } from './helpers/recording.ts';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Sent { sql: string; params: readonly unknown[] }
+
+// how pg turns a value into a parameter's text (dates, arrays), for the same values written out
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(v: unknown): string | null };
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** The values with every id replaced by another (the same one each time), for an insert that would otherwise meet its own row. */
+function withOtherIds(params: readonly unknown[], others: Map<string, string>): unknown[] {
+  const other = (v: unknown): unknown =>
+    typeof v === 'string' ? v.replace(UUID, (id) => others.get(id) ?? (others.set(id, randomUUID()), others.get(id)!))
+      : Array.isArray(v) ? v.map(other) : v;
+  return params.map(other);
+}
+
+/**
+ * Pages (shared buffers hit or read) the statement's cached plan touches, its writes
+ * rolled back. A statement that would insert a row that is there (a submit's intent)
+ * runs with other ids instead, the same ones each time.
+ */
+async function pagesTouched(db: Db, s: Sent, others: Map<string, string>): Promise<number> {
+  try {
+    return await explained(db, s.sql, others.size ? withOtherIds(s.params, others) : s.params);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505' || others.size) throw err;
+    return explained(db, s.sql, withOtherIds(s.params, others));
+  }
+}
+
+async function explained(db: Db, sql: string, params: readonly unknown[]): Promise<number> {
+  const name = `axme_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  const args = params.map((v) => {
+    const text = prepareValue(v);
+    return text === null ? 'null' : pg.escapeLiteral(String(text));
+  });
+  const rollback = new Error('rollback');
+  let pages = 0;
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+      `explain (analyze, buffers, format json) execute ${name}(${args.join(', ')})`);
+    const plan = rows[0]!['QUERY PLAN'][0].Plan;
+    pages = Number(plan['Shared Hit Blocks'] ?? 0) + Number(plan['Shared Read Blocks'] ?? 0);
+    throw rollback;
+  }).catch((err) => {
+    if (err !== rollback) throw err;
+  });
+  return pages;
+}
+
+it.skipIf(!REAL_PG)('statements planned on new tables read about as many pages after the tables grow', { timeout: 60_000 }, async () => {
+  const tdb: TestDb = await freshDb();
+  cleanups.push(() => tdb.close());
+  await migrate(tdb.db);
+  // no autovacuum during the test: the only analyze is the statistics sweep's
+  for (const t of ['intents', 'intent_events', 'intent_steps']) await tdb.db.exec(`alter table ${t} set (autovacuum_enabled = off)`);
+
+  const sent: Sent[] = [];
+  const one = spying(tdb.another(1), (q) => (sql, params) => {
+    if (params) sent.push({ sql, params });
+    return q.query(sql, params);
+  });
+  const srv = await startInstance(one);
+  cleanups.push(() => srv.running.shutdown());
+  const axme = createClient({ url: srv.url });
+  cleanups.push(() => axme.close());
+  const worker = axme.worker({ types: ['plans'], concurrency: 8, agent: 'plans' }, async (run) => {
+    const a = await run.step('one', () => ({ n: (run.input as { n: number }).n }));
+    await run.progress({ done: 1 });
+    await run.checkpoint({ a });
+    const b = await run.step('two', () => ({ n: a.n + 1 }));
+    return run.step('three', () => ({ n: b.n + 1 }), { last: true });
+  });
+  cleanups.push(() => worker.stop());
+  // one at a time, then many at once (batches), then each answered after the run
+  for (let n = 0; n < 8; n++) await axme.execute({ type: 'plans', input: { n } });
+  await Promise.all(Array.from({ length: 24 }, (_, n) => axme.execute({ type: 'plans', input: { n } })));
+  for (let n = 0; n < 8; n++) await axme.result((await axme.submit({ type: 'plans', input: { n } })).id);
+
+  // the last time each statement (by text) was sent, as it will be sent again
+  const statements = [...new Map(sent.filter((s) => /\bintents\b/.test(s.sql)).map((s) => [s.sql, s])).values()];
+  expect(statements.length).toBeGreaterThan(4);
+  const before = new Map<string, number>();
+  const others = new Map(statements.map((s) => [s.sql, new Map<string, string>()]));
+  for (const s of statements) before.set(s.sql, await pagesTouched(one, s, others.get(s.sql)!));
+
+  await tdb.db.transaction(async (tx) => {
+    await tx.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at, finished_at)
+      select gen_random_uuid(), 'default', 'plans', 'COMPLETED', 3, now(), now(), now(), now() from generate_series(1, 20000)`);
+    // the counts the statistics sweep reads, reported when this transaction ends rather than up to 10 s later
+    await tx.query('select pg_stat_force_next_flush()');
+  });
+  const swept = await srv.app.sweeper.sweep();
+  expect(swept).toHaveProperty('statistics');
+
+  const grown: string[] = [];
+  for (const s of statements) {
+    const after = await pagesTouched(one, s, others.get(s.sql)!);
+    if (after > before.get(s.sql)! * 2 + 20) grown.push(`${before.get(s.sql)} → ${after} pages: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
+  expect(grown).toEqual([]);
+});
+
+it.skipIf(!REAL_PG)('a table is analyzed once it has enough rows, then again each time they double', async () => {
+  const tdb: TestDb = await freshDb();
+  cleanups.push(() => tdb.close());
+  await tdb.db.exec('create table grows (n int); alter table grows set (autovacuum_enabled = off)');
+  const grow = (rows: number) => tdb.db.transaction(async (tx) => {
+    await tx.query(`insert into grows select g from generate_series(1, ${rows}) g`);
+    await tx.query('select pg_stat_force_next_flush()');
+  });
+  const analyzed = async () => (await analyzeGrownTables(tdb.db, 100)).filter((t) => t.endsWith('.grows'));
+
+  await grow(99);
+  expect(await analyzed()).toEqual([]);
+  await grow(1);
+  expect(await analyzed()).toHaveLength(1);
+  expect(await analyzed()).toEqual([]);
+  await grow(99);
+  expect(await analyzed()).toEqual([]);
+  await grow(1);
+  expect(await analyzed()).toHaveLength(1);
+});
