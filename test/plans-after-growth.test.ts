@@ -8,7 +8,8 @@
  * sweep analyzes a table each time it doubles. Here the plans are made on new tables by
  * durable runs over a listening server (one connection, so every statement is prepared
  * there), the table then grows by 20,000 intents, the sweep runs, and each statement the
- * runs sent is run again with its own values: it reads about the pages it read before.
+ * runs sent is run again with its own values: it reads about the pages it read before
+ * (deeper indexes cost an insert a few more), not pages in proportion to the table.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -113,20 +114,36 @@ it.skipIf(!REAL_PG)('statements planned on new tables read about as many pages a
   for (const s of statements) before.set(s.sql, await pagesTouched(one, s, others.get(s.sql)!));
 
   await tdb.db.transaction(async (tx) => {
-    await tx.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at, finished_at)
-      select gen_random_uuid(), 'default', 'plans', 'COMPLETED', 3, now(), now(), now(), now() from generate_series(1, 20000)`);
+    // each as a day's work leaves it: claimed (RUNNING, leased) and then completed, so that the
+    // indexes hold the entries of every version until vacuum clears them
+    await tx.query(`insert into intents (id, namespace, type, status, max_attempts, run_at, created_at, updated_at)
+      select gen_random_uuid(), 'default', 'plans', 'PENDING', 3, now(), now(), now() from generate_series(1, 20000)`);
+    await tx.query(`update intents set status = 'RUNNING', attempt = 1, lease_token = gen_random_uuid(), lease_agent = 'a',
+      lease_expires_at = now() + interval '1 hour', attempt_expires_at = now() + interval '1 hour' where type = 'plans' and status = 'PENDING'`);
+    await tx.query(`update intents set status = 'COMPLETED', lease_token = null, lease_agent = null, lease_expires_at = null,
+      attempt_expires_at = null, finished_at = now() where type = 'plans' and status = 'RUNNING'`);
     // the counts the statistics sweep reads, reported when this transaction ends rather than up to 10 s later
     await tx.query('select pg_stat_force_next_flush()');
   });
   const swept = await srv.app.sweeper.sweep();
   expect(swept).toHaveProperty('statistics');
 
-  const grown: string[] = [];
-  for (const s of statements) {
-    const after = await pagesTouched(one, s, others.get(s.sql)!);
-    if (after > before.get(s.sql)! * 2 + 20) grown.push(`${before.get(s.sql)} → ${after} pages: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
-  }
-  expect(grown).toEqual([]);
+  const grown = async (which: Sent[]) => {
+    const found: string[] = [];
+    for (const s of which) {
+      const after = await pagesTouched(one, s, others.get(s.sql)!);
+      if (after > before.get(s.sql)! * 3 + 50) found.push(`${before.get(s.sql)} → ${after} pages: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
+    return found;
+  };
+  // Statements that find intents by key read what they did before, though the indexes still
+  // hold an entry for every version of every intent. The claim and the submit's hand-off
+  // read the PENDING queue (intents_claim) in order, and its dead entries are vacuum's to clear.
+  const readsQueue = (s: Sent) => /axme_claim_candidates|hand_types/.test(s.sql);
+  expect(statements.filter(readsQueue)).toHaveLength(2);
+  expect(await grown(statements.filter((s) => !readsQueue(s)))).toEqual([]);
+  await tdb.db.exec('vacuum intents');
+  expect(await grown(statements)).toEqual([]);
 });
 
 it.skipIf(!REAL_PG)('a table is analyzed once it has enough rows, then again each time they double', async () => {

@@ -289,7 +289,11 @@ export async function whyNot(q: Queryable, ns: string, id: string, action: Actio
 
 // Lease-guarded statements: change the row only while the caller's lease is live and no
 // budget its usage counts against is crossed (whyNot then answers BUDGET_EXCEEDED).
-export const LEASE_HELD = `namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`;
+// The id is the statement's only index condition (the rest is tested as `(…) is true`):
+// given (namespace, status) as well, a plan could take intents_status, whose RUNNING range
+// holds an entry for every intent that ever ran until vacuum clears them, and read
+// thousands of dead entries to find one row.
+export const LEASE_HELD = `id = $2 and (namespace = $1 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5) is true`;
 export const LEASED = `${LEASE_HELD} and not ${overBudget('intents', '$5')}`;
 
 // answers the intent lean (model.ts): a lease extension needs none of its payloads
@@ -362,15 +366,17 @@ export interface Completion {
 // The items arrive as parallel arrays; outputs as one JSON array (jsonb[] parameters
 // are not portable to PGlite), picked by position. Columns are b_-prefixed so that
 // `returning *` does not return a second id. A child intent is left out: it finishes
-// in a transaction that may wake its parent (completeIntent). The lease's expiry is
-// tested as `(…) is true`, no index condition, so the rows are found by id: through the
-// index on lease expiry a batch read every RUNNING intent whose lease is live.
+// in a transaction that may wake its parent (completeIntent). The ids are the only index
+// condition, the rest is tested as `(…) is true`, so the rows are found by id: through the
+// index on lease expiry a batch read every RUNNING intent whose lease is live, and through
+// intents_status every entry an intent that ever ran left there (LEASE_HELD).
 const COMPLETE_MANY = withEvent(`
   update intents set ${ending('$7', '$5')}, output = nullif($6::jsonb -> (b.n::int - 1), 'null'::jsonb), error = null,
     last_seq = last_seq + 1, updated_at = $5
   from unnest($2::uuid[], $4::uuid[]) with ordinality as b(b_id, b_token, n)
-  where namespace = $1 and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token
-    and (lease_expires_at > $5) is true and parent_id is null and not ${overBudget('intents', '$5')}`, { actorIsLeaseHolder: true });
+  where id = any($2::uuid[]) and id = b.b_id
+    and (namespace = $1 and status = any($3::text[]) and lease_token = b.b_token and lease_expires_at > $5 and parent_id is null) is true
+    and not ${overBudget('intents', '$5')}`, { actorIsLeaseHolder: true });
 
 /**
  * Completes many leased intents in one statement. Returns the changes it made, by

@@ -29,9 +29,10 @@ export interface StepItem {
 // results are batched (one event kind per statement); a step's error is recorded alone.
 // The ids again as an array ($5) let the planner find the rows by primary key: it takes a
 // jsonb_to_recordset for 100 rows, and for a join of 100 it scanned every RUNNING intent
-// of the namespace (an index on status), or the whole table, once per batch. The lease's
-// expiry is tested as `(…) is true` so that it is no index condition either: through the
-// index on lease expiry the statement read every RUNNING intent whose lease is live.
+// of the namespace (an index on status), or the whole table, once per batch. The rest is
+// tested as `(…) is true` so that no other condition is an index condition (LEASE_HELD):
+// through the index on lease expiry the statement read every RUNNING intent whose lease
+// is live, and through intents_status every entry an intent that ever ran left there.
 const BATCH = `jsonb_to_recordset($2::jsonb) as b(b_n int, b_id uuid, b_token uuid, b_name text, b_duration int, b_bytes int)`;
 
 // the intent's state and the item's position, never the run's input or checkpoint
@@ -39,7 +40,8 @@ const BATCH_LEAN = lean(['b_n']);
 const RECORD_MANY = withEvent(`
   update intents set last_seq = last_seq + 1, updated_at = $4
   from ${BATCH}
-  where namespace = $1 and id = any($5::uuid[]) and id = b.b_id and status = any($3::text[]) and lease_token = b.b_token and (lease_expires_at > $4) is true
+  where id = any($5::uuid[]) and id = b.b_id
+    and (namespace = $1 and status = any($3::text[]) and lease_token = b.b_token and lease_expires_at > $4) is true
     and not ${overBudget('intents', '$4')}
     and not exists (select 1 from intent_steps s where s.intent_id = b.b_id and s.name = b.b_name and s.status = 'COMPLETED')`,
 {

@@ -13,7 +13,7 @@ import { overBudget } from './budget-check.ts';
 
 const HELD = `
   select id from intents
-  where namespace = $1 and id = $2::uuid and status = any($3::text[]) and lease_token = $4::uuid and lease_expires_at > $5::timestamptz
+  where id = $2::uuid and (namespace = $1 and status = any($3::text[]) and lease_token = $4::uuid and lease_expires_at > $5::timestamptz) is true
     and not ${overBudget('intents', '$5')}
   for share`;
 

@@ -12,6 +12,7 @@ import { AxmeError } from '../core/errors.ts';
 import { type Change, toChange, withEvent } from './events.ts';
 import { type Escalate, escalateFailure } from './escalations.ts';
 import { ending } from './transition.ts';
+import { LEASE_HELD } from './intents.ts';
 import { date, maybeDate, toIntent } from './rows.ts';
 import { SWEEPER_ACTOR } from '../core/sweep.ts';
 
@@ -203,7 +204,7 @@ const RELEASE_HELD = withEvent(`
   update intents set ${ending('$6', '$5')}, run_at = $5,
     attempt = attempt - case when claim_resumed then 0 else 1 end, resume_next = claim_resumed,
     last_seq = last_seq + 1, updated_at = $5
-  where namespace = $1 and id = $2 and status = any($3::text[]) and lease_token = $4 and lease_expires_at > $5`,
+  where ${LEASE_HELD}`,
   { actorIsLeaseHolder: true, data: `jsonb_build_object('attempt', attempt, 'agent', lease_agent, 'spent', false)` });
 
 /**
