@@ -19,7 +19,7 @@ const LAYERS = [
   ['live', '^src/live/', 'subscriptions: one shared event reader per namespace'],
   ['graphql', '^src/graphql/', 'the Pothos schema, yoga and its plugins, graphql-ws'],
   ['mcp', '^src/mcp/', 'the MCP endpoint (/mcp): tools and resources over the same services, keys and roles as GraphQL'],
-  ['entry', '^src/[^/]+\\.ts$', 'wiring: app.ts builds one instance, server.ts listens, main.ts starts it'],
+  ['entry', '^src/[^/]+\\.ts$', 'wiring: app.ts builds one instance, server.ts listens, main.ts starts it (serve.ts, once NODE_ENV is set)'],
   ['cli', '^src/cli/', 'the axme command'],
 ];
 
