@@ -7,6 +7,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { createClient } from '@axme/client';
+import WebSocket from 'ws';
 import type { Caller } from '../src/core/caller.ts';
 import type { Intent } from '../src/core/model.ts';
 import type { Db } from '../src/db/types.ts';
@@ -137,4 +138,45 @@ it('a heartbeat, a checkpoint and a progress report answer only what they wrote,
     b: checkpointIntent(input: $cp) { lastSeq }
     c: heartbeatIntent(input: $input) { intent { checkpoint } } }`, { input: lease0, cp: { ...lease0, checkpoint: { at: 8 } } });
   expect([seq.a.intent.checkpoint, seq.c.intent.checkpoint]).toEqual([{ at: 7 }, { at: 8 }]);
+});
+
+it('a worker that completes a run is not sent the run\'s input or output back, over a listening server', async () => {
+  const tdb = await freshDb();
+  cleanups.push(() => tdb.close());
+  const srv = await startInstance(tdb.db);
+  cleanups.push(() => srv.running.shutdown());
+  const received: string[] = [];
+  class Recording extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.on('message', (data) => received.push(String(data)));
+    }
+  }
+  const recordingFetch: typeof fetch = async (url, init) => {
+    const res = await fetch(url, init);
+    received.push(await res.clone().text());
+    return res;
+  };
+  const worker = createClient({ url: srv.url, webSocketImpl: Recording, fetch: recordingFetch });
+  cleanups.push(() => worker.close());
+  const app = createClient({ url: srv.url });
+  cleanups.push(() => app.close());
+
+  const input = { doc: 'i'.repeat(300_000) };
+  const output = { doc: 'o'.repeat(300_000) };
+  const running = worker.worker({ types: ['lean.done'], concurrency: 2 }, async (run) => {
+    await run.step('read', () => (run.input as typeof input).doc.length);
+    return output;
+  });
+  cleanups.push(() => running.stop());
+  const done = await Promise.all([1, 2].map(() => app.execute({ type: 'lean.done', input })));
+  expect(done.map((d) => [d.status, d.output])).toEqual([['COMPLETED', output], ['COMPLETED', output]]);
+
+  // what the worker was sent (responses and socket messages): each run's input with its
+  // claim, and completions that say so in a few bytes, never an output
+  const completions = received.filter((m) => m.includes('"completeIntents"'));
+  expect(completions.length).toBeGreaterThan(0);
+  for (const m of completions) expect(m.length).toBeLessThan(1_000);
+  expect(received.filter((m) => m.includes('iiii')).length).toBeGreaterThan(0);
+  expect(received.some((m) => m.includes('oooo'))).toBe(false);
 });

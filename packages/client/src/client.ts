@@ -310,6 +310,18 @@ export class AxmeClient {
   }
 
   /**
+   * completeMany for the worker runtime: each item's outcome without the intent (its input
+   * and output) coming back. Not part of the public API.
+   * @internal
+   */
+  async completeManyAcknowledged(items: ops.CompleteIntentInput[]): Promise<({ ok: true } | { error: AxmeClientError })[]> {
+    const results = (await this.write(ops.CompleteIntentsAckDocument, { input: { items } })).completeIntents;
+    return results.map((r) => r.intent
+      ? { ok: true as const }
+      : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+  }
+
+  /**
    * Records a step result (or error) under its lease. A step recorded while the client
    * has a step request in flight goes with the others that arrive meanwhile, in one
    * recordSteps request when the server has it: a worker running many intents sends

@@ -732,6 +732,13 @@ export type CompleteIntentsMutationVariables = Exact<{
 
 export type CompleteIntentsMutation = { completeIntents: Array<{ id: string, intent: { id: string, type: string, status: IntentStatus, waitingFor: WaitingFor | null, input: unknown, output: unknown, checkpoint: unknown, attempt: number, maxAttempts: number, priority: number, idempotencyKey: string | null, parentId: string | null, labels: Array<string>, runAt: string, createdAt: string, updatedAt: string, finishedAt: string | null, lastSeq: number, progress: unknown, forkedFromId: string | null, forkedFromStep: string | null, forkedFromSeq: number | null, error: { message: string, code: string | null, retryable: boolean, details: unknown } | null, lease: { agent: string | null, expiresAt: string } | null } | null, error: { code: string, message: string, details: unknown } | null }> };
 
+export type CompleteIntentsAckMutationVariables = Exact<{
+  input: CompleteIntentsInput;
+}>;
+
+
+export type CompleteIntentsAckMutation = { completeIntents: Array<{ id: string, intent: { id: string, status: IntentStatus } | null, error: { code: string, message: string, details: unknown } | null }> };
+
 export type EventFieldsFragment = { id: string, intentId: string, seq: number, kind: IntentEventKind, status: IntentStatus, waitingFor: WaitingFor | null, actor: string | null, data: unknown, at: string, cursor: string };
 
 export type FailIntentMutationVariables = Exact<{
@@ -1943,6 +1950,22 @@ export const CompleteIntentsDocument = new TypedDocumentString(`
   forkedFromStep
   forkedFromSeq
 }`) as unknown as TypedDocumentString<CompleteIntentsMutation, CompleteIntentsMutationVariables>;
+export const CompleteIntentsAckDocument = new TypedDocumentString(`
+    mutation CompleteIntentsAck($input: CompleteIntentsInput!) {
+  completeIntents(input: $input) {
+    id
+    intent {
+      id
+      status
+    }
+    error {
+      code
+      message
+      details
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CompleteIntentsAckMutation, CompleteIntentsAckMutationVariables>;
 export const FailIntentDocument = new TypedDocumentString(`
     mutation FailIntent($input: FailIntentInput!) {
   failIntent(input: $input) {
