@@ -53,9 +53,9 @@ it("sends a worker's step records and completion over the shared socket, with th
   const steps = await client.steps(intent.id, { withOutput: true });
   expect(steps!.map((s) => [s.name, s.status, s.output])).toEqual([['a', 'COMPLETED', { a: 1 }], ['b', 'COMPLETED', { b: 2 }]]);
   // the writes went over the socket, and only there
-  expect(c.socket.filter((op) => op !== 'WatchIntent')).toEqual(['RecordStep', 'RecordStep', 'CompleteIntents']);
+  expect(c.socket.filter((op) => op !== 'WatchIntent')).toEqual(['RecordStep', 'RecordStep', 'CompleteIntentsAck']);
   expect(c.http).not.toContain('RecordStep');
-  expect(c.http).not.toContain('CompleteIntents');
+  expect(c.http).not.toContain('CompleteIntentsAck');
   expect(c.http).toContain('ClaimIntents');
 });
 

@@ -140,7 +140,7 @@ describe('worker', () => {
     const results = await Promise.all(ids.map((id) => client.result(id)));
     expect(results.every((r) => r.status === 'COMPLETED' && r.output === r.id)).toBe(true);
     expect(sent.filter((op) => op === 'ClaimIntents').length).toBe(1); // all 8 in the first claim
-    const completes = sent.filter((op) => op === 'CompleteIntents').length;
+    const completes = sent.filter((op) => op === 'CompleteIntentsAck').length;
     expect(completes).toBeGreaterThanOrEqual(1);
     expect(completes).toBeLessThan(8);
   });

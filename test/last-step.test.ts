@@ -126,7 +126,7 @@ describe('the TypeScript worker with a `last` step', () => {
     });
     const ok = await axme.submit({ type, input: {} });
     expect(await axme.result(ok.id, { signal: AbortSignal.timeout(20_000) })).toMatchObject({ status: 'COMPLETED', output: { b: 2 } });
-    expect(sent.filter((s) => s !== 'ClaimIntents')).toEqual(['RecordStep', 'CompleteIntents']);
+    expect(sent.filter((s) => s !== 'ClaimIntents')).toEqual(['RecordStep', 'CompleteIntentsAck']);
     expect((await axme.steps(ok.id))!.map((s) => [s.name, s.status])).toEqual([['a', 'COMPLETED'], ['b', 'COMPLETED']]);
 
     // it threw after the step: the step was recorded before the failure, so the retry replays it

@@ -102,10 +102,48 @@ async def test_a_workers_steps_and_completion_go_over_the_socket_with_the_answer
     assert done.output == {"sum": 3}
     steps = await client.steps(intent.id, with_output=True)
     assert [(s.name, s.output) for s in steps or []] == [("a", {"a": 1}), ("b", {"b": 2})]
-    assert sent.socket == ["RecordStep", "RecordStep", "CompleteIntents"]
+    assert sent.socket == ["RecordStep", "RecordStep", "CompleteIntentsAck"]
     assert "RecordStep" not in sent.http
-    assert "CompleteIntents" not in sent.http
+    assert "CompleteIntentsAck" not in sent.http
     assert "ClaimIntents" in sent.http
+
+
+async def test_a_workers_completion_is_answered_without_the_runs_input_or_output(
+    client: AxmeClient, intent_type: str, start_worker: StartWorker
+) -> None:
+    # what came back for each completion, over the socket or (a large output) over HTTP
+    answers: list[str] = []
+    http1 = client.gql._http1
+    assert http1 is not None
+    post, execute = http1.post, client.gql._shared.execute
+
+    def keep(query: str, answer: Any) -> Any:
+        if _op(query).startswith("CompleteIntents"):
+            content = getattr(answer, "content", None)
+            answers.append(content.decode() if isinstance(content, bytes) else json.dumps(answer, default=str))
+        return answer
+
+    async def recorded_post(body: bytes, headers: dict[str, str], timeout: float | None) -> Any:
+        return keep(json.loads(body)["query"], await post(body, headers, timeout))
+
+    async def recorded_execute(payload: str, timeout: float | None) -> Any:
+        return keep(json.loads(payload)["query"], await execute(payload, timeout))
+
+    http1.post = recorded_post  # type: ignore[method-assign]
+    client.gql._shared.execute = recorded_execute  # type: ignore[method-assign]
+    big_in, big_out = {"doc": "i" * 300_000}, {"doc": "o" * 300_000}
+
+    async def handle(run: IntentRun) -> Any:
+        await run.step("read", lambda: len(run.input["doc"]))
+        return big_out
+
+    start_worker(handle, types=[intent_type])
+    intent = await client.submit(intent_type, big_in)
+    done = await client.result(intent.id, timeout=30)
+    assert done.status is IntentStatus.COMPLETED
+    assert done.output == big_out
+    assert len(answers) == 1
+    assert len(answers[0]) < 1_000
 
 
 async def test_a_refused_write_raises_the_same_error_over_the_socket_as_over_http(

@@ -406,6 +406,25 @@ class AxmeClient(ScheduleMethods):
             for r in (await self.gql.complete_intents(data, over_socket=True)).complete_intents
         ]
 
+    async def _complete_many_acknowledged(
+        self, items: Sequence[tuple[str, str, Any, dict[str, Any] | None]]
+    ) -> builtins.list[bool | AxmeClientError]:
+        """complete_many for the worker runtime: each item's outcome (True, or the error that
+        refused it) without the intent, whose input and output would come back to the worker
+        that just sent one."""
+        data = CompleteIntentsInput(
+            items=[
+                CompleteIntentInput.model_validate(
+                    {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3]}
+                )
+                for it in items
+            ]
+        )
+        return [
+            True if r.intent is not None else _item_error(r.error, "not completed")
+            for r in (await self.gql.complete_intents_ack(data, over_socket=True)).complete_intents
+        ]
+
     async def record_step(self, input: RecordStepInput) -> RecordedStep:
         """Records a step's result (or error) under its lease. A step recorded while this client
         has a step request in flight goes with the others that arrive meanwhile, in one

@@ -40,6 +40,12 @@ from .complete_intents import (
     CompleteIntentsCompleteIntentsError,
     CompleteIntentsCompleteIntentsIntent,
 )
+from .complete_intents_ack import (
+    CompleteIntentsAck,
+    CompleteIntentsAckCompleteIntents,
+    CompleteIntentsAckCompleteIntentsError,
+    CompleteIntentsAckCompleteIntentsIntent,
+)
 from .create_schedule import CreateSchedule, CreateScheduleCreateSchedule
 from .delete_schedule import DeleteSchedule
 from .enums import (
@@ -251,6 +257,10 @@ __all__ = [
     "CompleteIntentCompleteIntent",
     "CompleteIntentInput",
     "CompleteIntents",
+    "CompleteIntentsAck",
+    "CompleteIntentsAckCompleteIntents",
+    "CompleteIntentsAckCompleteIntentsError",
+    "CompleteIntentsAckCompleteIntentsIntent",
     "CompleteIntentsCompleteIntents",
     "CompleteIntentsCompleteIntentsError",
     "CompleteIntentsCompleteIntentsIntent",

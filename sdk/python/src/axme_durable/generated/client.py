@@ -17,6 +17,7 @@ from .claim_intents import ClaimIntents
 from .close_stream import CloseStream
 from .complete_intent import CompleteIntent
 from .complete_intents import CompleteIntents
+from .complete_intents_ack import CompleteIntentsAck
 from .create_schedule import CreateSchedule
 from .delete_schedule import DeleteSchedule
 from .enums import BudgetPolicy, IntentStatus, UsageGroup
@@ -1095,6 +1096,35 @@ class GraphQLClient(AxmeBaseClient):
         )
         data = self.get_data(response)
         return CompleteIntents.model_validate(data)
+
+    async def complete_intents_ack(
+        self, input: CompleteIntentsInput, **kwargs: Any
+    ) -> CompleteIntentsAck:
+        query = gql("""
+            mutation CompleteIntentsAck($input: CompleteIntentsInput!) {
+              completeIntents(input: $input) {
+                id
+                intent {
+                  id
+                  status
+                }
+                error {
+                  code
+                  message
+                  details
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CompleteIntentsAck",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CompleteIntentsAck.model_validate(data)
 
     async def fail_intent(self, input: FailIntentInput, **kwargs: Any) -> FailIntent:
         query = gql("""
