@@ -14,7 +14,7 @@ import type { Context, Row, Scenario } from '../scenario.ts';
 const RUNS = Number(process.env.BENCH_DURABLE_RUNS ?? 300);
 const STARTERS = 32;
 const CONC_SECONDS = process.env.BENCH_SECONDS ? SECONDS : 20;
-const WARMUP_RUNS = 30;
+const WARMUP_RUNS = Number(process.env.BENCH_DURABLE_WARMUP ?? 30);
 const TITLE = 'Durable run';
 
 /** What a subject's processes are: their pids by role, the database (if any), and the client. */
