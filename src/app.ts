@@ -102,8 +102,8 @@ export async function createAxme(config: Config, log: Logger, deps: AxmeDeps = {
   registerWaitSweeps(sweeper, services);
   registerWorkerSweeps(sweeper, services);
   registerStreamSweeps(sweeper, { db, config });
-  registerStatisticsSweep(sweeper, { db });
   registerScheduleSweep(sweeper, services);
+  registerStatisticsSweep(sweeper, { db, log });
   if (deps.startSweeper !== false) sweeper.start();
   let draining = false;
   const revocations: Revocations = new Revocations({ db, pubsub, log, recheckMs: config.keyRecheckMs, forgetKeys: () => keys.forget() });
