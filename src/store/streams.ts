@@ -194,6 +194,9 @@ export interface AppendItem {
 /**
  * Many appends, to distinct streams, in one statement (group commit: services' coalescer).
  * Items are taken in (intent, stream) order so that concurrent batches lock rows alike.
+ * The intents are found by id alone (the rest is tested as `(…) is true`, LEASE_HELD in
+ * intents.ts): not through an index on namespace and status that keeps an entry for every
+ * intent that ever ran.
  */
 const APPEND_MANY = `
   with items as (
@@ -201,8 +204,9 @@ const APPEND_MANY = `
       with ordinality as t(ns, id, token, name, chunks, bytes, n)
   ),
   held as (
-    select t.* from items t join intents i on i.id = t.id and i.namespace = t.ns
-    where i.status = any($7::text[]) and i.lease_token = t.token and i.lease_expires_at > $8::timestamptz and t.bytes <= $9::bigint
+    select t.* from items t join intents i on i.id = t.id
+    where (i.namespace = t.ns and i.status = any($7::text[]) and i.lease_token = t.token and i.lease_expires_at > $8::timestamptz) is true
+      and t.bytes <= $9::bigint
       and not ${overBudget('i', '$8')}
     order by t.id, t.name
     for share of i
