@@ -306,7 +306,7 @@ export class AxmeClient {
     const results = (await this.write(ops.CompleteIntentsDocument, { input: { items } })).completeIntents;
     return results.map((r) => r.intent
       ? { intent: r.intent }
-      : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+      : { error: itemError(r.error, 'not completed') });
   }
 
   /**
@@ -318,7 +318,7 @@ export class AxmeClient {
     const results = (await this.write(ops.CompleteIntentsAckDocument, { input: { items } })).completeIntents;
     return results.map((r) => r.intent
       ? { ok: true as const }
-      : { error: fromGraphQLError({ message: r.error?.message ?? 'not completed', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+      : { error: itemError(r.error, 'not completed') });
   }
 
   /**
@@ -338,7 +338,7 @@ export class AxmeClient {
       try {
         return (await this.write(ops.RecordStepsDocument, { input: { items } })).recordSteps.map((r) => r.step
           ? { ok: r.step }
-          : { error: fromGraphQLError({ message: r.error?.message ?? 'not recorded', extensions: { ...(r.error?.details as Record<string, unknown> | null), code: r.error?.code } }) });
+          : { error: itemError(r.error, 'not recorded') });
       } catch (err) {
         if (!(err instanceof BadUserInputError)) throw err;
         // an older server refuses what it does not know: the input type (its first error) and the field
@@ -587,4 +587,9 @@ function askedWaitSeconds(variables: unknown): number {
   const v = variables as { waitSeconds?: unknown; input?: { waitSeconds?: unknown } } | null | undefined;
   const w = v?.waitSeconds ?? v?.input?.waitSeconds;
   return typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : 0;
+}
+
+/** The error class for a batch item's `error` (code, message, details), as a lone call would throw it. */
+function itemError(error: { code?: string | null; message?: string | null; details?: unknown } | null | undefined, fallback: string): AxmeClientError {
+  return fromGraphQLError({ message: error?.message ?? fallback, extensions: { ...(error?.details as Record<string, unknown> | null), code: error?.code } });
 }

@@ -393,17 +393,9 @@ class AxmeClient(ScheduleMethods):
         is recorded with its completion. Each settles on its own: the result, in item order,
         is the completed intent or the error (its class) that refused it, so one stale lease
         does not fail the rest."""
-        data = CompleteIntentsInput(
-            items=[
-                CompleteIntentInput.model_validate(
-                    {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3] if len(it) > 3 else None}
-                )
-                for it in items
-            ]
-        )
         return [
             r.intent if r.intent is not None else _item_error(r.error, "not completed")
-            for r in (await self.gql.complete_intents(data, over_socket=True)).complete_intents
+            for r in (await self.gql.complete_intents(_completions(items), over_socket=True)).complete_intents
         ]
 
     async def _complete_many_acknowledged(
@@ -412,17 +404,9 @@ class AxmeClient(ScheduleMethods):
         """complete_many for the worker runtime: each item's outcome (True, or the error that
         refused it) without the intent, whose input and output would come back to the worker
         that just sent one."""
-        data = CompleteIntentsInput(
-            items=[
-                CompleteIntentInput.model_validate(
-                    {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3]}
-                )
-                for it in items
-            ]
-        )
         return [
             True if r.intent is not None else _item_error(r.error, "not completed")
-            for r in (await self.gql.complete_intents_ack(data, over_socket=True)).complete_intents
+            for r in (await self.gql.complete_intents_ack(_completions(items), over_socket=True)).complete_intents
         ]
 
     async def record_step(self, input: RecordStepInput) -> RecordedStep:
@@ -743,6 +727,20 @@ class AxmeClient(ScheduleMethods):
             return w
 
         return make if handler is None else make(handler)
+
+
+def _completions(
+    items: Sequence[tuple[str, str, Any] | tuple[str, str, Any, dict[str, Any] | None]],
+) -> CompleteIntentsInput:
+    """completeIntents' input for ``(id, lease_token, output[, last_step])`` items."""
+    return CompleteIntentsInput(
+        items=[
+            CompleteIntentInput.model_validate(
+                {"id": it[0], "leaseToken": it[1], "output": it[2], "lastStep": it[3] if len(it) > 3 else None}
+            )
+            for it in items
+        ]
+    )
 
 
 def _item_error(error: Any, fallback: str) -> AxmeClientError:
