@@ -11,7 +11,7 @@
  * runs sent is run again with its own values: it reads about the pages it read before
  * (deeper indexes cost an insert a few more), not pages in proportion to the table.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import type { Queryable } from '../src/db/types.ts';
 import { registerStatisticsSweep } from '../src/sweeps/statistics.ts';
 import { Sweeper } from '../src/sweeps/sweeper.ts';
 import { captureLog } from './helpers/log.ts';
+import { statementName } from '../src/db/pg.ts';
 import type { Db } from '../src/db/types.ts';
 import { freshDb, REAL_PG, type TestDb } from './helpers/db.ts';
 import { startInstance } from './helpers/live.ts';
@@ -62,7 +63,7 @@ async function pagesTouched(db: Db, s: Sent, others: Map<string, string>): Promi
 }
 
 async function explained(db: Db, sql: string, params: readonly unknown[]): Promise<number> {
-  const name = `axme_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  const name = statementName(sql);
   const args = params.map((v) => {
     const text = prepareValue(v);
     return text === null ? 'null' : pg.escapeLiteral(String(text));

@@ -15,7 +15,7 @@ export interface PgDbOptions {
 
 /** A stable statement name per SQL text: the same text is parsed and planned once per connection. */
 const names = new Map<string, string>();
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = names.get(sql);
   if (!name) {
     name = `axme_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
